@@ -1,0 +1,43 @@
+import { Option, type Command } from 'commander';
+import { UsageError } from '../errors.js';
+import type { LabOptions } from '../lab/lab.js';
+import { colorEnabled, type OutputOptions } from '../ui/output.js';
+
+export interface GlobalOptions {
+  json?: boolean;
+  portOffset?: number;
+  runtime?: 'auto' | 'native' | 'docker';
+  color?: boolean;
+  config?: string;
+}
+
+export function addGlobalOptions(program: Command): Command {
+  return program
+    .option('--json', 'print data as JSON on stdout; progress stays on stderr')
+    .option('--port-offset <n>', 'shift every port of the lab by n', parseOffset)
+    .addOption(new Option('--runtime <name>', 'which runtime runs the lab').choices(['auto', 'native', 'docker']))
+    .option('--no-color', 'no colour in output (NO_COLOR is honoured too)')
+    .option('-c, --config <file>', 'the frank.yaml to use (default: found from the working folder upwards)');
+}
+
+function parseOffset(value: string): number {
+  const offset = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(offset)) {
+    throw new UsageError(`--port-offset takes a whole number ≥ 0, not "${value}".`, { hint: 'For example: --port-offset 100' });
+  }
+  return offset;
+}
+
+export function globalsOf(command: Command): GlobalOptions {
+  return command.optsWithGlobals<GlobalOptions>();
+}
+
+export function labOptionsOf(command: Command): LabOptions {
+  const { config, portOffset, runtime } = globalsOf(command);
+  return { config, portOffset, runtime };
+}
+
+export function outputOf(command: Command): OutputOptions {
+  const { json, color } = globalsOf(command);
+  return { json: json === true, color: colorEnabled(color) };
+}

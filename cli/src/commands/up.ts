@@ -1,0 +1,31 @@
+import { Command } from 'commander';
+import { openLab } from '../lab/lab.js';
+import { upLab, type PhaseEvent } from '../lab/up.js';
+import { paint, writeData, writeInfo, type Color } from '../ui/output.js';
+import { labOptionsOf, outputOf } from './global-options.js';
+
+const PHASE_COLOR: Record<string, Color> = { healthy: 'green', failed: 'red', starting: 'gray' };
+
+export function upCommand(): Command {
+  return new Command('up')
+    .description('Start the lab: every resource walks starting → booted → ready → migrated → seeded → healthy')
+    .addHelpText('after', '\nExamples:\n  npx frank up\n  npx frank up --port-offset 100     # beside servers already on the default ports\n  npx frank up --json > lab.json')
+    .action(async (_options, command: Command) => {
+      const output = outputOf(command);
+      const lab = await openLab(labOptionsOf(command));
+      writeInfo(`frank up: ${lab.topology.resources.length} resources, ${lab.selection.name} runtime (${lab.selection.reason}), port offset ${lab.topology.portOffset}`);
+      const width = Math.max(...lab.topology.resources.map((r) => r.name.length));
+      const onPhase = (event: PhaseEvent) => {
+        const seconds = `${(event.elapsedMs / 1000).toFixed(1)}s`.padStart(6);
+        writeInfo(`  ${event.resource.padEnd(width)}  ${seconds}  ${paint(event.phase, PHASE_COLOR[event.phase] ?? 'cyan', output.color)}`);
+      };
+      const result = await upLab(lab, onPhase);
+      const seconds = (result.elapsedMs / 1000).toFixed(1);
+      writeInfo(
+        result.alreadyUp
+          ? `The lab is already up: all ${lab.topology.resources.length} resources healthy. Nothing to do.`
+          : paint(`The lab is up: ${result.started.length} started, all healthy in ${seconds} s. See \`npx frank status\`.`, 'green', output.color),
+      );
+      if (output.json) writeData({ alreadyUp: result.alreadyUp, started: result.started, seconds: Number(seconds) });
+    });
+}

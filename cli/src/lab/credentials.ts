@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
+import path from 'node:path';
+import type { Topology } from './topology.js';
+
+/** Secrets generated once per lab and kept in `.frank/credentials.json` (mode 0600, ignored by git). */
+export interface Credentials {
+  admin: { user: string; password: string };
+  /** One login role per service database, named like the database. */
+  databaseRoles: Record<string, string>;
+  rabbitmq: { user: string; password: string };
+  redis: { password: string };
+  aws: { accessKeyId: string; secretAccessKey: string };
+}
+
+const secret = () => randomBytes(18).toString('base64url');
+
+export async function loadOrCreateCredentials(file: string, topology: Topology): Promise<Credentials> {
+  let credentials: Credentials | undefined;
+  try {
+    credentials = JSON.parse(await readFile(file, 'utf8')) as Credentials;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const fresh = credentials ?? {
+    admin: { user: 'frank', password: secret() },
+    databaseRoles: {},
+    rabbitmq: { user: 'frank', password: secret() },
+    redis: { password: secret() },
+    aws: { accessKeyId: 'frank', secretAccessKey: secret() },
+  };
+  let changed = credentials === undefined;
+  for (const resource of topology.resources) {
+    if (resource.kind !== 'postgres') continue;
+    for (const database of Object.keys(resource.databases)) {
+      if (!fresh.databaseRoles[database]) {
+        fresh.databaseRoles[database] = secret();
+        changed = true;
+      }
+    }
+  }
+  if (changed) {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, JSON.stringify(fresh, null, 2) + '\n', { mode: 0o600 });
+    await chmod(file, 0o600);
+  }
+  return fresh;
+}
+
+export async function readCredentials(file: string): Promise<Credentials | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as Credentials;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,63 @@
+import pg from 'pg';
+import type { PostgresResource } from '../topology.js';
+import type { Access, KindAdapter } from './adapter.js';
+import { envName } from './adapter.js';
+
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+export function postgresUrl(resource: PostgresResource, access: Access, database = 'postgres', role?: { user: string; password: string }): string {
+  const { user, password } = role ?? access.credentials.admin;
+  return `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${access.topology.host}:${resource.port}/${database}`;
+}
+
+async function withClient<T>(connectionString: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 2000 });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export const postgresAdapter: KindAdapter<PostgresResource> = {
+  readyTimeoutMs: 30_000,
+  url: (resource, access) => postgresUrl(resource, access),
+  env(resource, access) {
+    const vars: Record<string, string> = { [`${envName(resource.name)}_URL`]: postgresUrl(resource, access) };
+    for (const database of Object.keys(resource.databases)) {
+      const password = access.credentials.databaseRoles[database];
+      if (password) vars[`${envName(database)}_DATABASE_URL`] = postgresUrl(resource, access, database, { user: database, password });
+    }
+    return vars;
+  },
+  async probe(resource, access) {
+    await withClient(postgresUrl(resource, access), (client) => client.query('SELECT 1'));
+  },
+  /** Each database gets its own login role, which alone may connect to it, and owns its schemas. */
+  async provision(resource, access) {
+    await withClient(postgresUrl(resource, access), async (client) => {
+      await client.query('REVOKE CONNECT ON DATABASE postgres FROM PUBLIC');
+      for (const database of Object.keys(resource.databases)) {
+        const password = access.credentials.databaseRoles[database] ?? '';
+        const role = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [database]);
+        const verb = role.rowCount ? 'ALTER' : 'CREATE';
+        await client.query(`${verb} ROLE ${ident(database)} LOGIN PASSWORD ${literal(password)}`);
+        const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+        if (!exists.rowCount) await client.query(`CREATE DATABASE ${ident(database)} OWNER ${ident(database)}`);
+        await client.query(`REVOKE CONNECT ON DATABASE ${ident(database)} FROM PUBLIC`);
+        await client.query(`GRANT CONNECT ON DATABASE ${ident(database)} TO ${ident(database)}`);
+      }
+    });
+    for (const [database, schemas] of Object.entries(resource.databases)) {
+      if (schemas.length === 0) continue;
+      await withClient(postgresUrl(resource, access, database), async (client) => {
+        for (const schema of schemas) {
+          await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)} AUTHORIZATION ${ident(database)}`);
+        }
+      });
+    }
+  },
+};

@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Where a lab keeps its state: `.frank/` beside frank.yaml. Tools are shared by every lab of a checkout. */
+export interface LabPaths {
+  root: string;
+  state: string;
+  labFile: string;
+  credentialsFile: string;
+  data(resource: string): string;
+  log(resource: string): string;
+  pid(resource: string): string;
+  toolsDir: string;
+  toolsBin: string;
+}
+
+/** The checkout frank runs from (two folders above cli/src/lab). */
+export const REPOSITORY_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export function labPaths(root: string): LabPaths {
+  const state = path.join(root, '.frank');
+  const toolsDir = toolsDirectory();
+  return {
+    root,
+    state,
+    labFile: path.join(state, 'lab.json'),
+    credentialsFile: path.join(state, 'credentials.json'),
+    data: (resource) => path.join(state, 'data', resource),
+    log: (resource) => path.join(state, 'logs', `${resource}.log`),
+    pid: (resource) => path.join(state, 'run', `${resource}.pid`),
+    toolsDir,
+    toolsBin: path.join(toolsDir, 'bin'),
+  };
+}
+
+/** Read at call time so tests and users can point it elsewhere. */
+export function toolsDirectory(): string {
+  return process.env.FRANK_TOOLS_DIR ?? path.join(REPOSITORY_ROOT, '.frank', 'tools');
+}

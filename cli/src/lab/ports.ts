@@ -1,0 +1,44 @@
+import { createServer } from 'node:net';
+import { FrankError } from '../errors.js';
+import { labPorts, type Topology } from './topology.js';
+
+/** Tries to listen on the port: the one check that cannot be fooled by who holds it. */
+export function portIsFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/** Fails naming every taken port and its resource, and suggests an offset at which every port is free. */
+export async function assertPortsFree(topology: Topology, skipResources: Set<string>): Promise<void> {
+  const wanted = labPorts(topology).filter((p) => !skipResources.has(p.resource));
+  const taken: typeof wanted = [];
+  for (const entry of wanted) if (!(await portIsFree(topology.host, entry.port))) taken.push(entry);
+  if (taken.length === 0) return;
+  const offset = await suggestOffset(topology);
+  const list = taken.map((t) => `${t.port} (${t.owner})`).join(', ');
+  throw new FrankError(`Port${taken.length > 1 ? 's' : ''} ${list} on ${topology.host} ${taken.length > 1 ? 'are' : 'is'} already taken.`, {
+    hint: offset === undefined
+      ? 'Stop whatever holds the port, or change the ports in frank.yaml.'
+      : `Stop whatever holds the port, or run the lab beside it: npx frank up --port-offset ${offset}`,
+  });
+}
+
+async function suggestOffset(topology: Topology): Promise<number | undefined> {
+  const base = labPorts(topology).map((p) => p.port - topology.portOffset);
+  const highest = Math.max(...base);
+  for (const offset of [100, 200, 300, 500, 1000, 2000, 10000, 20000, 30000]) {
+    if (offset === topology.portOffset || highest + offset > 65535) continue;
+    let free = true;
+    for (const port of base) {
+      if (!(await portIsFree(topology.host, port + offset))) {
+        free = false;
+        break;
+      }
+    }
+    if (free) return offset;
+  }
+  return undefined;
+}

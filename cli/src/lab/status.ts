@@ -1,0 +1,41 @@
+import type { LabPhase } from '../errors.js';
+import { adapterFor } from './kinds/index.js';
+import { runtimeContext, type Lab } from './lab.js';
+import { probeOnce } from './up.js';
+
+export interface ResourceStatus {
+  name: string;
+  kind: string;
+  runtime: string;
+  port: number;
+  phase: LabPhase;
+  health: 'healthy' | 'unhealthy' | 'stopped';
+  url: string;
+}
+
+/** What each resource's recorded phase is and what a live probe says now. */
+export async function labStatus(lab: Lab): Promise<ResourceStatus[]> {
+  const context = await runtimeContext(lab, lab.state?.id ?? '');
+  return Promise.all(
+    lab.topology.resources.map(async (resource) => {
+      const running = lab.state ? await lab.runtime.isRunning(resource, context) : false;
+      const health = !running ? 'stopped' : (await probeOnce(resource, context)) ? 'healthy' : 'unhealthy';
+      return {
+        name: resource.name,
+        kind: resource.kind,
+        runtime: lab.runtime.name,
+        port: resource.port,
+        phase: lab.state?.resources[resource.name]?.phase ?? 'declared',
+        health,
+        url: adapterFor(resource).url(resource, { topology: lab.topology, credentials: context.credentials }),
+      };
+    }),
+  );
+}
+
+/** Every resource's connection variables, as `frank env` prints them. */
+export async function labEnvironment(lab: Lab): Promise<Record<string, string>> {
+  const context = await runtimeContext(lab, lab.state?.id ?? '');
+  const access = { topology: lab.topology, credentials: context.credentials };
+  return Object.assign({}, ...lab.topology.resources.map((resource) => adapterFor(resource).env(resource, access)));
+}

@@ -1,0 +1,260 @@
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { LineCounter, parseDocument, isNode } from 'yaml';
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
+
+/** The topology of a lab as frank.yaml declares it, with the port offset applied. */
+export const TOPOLOGY_FILE = 'frank.yaml';
+
+const name = z.string().regex(/^[a-z][a-z0-9-]*$/, 'a lowercase name of letters, digits and dashes');
+const sqlName = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a lowercase SQL identifier (letters, digits, _)');
+const port = z.number().int().min(1).max(65535);
+
+const postgres = z.strictObject({
+  kind: z.literal('postgres'),
+  port,
+  databases: z.record(sqlName, z.array(sqlName)),
+  settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+const rabbitmq = z.strictObject({
+  kind: z.literal('rabbitmq'),
+  port,
+  exchanges: z.record(z.string(), z.enum(['topic', 'direct', 'fanout', 'headers'])).default({}),
+});
+const mongo = z.strictObject({
+  kind: z.literal('mongo'),
+  port,
+  engine: z.enum(['auto', 'mongod', 'ferretdb']).default('auto'),
+});
+const redis = z.strictObject({ kind: z.literal('redis'), port });
+const aws = z.strictObject({
+  kind: z.literal('aws'),
+  port,
+  emulator: z.enum(['moto', 'localstack']).default('moto'),
+  region: z.string().default('us-east-1'),
+  buses: z.array(name).default([]),
+  queues: z.array(name).default([]),
+  rules: z
+    .record(name, z.strictObject({ bus: name, pattern: z.record(z.string(), z.unknown()), target: name }))
+    .default({}),
+});
+const toxiproxy = z.strictObject({ kind: z.literal('toxiproxy'), port, proxyPorts: port });
+
+const resource = z.discriminatedUnion('kind', [postgres, rabbitmq, mongo, redis, aws, toxiproxy]);
+
+const topologySchema = z.strictObject({
+  version: z.literal(1),
+  lab: z
+    .strictObject({
+      runtime: z.enum(['auto', 'native', 'docker']).default('auto'),
+      host: z.string().default('127.0.0.1'),
+      portOffset: z.number().int().min(0).default(0),
+    })
+    .default({ runtime: 'auto', host: '127.0.0.1', portOffset: 0 }),
+  resources: z.record(name, resource),
+  services: z.record(name, z.strictObject({ port, uses: z.array(name).default([]) })).default({}),
+});
+
+type RawTopology = z.infer<typeof topologySchema>;
+type RawResource = z.infer<typeof resource>;
+
+export type ResourceKind = RawResource['kind'];
+export type RuntimeChoice = RawTopology['lab']['runtime'];
+
+type Resolved<T> = Omit<T, 'port'> & { name: string; port: number };
+export type PostgresResource = Resolved<z.infer<typeof postgres>>;
+export type RabbitmqResource = Resolved<z.infer<typeof rabbitmq>> & { distPort: number; epmdPort: number };
+export type MongoResource = Resolved<z.infer<typeof mongo>>;
+export type RedisResource = Resolved<z.infer<typeof redis>>;
+export type AwsResource = Resolved<z.infer<typeof aws>>;
+export type ToxiproxyResource = Resolved<z.infer<typeof toxiproxy>>;
+export type Resource = PostgresResource | RabbitmqResource | MongoResource | RedisResource | AwsResource | ToxiproxyResource;
+
+export interface Service {
+  name: string;
+  port: number;
+  uses: string[];
+}
+
+/** One service-to-dependency link, reached through its own Toxiproxy proxy. */
+export interface Link {
+  name: string;
+  service: string;
+  resource: string;
+  listenPort: number;
+  upstreamPort: number;
+}
+
+export interface Topology {
+  file: string;
+  /** The folder holding frank.yaml; the lab's state lives in `.frank/` beside it. */
+  root: string;
+  runtime: RuntimeChoice;
+  host: string;
+  portOffset: number;
+  resources: Resource[];
+  services: Service[];
+  links: Link[];
+}
+
+/** Ports a resource needs besides its main one (Erlang distribution and epmd for RabbitMQ). */
+const RABBITMQ_DIST_SHIFT = 20000;
+const EPMD_PORT = 4369;
+
+export interface LoadOptions {
+  /** Overrides `lab.portOffset`. */
+  portOffset?: number;
+}
+
+export function findTopologyFile(from: string = process.cwd()): string {
+  let dir = path.resolve(from);
+  for (;;) {
+    const candidate = path.join(dir, TOPOLOGY_FILE);
+    if (existsSync(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) {
+      throw new UsageError(`No ${TOPOLOGY_FILE} in ${from} or any folder above it.`, {
+        hint: `Run frank from the lab's repository, or pass --config <path to ${TOPOLOGY_FILE}>.`,
+      });
+    }
+    dir = parent;
+  }
+}
+
+export async function loadTopology(file: string, options: LoadOptions = {}): Promise<Topology> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`, {
+      hint: `Create ${TOPOLOGY_FILE} or pass --config <path>.`,
+    });
+  }
+  return parseTopology(text, file, options);
+}
+
+export function parseTopology(text: string, file: string, options: LoadOptions = {}): Topology {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!;
+    const where = first.linePos?.[0] ? `:${first.linePos[0].line}:${first.linePos[0].col}` : '';
+    throw new UsageError(`${file}${where}: not valid YAML: ${first.message.split('\n')[0]}`, {
+      hint: 'Fix the YAML syntax (indentation, quotes, colons) at that line.',
+    });
+  }
+  const parsed = topologySchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const keyPath = issue.path.map(String);
+    throw new UsageError(`${file}${lineOf(doc, lineCounter, keyPath)}: ${describeKey(keyPath)}: ${describeIssue(issue)}`, {
+      hint: `See the comments in the repository's ${TOPOLOGY_FILE} for what each key takes.`,
+    });
+  }
+  const offset = options.portOffset ?? parsed.data.lab.portOffset;
+  if (options.portOffset !== undefined && (!Number.isInteger(offset) || offset < 0)) {
+    throw new UsageError(`--port-offset must be a whole number ≥ 0, not ${offset}.`);
+  }
+  return resolve(parsed.data, file, offset, (keyPath) => lineOf(doc, lineCounter, keyPath));
+}
+
+function resolve(raw: RawTopology, file: string, offset: number, lineAt: (keyPath: string[]) => string): Topology {
+  const fail = (keyPath: string[], message: string, hint?: string): never => {
+    throw new UsageError(`${file}${lineAt(keyPath)}: ${describeKey(keyPath)}: ${message}`, { hint });
+  };
+  const shift = (keyPath: string[], base: number): number => {
+    const shifted = base + offset;
+    if (shifted > 65535) fail(keyPath, `port ${base} + offset ${offset} = ${shifted} is above 65535`, 'Use a smaller --port-offset.');
+    return shifted;
+  };
+
+  const resources: Resource[] = Object.entries(raw.resources).map(([resourceName, spec]) => {
+    const port = shift(['resources', resourceName, 'port'], spec.port);
+    if (spec.kind === 'rabbitmq') {
+      return { ...spec, name: resourceName, port, distPort: shift(['resources', resourceName, 'port'], spec.port + RABBITMQ_DIST_SHIFT), epmdPort: EPMD_PORT + offset };
+    }
+    if (spec.kind === 'toxiproxy') {
+      return { ...spec, name: resourceName, port, proxyPorts: shift(['resources', resourceName, 'proxyPorts'], spec.proxyPorts) };
+    }
+    return { ...spec, name: resourceName, port };
+  });
+  const byName = new Map(resources.map((r) => [r.name, r]));
+  const hasLinks = Object.values(raw.services).some((spec) => spec.uses.length > 0);
+  if (hasLinks && !resources.some((r) => r.kind === 'toxiproxy')) {
+    fail(['resources'], 'services declare links but no resource has kind: toxiproxy', 'Add a toxiproxy resource: the links go through it.');
+  }
+  const toxi = resources.find((r): r is ToxiproxyResource => r.kind === 'toxiproxy');
+
+  const services: Service[] = [];
+  const links: Link[] = [];
+  for (const [serviceName, spec] of Object.entries(raw.services)) {
+    services.push({ name: serviceName, port: shift(['services', serviceName, 'port'], spec.port), uses: spec.uses });
+    spec.uses.forEach((target, index) => {
+      const dependency = byName.get(target);
+      if (!dependency || dependency.kind === 'toxiproxy') {
+        const allowed = resources.filter((r) => r.kind !== 'toxiproxy').map((r) => r.name).join(', ');
+        fail(['services', serviceName, 'uses', String(index)], `"${target}" is not a resource of this lab`, `Use one of: ${allowed}.`);
+      }
+      links.push({ name: `${serviceName}.${target}`, service: serviceName, resource: target, listenPort: (toxi?.proxyPorts ?? 0) + links.length, upstreamPort: dependency!.port });
+    });
+  }
+
+  const claimed = new Map<number, string>();
+  const claim = (keyPath: string[], p: number, owner: string) => {
+    const holder = claimed.get(p);
+    if (holder) fail(keyPath, `port ${p - offset} is already used by ${holder}`, 'Give each resource and service its own port.');
+    claimed.set(p, owner);
+  };
+  for (const r of resources) {
+    claim(['resources', r.name, 'port'], r.port, r.name);
+    if (r.kind === 'rabbitmq') claim(['resources', r.name, 'port'], r.distPort, `${r.name} (Erlang distribution, port + ${RABBITMQ_DIST_SHIFT})`);
+  }
+  for (const s of services) claim(['services', s.name, 'port'], s.port, `service ${s.name}`);
+  for (const l of links) {
+    if (l.listenPort > 65535) fail(['resources', toxi!.name, 'proxyPorts'], 'the proxies run past port 65535', 'Lower proxyPorts.');
+    claim(['resources', toxi!.name, 'proxyPorts'], l.listenPort, `proxy ${l.name}`);
+  }
+
+  return { file, root: path.dirname(path.resolve(file)), runtime: raw.lab.runtime, host: raw.lab.host, portOffset: offset, resources, services, links };
+}
+
+/** Every port the lab listens on, with who listens there. */
+export function labPorts(topology: Topology): { port: number; owner: string; resource: string }[] {
+  const ports: { port: number; owner: string; resource: string }[] = [];
+  for (const r of topology.resources) {
+    ports.push({ port: r.port, owner: r.name, resource: r.name });
+    if (r.kind === 'rabbitmq') ports.push({ port: r.distPort, owner: `${r.name} (Erlang distribution)`, resource: r.name });
+  }
+  const toxi = topology.resources.find((r) => r.kind === 'toxiproxy');
+  if (toxi) for (const l of topology.links) ports.push({ port: l.listenPort, owner: `proxy ${l.name}`, resource: toxi.name });
+  return ports;
+}
+
+function describeKey(keyPath: string[]): string {
+  return keyPath.length === 0 ? '(top level)' : keyPath.join('.');
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_union':
+      return 'kind must be one of "postgres", "rabbitmq", "mongo", "redis", "aws", "toxiproxy"';
+    case 'invalid_type':
+      return issue.input === undefined ? `is required (${issue.expected})` : `must be ${issue.expected}, not ${typeof issue.input === 'object' ? (Array.isArray(issue.input) ? 'a list' : 'a map') : JSON.stringify(issue.input)}`;
+    default:
+      return issue.message;
+  }
+}
+
+function lineOf(doc: ReturnType<typeof parseDocument>, lineCounter: LineCounter, keyPath: string[]): string {
+  for (let depth = keyPath.length; depth > 0; depth--) {
+    const node = doc.getIn(keyPath.slice(0, depth), true);
+    if (isNode(node) && node.range) return `:${lineCounter.linePos(node.range[0]).line}`;
+  }
+  return '';
+}

@@ -1,0 +1,25 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { FrankError } from '../../errors.js';
+import type { MongoResource } from '../../lab/topology.js';
+import type { RuntimeContext } from '../runtime.js';
+import type { LaunchSpec } from './launch-spec.js';
+import { findMongo, INSTALL_HINT } from './programs.js';
+
+/** mongod when it is installed; otherwise FerretDB v1, which speaks the MongoDB wire protocol over SQLite. */
+export async function prepareMongo(resource: MongoResource, context: RuntimeContext): Promise<LaunchSpec> {
+  const mongo = findMongo(resource.engine);
+  if (!mongo.path) throw new FrankError(`${mongo.engine} is not installed.`, { hint: INSTALL_HINT[mongo.engine] });
+  const dir = context.paths.data(resource.name);
+  await mkdir(dir, { recursive: true });
+  const host = context.topology.host;
+  if (mongo.engine === 'mongod') {
+    return { command: mongo.path, args: ['--port', String(resource.port), '--bind_ip', host, '--dbpath', dir, '--quiet'] };
+  }
+  await mkdir(path.join(dir, 'sqlite'), { recursive: true });
+  return {
+    command: mongo.path,
+    args: ['--handler=sqlite', `--sqlite-url=file:${path.join(dir, 'sqlite')}/`, `--listen-addr=${host}:${resource.port}`, '--debug-addr=-', '--telemetry=disable', `--state-dir=${dir}`, '--log-level=warn'],
+    cwd: dir,
+  };
+}

@@ -1,0 +1,44 @@
+import type { Credentials } from '../lab/credentials.js';
+import type { LabPaths } from '../lab/paths.js';
+import type { Resource, Topology } from '../lab/topology.js';
+
+/**
+ * How the lab's programs are run. The lab model above this (phases, probes, provisioning) does
+ * not know which runtime runs them: it reaches every resource on host:port.
+ */
+export interface Runtime {
+  readonly name: RuntimeName;
+  /** The programs this topology needs, found or not, each with the command that installs it. */
+  requirements(topology: Topology): Promise<Requirement[]>;
+  /** Launches the resource and returns once its process (or container) exists: the `booted` phase. */
+  start(resource: Resource, context: RuntimeContext): Promise<StartedResource>;
+  isRunning(resource: Resource, context: RuntimeContext): Promise<boolean>;
+  /** Stops the resource gracefully, then by force; a resource that is not running is fine. */
+  stop(resource: Resource, context: RuntimeContext): Promise<void>;
+  /** Removes whatever carries this lab's label: what a crash or a half-started `up` left behind. */
+  sweep(context: RuntimeContext): Promise<string[]>;
+  logTail(resource: Resource, context: RuntimeContext, lines?: number): Promise<string>;
+}
+
+export type RuntimeName = 'native' | 'docker';
+
+export interface RuntimeContext {
+  topology: Topology;
+  paths: LabPaths;
+  credentials: Credentials;
+  labId: string;
+}
+
+export interface Requirement {
+  resource: string;
+  program: string;
+  /** Where it was found; undefined when missing. */
+  path: string | undefined;
+  /** The exact command that installs it. */
+  fix: string;
+}
+
+export interface StartedResource {
+  /** Rejects when the process dies: a wait for readiness gives up at once instead of timing out. */
+  exited: Promise<never>;
+}

@@ -1,0 +1,38 @@
+/**
+ * Output channels: data goes to stdout (and only data with --json); progress, tables meant for
+ * eyes and errors go to stderr. Colour is read at call time from the flags and NO_COLOR.
+ */
+export interface OutputOptions {
+  json: boolean;
+  color: boolean;
+}
+
+export function colorEnabled(flag: boolean | undefined): boolean {
+  return flag !== false && !('NO_COLOR' in process.env) && process.stderr.isTTY === true;
+}
+
+const codes = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, gray: 90, bold: 1 } as const;
+export type Color = keyof typeof codes;
+
+export function paint(text: string, color: Color, enabled: boolean): string {
+  return enabled ? `\u001b[${codes[color]}m${text}\u001b[0m` : text;
+}
+
+export function writeData(value: unknown): void {
+  process.stdout.write(typeof value === 'string' ? value : JSON.stringify(value, null, 2) + '\n');
+}
+
+export function writeInfo(line: string): void {
+  process.stderr.write(line + '\n');
+}
+
+/** A plain aligned table; `stream` is stdout for a command whose table is its data. */
+export function renderTable(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => stripAnsi(r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(widths[i]! - stripAnsi(c).length)).join('  ').trimEnd();
+  return [line(headers.map((h) => h.toUpperCase())), ...rows.map(line)].join('\n') + '\n';
+}
+
+function stripAnsi(text: string): string {
+  return text.replace(/\u001b\[[0-9;]*m/g, '');
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['cli/**/*.test.ts', 'services/**/*.test.ts', 'terraform/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/.frank/**'],
+    // Integration tests start real servers; one file at a time keeps a 2-core machine responsive.
+    fileParallelism: false,
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+  },
+});
