@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { LineCounter, isMap, isNode, isScalar, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 
@@ -137,19 +137,20 @@ export async function loadTopology(file: string, options: LoadOptions = {}): Pro
 
 export function parseTopology(text: string, file: string, options: LoadOptions = {}): Topology {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const where = first.linePos?.[0] ? `:${first.linePos[0].line}:${first.linePos[0].col}` : '';
-    throw new UsageError(`${file}${where}: not valid YAML: ${first.message.split('\n')[0]}`, {
+    throw new UsageError(`${file}${where}: not valid YAML: ${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, {
       hint: 'Fix the YAML syntax (indentation, quotes, colons) at that line.',
     });
   }
-  const parsed = topologySchema.safeParse(doc.toJS() ?? {});
+  const parsed = topologySchema.safeParse(doc.toJS() ?? {}, { reportInput: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const keyPath = issue.path.map(String);
-    throw new UsageError(`${file}${lineOf(doc, lineCounter, keyPath)}: ${describeKey(keyPath)}: ${describeIssue(issue)}`, {
+    const lineKey = issue.code === 'unrecognized_keys' ? [...keyPath, issue.keys[0]!] : keyPath;
+    throw new UsageError(`${file}${lineOf(doc, lineCounter, lineKey)}: ${describeKey(keyPath)}: ${describeIssue(issue)}`, {
       hint: `See the comments in the repository's ${TOPOLOGY_FILE} for what each key takes.`,
     });
   }
@@ -251,8 +252,15 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   }
 }
 
+/** The line of the key itself (where a reader looks), else of the nearest enclosing key. */
 function lineOf(doc: ReturnType<typeof parseDocument>, lineCounter: LineCounter, keyPath: string[]): string {
   for (let depth = keyPath.length; depth > 0; depth--) {
+    const parent = depth === 1 ? doc.contents : doc.getIn(keyPath.slice(0, depth - 1), true);
+    const key = keyPath[depth - 1];
+    if (isMap(parent)) {
+      const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
+      if (pair && isNode(pair.key) && pair.key.range) return `:${lineCounter.linePos(pair.key.range[0]).line}`;
+    }
     const node = doc.getIn(keyPath.slice(0, depth), true);
     if (isNode(node) && node.range) return `:${lineCounter.linePos(node.range[0]).line}`;
   }

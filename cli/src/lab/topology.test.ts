@@ -1,0 +1,95 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../errors.js';
+import { REPOSITORY_ROOT } from './paths.js';
+import { labPorts, parseTopology } from './topology.js';
+
+const repositoryYaml = await readFile(path.join(REPOSITORY_ROOT, 'frank.yaml'), 'utf8');
+const parse = (text: string, portOffset?: number) => parseTopology(text, 'frank.yaml', { portOffset });
+const minimal = (resources: string, services = '') => `version: 1\nresources:\n${resources}\n${services}`;
+
+function usageErrorOf(text: string, portOffset?: number): UsageError {
+  try {
+    parse(text, portOffset);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return error as UsageError;
+  }
+  throw new Error('expected a UsageError');
+}
+
+describe('frank.yaml', () => {
+  it("declares the design's topology with its default ports", () => {
+    const topology = parse(repositoryYaml);
+    const ports = Object.fromEntries(topology.resources.map((r) => [r.name, r.port]));
+    expect(ports).toEqual({
+      'user-db': 5432, 'inventory-db': 5433, 'order-db': 5434, 'payment-db': 5435, 'notification-db': 5437, 'analytics-db': 5438, 'infrastructure-db': 5439,
+      rabbitmq: 5672, mongo: 27017, redis: 6379, aws: 4566, toxiproxy: 8474,
+    });
+    expect(Object.fromEntries(topology.services.map((s) => [s.name, s.port]))).toMatchObject({ bff: 3000, user: 3001, order: 3003, 'payment-provider': 3010, 'eventbridge-bridge': 3011, 'rabbitmq-bridge': 3012 });
+    expect(topology.resources.find((r) => r.name === 'infrastructure-db')).toMatchObject({ databases: { sonarqube: [], unleash: [] } });
+    expect(topology.host).toBe('127.0.0.1');
+  });
+
+  it('gives every service link its own proxy port, after the toxiproxy base', () => {
+    const topology = parse(repositoryYaml);
+    const order = topology.links.find((l) => l.name === 'order.order-db')!;
+    expect(order.upstreamPort).toBe(5434);
+    const listens = topology.links.map((l) => l.listenPort);
+    expect(new Set(listens).size).toBe(listens.length);
+    expect(Math.min(...listens)).toBe(8480);
+  });
+
+  it('shifts every port, proxies and RabbitMQ distribution included, by the offset', () => {
+    const base = labPorts(parse(repositoryYaml));
+    const shifted = labPorts(parse(repositoryYaml, 250));
+    expect(shifted.map((p) => p.port)).toEqual(base.map((p) => p.port + 250));
+    expect(parse(repositoryYaml, 250).resources.find((r) => r.kind === 'rabbitmq')).toMatchObject({ port: 5922, distPort: 25922, epmdPort: 4619 });
+  });
+
+  it('names the file, line and key of an unknown key', () => {
+    const error = usageErrorOf(minimal('  cache:\n    kind: redis\n    port: 6379\n    colour: blue'));
+    expect(error.message).toBe('frank.yaml:6: resources.cache: unknown key "colour"');
+    expect(error.exitCode).toBe(2);
+  });
+
+  it('lists the kinds allowed when the kind is wrong', () => {
+    expect(usageErrorOf(minimal('  cache:\n    kind: memcached\n    port: 1')).message).toMatch(/resources\.cache.*"postgres", "rabbitmq", "mongo", "redis", "aws", "toxiproxy"/);
+  });
+
+  it('says what an enum allows', () => {
+    expect(usageErrorOf(minimal('  docs:\n    kind: mongo\n    port: 27017\n    engine: mysql')).message).toMatch(/resources\.docs\.engine: must be one of "auto", "mongod", "ferretdb"/);
+  });
+
+  it('rejects a port that is not a port', () => {
+    expect(usageErrorOf(minimal('  cache:\n    kind: redis\n    port: 70000')).message).toMatch(/frank\.yaml:5: resources\.cache\.port/);
+    expect(usageErrorOf(minimal('  cache:\n    kind: redis\n    port: "6379"')).message).toMatch(/resources\.cache\.port: must be number/);
+  });
+
+  it('rejects two resources on one port, naming both', () => {
+    expect(usageErrorOf(minimal('  a:\n    kind: redis\n    port: 6379\n  b:\n    kind: redis\n    port: 6379')).message).toMatch(/resources\.b\.port: port 6379 is already used by a/);
+  });
+
+  it('rejects a link to a resource that does not exist, listing those that do', () => {
+    const error = usageErrorOf(minimal('  cache:\n    kind: redis\n    port: 6379\n  proxy:\n    kind: toxiproxy\n    port: 8474\n    proxyPorts: 8480', 'services:\n  bff: { port: 3000, uses: [cache, mongo] }'));
+    expect(error.message).toMatch(/services\.bff\.uses\.1: "mongo" is not a resource of this lab/);
+    expect(error.hint).toBe('Use one of: cache.');
+  });
+
+  it('rejects links without a toxiproxy to carry them', () => {
+    expect(usageErrorOf(minimal('  cache:\n    kind: redis\n    port: 6379', 'services:\n  bff: { port: 3000, uses: [cache] }')).message).toMatch(/no resource has kind: toxiproxy/);
+  });
+
+  it('rejects an offset that pushes a port past 65535', () => {
+    expect(usageErrorOf(repositoryYaml, 60000).message).toMatch(/above 65535/);
+  });
+
+  it('reports broken YAML with its line', () => {
+    expect(usageErrorOf('version: 1\nresources:\n  a: [unclosed\n').message).toMatch(/^frank\.yaml:\d+:\d+: not valid YAML/);
+  });
+
+  it('requires the version', () => {
+    expect(usageErrorOf('resources: {}').message).toMatch(/version/);
+  });
+});

@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, symlink } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readLabState } from '../src/lab/lab-state.js';
+import { labProcesses, makeLabDir, removeLabDir, runFrank, freeOffset } from './lab-fixture.js';
+
+const dirs: string[] = [];
+async function labDir(yaml?: string): Promise<string> {
+  const dir = await makeLabDir(yaml);
+  dirs.push(dir);
+  return dir;
+}
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) await removeLabDir(dir);
+});
+
+const noProcessFiles = async (dir: string) => {
+  const run = path.join(dir, '.frank', 'run');
+  return existsSync(run) ? await readdir(run) : [];
+};
+
+describe('bad input gets a clear error, exit code 1 or 2, and leaves nothing running', () => {
+  it('a broken frank.yaml names the file, the line and the key (exit 2)', async () => {
+    const dir = await labDir('version: 1\nresources:\n  cache:\n    kind: redis\n    port: 6379\n    persistence: yes\n');
+    const result = await runFrank(dir, ['up']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`${path.join(dir, 'frank.yaml')}:6: resources.cache: unknown key "persistence"`);
+    expect(result.stderr).toMatch(/try:/);
+    expect(result.stdout).toBe('');
+    expect(existsSync(path.join(dir, '.frank', 'lab.json'))).toBe(false);
+  });
+
+  it('a bad flag is a usage error (exit 2)', async () => {
+    const dir = await labDir();
+    const result = await runFrank(dir, ['up', '--port-offset', 'lots']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/--port-offset takes a whole number/);
+  });
+
+  it('a port already taken names the resource and suggests an offset (exit 1)', async () => {
+    const dir = await labDir('version: 1\nresources:\n  cache:\n    kind: redis\n    port: 6379\n  docs:\n    kind: mongo\n    port: 27017\n');
+    const offset = await freeOffset(dir);
+    const squatter: Server = createServer();
+    await new Promise<void>((resolve) => squatter.listen(6379 + offset, '127.0.0.1', resolve));
+    try {
+      const result = await runFrank(dir, ['up', '--port-offset', String(offset)]);
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toContain(`Port ${6379 + offset} (cache) on 127.0.0.1 is already taken`);
+      expect(result.stderr).toMatch(/npx frank up --port-offset \d+/);
+      expect(await labProcesses(dir)).toEqual([]);
+      expect(await noProcessFiles(dir)).toEqual([]);
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it('a missing program is named with the command that installs it (exit 1)', async () => {
+    const dir = await labDir('version: 1\nresources:\n  cache:\n    kind: redis\n    port: 6379\n');
+    // A PATH that has node but no redis-server.
+    const bin = path.join(dir, 'bin');
+    await mkdir(bin);
+    await symlink(process.execPath, path.join(bin, 'node'));
+    const result = await runFrank(dir, ['up', '--port-offset', String(await freeOffset(dir))], { PATH: bin });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/Missing program: redis-server \(for cache\)/);
+    expect(result.stderr).toMatch(/npx frank deps install/);
+    expect(result.stderr).toMatch(/apt-get install -y redis-server/);
+    expect(await noProcessFiles(dir)).toEqual([]);
+    const doctor = await runFrank(dir, ['doctor'], { PATH: bin });
+    expect(doctor.exitCode).toBe(1);
+    expect(doctor.stdout).toMatch(/✖ redis-server for cache is missing\n\s+fix: npx frank deps install/);
+  });
+
+  it('a resource that crashes while starting is named with its phase and log tail, and the others are stopped', async () => {
+    const dir = await labDir(
+      'version: 1\nresources:\n  cache:\n    kind: redis\n    port: 6379\n  broken-db:\n    kind: postgres\n    port: 5432\n    databases: { app: [] }\n    settings: { shared_buffers: lots }\n',
+    );
+    const result = await runFrank(dir, ['up', '--port-offset', String(await freeOffset(dir))]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/broken-db failed while booted: postgres exited \(code 1\)/);
+    expect(result.stderr).toMatch(/last lines of broken-db's log[\s\S]*invalid value for parameter "shared_buffers"/);
+    expect(await labProcesses(dir)).toEqual([]);
+    const state = await readLabState(path.join(dir, '.frank', 'lab.json'));
+    expect(state?.resources['broken-db']).toMatchObject({ phase: 'failed' });
+    expect(state?.resources.cache?.phase).toBe('stopped');
+  });
+
+  it('`frank down` cleans up after a `frank up` that was killed halfway', async () => {
+    const dir = await labDir('version: 1\nresources:\n  cache:\n    kind: redis\n    port: 6379\n  queue:\n    kind: rabbitmq\n    port: 5672\n');
+    const offset = await freeOffset(dir);
+    const { execa } = await import('execa');
+    const { REPOSITORY_ROOT } = await import('../src/lab/paths.js');
+    const up = execa(process.execPath, [path.join(REPOSITORY_ROOT, 'cli/bin/frank.js'), 'up', '--port-offset', String(offset)], { cwd: dir, reject: false, stdin: 'ignore' });
+    // Kill frank itself once RabbitMQ has been launched and is still booting.
+    for (let i = 0; i < 200 && !existsSync(path.join(dir, '.frank', 'run', 'queue.pid')); i++) await new Promise((r) => setTimeout(r, 50));
+    up.kill('SIGKILL');
+    await up;
+    expect((await labProcesses(dir)).length).toBeGreaterThan(0);
+    const down = await runFrank(dir, ['down']);
+    expect(down.exitCode, down.stderr).toBe(0);
+    expect(await labProcesses(dir)).toEqual([]);
+  });
+});

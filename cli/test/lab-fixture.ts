@@ -1,0 +1,68 @@
+import { chmod, copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { readLabState } from '../src/lab/lab-state.js';
+import { REPOSITORY_ROOT } from '../src/lab/paths.js';
+import { portIsFree } from '../src/lab/ports.js';
+import { labPorts, loadTopology } from '../src/lab/topology.js';
+import { findLabelledProcesses } from '../src/runtimes/native/processes.js';
+
+const FRANK = path.join(REPOSITORY_ROOT, 'cli', 'bin', 'frank.js');
+
+export interface FrankRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A lab folder of its own: a frank.yaml (the repository's, or the text given) and room for `.frank/`. */
+export async function makeLabDir(yaml?: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'frank-lab-'));
+  // The unprivileged user that runs postgres must be able to enter the lab's folder.
+  await chmod(dir, 0o755);
+  if (yaml === undefined) await copyFile(path.join(REPOSITORY_ROOT, 'frank.yaml'), path.join(dir, 'frank.yaml'));
+  else await writeFile(path.join(dir, 'frank.yaml'), yaml);
+  return dir;
+}
+
+export async function runFrank(dir: string, args: string[], env: Record<string, string> = {}): Promise<FrankRun> {
+  const result = await execa(process.execPath, [FRANK, ...args], { cwd: dir, env: { NO_COLOR: '1', ...env }, reject: false, stdin: 'ignore' });
+  return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+/** A port offset at which every port of the lab is free, chosen at random so runs do not collide. */
+export async function freeOffset(dir: string): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const offset = 10_000 + 100 * Math.floor(Math.random() * 270);
+    const topology = await loadTopology(path.join(dir, 'frank.yaml'), { portOffset: offset });
+    const free = await Promise.all(labPorts(topology).map((p) => portIsFree(topology.host, p.port)));
+    if (free.every(Boolean)) return offset;
+  }
+  throw new Error('no free port offset found');
+}
+
+/** Processes still carrying the lab's label: after `down` or a failed `up` there must be none. */
+export async function labProcesses(dir: string): Promise<string[]> {
+  const state = await readLabState(path.join(dir, '.frank', 'lab.json'));
+  if (!state) return [];
+  return (await findLabelledProcesses(state.id)).map((p) => `${p.pid} ${p.command}`);
+}
+
+export async function listeningPorts(ports: number[]): Promise<number[]> {
+  const table = (await readFile('/proc/net/tcp', 'utf8')) + (await readFile('/proc/net/tcp6', 'utf8').catch(() => ''));
+  const listening = new Set(
+    table
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((cols) => cols[3] === '0A')
+      .map((cols) => parseInt(cols[1]!.split(':')[1]!, 16)),
+  );
+  return ports.filter((p) => listening.has(p));
+}
+
+export async function removeLabDir(dir: string): Promise<void> {
+  await runFrank(dir, ['down', '--purge']);
+  await rm(dir, { recursive: true, force: true });
+}
