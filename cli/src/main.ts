@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { depsCommand } from './commands/deps.js';
 import { doctorCommand } from './commands/doctor.js';
@@ -13,6 +14,7 @@ function buildProgram(): Command {
   const program = addGlobalOptions(
     new Command('frank')
       .description('A database-per-service microservices lab: start it, break it, check nothing was lost.')
+      .version((JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version)
       .showHelpAfterError('(run with --help for usage)')
       .exitOverride(),
   );

@@ -1,5 +1,3 @@
-import { CreateEventBusCommand, EventBridgeClient, ListEventBusesCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsResource } from '../topology.js';
 import type { Access, KindAdapter } from './adapter.js';
 
@@ -26,6 +24,7 @@ export const awsAdapter: KindAdapter<AwsResource> = {
     AWS_SECRET_ACCESS_KEY: access.credentials.aws.secretAccessKey,
   }),
   async probe(resource, access, signal) {
+    const { EventBridgeClient, ListEventBusesCommand } = await import('@aws-sdk/client-eventbridge');
     const client = new EventBridgeClient(awsClientConfig(resource, access));
     try {
       await client.send(new ListEventBusesCommand({}), { abortSignal: signal });
@@ -35,6 +34,8 @@ export const awsAdapter: KindAdapter<AwsResource> = {
   },
   /** Buses, queues, and rules that deliver to the queues; each call is idempotent. */
   async provision(resource, access) {
+    const { CreateEventBusCommand, EventBridgeClient, ListEventBusesCommand, PutRuleCommand, PutTargetsCommand } = await import('@aws-sdk/client-eventbridge');
+    const { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } = await import('@aws-sdk/client-sqs');
     const events = new EventBridgeClient(awsClientConfig(resource, access));
     const sqs = new SQSClient(awsClientConfig(resource, access));
     try {

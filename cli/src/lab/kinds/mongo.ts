@@ -1,4 +1,3 @@
-import { MongoClient } from 'mongodb';
 import type { MongoResource } from '../topology.js';
 import type { Access, KindAdapter } from './adapter.js';
 import { envName } from './adapter.js';
@@ -13,6 +12,7 @@ export const mongoAdapter: KindAdapter<MongoResource> = {
   url: mongoUrl,
   env: (resource, access) => ({ [`${envName(resource.name)}_URL`]: mongoUrl(resource, access) }),
   async probe(resource, access) {
+    const { MongoClient } = await import('mongodb');
     const client = new MongoClient(mongoUrl(resource, access), { serverSelectionTimeoutMS: 1500, connectTimeoutMS: 1500 });
     try {
       await client.db('admin').command({ ping: 1 });

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { PostgresResource } from '../topology.js';
 import type { Access, KindAdapter } from './adapter.js';
 import { envName } from './adapter.js';
@@ -12,7 +12,9 @@ export function postgresUrl(resource: PostgresResource, access: Access, database
 }
 
 async function withClient<T>(connectionString: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 2000 });
+  // Loaded on first use: frank launches the servers first and loads client libraries while they boot.
+  const { default: postgres } = await import('pg');
+  const client = new postgres.Client({ connectionString, connectionTimeoutMillis: 2000 });
   client.on('error', () => undefined);
   await client.connect();
   try {

@@ -1,4 +1,4 @@
-import amqp from 'amqplib';
+import type amqp from 'amqplib';
 import type { RabbitmqResource } from '../topology.js';
 import type { Access, KindAdapter } from './adapter.js';
 import { envName } from './adapter.js';
@@ -9,7 +9,8 @@ function amqpUrl(resource: RabbitmqResource, access: Access): string {
 }
 
 async function withConnection<T>(resource: RabbitmqResource, access: Access, work: (channel: amqp.ConfirmChannel) => Promise<T>): Promise<T> {
-  const connection = await amqp.connect(amqpUrl(resource, access), { timeout: 2000 });
+  const { default: amqplib } = await import('amqplib');
+  const connection = await amqplib.connect(amqpUrl(resource, access), { timeout: 2000 });
   connection.on('error', () => undefined);
   try {
     const channel = await connection.createConfirmChannel();

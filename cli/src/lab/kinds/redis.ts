@@ -1,4 +1,3 @@
-import { createClient } from 'redis';
 import type { RedisResource } from '../topology.js';
 import type { Access, KindAdapter } from './adapter.js';
 import { envName } from './adapter.js';
@@ -12,6 +11,7 @@ export const redisAdapter: KindAdapter<RedisResource> = {
   url: redisUrl,
   env: (resource, access) => ({ [`${envName(resource.name)}_URL`]: redisUrl(resource, access) }),
   async probe(resource, access) {
+    const { createClient } = await import('redis');
     const client = createClient({ url: redisUrl(resource, access), socket: { connectTimeout: 2000, reconnectStrategy: false } });
     client.on('error', () => undefined);
     await client.connect();

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chown, cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
 import { ExternalCommandError, FrankError } from '../../errors.js';
 import type { PostgresResource } from '../../lab/topology.js';
 import type { RuntimeContext } from '../runtime.js';
@@ -64,6 +63,7 @@ export class PostgresLauncher {
       await chown(passwordFile, user.uid, user.gid);
     }
     const args = ['-D', template, '-U', context.credentials.admin.user, `--pwfile=${passwordFile}`, '--auth-host=scram-sha-256', '--auth-local=trust', '--encoding=UTF8', '--locale=C', '--no-sync', '--no-instructions'];
+    const { execa } = await import('execa');
     const result = await execa(path.join(bin, 'initdb'), args, { uid: user?.uid, gid: user?.gid, reject: false, all: true });
     await rm(passwordFile, { force: true });
     if (result.exitCode !== 0) {
