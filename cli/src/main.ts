@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { cloudCommand } from './commands/cloud.js';
 import { depsCommand } from './commands/deps.js';
 import { doctorCommand } from './commands/doctor.js';
 import { downCommand } from './commands/down.js';
@@ -18,7 +19,7 @@ function buildProgram(): Command {
       .showHelpAfterError('(run with --help for usage)')
       .exitOverride(),
   );
-  for (const command of [upCommand(), downCommand(), statusCommand(), envCommand(), doctorCommand(), depsCommand()]) {
+  for (const command of [upCommand(), downCommand(), statusCommand(), envCommand(), doctorCommand(), depsCommand(), cloudCommand()]) {
     program.addCommand(command);
   }
   for (const command of program.commands) {

@@ -10,11 +10,12 @@ export function depsCommand(): Command {
     .command('install')
     .description('Install whatever is missing (apt, pip, go); does nothing when all is there')
     .option('--dry-run', 'print what would be installed, install nothing')
+    .option('--test-tools', 'also what the test suite needs (checkov)')
     .addHelpText('after', '\nExamples:\n  npx frank deps install\n  npx frank deps install --dry-run')
-    .action(async (options: { dryRun?: boolean }, command: Command) => {
+    .action(async (options: { dryRun?: boolean; testTools?: boolean }, command: Command) => {
       const output = outputOf(command);
       const lab = await openLab(labOptionsOf(command));
-      const steps = await plannedInstallSteps(lab.topology);
+      const steps = await plannedInstallSteps(lab.topology, { testTools: options.testTools === true });
       if (steps.length === 0) {
         writeInfo('Everything the lab needs is installed; nothing to do.');
       } else if (options.dryRun) {

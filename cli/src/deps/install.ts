@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { ExternalCommandError, FrankError } from '../errors.js';
 import { toolsDirectory } from '../lab/paths.js';
 import type { Topology } from '../lab/topology.js';
-import { findMongo, findMotoServer, findPostgresBin, findProgram, findRabbitmqServer, PINNED, postgresLibrariesHydrated } from '../runtimes/native/programs.js';
+import { findCheckov, findMongo, findMotoServer, findPostgresBin, findProgram, findRabbitmqServer, PINNED, postgresLibrariesHydrated } from '../runtimes/native/programs.js';
 import { findSystemUser, LAB_USER } from '../runtimes/native/unprivileged-user.js';
 
 export interface InstallStep {
@@ -17,7 +17,7 @@ export interface InstallStep {
 }
 
 /** What is missing for the native runtime, as steps that install it. Empty when nothing is missing. */
-export async function plannedInstallSteps(topology: Topology): Promise<InstallStep[]> {
+export async function plannedInstallSteps(topology: Topology, options: { testTools?: boolean } = {}): Promise<InstallStep[]> {
   const kinds = new Set(topology.resources.map((r) => r.kind));
   const steps: InstallStep[] = [];
   const tools = toolsDirectory();
@@ -46,16 +46,10 @@ export async function plannedInstallSteps(topology: Topology): Promise<InstallSt
   }
 
   if (topology.resources.some((r) => r.kind === 'aws' && r.emulator === 'moto') && !findMotoServer()) {
-    const venv = path.join(tools, 'moto');
-    const spec = `moto[server]==${PINNED.moto}`;
-    steps.push({
-      what: `moto ${PINNED.moto} (the AWS emulator) in ${venv}`,
-      command: `python3 -m venv ${venv} && ${venv}/bin/pip install '${spec}'`,
-      run: async () => {
-        await run(findProgram('python3') ?? 'python3', ['-m', 'venv', venv]);
-        await run(path.join(venv, 'bin', 'pip'), ['install', '--quiet', spec]);
-      },
-    });
+    steps.push(pythonTool('moto', `moto[server]==${PINNED.moto}`, 'the AWS emulator'));
+  }
+  if (options.testTools && !findCheckov()) {
+    steps.push(pythonTool('checkov', `checkov==${PINNED.checkov}`, "the Terraform tests' security scanner"));
   }
 
   if (kinds.has('toxiproxy') && !findProgram('toxiproxy-server')) {
@@ -81,6 +75,19 @@ export async function plannedInstallSteps(topology: Topology): Promise<InstallSt
     break;
   }
   return steps;
+}
+
+/** A Python program in a virtualenv of its own under the tools folder: nothing it needs touches the system's packages. */
+function pythonTool(name: string, spec: string, purpose: string): InstallStep {
+  const venv = path.join(toolsDirectory(), name);
+  return {
+    what: `${spec} (${purpose}) in ${venv}`,
+    command: `python3 -m venv ${venv} && ${venv}/bin/pip install '${spec}'`,
+    run: async () => {
+      await run(findProgram('python3') ?? 'python3', ['-m', 'venv', venv]);
+      await run(path.join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', spec]);
+    },
+  };
 }
 
 export async function runInstallSteps(steps: InstallStep[], onStep: (step: InstallStep, seconds: number) => void): Promise<void> {

@@ -8,6 +8,7 @@ export const PINNED = {
   ferretdb: 'v1.24.2',
   toxiproxy: 'v2.12.0',
   moto: '5.2.5',
+  checkov: '3.3.30',
 } as const;
 
 /** The exact command that installs each program; `frank deps install` runs the same steps. */
@@ -44,6 +45,11 @@ export function findProgram(name: string, extraDirs: string[] = []): string | un
 export function findRabbitmqServer(): string | undefined {
   const own = '/usr/lib/rabbitmq/bin/rabbitmq-server';
   return executable(own) ? own : findProgram('rabbitmq-server');
+}
+
+/** checkov, the static scanner the Terraform tests run; `frank deps install --test-tools` installs it. */
+export function findCheckov(): string | undefined {
+  return process.env.CHECKOV_BIN ?? findProgram('checkov', [path.join(toolsDirectory(), 'checkov', 'bin')]);
 }
 
 export function findMotoServer(): string | undefined {

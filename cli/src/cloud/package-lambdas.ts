@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { build, type BuildFailure } from 'esbuild';
+import { FrankError, UsageError, errorMessage } from '../errors.js';
+import { zipArchive } from './zip-archive.js';
+
+/** Where `frank cloud package` writes the bundles, relative to the repository; terraform/envs/aws reads them from there. */
+export const LAMBDA_OUT_DIR = 'terraform/build/lambdas';
+
+/** The Node version of the Lambda runtime (terraform/modules/events: lambda_runtime). */
+export const LAMBDA_NODE_TARGET = 'node22';
+
+export interface PackageLambdasOptions {
+  /** Folder the entry paths are relative to (the repository root). */
+  root: string;
+  /** Folder the zips are written to; created when missing. */
+  outDir: string;
+  /** Lambda name (the zip's name) to its handler's entry file, e.g. { 'eventbridge-bridge': 'services/.../handler.ts' }. */
+  entries: Record<string, string>;
+}
+
+export interface PackagedLambda {
+  name: string;
+  entry: string;
+  zip: string;
+  bytes: number;
+  /** Base64 SHA-256 of the zip: what Terraform's filebase64sha256() gives for source_code_hash. */
+  sha256: string;
+}
+
+const LAMBDA_NAME = /^[a-z][a-z0-9-]*$/;
+
+// Bundled CommonJS dependencies (amqplib) call require(); an ES module has none unless we make one.
+const REQUIRE_SHIM = "import { createRequire as __frankCreateRequire } from 'node:module';\nconst require = __frankCreateRequire(import.meta.url);";
+
+/**
+ * Bundles each handler with its dependencies into one ES module, index.mjs (Lambda handler
+ * `index.handler`), and writes <outDir>/<name>.zip. The zips are written by our own zip writer with
+ * fixed timestamps, so the same code always gives the same zip and the same source_code_hash.
+ */
+export async function packageLambdas(options: PackageLambdasOptions): Promise<PackagedLambda[]> {
+  const root = path.resolve(options.root);
+  const outDir = path.resolve(root, options.outDir);
+  const names = Object.keys(options.entries).sort();
+  if (names.length === 0) throw new UsageError('No Lambda entries to package.');
+
+  for (const name of names) {
+    if (!LAMBDA_NAME.test(name)) throw new UsageError(`Lambda name "${name}" must be lowercase letters, digits and dashes.`);
+    const entry = path.resolve(root, options.entries[name]!);
+    if (!existsSync(entry)) {
+      throw new UsageError(`The ${name} handler ${path.relative(root, entry)} does not exist.`, {
+        hint: `Create the handler, or pass the path of the file that exports \`handler\` for ${name}.`,
+      });
+    }
+  }
+
+  await mkdir(outDir, { recursive: true });
+  const packaged: PackagedLambda[] = [];
+  for (const name of names) {
+    const entry = path.resolve(root, options.entries[name]!);
+    const code = await bundle(name, entry, root);
+    const zip = zipArchive([{ name: 'index.mjs', data: code }]);
+    const file = path.join(outDir, `${name}.zip`);
+    await writeFile(file, zip);
+    packaged.push({ name, entry: path.relative(root, entry), zip: file, bytes: zip.length, sha256: createHash('sha256').update(zip).digest('base64') });
+  }
+  return packaged;
+}
+
+async function bundle(name: string, entry: string, root: string): Promise<Uint8Array> {
+  try {
+    const result = await build({
+      entryPoints: [entry],
+      absWorkingDir: root, // paths in the bundle's comments are relative to the repository, whatever the cwd
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: LAMBDA_NODE_TARGET,
+      outfile: 'index.mjs',
+      write: false,
+      banner: { js: REQUIRE_SHIM },
+      logLevel: 'silent',
+    });
+    const output = result.outputFiles.find((file) => file.path.endsWith('index.mjs'));
+    if (!output) throw new FrankError(`esbuild produced no index.mjs for ${name}.`);
+    return output.contents;
+  } catch (error) {
+    if (error instanceof FrankError) throw error;
+    const failure = error as Partial<BuildFailure>;
+    const first = failure.errors?.[0];
+    const where = first?.location ? ` (${first.location.file}:${first.location.line})` : '';
+    throw new FrankError(`Cannot bundle the ${name} Lambda from ${path.relative(root, entry)}: ${first?.text ?? errorMessage(error)}${where}`, {
+      hint: 'Fix the handler so that `npx tsx <entry>` loads it, then package again.',
+      cause: error,
+    });
+  }
+}

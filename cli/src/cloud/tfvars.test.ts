@@ -1,0 +1,124 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from '@cdktf/hcl2json';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../errors.js';
+import { parseTopology } from '../lab/topology.js';
+import { renderTfvars, tfvarsFromTopology } from './tfvars.js';
+
+const FRANK_YAML = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../frank.yaml');
+
+const SMALL_LAB = `
+version: 1
+resources:
+  orders-db: { kind: postgres, port: 5434, databases: { order_service: [order_domain], audit: [] } }
+  rabbitmq: { kind: rabbitmq, port: 5672, exchanges: { frank.events: topic } }
+  mongo: { kind: mongo, port: 27017 }
+  redis: { kind: redis, port: 6379 }
+  aws:
+    kind: aws
+    port: 4566
+    region: eu-west-1
+    buses: [ext]
+    queues: [q]
+    rules:
+      r1: { bus: ext, target: q, pattern: { source: [a], detail-type: [b], detail: { z: [1], a: ["x"] } } }
+  toxiproxy: { kind: toxiproxy, port: 8474, proxyPorts: 8480 }
+services:
+  order: { port: 3003, uses: [orders-db, rabbitmq] }
+  bff: { port: 3000, uses: [mongo, redis] }
+`;
+
+async function fmtCheck(text: string) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'frank-tfvars-'));
+  await writeFile(path.join(dir, 'lab.tfvars'), text);
+  return execa('terraform', ['fmt', '-check', '-diff', 'lab.tfvars'], { cwd: dir, reject: false, env: { TF_CLI_CONFIG_FILE: '/dev/null' } });
+}
+
+describe('tfvarsFromTopology', () => {
+  it('maps databases, services, buses, queues and rules by their frank.yaml names', () => {
+    const vars = tfvarsFromTopology(parseTopology(SMALL_LAB, 'frank.yaml'));
+    expect(vars).toEqual({
+      region: 'eu-west-1',
+      databases: { 'orders-db': { database_names: ['audit', 'order_service'], port: 5434 } },
+      services: { bff: { port: 3000, uses: ['mongo', 'redis'] }, order: { port: 3003, uses: ['orders-db', 'rabbitmq'] } },
+      broker: { name: 'rabbitmq', exchanges: { 'frank.events': 'topic' } },
+      documents: { name: 'mongo', port: 27017 },
+      cache: { name: 'redis', port: 6379 },
+      aws_resource: 'aws',
+      buses: ['ext'],
+      queues: ['q'],
+      rules: { r1: { bus: 'ext', target: 'q', pattern: '{"detail":{"a":["x"],"z":[1]},"detail-type":["b"],"source":["a"]}' } },
+    });
+  });
+
+  it('sorts map keys so the same lab always gives the same variables', () => {
+    const vars = tfvarsFromTopology(parseTopology(SMALL_LAB, 'frank.yaml'));
+    expect(Object.keys(vars.services)).toEqual(['bff', 'order']);
+    expect(JSON.parse(vars.rules.r1!.pattern)).toEqual({ source: ['a'], 'detail-type': ['b'], detail: { z: [1], a: ['x'] } });
+  });
+
+  it('ignores a local --port-offset: the cloud uses frank.yaml ports', () => {
+    const plain = tfvarsFromTopology(parseTopology(SMALL_LAB, 'frank.yaml'));
+    const shifted = tfvarsFromTopology(parseTopology(SMALL_LAB, 'frank.yaml', { portOffset: 100 }));
+    expect(shifted).toEqual(plain);
+  });
+
+  it('says which resource kind the AWS deployment is missing', () => {
+    const withoutRedis = SMALL_LAB.replace(/^ {2}redis:.*\n/m, '').replace('uses: [mongo, redis]', 'uses: [mongo]');
+    const topology = parseTopology(withoutRedis, '/lab/frank.yaml');
+    expect(() => tfvarsFromTopology(topology)).toThrow(UsageError);
+    expect(() => tfvarsFromTopology(topology)).toThrow(/\/lab\/frank\.yaml: resources: .*exactly one resource of kind redis .*ElastiCache Redis.*found none/);
+  });
+
+  it('refuses two brokers, naming both', () => {
+    const twoBrokers = SMALL_LAB.replace('  mongo:', '  rabbitmq-2: { kind: rabbitmq, port: 5673 }\n  mongo:');
+    expect(() => tfvarsFromTopology(parseTopology(twoBrokers, 'frank.yaml'))).toThrow(/kind rabbitmq .*found 2: rabbitmq, rabbitmq-2/);
+  });
+});
+
+describe('renderTfvars', () => {
+  it('writes tfvars that terraform fmt leaves alone', async () => {
+    const text = renderTfvars(tfvarsFromTopology(parseTopology(await readFile(FRANK_YAML, 'utf8'), FRANK_YAML)));
+    const result = await fmtCheck(text);
+    expect(result.stdout).toBe('');
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('is checked by a terraform fmt that catches unaligned tfvars', async () => {
+    const result = await fmtCheck('a = {\n  x = 1\n  long = 2\n}\n');
+    expect(result.exitCode).not.toBe(0);
+  });
+
+  it('round-trips through an HCL parser to the same values', async () => {
+    const vars = tfvarsFromTopology(parseTopology(SMALL_LAB, 'frank.yaml'));
+    expect(await parse('lab.tfvars', renderTfvars(vars))).toEqual(vars);
+  });
+
+  it('quotes map keys that are not identifiers and aligns = the way terraform fmt does', () => {
+    const text = renderTfvars({ services: { 'payment-provider': { port: 3010 }, bff: { port: 3000, uses: ['redis'] } } });
+    expect(text).toContain(['services = {', '  bff = {', '    port = 3000', '    uses = ["redis"]', '  }', '  "payment-provider" = {', '    port = 3010', '  }', '}'].join('\n'));
+  });
+
+  it('escapes quotes, backslashes, newlines and template sequences in strings', async () => {
+    const value = 'say "hi"\\ ${not.a.reference} %{nor.a.directive}\nnext line';
+    const text = renderTfvars({ note: value, empty_map: {}, empty_list: [], flag: true, nothing: null });
+    expect(text).toContain('note = "say \\"hi\\"\\\\ $${not.a.reference} %%{nor.a.directive}\\nnext line"');
+    expect(text).toContain('empty_map = {}');
+    expect(text).toContain('empty_list = []');
+    expect((await fmtCheck(text)).exitCode).toBe(0);
+    const parsed = await parse('lab.tfvars', text);
+    expect(parsed).toMatchObject({ empty_map: {}, empty_list: [], flag: true, nothing: null });
+  });
+
+  it('is deterministic whatever order the keys come in', () => {
+    expect(renderTfvars({ b: 1, a: { y: 2, x: 1 } })).toBe(renderTfvars({ a: { x: 1, y: 2 }, b: 1 }));
+  });
+
+  it('rejects a variable name Terraform would not accept', () => {
+    expect(() => renderTfvars({ 'user-db': 1 })).toThrow(/not a valid Terraform variable name/);
+  });
+});

@@ -1,0 +1,24 @@
+output "primary_endpoint_address" {
+  description = "Host name of the primary (TLS required)."
+  value       = aws_elasticache_replication_group.this.primary_endpoint_address
+}
+
+output "reader_endpoint_address" {
+  description = "Host name of the reader endpoint (TLS required)."
+  value       = aws_elasticache_replication_group.this.reader_endpoint_address
+}
+
+output "port" {
+  description = "Port Redis listens on."
+  value       = var.port
+}
+
+output "security_group_id" {
+  description = "Security group of the cache; services are let in one rule at a time."
+  value       = aws_security_group.this.id
+}
+
+output "secret_arn" {
+  description = "Secrets Manager ARN of the AUTH token (JSON key password)."
+  value       = aws_secretsmanager_secret.this.arn
+}

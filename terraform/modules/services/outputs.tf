@@ -1,0 +1,49 @@
+output "cluster_name" {
+  description = "Name of the ECS cluster."
+  value       = aws_ecs_cluster.this.name
+}
+
+output "cluster_arn" {
+  description = "ARN of the ECS cluster."
+  value       = aws_ecs_cluster.this.arn
+}
+
+output "service_names" {
+  description = "ECS service name of each lab service, by lab service name."
+  value       = { for key, service in aws_ecs_service.this : key => service.name }
+}
+
+output "task_definition_arns" {
+  description = "Task definition ARN of each service."
+  value       = { for key, task in aws_ecs_task_definition.this : key => task.arn }
+}
+
+output "ecr_repository_urls" {
+  description = "ECR repository of each service's image; push <url>:<image_tag> before applying."
+  value       = { for key, repository in aws_ecr_repository.this : key => repository.repository_url }
+}
+
+output "security_group_ids" {
+  description = "Own security group of each service."
+  value       = { for key, group in aws_security_group.service : key => group.id }
+}
+
+output "log_group_names" {
+  description = "CloudWatch log group of each service."
+  value       = { for key, group in aws_cloudwatch_log_group.this : key => group.name }
+}
+
+output "service_urls" {
+  description = "In-VPC URL of each service through service discovery."
+  value       = { for key, spec in var.services : key => "http://${key}.${var.service_discovery_namespace}:${spec.port}" }
+}
+
+output "alb_dns_name" {
+  description = "DNS name of the ALB."
+  value       = aws_lb.this.dns_name
+}
+
+output "public_url" {
+  description = "URL of the public service through the ALB (https when a certificate is set)."
+  value       = "${local.https ? "https" : "http"}://${aws_lb.this.dns_name}"
+}

@@ -1,0 +1,86 @@
+import { cp, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { isScalar, isSeq, parseDocument } from 'yaml';
+import { findCheckov } from '../../cli/src/runtimes/native/programs.js';
+import { TERRAFORM_DIR } from './hcl.js';
+
+// Installed by `npx frank deps install --test-tools` (npm test runs it) into .frank/tools/checkov.
+const CHECKOV = findCheckov() ?? 'checkov';
+const CONFIG = path.join(TERRAFORM_DIR, '.checkov.yaml');
+
+interface Failure {
+  check_id: string;
+  check_name: string;
+  resource: string;
+  file_path: string;
+}
+
+interface Skip {
+  id: string;
+  reason: string;
+}
+
+let failures: Failure[];
+let skips: Skip[];
+
+/** The skip list of terraform/.checkov.yaml with the reason each entry gives in its comment. */
+async function readSkips(): Promise<Skip[]> {
+  const doc = parseDocument(await readFile(CONFIG, 'utf8'));
+  const list = doc.get('skip-check', true);
+  if (!isSeq(list)) throw new Error(`${CONFIG}: skip-check must be a list`);
+  return list.items.map((item) => {
+    if (!isScalar(item)) throw new Error(`${CONFIG}: skip-check entries must be check IDs`);
+    return { id: String(item.value), reason: (item.comment ?? '').trim() };
+  });
+}
+
+beforeAll(async () => {
+  skips = await readSkips();
+  // checkov reads .checkov.yaml from the folder it scans too; scan a copy without it to see every failure.
+  const copy = await mkdtemp(path.join(tmpdir(), 'frank-checkov-'));
+  await cp(TERRAFORM_DIR, copy, {
+    recursive: true,
+    filter: (source) => !/(^|\/)(\.checkov\.ya?ml|\.terraform|build|test)$/.test(path.relative(TERRAFORM_DIR, source)),
+  });
+  const result = await execa(CHECKOV, ['-d', '.', '--framework', 'terraform', '--compact', '--quiet', '--skip-download', '-o', 'json'], {
+    cwd: copy,
+    reject: false,
+  });
+  if (result.exitCode === undefined) {
+    throw new Error(`Cannot run ${CHECKOV} (${result.shortMessage}). Install it: npx frank deps install --test-tools`);
+  }
+  // 0: no failed check, 1: some failed; anything else is checkov itself failing.
+  if (result.exitCode !== 0 && result.exitCode !== 1) throw new Error(`checkov exited ${result.exitCode}:\n${result.stderr}`);
+  const reports = [JSON.parse(result.stdout)].flat() as { check_type: string; summary: { parsing_errors: number; resource_count: number }; results: { failed_checks: Failure[] } }[];
+  const report = reports.find((r) => r.check_type === 'terraform');
+  if (!report) throw new Error(`checkov printed no terraform report:\n${result.stdout.slice(0, 2000)}`);
+  expect(report.summary.parsing_errors).toBe(0);
+  expect(report.summary.resource_count).toBeGreaterThan(50);
+  failures = report.results.failed_checks;
+}, 300_000);
+
+describe('checkov on terraform/', () => {
+  it('fails no check that terraform/.checkov.yaml does not skip', () => {
+    const skipped = new Set(skips.map((skip) => skip.id));
+    const unexpected = failures.filter((failure) => !skipped.has(failure.check_id)).map((f) => `${f.check_id} ${f.check_name}: ${f.resource} (${f.file_path})`);
+    expect(unexpected).toEqual([]);
+  });
+
+  it('gives a reason for every skipped check', () => {
+    expect(skips.length).toBeGreaterThan(0);
+    for (const skip of skips) {
+      expect(skip.id).toMatch(/^CKV2?_AWS_\d+$/);
+      expect(skip.reason.length, `${skip.id} needs a reason in its comment`).toBeGreaterThan(20);
+    }
+    expect(new Set(skips.map((skip) => skip.id)).size).toBe(skips.length);
+  });
+
+  it('skips no check that would pass anyway', () => {
+    const failing = new Set(failures.map((failure) => failure.check_id));
+    const stale = skips.filter((skip) => !failing.has(skip.id)).map((skip) => skip.id);
+    expect(stale, 'remove these from terraform/.checkov.yaml').toEqual([]);
+  });
+});
