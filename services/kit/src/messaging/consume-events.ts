@@ -1,0 +1,87 @@
+import type amqp from 'amqplib';
+import type { DbClient, Pool } from '../db/pool.js';
+import { inTransaction, isTransient } from '../db/pool.js';
+import { PoisonMessageError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { errorFields } from '../log.js';
+import type { AmqpConnection } from './amqp-connection.js';
+import { DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE } from './amqp-connection.js';
+import type { EventEnvelope } from './envelope.js';
+import { parseEnvelope } from './envelope.js';
+
+/** Handles one event inside the transaction that also records it in the inbox. */
+export type EventHandler = (client: DbClient, event: EventEnvelope) => Promise<void>;
+
+export interface ConsumeEventsOptions {
+  amqp: AmqpConnection;
+  pool: Pool;
+  log: Logger;
+  /** The service's own durable queue, e.g. `inventory.saga`. */
+  queue: string;
+  /** Event type → handler; the queue is bound to frank.events with each type as routing key. */
+  handlers: Record<string, EventHandler>;
+  prefetch?: number;
+  /** After this many deliveries a message that keeps failing is dead-lettered. */
+  deliveryLimit?: number;
+}
+
+export function deadLetterQueueOf(queue: string): string {
+  return `${queue}.dlq`;
+}
+
+/**
+ * A consumer with an inbox: the message id is recorded in the same transaction as the handler's
+ * effects, so a redelivered message has no second effect. A poison message (not JSON, not an
+ * envelope, a type nobody handles) is dead-lettered at once; an infrastructure fault is retried.
+ */
+export async function consumeEvents(options: ConsumeEventsOptions): Promise<void> {
+  const { amqp: connection, pool, log, queue, handlers, prefetch = 20, deliveryLimit = 20 } = options;
+  const declare = async (channel: amqp.ConfirmChannel) => {
+    const dlq = deadLetterQueueOf(queue);
+    await channel.assertQueue(dlq, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    await channel.bindQueue(dlq, DEAD_LETTER_EXCHANGE, queue);
+    await channel.assertQueue(queue, {
+      durable: true,
+      arguments: { 'x-queue-type': 'quorum', 'x-dead-letter-exchange': DEAD_LETTER_EXCHANGE, 'x-dead-letter-routing-key': queue, 'x-delivery-limit': deliveryLimit },
+    });
+    for (const type of Object.keys(handlers)) await channel.bindQueue(queue, EVENTS_EXCHANGE, type);
+  };
+
+  const handle = async (message: amqp.ConsumeMessage, channel: amqp.ConfirmChannel) => {
+    let event: EventEnvelope;
+    try {
+      event = parseEnvelope(message.content);
+      if (!handlers[event.type]) throw new PoisonMessageError(`no handler for event type "${event.type}"`, { type: event.type });
+    } catch (error) {
+      log.error('poison message dead-lettered', { queue, routingKey: message.fields.routingKey, ...errorFields(error), ...(error instanceof PoisonMessageError ? error.details : {}) });
+      channel.nack(message, false, false);
+      return;
+    }
+    try {
+      const applied = await inTransaction(pool, async (client) => {
+        const inserted = await client.query('INSERT INTO saga_coord.inbox (message_id, handler) VALUES ($1, $2) ON CONFLICT DO NOTHING', [event.id, queue]);
+        if (inserted.rowCount === 0) return false;
+        await handlers[event.type]!(client, event);
+        return true;
+      });
+      if (!applied) log.info('duplicate message ignored', { queue, eventId: event.id, type: event.type });
+      channel.ack(message);
+    } catch (error) {
+      if (error instanceof PoisonMessageError) {
+        log.error('poison message dead-lettered', { queue, eventId: event.id, type: event.type, ...errorFields(error), ...error.details });
+        channel.nack(message, false, false);
+        return;
+      }
+      log.warn('event handling failed; requeued', { queue, eventId: event.id, type: event.type, transient: isTransient(error), ...errorFields(error) });
+      // A short pause keeps a failing message from spinning while its database is away.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      try {
+        channel.nack(message, false, true);
+      } catch {
+        /* the channel is gone: the broker redelivers */
+      }
+    }
+  };
+
+  await connection.consume({ queue, prefetch, declare, handler: handle });
+}

@@ -1,0 +1,94 @@
+import type { Server } from 'node:http';
+import type { Express } from 'express';
+import { z } from 'zod';
+import { readConfig } from './config.js';
+import { createPool, type Pool } from './db/pool.js';
+import { createServiceApp, finishApp, listen } from './http/create-app.js';
+import { createLogger, errorFields, type Logger } from './log.js';
+import { AmqpConnection } from './messaging/amqp-connection.js';
+import { startOutboxRelay, type OutboxRelay } from './messaging/outbox-relay.js';
+
+export interface ServiceContext {
+  name: string;
+  log: Logger;
+  env: NodeJS.ProcessEnv;
+  /** Present when the service has DATABASE_URL. */
+  pool: Pool | undefined;
+  /** Present when the service has AMQP_URL. */
+  amqp: AmqpConnection | undefined;
+  app: Express;
+  /** Runs on shutdown, before the pool and the broker close. */
+  onShutdown(stop: () => Promise<void>): void;
+}
+
+export interface ServiceDefinition {
+  name: string;
+  setup(context: ServiceContext): Promise<void>;
+}
+
+const baseConfig = {
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(1).max(65535),
+  DATABASE_URL: z.string().optional(),
+  AMQP_URL: z.string().optional(),
+};
+
+/**
+ * Wires a service: config from the environment, a resilient pool, the broker connection, the
+ * outbox relay (when it has a database and a broker), its HTTP app with health endpoints, and a
+ * graceful shutdown on SIGTERM/SIGINT.
+ */
+export async function runService(definition: ServiceDefinition, env: NodeJS.ProcessEnv = process.env): Promise<{ server: Server; stop(): Promise<void> }> {
+  const log = createLogger(definition.name);
+  const config = readConfig(baseConfig, env);
+  const pool = config.DATABASE_URL ? createPool(config.DATABASE_URL, log) : undefined;
+  const amqp = config.AMQP_URL ? new AmqpConnection(config.AMQP_URL, log) : undefined;
+  const stops: (() => Promise<void>)[] = [];
+  const app = createServiceApp({
+    name: definition.name,
+    log,
+    ready: async () => {
+      if (pool) await pool.query('SELECT 1');
+      if (amqp && !amqp.connected) throw new Error('broker not connected');
+    },
+  });
+  const amqpStarted = amqp?.start();
+  amqpStarted?.catch(() => undefined);
+  await definition.setup({ name: definition.name, log, env, pool, amqp, app, onShutdown: (stop) => stops.push(stop) });
+  finishApp(app, log);
+  let relay: OutboxRelay | undefined;
+  if (pool && amqp && config.DATABASE_URL) relay = startOutboxRelay({ pool, amqp, log, connectionString: config.DATABASE_URL });
+  const server = await listen(app, config.HOST, config.PORT);
+  log.info('listening', { host: config.HOST, port: config.PORT });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      log.info('shutting down');
+      server.closeIdleConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of stops.reverse()) await s().catch((error) => log.warn('shutdown step failed', errorFields(error)));
+      await relay?.stop();
+      await amqp?.close();
+      await pool?.end().catch(() => undefined);
+    })());
+  return { server, stop };
+}
+
+/** The entry point of a service process: runs it, stops it on SIGTERM/SIGINT, exits non-zero if it cannot start. */
+export async function main(definition: ServiceDefinition): Promise<void> {
+  try {
+    const service = await runService(definition);
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        service.stop().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      });
+    }
+  } catch (error) {
+    createLogger(definition.name).error('cannot start', errorFields(error));
+    process.exit(1);
+  }
+}

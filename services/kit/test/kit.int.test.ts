@@ -1,0 +1,143 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import amqplib from 'amqplib';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freeOffset, makeLabDir, removeLabDir, runFrank } from '../../../cli/test/lab-fixture.js';
+import { AmqpConnection, appendEvent, consumeEvents, createLogger, createPool, deadLetterQueueOf, inTransaction, startOutboxRelay, type EventEnvelope, type OutboxRelay, type Pool } from '../src/index.js';
+
+const LAB = `version: 1
+resources:
+  app-db:
+    kind: postgres
+    port: 5432
+    databases:
+      app: [app_domain, saga_coord, event_store]
+  rabbitmq:
+    kind: rabbitmq
+    port: 5672
+    exchanges: { frank.events: topic, frank.dlx: topic }
+`;
+
+const log = createLogger('kit-test', {}, 'error');
+const until = async <T>(probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+describe('services/kit against real PostgreSQL and RabbitMQ', () => {
+  let dir: string;
+  let dbUrl: string;
+  let amqpUrl: string;
+  let pool: Pool;
+  let amqp: AmqpConnection;
+  let relay: OutboxRelay;
+
+  beforeAll(async () => {
+    dir = await makeLabDir(LAB);
+    const up = await runFrank(dir, ['up', '--port-offset', String(await freeOffset(dir))]);
+    expect(up.exitCode, up.stderr).toBe(0);
+    const env = JSON.parse((await runFrank(dir, ['env', '--json'])).stdout) as Record<string, string>;
+    dbUrl = env.APP_DATABASE_URL!;
+    amqpUrl = env.RABBITMQ_URL!;
+    const migration = await readFile(path.join(import.meta.dirname, '..', 'migrations', '0001_saga_coord_and_event_store.sql'), 'utf8');
+    const client = new pg.Client(dbUrl);
+    await client.connect();
+    await client.query(migration);
+    await client.query('CREATE TABLE app_domain.notes (id text PRIMARY KEY, body text NOT NULL)');
+    await client.end();
+    pool = createPool(dbUrl, log);
+    amqp = new AmqpConnection(amqpUrl, log);
+    await amqp.start();
+    relay = startOutboxRelay({ pool, amqp, log, connectionString: dbUrl, pollIntervalMs: 5000 });
+  });
+
+  afterAll(async () => {
+    await relay?.stop();
+    await amqp?.close();
+    await pool?.end();
+    if (dir) await removeLabDir(dir);
+  });
+
+  it('commits a write, its event-store entry and its outbox row together, and the relay publishes it after the confirm', async () => {
+    const seen: EventEnvelope[] = [];
+    await consumeEvents({ amqp, pool, log, queue: 'kit-test.notes', handlers: { 'note.written': async (_client, event) => void seen.push(event) } });
+    const envelope = await inTransaction(pool, async (client) => {
+      await client.query("INSERT INTO app_domain.notes VALUES ('n-1', 'hello')");
+      return appendEvent(client, { type: 'note.written', source: 'kit-test', aggregateType: 'note', aggregateId: 'n-1', data: { body: 'hello' } });
+    });
+    const received = await until(async () => seen.find((e) => e.id === envelope.id));
+    expect(received).toMatchObject({ type: 'note.written', aggregateId: 'n-1', version: 1, data: { body: 'hello' }, correlationId: envelope.id });
+    const outbox = await pool.query('SELECT dispatched_at, attempts FROM saga_coord.outbox WHERE id = $1', [envelope.id]);
+    expect(outbox.rows[0].dispatched_at).not.toBeNull();
+    const stored = await pool.query('SELECT version, type FROM event_store.events WHERE stream_id = $1', ['n-1']);
+    expect(stored.rows).toEqual([{ version: 1, type: 'note.written' }]);
+  });
+
+  it('rolls the event back with the write: nothing is published for a failed transaction', async () => {
+    await expect(
+      inTransaction(pool, async (client) => {
+        await appendEvent(client, { type: 'note.written', source: 'kit-test', aggregateType: 'note', aggregateId: 'n-2', data: {} });
+        await client.query("INSERT INTO app_domain.notes VALUES ('n-1', 'duplicate key')");
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    expect((await pool.query("SELECT count(*)::int AS n FROM saga_coord.outbox WHERE aggregate_id = 'n-2'")).rows[0].n).toBe(0);
+    await expect(pool.query("DELETE FROM event_store.events WHERE stream_id = 'n-1'")).rejects.toThrow(/append-only/);
+  });
+
+  it('applies a redelivered message once: the inbox absorbs the duplicate', async () => {
+    let applied = 0;
+    await consumeEvents({ amqp, pool, log, queue: 'kit-test.counter', handlers: { 'counter.bumped': async () => void applied++ } });
+    const event = { id: 'dup-1', type: 'counter.bumped', source: 'test', time: new Date().toISOString(), sagaId: null, correlationId: 'dup-1', causationId: null, aggregateId: 'c', version: 1, data: {} };
+    for (let i = 0; i < 3; i++) await amqp.publish('frank.events', 'counter.bumped', Buffer.from(JSON.stringify(event)));
+    await until(async () => (await pool.query("SELECT 1 FROM saga_coord.inbox WHERE message_id = 'dup-1'")).rowCount === 1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(applied).toBe(1);
+  });
+
+  it('dead-letters poison (not JSON, not an envelope, an unknown type) and goes on consuming', async () => {
+    const seen: string[] = [];
+    const queue = 'kit-test.poison';
+    await consumeEvents({ amqp, pool, log, queue, handlers: { 'poison.ok': async (_c, e) => void seen.push(e.id), 'poison.other': async () => undefined } });
+    await amqp.publish('frank.events', 'poison.ok', Buffer.from('{not json'));
+    await amqp.publish('frank.events', 'poison.ok', Buffer.from(JSON.stringify({ hello: 'world' })));
+    const good = { id: 'ok-1', type: 'poison.ok', source: 't', time: 'now', sagaId: null, correlationId: 'ok-1', causationId: null, aggregateId: 'a', version: 1, data: {} };
+    await amqp.publish('frank.events', 'poison.other', Buffer.from(JSON.stringify({ ...good, id: 'unknown-1', type: 'poison.nobody' })));
+    await amqp.publish('frank.events', 'poison.ok', Buffer.from(JSON.stringify(good)));
+    await until(async () => seen.includes('ok-1'));
+    const connection = await amqplib.connect(amqpUrl);
+    try {
+      const channel = await connection.createChannel();
+      const dlq = await until(async () => {
+        const q = await channel.checkQueue(deadLetterQueueOf(queue));
+        return q.messageCount === 3 ? q : false;
+      });
+      expect(dlq.messageCount).toBe(3);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('keeps working across a broker restart: the connection and consumers come back', async () => {
+    const seen: string[] = [];
+    await consumeEvents({ amqp, pool, log, queue: 'kit-test.restart', handlers: { 'restart.ping': async (_c, e) => void seen.push(e.id) } });
+    // RabbitMQ forgets a quorum queue declared a moment before a SIGKILL (its Raft registry
+    // is not yet on disk), and a later declaration of it never answers. Queues of a running lab
+    // are older than that; so is this one.
+    await new Promise((r) => setTimeout(r, 3000));
+    const lab = JSON.parse(await readFile(path.join(dir, '.frank', 'lab.json'), 'utf8')) as { id: string };
+    const pid = JSON.parse(await readFile(path.join(dir, '.frank', 'run', 'rabbitmq.pid'), 'utf8')).pid as number;
+    process.kill(-pid, 'SIGKILL');
+    await until(async () => !amqp.connected || undefined);
+    const restarted = await runFrank(dir, ['up']);
+    expect(restarted.exitCode, restarted.stderr).toBe(0);
+    await amqp.untilConnected(30_000);
+    const envelope = await inTransaction(pool, (client) => appendEvent(client, { type: 'restart.ping', source: 't', aggregateType: 'ping', aggregateId: `p-${lab.id}`, data: {} }));
+    await until(async () => seen.includes(envelope.id), 30_000);
+  });
+});
