@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { cloudCommand } from './commands/cloud.js';
+import { composeCommand } from './commands/compose.js';
 import { depsCommand } from './commands/deps.js';
 import { doctorCommand } from './commands/doctor.js';
 import { downCommand } from './commands/down.js';
@@ -19,7 +20,7 @@ function buildProgram(): Command {
       .showHelpAfterError('(run with --help for usage)')
       .exitOverride(),
   );
-  for (const command of [upCommand(), downCommand(), statusCommand(), envCommand(), doctorCommand(), depsCommand(), cloudCommand()]) {
+  for (const command of [upCommand(), downCommand(), statusCommand(), envCommand(), doctorCommand(), depsCommand(), cloudCommand(), composeCommand()]) {
     program.addCommand(command);
   }
   for (const command of program.commands) {

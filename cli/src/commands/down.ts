@@ -12,7 +12,7 @@ export function downCommand(): Command {
     .action(async (options: { purge?: boolean }, command: Command) => {
       const lab = await openLab(labOptionsOf(command));
       const result = await downLab(lab, { purge: options.purge === true });
-      if (result.sweptLeftovers.length > 0) writeInfo(`Removed ${result.sweptLeftovers.length} leftover process(es) of this lab: ${result.sweptLeftovers.join('; ')}`);
+      if (result.sweptLeftovers.length > 0) writeInfo(`Removed ${result.sweptLeftovers.length} leftover(s) of this lab: ${result.sweptLeftovers.join('; ')}`);
       writeInfo(result.stopped.length > 0 ? `Stopped ${result.stopped.join(', ')}.` : 'Nothing was running.');
       if (result.purged) writeInfo(`Deleted the lab's data, logs and credentials under ${lab.paths.state}.`);
       if (outputOf(command).json) writeData(result);

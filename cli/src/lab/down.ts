@@ -28,7 +28,7 @@ export async function downLab(lab: Lab, options: { purge: boolean }): Promise<Do
     const servers = topology.resources.filter((r) => r.kind !== 'toxiproxy').map((r) => r.name).reverse();
     await Promise.all(proxies.map(stopOne));
     await Promise.all(servers.map(stopOne));
-    sweptLeftovers = await runtime.sweep(context);
+    sweptLeftovers = await runtime.sweep(context, { purge: options.purge });
   }
   if (options.purge) {
     for (const sub of ['data', 'logs', 'run']) await rm(path.join(paths.state, sub), { recursive: true, force: true });

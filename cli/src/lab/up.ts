@@ -4,7 +4,7 @@ import { adapterFor } from './kinds/index.js';
 import { runtimeContext, type Lab } from './lab.js';
 import { LabStateStore, newLabState } from './lab-state.js';
 import { assertPortsFree } from './ports.js';
-import type { Resource } from './topology.js';
+import type { Link, Resource } from './topology.js';
 import { WaitTimeoutError, waitUntil } from './wait.js';
 
 export interface PhaseEvent {
@@ -75,7 +75,8 @@ export async function upLab(lab: Lab, onPhase: ProgressListener = () => undefine
 async function bringUp(resource: Resource, context: RuntimeContext, lab: Lab, store: LabStateStore, onPhase: ProgressListener, signal: AbortSignal): Promise<void> {
   const began = Date.now();
   const adapter = adapterFor(resource);
-  const access = { topology: context.topology, credentials: context.credentials };
+  const route = lab.runtime.proxyRoute?.bind(lab.runtime);
+  const access = { topology: context.topology, credentials: context.credentials, proxyRoute: route && ((link: Link) => route(link, context.topology)) };
   let phase: LabPhase = 'starting';
   const enter = async (next: LabPhase) => {
     if (signal.aborted) throw new Error('cancelled: another resource failed');
@@ -107,7 +108,7 @@ async function bringUp(resource: Resource, context: RuntimeContext, lab: Lab, st
     if (error instanceof FrankError) throw error;
     throw new ResourceError(resource.name, phase, reason, {
       logTail,
-      hint: `Its log: ${context.paths.log(resource.name)}`,
+      hint: `Its log: ${lab.runtime.logLocation?.(resource, context) ?? context.paths.log(resource.name)}`,
       cause: error,
     });
   }

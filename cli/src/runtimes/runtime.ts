@@ -1,6 +1,6 @@
 import type { Credentials } from '../lab/credentials.js';
 import type { LabPaths } from '../lab/paths.js';
-import type { Resource, Topology } from '../lab/topology.js';
+import type { Link, Resource, Topology } from '../lab/topology.js';
 
 /**
  * How the lab's programs are run. The lab model above this (phases, probes, provisioning) does
@@ -15,9 +15,25 @@ export interface Runtime {
   isRunning(resource: Resource, context: RuntimeContext): Promise<boolean>;
   /** Stops the resource gracefully, then by force; a resource that is not running is fine. */
   stop(resource: Resource, context: RuntimeContext): Promise<void>;
-  /** Removes whatever carries this lab's label: what a crash or a half-started `up` left behind. */
-  sweep(context: RuntimeContext): Promise<string[]>;
+  /**
+   * Removes whatever carries this lab's label: what a crash or a half-started `up` left behind.
+   * With `purge` the lab's data goes too (the docker runtime's volumes; the native runtime's data
+   * lives under .frank/, which `down --purge` deletes itself).
+   */
+  sweep(context: RuntimeContext, options?: { purge?: boolean }): Promise<string[]>;
   logTail(resource: Resource, context: RuntimeContext, lines?: number): Promise<string>;
+  /** Where the user reads a resource's whole log; absent: the log file under .frank/logs/. */
+  logLocation?(resource: Resource, context: RuntimeContext): string;
+  /**
+   * Where Toxiproxy listens for a link and where it forwards it, as seen from inside Toxiproxy.
+   * Absent: the lab's host address and the topology's ports (native: everything on one host).
+   */
+  proxyRoute?(link: Link, topology: Topology): ProxyRoute;
+}
+
+export interface ProxyRoute {
+  listen: string;
+  upstream: string;
 }
 
 export type RuntimeName = 'native' | 'docker';

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
-import { UsageError } from '../errors.js';
 import type { RuntimeChoice } from '../lab/topology.js';
+import { writeInfo } from '../ui/output.js';
+import { DockerRuntime } from './docker/docker-runtime.js';
+import { pullReporter } from './docker/pull-progress.js';
 import { NativeRuntime } from './native/native-runtime.js';
 import type { Runtime, RuntimeName } from './runtime.js';
 
@@ -37,14 +39,13 @@ export async function dockerEngineAnswers(): Promise<boolean> {
 export async function selectRuntime(choice: RuntimeChoice, source: string): Promise<RuntimeSelection> {
   if (choice !== 'auto') return { name: choice, reason: `${source} asks for ${choice}` };
   if (await dockerEngineAnswers()) {
-    return { name: 'native', reason: `a Docker engine answers at ${dockerSocket()}, but the docker runtime is not built yet; native runs the lab` };
+    return { name: 'docker', reason: `a Docker engine answers at ${dockerSocket()}` };
   }
   return { name: 'native', reason: `no Docker engine answers at ${dockerSocket()}` };
 }
 
 export function createRuntime(name: RuntimeName): Runtime {
-  if (name === 'docker') {
-    throw new UsageError('The docker runtime is not available yet.', { hint: 'Use --runtime native (the default when no Docker engine answers).' });
-  }
+  // Image pulls report on stderr, like every progress line: stdout stays clean for --json.
+  if (name === 'docker') return new DockerRuntime({ onPull: pullReporter(writeInfo) });
   return new NativeRuntime();
 }

@@ -1,5 +1,6 @@
 import type { Credentials } from '../credentials.js';
-import type { Resource, Topology } from '../topology.js';
+import type { ProxyRoute } from '../../runtimes/runtime.js';
+import type { Link, Resource, Topology } from '../topology.js';
 
 /** What the lab model knows of a kind of resource, whichever runtime runs it: how to reach, probe and provision it. */
 export interface KindAdapter<R extends Resource> {
@@ -17,6 +18,8 @@ export interface KindAdapter<R extends Resource> {
 export interface Access {
   topology: Topology;
   credentials: Credentials;
+  /** Where Toxiproxy listens and forwards for a link, when the runtime puts it elsewhere than on the lab's host (docker). */
+  proxyRoute?: (link: Link) => ProxyRoute;
 }
 
 export function envName(resourceName: string): string {

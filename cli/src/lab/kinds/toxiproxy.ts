@@ -1,4 +1,4 @@
-import type { ToxiproxyResource } from '../topology.js';
+import type { Link, ToxiproxyResource } from '../topology.js';
 import type { Access, KindAdapter } from './adapter.js';
 import { envName } from './adapter.js';
 
@@ -17,7 +17,8 @@ export const toxiproxyAdapter: KindAdapter<ToxiproxyResource> = {
   /** One proxy per service link; /populate creates missing proxies and leaves existing ones as they are. */
   async provision(resource, access) {
     const host = access.topology.host;
-    const proxies = access.topology.links.map((link) => ({ name: link.name, listen: `${host}:${link.listenPort}`, upstream: `${host}:${link.upstreamPort}`, enabled: true }));
+    const route = access.proxyRoute ?? ((link: Link) => ({ listen: `${host}:${link.listenPort}`, upstream: `${host}:${link.upstreamPort}` }));
+    const proxies = access.topology.links.map((link) => ({ name: link.name, ...route(link), enabled: true }));
     const response = await fetch(`${apiUrl(resource, access)}/populate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(proxies) });
     if (!response.ok) throw new Error(`POST /populate answered ${response.status}: ${await response.text()}`);
   },

@@ -8,14 +8,13 @@ import type { LaunchSpec } from './launch-spec.js';
 import { findPostgresBin, INSTALL_HINT } from './programs.js';
 import { assertReachable, unprivilegedUser, type SystemUser } from './unprivileged-user.js';
 
-/** Lab settings: durability is not the point of a lab, start speed and a small footprint are. */
-const LAB_SETTINGS: Record<string, string> = {
+/** Lab settings, shared with the docker runtime: durability is not the point of a lab, start speed and a small footprint are. */
+export const POSTGRES_LAB_SETTINGS: Readonly<Record<string, string>> = {
   fsync: 'off',
   synchronous_commit: 'off',
   full_page_writes: 'off',
   shared_buffers: '16MB',
   max_connections: '60',
-  unix_socket_directories: '',
   logging_collector: 'off',
 };
 
@@ -43,7 +42,7 @@ export class PostgresLauncher {
       await cp(template, dataDir, { recursive: true });
       if (user) await chownTree(dataDir, user);
     }
-    const settings = { ...LAB_SETTINGS, listen_addresses: context.topology.host, ...stringify(resource.settings) };
+    const settings = { ...POSTGRES_LAB_SETTINGS, unix_socket_directories: '', listen_addresses: context.topology.host, ...stringify(resource.settings) };
     return {
       command: path.join(bin, 'postgres'),
       args: ['-D', dataDir, '-p', String(resource.port), ...Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`])],

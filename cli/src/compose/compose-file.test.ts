@@ -1,0 +1,252 @@
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import { Command } from 'commander';
+import { describe, expect, it, vi } from 'vitest';
+import { parse } from 'yaml';
+import { composeCommand } from '../commands/compose.js';
+import { addGlobalOptions } from '../commands/global-options.js';
+import type { Credentials } from '../lab/credentials.js';
+import { labPorts, loadTopology, parseTopology, type Topology } from '../lab/topology.js';
+import { containerSpecs } from '../runtimes/docker/container-spec.js';
+import { containerPort } from '../runtimes/docker/resource-blueprint.js';
+import { composeFile, renderComposeFile, type ComposeFile } from './compose-file.js';
+import { writeComposeFile } from './write-compose-file.js';
+
+const REPOSITORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const FRANK_YAML = path.join(REPOSITORY, 'frank.yaml');
+const COMMITTED = path.join(REPOSITORY, 'compose', 'docker-compose.yml');
+
+const repositoryLab = (portOffset?: number) => loadTopology(FRANK_YAML, { portOffset });
+
+/** The Compose Specification's JSON schema, as the dclint package ships it (schemas/compose.schema.json). */
+function composeSpecSchema(): Record<string, unknown> {
+  const require = createRequire(import.meta.url);
+  let manifest: string;
+  try {
+    manifest = require.resolve('dclint/package.json');
+  } catch {
+    throw new Error('The Compose Specification schema comes with the dclint package: npm install --save-dev dclint@3.1.0 -w cli');
+  }
+  return JSON.parse(readFileSync(path.join(path.dirname(manifest), 'schemas', 'compose.schema.json'), 'utf8')) as Record<string, unknown>;
+}
+
+function validator() {
+  // Not strict: Ajv's strict mode objects to the schema's own style (union types; draft-07 named by an https URL
+  // it does not know), not to anything a compose file can do. Validation itself is the same.
+  const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
+  return ajv.compile(composeSpecSchema());
+}
+
+interface PortMapping {
+  hostIp: string;
+  published: number;
+  target: number;
+}
+
+function portsOf(file: ComposeFile, service: string): PortMapping[] {
+  return (file.services[service]?.ports ?? []).map((spec) => {
+    const [hostIp, published, target] = spec.split(':');
+    return { hostIp: hostIp!, published: Number(published), target: Number(target) };
+  });
+}
+
+describe('compose/docker-compose.yml', () => {
+  it('is what `frank compose` writes from frank.yaml (run `npx frank compose` after changing frank.yaml)', async () => {
+    expect(await readFile(COMMITTED, 'utf8')).toBe(renderComposeFile(await repositoryLab()));
+  });
+
+  it('is valid against the Compose Specification schema', async () => {
+    const validate = validator();
+    const committed = parse(await readFile(COMMITTED, 'utf8')) as unknown;
+    const valid = validate(committed);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('would be caught by the schema if it were wrong (the check checks)', async () => {
+    const validate = validator();
+    const file = structuredClone(composeFile(await repositoryLab())) as unknown as { services: Record<string, Record<string, unknown>> };
+    file.services['user-db']!.healthcheck = { test: ['CMD', 'true'], start_intervall: '1s' };
+    expect(validate(file)).toBe(false);
+    expect(validate.errors?.[0]).toMatchObject({ instancePath: '/services/user-db/healthcheck', keyword: 'additionalProperties' });
+  });
+
+  it('has one service per resource of frank.yaml and nothing else', async () => {
+    const topology = await repositoryLab();
+    const committed = parse(await readFile(COMMITTED, 'utf8')) as ComposeFile;
+    expect(Object.keys(committed.services)).toEqual(topology.resources.map((r) => r.name));
+  });
+
+  it("publishes frank.yaml's ports on 127.0.0.1, each to the port inside its container", async () => {
+    const topology = await repositoryLab();
+    const committed = parse(await readFile(COMMITTED, 'utf8')) as ComposeFile;
+    for (const resource of topology.resources) {
+      expect(portsOf(committed, resource.name)[0], resource.name).toEqual({ hostIp: '127.0.0.1', published: resource.port, target: containerPort(resource) });
+    }
+    const toxiproxy = portsOf(committed, 'toxiproxy');
+    expect(toxiproxy.slice(1)).toEqual(topology.links.map((link) => ({ hostIp: '127.0.0.1', published: link.listenPort, target: link.listenPort })));
+    // Every lab port but RabbitMQ's Erlang distribution port, which stays inside its container.
+    const published = Object.keys(committed.services).flatMap((name) => portsOf(committed, name).map((p) => `${name} ${p.published}`));
+    const expected = labPorts(topology).filter((p) => !p.owner.includes('Erlang')).map((p) => `${p.resource} ${p.port}`);
+    expect(published.sort()).toEqual(expected.sort());
+  });
+
+  it('starts Toxiproxy once every resource a service link goes to is healthy, and with one proxy per link', async () => {
+    const topology = await repositoryLab();
+    const committed = parse(await readFile(COMMITTED, 'utf8')) as ComposeFile;
+    const linked = new Set(topology.services.flatMap((s) => s.uses));
+    expect(Object.keys(committed.services.toxiproxy!.depends_on ?? {}).sort()).toEqual([...linked].sort());
+    expect(new Set(Object.values(committed.services.toxiproxy!.depends_on ?? {}).map((d) => d.condition))).toEqual(new Set(['service_healthy']));
+    for (const [name, service] of Object.entries(committed.services)) {
+      if (name !== 'toxiproxy') expect(service.depends_on, name).toBeUndefined();
+      // A condition of service_healthy needs a health check to wait for.
+      expect(service.healthcheck, name).toBeDefined();
+    }
+
+    const proxies = JSON.parse(committed.configs!['toxiproxy-proxies']!.content) as { name: string; listen: string; upstream: string; enabled: boolean }[];
+    expect(proxies.map((p) => p.name)).toEqual(topology.links.map((l) => l.name));
+    expect(proxies.find((p) => p.name === 'order.order-db')).toEqual({ name: 'order.order-db', listen: '0.0.0.0:8486', upstream: 'order-db:5432', enabled: true });
+    expect(committed.services.toxiproxy!.command).toContain('-config=/config/toxiproxy.json');
+    expect(committed.services.toxiproxy!.configs).toEqual([{ source: 'toxiproxy-proxies', target: '/config/toxiproxy.json' }]);
+  });
+
+  it('keeps the data of the stateful resources in labelled volumes', async () => {
+    const committed = parse(await readFile(COMMITTED, 'utf8')) as ComposeFile;
+    expect(committed.services['order-db']!.volumes).toEqual(['order-db-data:/var/lib/postgresql']);
+    expect(committed.volumes['order-db-data']).toEqual({ labels: { 'dev.frank.lab': 'compose', 'dev.frank.resource': 'order-db' } });
+    expect(Object.keys(committed.volumes)).toHaveLength(10);
+    expect(committed.services.aws!.volumes).toBeUndefined();
+    expect(committed.networks.default).toEqual({ name: 'frank-compose', labels: { 'dev.frank.lab': 'compose' } });
+  });
+
+  it('takes credentials from environment variables with lab defaults, never from generated secrets', async () => {
+    const committed = parse(await readFile(COMMITTED, 'utf8')) as ComposeFile;
+    expect(committed.services['user-db']!.environment).toMatchObject({ POSTGRES_USER: '${FRANK_PG_USER:-frank}', POSTGRES_PASSWORD: '${FRANK_PG_PASSWORD:-frank}' });
+    expect(committed.services.rabbitmq!.environment).toEqual({ RABBITMQ_DEFAULT_USER: '${FRANK_RABBITMQ_USER:-frank}', RABBITMQ_DEFAULT_PASS: '${FRANK_RABBITMQ_PASSWORD:-frank}' });
+    expect(committed.services.redis!.command).toContain('${FRANK_REDIS_PASSWORD:-frank}');
+    expect(committed.services.redis!.environment).toEqual({ REDISCLI_AUTH: '${FRANK_REDIS_PASSWORD:-frank}' });
+    // Every `$` in the file starts one of these references.
+    const text = await readFile(COMMITTED, 'utf8');
+    expect(text.match(/\$[^{]|\$$/g)).toBeNull();
+    expect(new Set(text.match(/\$\{[A-Z_]+:-[a-z]*\}/g))).toEqual(
+      new Set(['${FRANK_PG_USER:-frank}', '${FRANK_PG_PASSWORD:-frank}', '${FRANK_RABBITMQ_USER:-frank}', '${FRANK_RABBITMQ_PASSWORD:-frank}', '${FRANK_REDIS_PASSWORD:-frank}']),
+    );
+  });
+});
+
+describe('composeFile', () => {
+  it('runs the same images, commands, environment, health checks and volumes as the docker runtime', async () => {
+    const topology = await repositoryLab();
+    // Credentials that read like compose's references make the two directly comparable.
+    const references: Credentials = {
+      admin: { user: '${FRANK_PG_USER:-frank}', password: '${FRANK_PG_PASSWORD:-frank}' },
+      databaseRoles: {},
+      rabbitmq: { user: '${FRANK_RABBITMQ_USER:-frank}', password: '${FRANK_RABBITMQ_PASSWORD:-frank}' },
+      redis: { password: '${FRANK_REDIS_PASSWORD:-frank}' },
+      aws: { accessKeyId: 'frank', secretAccessKey: 'unused' },
+    };
+    const file = composeFile(topology);
+    for (const spec of containerSpecs(topology, references, 'lab')) {
+      const service = file.services[spec.resource]!;
+      expect(service.image, spec.resource).toBe(spec.create.Image);
+      if (spec.resource !== 'toxiproxy') expect(service.command, spec.resource).toEqual(spec.create.Cmd);
+      expect(Object.entries(service.environment ?? {}).map(([k, v]) => `${k}=${v}`), spec.resource).toEqual(spec.create.Env);
+      expect(service.healthcheck?.test, spec.resource).toEqual(spec.create.Healthcheck?.Test);
+      expect(service.volumes?.[0]?.split(':')[1], spec.resource).toBe(spec.create.HostConfig?.Mounts?.[0]?.Target);
+      expect(service.hostname, spec.resource).toBe(spec.create.Hostname);
+    }
+  });
+
+  it('uses the ports of frank.yaml whatever port offset frank was given', async () => {
+    expect(composeFile(await repositoryLab(500))).toEqual(composeFile(await repositoryLab(0)));
+    expect(renderComposeFile(await repositoryLab(500))).toBe(renderComposeFile(await repositoryLab(0)));
+  });
+
+  it('escapes a literal $ from frank.yaml so compose does not read it as a variable', () => {
+    const topology = parseTopology("version: 1\nresources:\n  db: { kind: postgres, port: 5432, databases: {}, settings: { search_path: '\"$user\", public' } }\n", 'frank.yaml');
+    const file = composeFile(topology);
+    expect(file.services.db!.command).toContain('search_path="$$user", public');
+    expect(file.services.db!.environment?.POSTGRES_PASSWORD).toBe('${FRANK_PG_PASSWORD:-frank}');
+  });
+
+  it('waits only for a start, not a health check, when an upstream has none (FerretDB)', () => {
+    const topology = parseTopology(
+      'version: 1\nresources:\n  docs: { kind: mongo, port: 27017, engine: ferretdb }\n  cache: { kind: redis, port: 6379 }\n  toxiproxy: { kind: toxiproxy, port: 8474, proxyPorts: 8480 }\nservices:\n  bff: { port: 3000, uses: [docs, cache] }\n',
+      'frank.yaml',
+    );
+    expect(composeFile(topology).services.toxiproxy!.depends_on).toEqual({ docs: { condition: 'service_started' }, cache: { condition: 'service_healthy' } });
+    expect(validator()(composeFile(topology))).toBe(true);
+  });
+
+  it('writes no proxies config for a lab without links', () => {
+    const topology = parseTopology('version: 1\nresources:\n  cache: { kind: redis, port: 6379 }\n', 'frank.yaml');
+    const file = composeFile(topology);
+    expect(file.configs).toBeUndefined();
+    expect(Object.keys(file.services)).toEqual(['cache']);
+    expect(validator()(file)).toBe(true);
+  });
+
+  it('quotes what a YAML 1.1 reader would take for a boolean or a number', async () => {
+    const text = renderComposeFile(await repositoryLab());
+    expect(text).toContain('- "127.0.0.1:5432:5432"');
+    expect(text).toContain('--appendonly, "no"]');
+    expect(text.startsWith('# Generated from frank.yaml by `npx frank compose`')).toBe(true);
+  });
+});
+
+describe('writeComposeFile', () => {
+  it('writes compose/docker-compose.yml beside frank.yaml, and leaves an up-to-date file alone', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'frank-compose-'));
+    try {
+      const topology: Topology = { ...(await repositoryLab()), root, file: path.join(root, 'frank.yaml') };
+      expect(await writeComposeFile(topology)).toEqual({ file: path.join(root, 'compose', 'docker-compose.yml'), changed: true });
+      expect(await readFile(path.join(root, 'compose', 'docker-compose.yml'), 'utf8')).toBe(renderComposeFile(topology));
+      expect(await writeComposeFile(topology)).toEqual({ file: path.join(root, 'compose', 'docker-compose.yml'), changed: false });
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('frank compose', () => {
+  async function run(...args: string[]): Promise<{ stdout: string; stderr: string }> {
+    const program = addGlobalOptions(new Command('frank').exitOverride()).addCommand(composeCommand().exitOverride());
+    let stdout = '';
+    let stderr = '';
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+    try {
+      await program.parseAsync(['node', 'frank', ...args]);
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+    return { stdout, stderr };
+  }
+
+  it('--stdout prints the committed file and writes nothing', async () => {
+    const { stdout, stderr } = await run('--config', FRANK_YAML, 'compose', '--stdout');
+    expect(stderr).toBe('');
+    expect(stdout).toBe(await readFile(COMMITTED, 'utf8'));
+  });
+
+  it('writes compose/docker-compose.yml beside the frank.yaml it is given, and says so', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'frank-compose-'));
+    try {
+      await copyFile(FRANK_YAML, path.join(root, 'frank.yaml'));
+      const first = await run('--config', path.join(root, 'frank.yaml'), 'compose');
+      expect(first.stderr).toMatch(/^Wrote .*compose\/docker-compose\.yml \(12 services\)\.\n$/);
+      expect(await readFile(path.join(root, 'compose', 'docker-compose.yml'), 'utf8')).toBe(await readFile(COMMITTED, 'utf8'));
+      const again = await run('--config', path.join(root, 'frank.yaml'), '--json', 'compose');
+      expect(again.stderr).toMatch(/is up to date\.\n$/);
+      expect(JSON.parse(again.stdout)).toEqual({ file: path.join(root, 'compose', 'docker-compose.yml'), changed: false });
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});

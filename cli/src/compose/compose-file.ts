@@ -1,0 +1,199 @@
+import { Document, isScalar, isSeq, Scalar, visit } from 'yaml';
+import type { Resource, Topology } from '../lab/topology.js';
+import { LAB_LABEL, RESOURCE_LABEL } from '../runtimes/docker/docker-names.js';
+import { blueprints, proxyRoute, type Blueprint, type ContainerSecrets, type HealthCheck } from '../runtimes/docker/resource-blueprint.js';
+
+/**
+ * compose/docker-compose.yml: the lab of frank.yaml for `docker compose`, written from the same
+ * blueprints as the docker runtime's containers (same images, commands, settings, health checks,
+ * volumes), at frank.yaml's own ports (no port offset). Credentials are `${VARIABLE:-frank}`
+ * references that compose fills in from the environment, never the lab's generated secrets.
+ */
+export interface ComposeFile {
+  name: string;
+  services: Record<string, ComposeService>;
+  networks: Record<string, { name: string; labels: Record<string, string> }>;
+  volumes: Record<string, { labels: Record<string, string> }>;
+  configs?: Record<string, { content: string }>;
+}
+
+export interface ComposeService {
+  image: string;
+  hostname?: string;
+  command?: string[];
+  environment?: Record<string, string>;
+  ports: string[];
+  volumes?: string[];
+  configs?: { source: string; target: string }[];
+  depends_on?: Record<string, { condition: 'service_healthy' | 'service_started' }>;
+  healthcheck?: ComposeHealthcheck;
+  stop_signal?: string;
+  labels: Record<string, string>;
+}
+
+export interface ComposeHealthcheck {
+  test: string[];
+  interval: string;
+  timeout: string;
+  retries: number;
+  start_period: string;
+  start_interval: string;
+}
+
+/** The environment variables compose reads the credentials from, each with the lab's default. */
+export const COMPOSE_CREDENTIALS = {
+  postgresUser: { variable: 'FRANK_PG_USER', default: 'frank' },
+  postgresPassword: { variable: 'FRANK_PG_PASSWORD', default: 'frank' },
+  rabbitmqUser: { variable: 'FRANK_RABBITMQ_USER', default: 'frank' },
+  rabbitmqPassword: { variable: 'FRANK_RABBITMQ_PASSWORD', default: 'frank' },
+  redisPassword: { variable: 'FRANK_REDIS_PASSWORD', default: 'frank' },
+  localstackAuthToken: { variable: 'LOCALSTACK_AUTH_TOKEN', default: '' },
+} as const satisfies Record<keyof ContainerSecrets, { variable: string; default: string }>;
+
+/** The value of `dev.frank.lab` in the compose lab: it is not one of frank's labs, so `frank down` leaves it alone. */
+export const COMPOSE_LAB_ID = 'compose';
+export const COMPOSE_PROJECT = 'frank';
+const PROXIES_CONFIG = 'toxiproxy-proxies';
+const PROXIES_PATH = '/config/toxiproxy.json';
+
+export const COMPOSE_HEADER = [
+  '# Generated from frank.yaml by `npx frank compose`: edit frank.yaml and run it again, not this file.',
+  '# A test keeps this file equal to what the command writes.',
+  '#',
+  '# The lab of `npx frank up --runtime docker`, for those who prefer compose:',
+  '#   docker compose -f compose/docker-compose.yml up -d --wait',
+  '#   docker compose -f compose/docker-compose.yml down        # add -v to delete the data',
+  '# Ports are those of frank.yaml, on 127.0.0.1. Credentials come from FRANK_PG_USER, FRANK_PG_PASSWORD,',
+  '# FRANK_RABBITMQ_USER, FRANK_RABBITMQ_PASSWORD and FRANK_REDIS_PASSWORD, each "frank" when unset.',
+  '# Toxiproxy starts with one proxy per service link. The databases, roles, schemas, exchanges, buses',
+  '# and queues inside the servers are created by `frank up`, not by compose.',
+  '',
+].join('\n');
+
+export function composeFile(topology: Topology): ComposeFile {
+  const lab = atPortOffsetZero(topology);
+  // Placeholders first, so that a literal `$` anywhere else can be escaped for compose before they become ${...}.
+  const placeholders = Object.fromEntries(Object.keys(COMPOSE_CREDENTIALS).map((key) => [key, `\u0000${key}\u0000`])) as unknown as ContainerSecrets;
+  const plans = blueprints(lab, placeholders);
+  const healthChecked = new Set(plans.filter((p) => p.healthcheck).map((p) => p.resource));
+
+  const services: Record<string, ComposeService> = {};
+  const volumes: ComposeFile['volumes'] = {};
+  let configs: ComposeFile['configs'];
+  for (const plan of plans) {
+    const service = composeService(plan, lab);
+    if (plan.dataPath) volumes[volumeOf(plan)] = { labels: labels(plan.resource) };
+    if (plan.kind === 'toxiproxy' && lab.links.length > 0) {
+      const proxies = lab.links.map((link) => ({ name: link.name, ...proxyRoute(link, lab), enabled: true }));
+      configs = { [PROXIES_CONFIG]: { content: `${JSON.stringify(proxies, null, 2)}\n` } };
+      service.command = [...(service.command ?? []), `-config=${PROXIES_PATH}`];
+      service.configs = [{ source: PROXIES_CONFIG, target: PROXIES_PATH }];
+      // Its proxies point at these: it is ready when they are.
+      const upstreams = lab.resources.map((r) => r.name).filter((name) => lab.links.some((link) => link.resource === name));
+      service.depends_on = Object.fromEntries(upstreams.map((name) => [name, { condition: healthChecked.has(name) ? 'service_healthy' : 'service_started' }]));
+    }
+    services[plan.resource] = reorder(service);
+  }
+
+  const file: ComposeFile = {
+    name: COMPOSE_PROJECT,
+    services,
+    networks: { default: { name: `frank-${COMPOSE_LAB_ID}`, labels: { [LAB_LABEL]: COMPOSE_LAB_ID } } },
+    volumes,
+  };
+  if (configs) file.configs = configs;
+  return substitutePlaceholders(file);
+}
+
+/**
+ * The compose file as text: the header, then YAML. Commands and health checks are written on one
+ * line each; strings a YAML 1.1 reader would take for something else (`no`, `on`, `1:2`) are quoted.
+ */
+export function renderComposeFile(topology: Topology): string {
+  const doc = new Document(composeFile(topology));
+  visit(doc, {
+    Pair(_key, pair) {
+      const key = isScalar(pair.key) ? pair.key.value : undefined;
+      if ((key === 'command' || key === 'test') && isSeq(pair.value)) pair.value.flow = true;
+    },
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && YAML_1_1_LOOKALIKE.test(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+    },
+  });
+  return COMPOSE_HEADER + doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
+/** Booleans of YAML 1.1 and numbers in base 60 (a `host:port:port` mapping looks like one). */
+const YAML_1_1_LOOKALIKE = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|[\d.]*:\d+(:\d+)*)$/;
+
+function composeService(plan: Blueprint, lab: Topology): ComposeService {
+  const service: ComposeService = {
+    image: plan.image,
+    ports: plan.ports.map((p) => `${lab.host}:${p.host}:${p.container}`),
+    labels: labels(plan.resource),
+  };
+  if (plan.hostname) service.hostname = plan.hostname;
+  if (plan.command) service.command = plan.command;
+  if (Object.keys(plan.env).length > 0) service.environment = plan.env;
+  if (plan.dataPath) service.volumes = [`${volumeOf(plan)}:${plan.dataPath}`];
+  if (plan.healthcheck) service.healthcheck = composeHealthcheck(plan.healthcheck);
+  if (plan.stopSignal) service.stop_signal = plan.stopSignal;
+  return service;
+}
+
+const KEY_ORDER: (keyof ComposeService)[] = ['image', 'hostname', 'command', 'environment', 'ports', 'volumes', 'configs', 'depends_on', 'healthcheck', 'stop_signal', 'labels'];
+
+function reorder(service: ComposeService): ComposeService {
+  return Object.fromEntries(KEY_ORDER.filter((key) => service[key] !== undefined).map((key) => [key, service[key]])) as unknown as ComposeService;
+}
+
+function composeHealthcheck(check: HealthCheck): ComposeHealthcheck {
+  return {
+    test: check.test,
+    interval: duration(check.intervalMs),
+    timeout: duration(check.timeoutMs),
+    retries: check.retries,
+    start_period: duration(check.startPeriodMs),
+    start_interval: duration(check.startIntervalMs),
+  };
+}
+
+function duration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+function volumeOf(plan: Blueprint): string {
+  return `${plan.resource}-data`;
+}
+
+function labels(resource: string): Record<string, string> {
+  return { [LAB_LABEL]: COMPOSE_LAB_ID, [RESOURCE_LABEL]: resource };
+}
+
+/** Every `$` is doubled (compose would read it as a variable), then each placeholder becomes `${VARIABLE:-default}`. */
+function substitutePlaceholders<T>(value: T): T {
+  const text = JSON.stringify(value).replace(/\$/g, '$$$$');
+  const replaced = Object.entries(COMPOSE_CREDENTIALS).reduce(
+    (out, [key, { variable, default: fallback }]) => out.split(JSON.stringify(`\u0000${key}\u0000`).slice(1, -1)).join(`\${${variable}:-${fallback}}`),
+    text,
+  );
+  return JSON.parse(replaced) as T;
+}
+
+/** The topology as frank.yaml declares it: compose publishes fixed ports, whatever offset frank was given. */
+export function atPortOffsetZero(topology: Topology): Topology {
+  const offset = topology.portOffset;
+  if (offset === 0) return topology;
+  const shift = (resource: Resource): Resource => {
+    if (resource.kind === 'rabbitmq') return { ...resource, port: resource.port - offset, distPort: resource.distPort - offset, epmdPort: resource.epmdPort - offset };
+    if (resource.kind === 'toxiproxy') return { ...resource, port: resource.port - offset, proxyPorts: resource.proxyPorts - offset };
+    return { ...resource, port: resource.port - offset };
+  };
+  return {
+    ...topology,
+    portOffset: 0,
+    resources: topology.resources.map(shift),
+    services: topology.services.map((s) => ({ ...s, port: s.port - offset })),
+    links: topology.links.map((l) => ({ ...l, listenPort: l.listenPort - offset, upstreamPort: l.upstreamPort - offset })),
+  };
+}

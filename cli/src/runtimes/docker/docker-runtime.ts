@@ -1,0 +1,190 @@
+import type { Link, Resource, Topology } from '../../lab/topology.js';
+import type { ProxyRoute, Requirement, Runtime, RuntimeContext, StartedResource } from '../runtime.js';
+import type { ContainerClient } from './container-client.js';
+import { containerSpecs, networkSpec, STOP_TIMEOUT_SECONDS, type ContainerSpec } from './container-spec.js';
+import { containerName, LAB_LABEL, networkName } from './docker-names.js';
+import { DockerodeContainerClient, ENGINE_HINT } from './dockerode-container-client.js';
+import { PullTracker, type PullProgress } from './pull-progress.js';
+import { imageFor, proxyRoute } from './resource-blueprint.js';
+
+export interface DockerRuntimeOptions {
+  /** The engine; a DockerodeContainerClient (DOCKER_HOST or /var/run/docker.sock) when absent. */
+  client?: ContainerClient;
+  /** Told how each image pull goes; see pullReporter() for one that writes lines. */
+  onPull?: (progress: PullProgress) => void;
+  /** How often a started container is looked at for `exited` during its first minute; ten times less often after. */
+  exitPollMs?: number;
+}
+
+export interface SweepOptions {
+  /** Also delete the lab's volumes: its data. */
+  purge?: boolean;
+}
+
+const FAST_POLL_FOR_MS = 60_000;
+
+/**
+ * Each resource in a container of its pinned image, on one network per lab, its port published on
+ * the lab's host address at the same port as natively, its data in a named volume. Everything it
+ * creates carries `dev.frank.lab=<lab id>`. It does not wait for readiness: the lab model probes.
+ */
+export class DockerRuntime implements Runtime {
+  readonly name = 'docker' as const;
+  private readonly client: ContainerClient;
+  private readonly onPull: (progress: PullProgress) => void;
+  private readonly exitPollMs: number;
+  /** Pulls and networks in flight, so that seven postgres resources starting at once pull one image once. */
+  private readonly pulls = new Map<string, Promise<void>>();
+  private readonly networks = new Map<string, Promise<void>>();
+
+  constructor(options: DockerRuntimeOptions = {}) {
+    this.client = options.client ?? new DockerodeContainerClient();
+    this.onPull = options.onPull ?? (() => undefined);
+    this.exitPollMs = options.exitPollMs ?? 500;
+  }
+
+  /** The engine, then each image: pulled already, or known to its registry (then `up` pulls it). */
+  async requirements(topology: Topology): Promise<Requirement[]> {
+    const engine = await this.client.engine();
+    const requirements: Requirement[] = [
+      {
+        resource: 'every resource',
+        program: 'Docker engine',
+        path: engine ? `${engine.address} (Docker ${engine.version}, API ${engine.apiVersion})` : undefined,
+        fix: ENGINE_HINT,
+      },
+    ];
+    // Without an engine nothing can be asked about images; the engine is the one thing to fix.
+    if (!engine) return requirements;
+    const users = new Map<string, string[]>();
+    for (const resource of topology.resources) users.set(imageFor(resource), [...(users.get(imageFor(resource)) ?? []), resource.name]);
+    const images = await Promise.all(
+      [...users].map(async ([image, resources]): Promise<Requirement> => {
+        const path = (await this.client.hasImage(image)) ? 'pulled' : (await this.client.canPull(image)) ? 'not pulled yet; its registry has it (`up` pulls it)' : undefined;
+        return { resource: resources.join(', '), program: image, path, fix: `docker pull ${image}` };
+      }),
+    );
+    return [...requirements, ...images];
+  }
+
+  async start(resource: Resource, context: RuntimeContext): Promise<StartedResource> {
+    const spec = this.specFor(resource, context);
+    await this.ensureImage(spec.image);
+    await this.ensureNetwork(context.labId);
+    if (spec.volume) await this.client.createVolume(spec.volume);
+    // A container of the same name is what a crash left: it goes, its volume stays.
+    await this.client.removeContainer(spec.create.name, { anonymousVolumes: true });
+    await this.client.createContainer(spec.create);
+    await this.client.startContainer(spec.create.name);
+    return { exited: this.watchExit(spec.create.name) };
+  }
+
+  async isRunning(resource: Resource, context: RuntimeContext): Promise<boolean> {
+    return (await this.client.inspectContainer(containerName(context.labId, resource.name)))?.running === true;
+  }
+
+  /** Stops the container (the engine kills it after the grace period) and removes it; its named volume stays. */
+  async stop(resource: Resource, context: RuntimeContext): Promise<void> {
+    const name = containerName(context.labId, resource.name);
+    await this.client.stopContainer(name, STOP_TIMEOUT_SECONDS);
+    await this.client.removeContainer(name, { anonymousVolumes: true });
+  }
+
+  /**
+   * Removes every container and the network labelled with this lab's id, and with `purge` its
+   * volumes too. Returns the containers that were still there: what a crash or a half-started
+   * `up` left. The network is always removed and is not counted as a leftover.
+   */
+  async sweep(context: RuntimeContext, options: SweepOptions = {}): Promise<string[]> {
+    // An empty id would match whatever carries an empty label value: nothing of ours.
+    if (!context.labId) return [];
+    const leftovers = await this.client.listContainers(LAB_LABEL, context.labId);
+    await Promise.all(leftovers.map((c) => this.client.removeContainer(c.name, { anonymousVolumes: true })));
+    for (const network of await this.client.listNetworks(LAB_LABEL, context.labId)) await this.client.removeNetwork(network.name);
+    this.networks.delete(networkName(context.labId));
+    if (options.purge) {
+      for (const volume of await this.client.listVolumes(LAB_LABEL, context.labId)) await this.client.removeVolume(volume.name);
+    }
+    return leftovers.map((c) => `container ${c.name}`);
+  }
+
+  logTail(resource: Resource, context: RuntimeContext, lines = 20): Promise<string> {
+    return this.client.containerLogs(containerName(context.labId, resource.name), lines);
+  }
+
+  /** Where a user reads the whole log: the engine keeps it with the container. */
+  logLocation(resource: Resource, context: RuntimeContext): string {
+    return `docker logs ${containerName(context.labId, resource.name)}`;
+  }
+
+  /** Toxiproxy runs in the lab's network: it listens on every interface of its container and reaches each upstream by its resource's name. */
+  proxyRoute(link: Link, topology: Topology): ProxyRoute {
+    return proxyRoute(link, topology);
+  }
+
+  private specFor(resource: Resource, context: RuntimeContext): ContainerSpec {
+    // Read at call time: the token may be set for one run only.
+    const specs = containerSpecs(context.topology, context.credentials, context.labId, { localstackAuthToken: process.env.LOCALSTACK_AUTH_TOKEN });
+    const spec = specs.find((s) => s.resource === resource.name);
+    if (!spec) throw new Error(`${resource.name} is not a resource of ${context.topology.file}`);
+    return spec;
+  }
+
+  private async ensureImage(image: string): Promise<void> {
+    if (await this.client.hasImage(image)) return;
+    let pull = this.pulls.get(image);
+    if (!pull) {
+      pull = this.pull(image);
+      this.pulls.set(image, pull);
+      pull.catch(() => this.pulls.delete(image));
+    }
+    await pull;
+  }
+
+  private async pull(image: string): Promise<void> {
+    const tracker = new PullTracker(image);
+    this.onPull(tracker.progress());
+    await this.client.pullImage(image, (event) => this.onPull(tracker.update(event)));
+    this.onPull(tracker.finish());
+  }
+
+  private async ensureNetwork(labId: string): Promise<void> {
+    const name = networkName(labId);
+    let creating = this.networks.get(name);
+    if (!creating) {
+      creating = this.client.createNetwork(networkSpec(labId));
+      this.networks.set(name, creating);
+      creating.catch(() => this.networks.delete(name));
+    }
+    await creating;
+  }
+
+  /**
+   * Rejects once the container is no longer running: a wait for readiness gives up at once. Polls
+   * the engine (a wait request would hold frank open); often at first, when a bad start shows.
+   */
+  private watchExit(name: string): Promise<never> {
+    const began = Date.now();
+    const exited = new Promise<never>((_, reject) => {
+      const schedule = () => {
+        const delay = Date.now() - began < FAST_POLL_FOR_MS ? this.exitPollMs : this.exitPollMs * 10;
+        setTimeout(look, delay).unref();
+      };
+      const look = async () => {
+        let status;
+        try {
+          status = await this.client.inspectContainer(name);
+        } catch {
+          schedule();
+          return;
+        }
+        if (!status) reject(new Error(`container ${name} was removed`));
+        else if (status.running || status.state === 'created' || status.state === 'restarting') schedule();
+        else reject(new Error(`container ${name} ${status.state} (exit code ${status.exitCode}${status.oomKilled ? ', killed for want of memory' : ''})`));
+      };
+      schedule();
+    });
+    exited.catch(() => undefined);
+    return exited;
+  }
+}
