@@ -54,7 +54,9 @@ const topologySchema = z.strictObject({
     })
     .default({ runtime: 'auto', host: '127.0.0.1', portOffset: 0 }),
   resources: z.record(name, resource),
-  services: z.record(name, z.strictObject({ port, uses: z.array(name).default([]) })).default({}),
+  services: z
+    .record(name, z.strictObject({ port, uses: z.array(name).default([]), env: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'an UPPER_CASE variable name'), z.union([z.string(), z.number(), z.boolean()])).default({}) }))
+    .default({}),
 });
 
 type RawTopology = z.infer<typeof topologySchema>;
@@ -76,6 +78,8 @@ export interface Service {
   name: string;
   port: number;
   uses: string[];
+  /** Extra environment from frank.yaml (a simulator's behaviour, a timeout). */
+  env: Record<string, string>;
 }
 
 /** One service-to-dependency link, reached through its own Toxiproxy proxy. */
@@ -191,7 +195,7 @@ function resolve(raw: RawTopology, file: string, offset: number, lineAt: (keyPat
   const services: Service[] = [];
   const links: Link[] = [];
   for (const [serviceName, spec] of Object.entries(raw.services)) {
-    services.push({ name: serviceName, port: shift(['services', serviceName, 'port'], spec.port), uses: spec.uses });
+    services.push({ name: serviceName, port: shift(['services', serviceName, 'port'], spec.port), uses: spec.uses, env: Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, String(v)])) });
     spec.uses.forEach((target, index) => {
       const dependency = byName.get(target);
       if (!dependency || dependency.kind === 'toxiproxy') {
