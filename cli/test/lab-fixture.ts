@@ -1,4 +1,4 @@
-import { chmod, copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -17,8 +17,11 @@ export interface FrankRun {
 }
 
 /** A lab folder of its own: a frank.yaml (the repository's, or the text given) and room for `.frank/`. */
-export async function makeLabDir(yaml?: string): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'frank-lab-'));
+export async function makeLabDir(yaml?: string, options: { insideRepository?: boolean } = {}): Promise<string> {
+  // Inside the repository, services/<name> beside the lab's frank.yaml resolve the workspace's packages.
+  const parent = options.insideRepository ? path.join(REPOSITORY_ROOT, '.frank', 'test-labs') : os.tmpdir();
+  await mkdir(parent, { recursive: true });
+  const dir = await mkdtemp(path.join(parent, 'frank-lab-'));
   // The unprivileged user that runs postgres must be able to enter the lab's folder.
   await chmod(dir, 0o755);
   if (yaml === undefined) await copyFile(path.join(REPOSITORY_ROOT, 'frank.yaml'), path.join(dir, 'frank.yaml'));

@@ -13,17 +13,18 @@ export function upCommand(): Command {
     .action(async (_options, command: Command) => {
       const output = outputOf(command);
       const lab = await openLab(labOptionsOf(command));
-      writeInfo(`frank up: ${lab.topology.resources.length} resources, ${lab.selection.name} runtime (${lab.selection.reason}), port offset ${lab.topology.portOffset}`);
-      const width = Math.max(...lab.topology.resources.map((r) => r.name.length));
+      writeInfo(`frank up: ${lab.topology.resources.length} resources and ${lab.topology.services.length} services, ${lab.selection.name} runtime (${lab.selection.reason}), port offset ${lab.topology.portOffset}`);
+      const width = Math.max(...[...lab.topology.resources, ...lab.topology.services].map((r) => r.name.length));
       const onPhase = (event: PhaseEvent) => {
         const seconds = `${(event.elapsedMs / 1000).toFixed(1)}s`.padStart(6);
         writeInfo(`  ${event.resource.padEnd(width)}  ${seconds}  ${paint(event.phase, PHASE_COLOR[event.phase] ?? 'cyan', output.color)}`);
       };
       const result = await upLab(lab, onPhase);
+      if (result.withoutCode.length > 0) writeInfo(`Not started, no code yet: ${result.withoutCode.join(', ')} (services/<name>/src/main.ts).`);
       const seconds = (result.elapsedMs / 1000).toFixed(1);
       writeInfo(
         result.alreadyUp
-          ? `The lab is already up: all ${lab.topology.resources.length} resources healthy. Nothing to do.`
+          ? 'The lab is already up: everything is healthy. Nothing to do.'
           : paint(`The lab is up: ${result.started.length} started, all healthy in ${seconds} s. See \`npx frank status\`.`, 'green', output.color),
       );
       if (output.json) writeData({ alreadyUp: result.alreadyUp, started: result.started, seconds: Number(seconds) });

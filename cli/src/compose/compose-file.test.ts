@@ -149,6 +149,7 @@ describe('composeFile', () => {
       rabbitmq: { user: '${FRANK_RABBITMQ_USER:-frank}', password: '${FRANK_RABBITMQ_PASSWORD:-frank}' },
       redis: { password: '${FRANK_REDIS_PASSWORD:-frank}' },
       aws: { accessKeyId: 'frank', secretAccessKey: 'unused' },
+      jwtSecret: 'unused',
     };
     const file = composeFile(topology);
     for (const spec of containerSpecs(topology, references, 'lab')) {

@@ -11,6 +11,8 @@ export interface Credentials {
   rabbitmq: { user: string; password: string };
   redis: { password: string };
   aws: { accessKeyId: string; secretAccessKey: string };
+  /** Signs the lab's user tokens (HS256). */
+  jwtSecret: string;
 }
 
 const secret = () => randomBytes(18).toString('base64url');
@@ -28,8 +30,13 @@ export async function loadOrCreateCredentials(file: string, topology: Topology):
     rabbitmq: { user: 'frank', password: secret() },
     redis: { password: secret() },
     aws: { accessKeyId: 'frank', secretAccessKey: secret() },
+    jwtSecret: secret() + secret(),
   };
   let changed = credentials === undefined;
+  if (!fresh.jwtSecret) {
+    fresh.jwtSecret = secret() + secret();
+    changed = true;
+  }
   for (const resource of topology.resources) {
     if (resource.kind !== 'postgres') continue;
     for (const database of Object.keys(resource.databases)) {

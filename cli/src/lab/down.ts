@@ -2,6 +2,8 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { runtimeContext, type Lab } from './lab.js';
 import { LabStateStore } from './lab-state.js';
+import type { LabUnit } from './topology.js';
+import { labUnits } from './up.js';
 
 export interface DownResult {
   stopped: string[];
@@ -10,7 +12,7 @@ export interface DownResult {
   purged: boolean;
 }
 
-/** Stops everything in reverse order (the fault proxy first, then the servers), sweeps leftovers, and with purge deletes the data. */
+/** Stops everything in reverse order (services, the fault proxy, then the servers), sweeps leftovers, and with purge deletes the data. */
 export async function downLab(lab: Lab, options: { purge: boolean }): Promise<DownResult> {
   const { topology, runtime, paths } = lab;
   const stopped: string[] = [];
@@ -18,16 +20,16 @@ export async function downLab(lab: Lab, options: { purge: boolean }): Promise<Do
   if (lab.state) {
     const context = await runtimeContext(lab, lab.state.id);
     const store = new LabStateStore(paths.labFile, lab.state);
-    const stopOne = async (name: string) => {
-      const resource = topology.resources.find((r) => r.name === name)!;
-      if (await runtime.isRunning(resource, context)) stopped.push(name);
-      await runtime.stop(resource, context);
-      await store.setPhase(name, 'stopped');
+    const units = labUnits(topology).units;
+    const stopOne = async (unit: LabUnit) => {
+      if (await runtime.isRunning(unit, context)) stopped.push(unit.name);
+      await runtime.stop(unit, context);
+      await store.setPhase(unit.name, 'stopped');
     };
-    const proxies = topology.resources.filter((r) => r.kind === 'toxiproxy').map((r) => r.name);
-    const servers = topology.resources.filter((r) => r.kind !== 'toxiproxy').map((r) => r.name).reverse();
-    await Promise.all(proxies.map(stopOne));
-    await Promise.all(servers.map(stopOne));
+    // Reverse order: the services, then the fault proxy in front of the servers, then the servers.
+    await Promise.all(units.filter((u) => u.kind === 'service').map(stopOne));
+    await Promise.all(units.filter((u) => u.kind === 'toxiproxy').map(stopOne));
+    await Promise.all(units.filter((u) => u.kind !== 'service' && u.kind !== 'toxiproxy').reverse().map(stopOne));
     sweptLeftovers = await runtime.sweep(context, { purge: options.purge });
   }
   if (options.purge) {

@@ -1,7 +1,7 @@
 import type { LabPhase } from '../errors.js';
 import { adapterFor } from './kinds/index.js';
 import { runtimeContext, type Lab } from './lab.js';
-import { probeOnce } from './up.js';
+import { labUnits, probeOnce } from './up.js';
 
 export interface ResourceStatus {
   name: string;
@@ -13,11 +13,11 @@ export interface ResourceStatus {
   url: string;
 }
 
-/** What each resource's recorded phase is and what a live probe says now. */
+/** What each resource's and service's recorded phase is and what a live probe says now. */
 export async function labStatus(lab: Lab): Promise<ResourceStatus[]> {
   const context = await runtimeContext(lab, lab.state?.id ?? '');
   return Promise.all(
-    lab.topology.resources.map(async (resource) => {
+    labUnits(lab.topology).units.map(async (resource) => {
       const running = lab.state ? await lab.runtime.isRunning(resource, context) : false;
       const health = !running ? 'stopped' : (await probeOnce(resource, context)) ? 'healthy' : 'unhealthy';
       return {
@@ -37,5 +37,5 @@ export async function labStatus(lab: Lab): Promise<ResourceStatus[]> {
 export async function labEnvironment(lab: Lab): Promise<Record<string, string>> {
   const context = await runtimeContext(lab, lab.state?.id ?? '');
   const access = { topology: lab.topology, credentials: context.credentials };
-  return Object.assign({}, ...lab.topology.resources.map((resource) => adapterFor(resource).env(resource, access)));
+  return Object.assign({}, ...labUnits(lab.topology).units.map((unit) => adapterFor(unit).env(unit, access)));
 }

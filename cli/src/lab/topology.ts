@@ -75,12 +75,16 @@ export type ToxiproxyResource = Resolved<z.infer<typeof toxiproxy>>;
 export type Resource = PostgresResource | RabbitmqResource | MongoResource | RedisResource | AwsResource | ToxiproxyResource;
 
 export interface Service {
+  kind: 'service';
   name: string;
   port: number;
   uses: string[];
   /** Extra environment from frank.yaml (a simulator's behaviour, a timeout). */
   env: Record<string, string>;
 }
+
+/** What the lab starts and walks through its phases: a server resource or one of the lab's services. */
+export type LabUnit = Resource | Service;
 
 /** One service-to-dependency link, reached through its own Toxiproxy proxy. */
 export interface Link {
@@ -195,7 +199,7 @@ function resolve(raw: RawTopology, file: string, offset: number, lineAt: (keyPat
   const services: Service[] = [];
   const links: Link[] = [];
   for (const [serviceName, spec] of Object.entries(raw.services)) {
-    services.push({ name: serviceName, port: shift(['services', serviceName, 'port'], spec.port), uses: spec.uses, env: Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, String(v)])) });
+    services.push({ kind: 'service', name: serviceName, port: shift(['services', serviceName, 'port'], spec.port), uses: spec.uses, env: Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, String(v)])) });
     spec.uses.forEach((target, index) => {
       const dependency = byName.get(target);
       if (!dependency || dependency.kind === 'toxiproxy') {
@@ -234,6 +238,7 @@ export function labPorts(topology: Topology): { port: number; owner: string; res
   }
   const toxi = topology.resources.find((r) => r.kind === 'toxiproxy');
   if (toxi) for (const l of topology.links) ports.push({ port: l.listenPort, owner: `proxy ${l.name}`, resource: toxi.name });
+  for (const s of topology.services) ports.push({ port: s.port, owner: `service ${s.name}`, resource: s.name });
   return ports;
 }
 

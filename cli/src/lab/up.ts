@@ -1,32 +1,55 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { FrankError, ResourceError, errorMessage, type LabPhase } from '../errors.js';
 import type { RuntimeContext } from '../runtimes/runtime.js';
 import { adapterFor } from './kinds/index.js';
 import { runtimeContext, type Lab } from './lab.js';
 import { LabStateStore, newLabState } from './lab-state.js';
+import { migrateService, seedService, serviceDatabases } from './migrations.js';
 import { assertPortsFree } from './ports.js';
-import type { Link, Resource } from './topology.js';
+import { serviceDirectory } from './service-code.js';
+import { serviceEnvironment } from './service-env.js';
+import type { LabUnit, Link, Topology } from './topology.js';
 import { WaitTimeoutError, waitUntil } from './wait.js';
 
 export interface PhaseEvent {
   resource: string;
   phase: LabPhase;
-  /** Since this resource started its walk through the phases. */
+  /** Since this unit started its walk through the phases. */
   elapsedMs: number;
 }
 
 export type ProgressListener = (event: PhaseEvent) => void;
 
+export interface UpOptions {
+  /** The seed number of the services' demo data. */
+  seed?: number;
+}
+
 export interface UpResult {
   alreadyUp: boolean;
   started: string[];
+  /** Services declared in frank.yaml whose code does not exist yet. */
+  withoutCode: string[];
   elapsedMs: number;
 }
 
+/** What `frank up` runs: every resource, and every service whose code exists. */
+export function labUnits(topology: Topology): { units: LabUnit[]; withoutCode: string[] } {
+  const hasCode = (name: string) => existsSync(path.join(serviceDirectory(topology, name), 'src', 'main.ts'));
+  return {
+    units: [...topology.resources, ...topology.services.filter((s) => hasCode(s.name))],
+    withoutCode: topology.services.filter((s) => !hasCode(s.name)).map((s) => s.name),
+  };
+}
+
 /**
- * Walks every resource through starting → booted → ready → migrated → seeded → healthy, all in
- * parallel (no infrastructure resource depends on another). A failure stops what this run started.
+ * Walks every unit through starting → booted → ready → migrated → seeded → healthy along the
+ * dependency graph: the servers all at once; a PostgreSQL resource migrates and seeds the
+ * databases of the services that own them; a service starts when everything it uses is healthy.
+ * A failure stops what this run started.
  */
-export async function upLab(lab: Lab, onPhase: ProgressListener = () => undefined): Promise<UpResult> {
+export async function upLab(lab: Lab, onPhase: ProgressListener = () => undefined, options: UpOptions = {}): Promise<UpResult> {
   const began = Date.now();
   const { topology, runtime } = lab;
   const missing = (await runtime.requirements(topology)).filter((r) => !r.path);
@@ -35,6 +58,7 @@ export async function upLab(lab: Lab, onPhase: ProgressListener = () => undefine
       hint: `Run \`npx frank deps install\`, or install by hand:\n${missing.map((m) => `  ${m.fix}`).join('\n')}`,
     });
   }
+  const { units, withoutCode } = labUnits(topology);
 
   const store = new LabStateStore(lab.paths.labFile, lab.state ?? newLabState(runtime.name, topology.portOffset));
   store.state.runtime = runtime.name;
@@ -43,84 +67,94 @@ export async function upLab(lab: Lab, onPhase: ProgressListener = () => undefine
 
   const healthy = new Set<string>();
   await Promise.all(
-    topology.resources.map(async (resource) => {
-      if ((await runtime.isRunning(resource, context)) && (await probeOnce(resource, context))) healthy.add(resource.name);
+    units.map(async (unit) => {
+      if ((await runtime.isRunning(unit, context)) && (await probeOnce(unit, context))) healthy.add(unit.name);
     }),
   );
-  if (healthy.size === topology.resources.length) return { alreadyUp: true, started: [], elapsedMs: Date.now() - began };
+  if (healthy.size === units.length) return { alreadyUp: true, started: [], withoutCode, elapsedMs: Date.now() - began };
 
-  // A resource whose process runs but does not answer is restarted rather than trusted.
-  const toStart = topology.resources.filter((r) => !healthy.has(r.name));
-  await Promise.all(toStart.map((r) => runtime.stop(r, context)));
+  // A unit whose process runs but does not answer is restarted rather than trusted.
+  const toStart = units.filter((u) => !healthy.has(u.name));
+  await Promise.all(toStart.map((u) => runtime.stop(u, context)));
   await assertPortsFree(topology, healthy);
 
   const abort = new AbortController();
-  const attempts = toStart.map((resource) => bringUp(resource, context, lab, store, onPhase, abort.signal));
-  const outcomes = await Promise.allSettled(attempts.map((attempt) => attempt.catch((error) => {
-    abort.abort();
-    throw error;
-  })));
-  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-  if (failure) {
-    await Promise.all(toStart.map((r) => runtime.stop(r, context)));
-    await runtime.sweep(context);
-    for (const resource of toStart) {
-      if (store.state.resources[resource.name]?.phase !== 'failed') await store.setPhase(resource.name, 'stopped');
-    }
-    throw failure.reason;
+  const walks = new Map<string, Promise<void>>();
+  for (const unit of units) {
+    if (healthy.has(unit.name)) walks.set(unit.name, Promise.resolve());
   }
-  return { alreadyUp: false, started: toStart.map((r) => r.name), elapsedMs: Date.now() - began };
+  for (const unit of toStart) {
+    const dependencies = unit.kind === 'service' ? unit.uses.map((name) => walks.get(name)).filter((w): w is Promise<void> => w !== undefined) : [];
+    const walk = Promise.all(dependencies).then(() => bringUp(unit, context, lab, store, onPhase, abort.signal, options));
+    walk.catch(() => abort.abort());
+    walks.set(unit.name, walk);
+  }
+  const outcomes = await Promise.allSettled(toStart.map((u) => walks.get(u.name)!));
+  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected' && !(o.reason instanceof CancelledError));
+  if (failure || abort.signal.aborted) {
+    await Promise.all(toStart.filter((u) => u.kind === 'service').map((u) => runtime.stop(u, context)));
+    await Promise.all(toStart.filter((u) => u.kind !== 'service').map((u) => runtime.stop(u, context)));
+    await runtime.sweep(context);
+    for (const unit of toStart) {
+      if (store.state.resources[unit.name]?.phase !== 'failed') await store.setPhase(unit.name, 'stopped');
+    }
+    throw failure?.reason ?? new Error('frank up was cancelled');
+  }
+  return { alreadyUp: false, started: toStart.map((u) => u.name), withoutCode, elapsedMs: Date.now() - began };
 }
 
-async function bringUp(resource: Resource, context: RuntimeContext, lab: Lab, store: LabStateStore, onPhase: ProgressListener, signal: AbortSignal): Promise<void> {
+class CancelledError extends Error {}
+
+async function bringUp(unit: LabUnit, context: RuntimeContext, lab: Lab, store: LabStateStore, onPhase: ProgressListener, signal: AbortSignal, options: UpOptions): Promise<void> {
   const began = Date.now();
-  const adapter = adapterFor(resource);
+  const adapter = adapterFor(unit);
   const route = lab.runtime.proxyRoute?.bind(lab.runtime);
   const access = { topology: context.topology, credentials: context.credentials, proxyRoute: route && ((link: Link) => route(link, context.topology)) };
   let phase: LabPhase = 'starting';
   const enter = async (next: LabPhase) => {
-    if (signal.aborted) throw new Error('cancelled: another resource failed');
+    if (signal.aborted) throw new CancelledError('cancelled: another unit failed');
     phase = next;
-    await store.setPhase(resource.name, next);
-    onPhase({ resource: resource.name, phase: next, elapsedMs: Date.now() - began });
+    await store.setPhase(unit.name, next);
+    onPhase({ resource: unit.name, phase: next, elapsedMs: Date.now() - began });
   };
+  const owners = serviceDatabases(context.topology).filter((owner) => owner.resource.name === unit.name);
   try {
     await enter('starting');
-    const started = await lab.runtime.start(resource, context);
+    const env = unit.kind === 'service' ? serviceEnvironment(unit, context.topology, context.credentials) : undefined;
+    const started = await lab.runtime.start(unit, context, env);
     await enter('booted');
-    await waitUntil((s) => adapter.probe(resource, access, s), { timeoutMs: adapter.readyTimeoutMs, intervalMs: 100, giveUpWhen: started.exited, signal });
+    await waitUntil((s) => adapter.probe(unit, access, s), { timeoutMs: adapter.readyTimeoutMs, intervalMs: 100, giveUpWhen: started.exited, signal });
     await enter('ready');
-    await adapter.provision(resource, access);
+    await adapter.provision(unit, access);
+    for (const owner of owners) await migrateService(owner, context.topology, context.credentials);
     await enter('migrated');
-    // Infrastructure carries no seed data; services' seeds land in their own phase.
+    for (const owner of owners) await seedService(owner, context.topology, context.credentials, options.seed ?? 1);
     await enter('seeded');
-    await adapter.probe(resource, access, signal);
+    await adapter.probe(unit, access, signal);
     await enter('healthy');
   } catch (error) {
-    if (signal.aborted && !(error instanceof FrankError)) {
-      await store.setPhase(resource.name, 'stopped');
-      throw error;
+    if (error instanceof CancelledError || (signal.aborted && !(error instanceof FrankError))) {
+      await store.setPhase(unit.name, 'stopped');
+      throw new CancelledError(errorMessage(error));
     }
-    const logTail = await lab.runtime.logTail(resource, context, 15);
+    const logTail = await lab.runtime.logTail(unit, context, 15);
     const reason = error instanceof WaitTimeoutError ? error.message : errorMessage(error);
-    await store.setPhase(resource.name, 'failed', `${phase}: ${reason}`);
-    onPhase({ resource: resource.name, phase: 'failed', elapsedMs: Date.now() - began });
+    await store.setPhase(unit.name, 'failed', `${phase}: ${reason}`);
+    onPhase({ resource: unit.name, phase: 'failed', elapsedMs: Date.now() - began });
     if (error instanceof FrankError) throw error;
-    throw new ResourceError(resource.name, phase, reason, {
+    throw new ResourceError(unit.name, phase, reason, {
       logTail,
-      hint: `Its log: ${lab.runtime.logLocation?.(resource, context) ?? context.paths.log(resource.name)}`,
+      hint: `Its log: ${lab.runtime.logLocation?.(unit, context) ?? context.paths.log(unit.name)}`,
       cause: error,
     });
   }
 }
 
-async function probeOnce(resource: Resource, context: RuntimeContext): Promise<boolean> {
+export async function probeOnce(unit: LabUnit, context: RuntimeContext): Promise<boolean> {
   try {
-    await adapterFor(resource).probe(resource, { topology: context.topology, credentials: context.credentials }, AbortSignal.timeout(3000));
+    await adapterFor(unit).probe(unit, { topology: context.topology, credentials: context.credentials }, AbortSignal.timeout(3000));
     return true;
   } catch {
     return false;
   }
 }
-
-export { probeOnce };

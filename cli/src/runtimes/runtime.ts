@@ -1,6 +1,6 @@
 import type { Credentials } from '../lab/credentials.js';
 import type { LabPaths } from '../lab/paths.js';
-import type { Link, Resource, Topology } from '../lab/topology.js';
+import type { LabUnit, Link, Topology } from '../lab/topology.js';
 
 /**
  * How the lab's programs are run. The lab model above this (phases, probes, provisioning) does
@@ -10,20 +10,23 @@ export interface Runtime {
   readonly name: RuntimeName;
   /** The programs this topology needs, found or not, each with the command that installs it. */
   requirements(topology: Topology): Promise<Requirement[]>;
-  /** Launches the resource and returns once its process (or container) exists: the `booted` phase. */
-  start(resource: Resource, context: RuntimeContext): Promise<StartedResource>;
-  isRunning(resource: Resource, context: RuntimeContext): Promise<boolean>;
-  /** Stops the resource gracefully, then by force; a resource that is not running is fine. */
-  stop(resource: Resource, context: RuntimeContext): Promise<void>;
+  /**
+   * Launches the unit and returns once its process (or container) exists: the `booted` phase.
+   * A service gets its environment (URLs through its links, secrets) from the lab model.
+   */
+  start(unit: LabUnit, context: RuntimeContext, env?: Record<string, string>): Promise<StartedResource>;
+  isRunning(unit: LabUnit, context: RuntimeContext): Promise<boolean>;
+  /** Stops the unit gracefully, then by force; a unit that is not running is fine. */
+  stop(unit: LabUnit, context: RuntimeContext): Promise<void>;
   /**
    * Removes whatever carries this lab's label: what a crash or a half-started `up` left behind.
    * With `purge` the lab's data goes too (the docker runtime's volumes; the native runtime's data
    * lives under .frank/, which `down --purge` deletes itself).
    */
   sweep(context: RuntimeContext, options?: { purge?: boolean }): Promise<string[]>;
-  logTail(resource: Resource, context: RuntimeContext, lines?: number): Promise<string>;
+  logTail(unit: LabUnit, context: RuntimeContext, lines?: number): Promise<string>;
   /** Where the user reads a resource's whole log; absent: the log file under .frank/logs/. */
-  logLocation?(resource: Resource, context: RuntimeContext): string;
+  logLocation?(unit: LabUnit, context: RuntimeContext): string;
   /**
    * Where Toxiproxy listens for a link and where it forwards it, as seen from inside Toxiproxy.
    * Absent: the lab's host address and the topology's ports (native: everything on one host).

@@ -1,9 +1,9 @@
 import type { Credentials } from '../credentials.js';
 import type { ProxyRoute } from '../../runtimes/runtime.js';
-import type { Link, Resource, Topology } from '../topology.js';
+import type { LabUnit, Link, Topology } from '../topology.js';
 
 /** What the lab model knows of a kind of resource, whichever runtime runs it: how to reach, probe and provision it. */
-export interface KindAdapter<R extends Resource> {
+export interface KindAdapter<R extends LabUnit> {
   /** A connection string a user can paste into the kind's own client. */
   url(resource: R, access: Access): string;
   /** The variables `frank env` prints for it. */

@@ -1,10 +1,11 @@
-import type { Resource } from '../topology.js';
+import type { LabUnit } from '../topology.js';
 import type { KindAdapter } from './adapter.js';
 import { awsAdapter } from './aws.js';
 import { mongoAdapter } from './mongo.js';
 import { postgresAdapter } from './postgres.js';
 import { rabbitmqAdapter } from './rabbitmq.js';
 import { redisAdapter } from './redis.js';
+import { serviceAdapter } from './service.js';
 import { toxiproxyAdapter } from './toxiproxy.js';
 
 const adapters = {
@@ -14,8 +15,9 @@ const adapters = {
   redis: redisAdapter,
   aws: awsAdapter,
   toxiproxy: toxiproxyAdapter,
+  service: serviceAdapter,
 };
 
-export function adapterFor<R extends Resource>(resource: R): KindAdapter<R> {
+export function adapterFor<R extends LabUnit>(resource: R): KindAdapter<R> {
   return adapters[resource.kind] as unknown as KindAdapter<R>;
 }

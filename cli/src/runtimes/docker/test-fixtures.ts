@@ -13,5 +13,6 @@ export function testCredentials(): Credentials {
     rabbitmq: { user: 'frank-mq', password: 'rabbit-secret-2' },
     redis: { password: 'redis-secret-3' },
     aws: { accessKeyId: 'frank', secretAccessKey: 'aws-secret-4' },
+    jwtSecret: 'jwt-secret-5',
   };
 }

@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import type { Resource, Topology } from '../../lab/topology.js';
+import type { LabUnit, Resource, Topology } from '../../lab/topology.js';
 import type { Requirement, Runtime, RuntimeContext, StartedResource } from '../runtime.js';
 import { prepareAws } from './aws.js';
 import type { LaunchSpec } from './launch-spec.js';
@@ -9,6 +9,7 @@ import { findLabelledProcesses, isAlive, readPidRecord, removePidFile, spawnDaem
 import { findMongo, findMotoServer, findPostgresBin, findProgram, findRabbitmqServer, INSTALL_HINT, postgresLibrariesHydrated } from './programs.js';
 import { prepareRabbitmq } from './rabbitmq.js';
 import { prepareRedis } from './redis.js';
+import { prepareService } from './service.js';
 import { prepareToxiproxy } from './toxiproxy.js';
 
 const STOP_GRACE_MS = 10_000;
@@ -41,8 +42,8 @@ export class NativeRuntime implements Runtime {
     return requirements;
   }
 
-  async start(resource: Resource, context: RuntimeContext): Promise<StartedResource> {
-    const spec = await this.prepare(resource, context);
+  async start(resource: LabUnit, context: RuntimeContext, env: Record<string, string> = {}): Promise<StartedResource> {
+    const spec = resource.kind === 'service' ? await prepareService(resource, context, env) : await this.prepare(resource, context);
     await mkdir(context.paths.data(resource.name), { recursive: true });
     const { exited } = await spawnDaemon({
       command: spec.command,
@@ -58,12 +59,12 @@ export class NativeRuntime implements Runtime {
     return { exited };
   }
 
-  async isRunning(resource: Resource, context: RuntimeContext): Promise<boolean> {
+  async isRunning(resource: LabUnit, context: RuntimeContext): Promise<boolean> {
     const record = await readPidRecord(context.paths.pid(resource.name));
     return record !== undefined && (await isAlive(record));
   }
 
-  async stop(resource: Resource, context: RuntimeContext): Promise<void> {
+  async stop(resource: LabUnit, context: RuntimeContext): Promise<void> {
     const pidFile = context.paths.pid(resource.name);
     const record = await readPidRecord(pidFile);
     if (record && (await isAlive(record))) {
@@ -84,7 +85,7 @@ export class NativeRuntime implements Runtime {
     return leftovers.map(({ pid, command }) => `${pid} ${command.slice(0, 80)}`);
   }
 
-  logTail(resource: Resource, context: RuntimeContext, lines = 20): Promise<string> {
+  logTail(resource: LabUnit, context: RuntimeContext, lines = 20): Promise<string> {
     return tailFile(context.paths.log(resource.name), lines);
   }
 
@@ -107,6 +108,6 @@ export class NativeRuntime implements Runtime {
 }
 
 /** postgres: SIGINT is its fast shutdown; SIGTERM would wait for every client to leave. */
-function stopSignalOf(resource: Resource): NodeJS.Signals {
+function stopSignalOf(resource: LabUnit): NodeJS.Signals {
   return resource.kind === 'postgres' ? 'SIGINT' : 'SIGTERM';
 }

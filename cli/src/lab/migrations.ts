@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import type pg from 'pg';
+import { FrankError, errorMessage } from '../errors.js';
+import type { Credentials } from './credentials.js';
+import { postgresUrl } from './kinds/postgres.js';
+import { kitMigrationsDirectory, serviceDirectory } from './service-code.js';
+import type { PostgresResource, Service, Topology } from './topology.js';
+
+/** A service and the database it owns: the first database of the postgres resource it uses. */
+export interface ServiceDatabase {
+  service: Service;
+  resource: PostgresResource;
+  database: string;
+}
+
+export function serviceDatabases(topology: Topology): ServiceDatabase[] {
+  const owned: ServiceDatabase[] = [];
+  for (const service of topology.services) {
+    for (const name of service.uses) {
+      const resource = topology.resources.find((r): r is PostgresResource => r.name === name && r.kind === 'postgres');
+      const database = resource && Object.keys(resource.databases)[0];
+      if (resource && database) owned.push({ service, resource, database });
+    }
+  }
+  return owned;
+}
+
+export interface MigrationFile {
+  /** `kit/0001_saga_coord.sql` or `order/0001_orders.sql`: unique across the kit and the service. */
+  id: string;
+  path: string;
+  sql: string;
+  checksum: string;
+}
+
+/** The kit's migrations, then the service's own, each in file-name order. No migrations folder: none. */
+export async function migrationFiles(topology: Topology, service: string): Promise<MigrationFile[]> {
+  const own = path.join(serviceDirectory(topology, service), 'migrations');
+  if (!existsSync(own)) return [];
+  const files: MigrationFile[] = [];
+  for (const [source, dir] of [['kit', kitMigrationsDirectory(topology)], [service, own]] as const) {
+    const names = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
+    for (const name of names) {
+      const file = path.join(dir, name);
+      const sql = await readFile(file, 'utf8');
+      files.push({ id: `${source}/${name}`, path: file, sql, checksum: createHash('sha256').update(sql).digest('hex') });
+    }
+  }
+  return files;
+}
+
+/** Connects as the service's own role, so that what its migrations create belongs to it. */
+export async function connectAsService(owner: ServiceDatabase, topology: Topology, credentials: Credentials): Promise<pg.Client> {
+  const { default: postgres } = await import('pg');
+  const password = credentials.databaseRoles[owner.database] ?? '';
+  const client = new postgres.Client({ connectionString: postgresUrl(owner.resource, { topology, credentials }, owner.database, { user: owner.database, password }) });
+  client.on('error', () => undefined);
+  await client.connect();
+  return client;
+}
+
+/**
+ * Applies the pending migrations, each file in its own transaction, recorded in
+ * public.frank_migrations with its checksum. A file changed after it was applied is an error:
+ * migrations are append-only.
+ */
+export async function migrateService(owner: ServiceDatabase, topology: Topology, credentials: Credentials): Promise<string[]> {
+  const files = await migrationFiles(topology, owner.service.name);
+  if (files.length === 0) return [];
+  const client = await connectAsService(owner, topology, credentials);
+  try {
+    await client.query('CREATE TABLE IF NOT EXISTS public.frank_migrations (id text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+    const applied = new Map((await client.query<{ id: string; checksum: string }>('SELECT id, checksum FROM public.frank_migrations')).rows.map((r) => [r.id, r.checksum]));
+    const done: string[] = [];
+    for (const file of files) {
+      const checksum = applied.get(file.id);
+      if (checksum !== undefined) {
+        if (checksum !== file.checksum) {
+          throw new FrankError(`Migration ${file.id} of ${owner.service.name} changed after it was applied to ${owner.resource.name}.`, {
+            hint: `Put the change in a new migration file, or start the database afresh: npx frank down --purge && npx frank up`,
+          });
+        }
+        continue;
+      }
+      try {
+        await client.query('BEGIN');
+        await client.query(file.sql);
+        await client.query('INSERT INTO public.frank_migrations (id, checksum) VALUES ($1, $2)', [file.id, file.checksum]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw new FrankError(`Migration ${file.id} of ${owner.service.name} failed on ${owner.resource.name}: ${errorMessage(error)}`, {
+          hint: `Fix ${file.path}; nothing of it was applied.`,
+          cause: error,
+        });
+      }
+      done.push(file.id);
+    }
+    return done;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export interface SeedOptions {
+  seed: number;
+  secrets: { jwtSecret: string };
+}
+
+type SeedFunction = (client: pg.ClientBase, options: SeedOptions) => Promise<void>;
+
+/** Runs services/<name>/src/seed.ts when the service has one; seeds are deterministic and idempotent. */
+export async function seedService(owner: ServiceDatabase, topology: Topology, credentials: Credentials, seed: number): Promise<boolean> {
+  const file = path.join(serviceDirectory(topology, owner.service.name), 'src', 'seed.ts');
+  if (!existsSync(file)) return false;
+  const module = (await import(file)) as { seed?: SeedFunction };
+  if (typeof module.seed !== 'function') throw new FrankError(`${file} does not export a function seed(client, options).`);
+  const client = await connectAsService(owner, topology, credentials);
+  try {
+    await module.seed(client, { seed, secrets: { jwtSecret: credentials.jwtSecret } });
+  } catch (error) {
+    throw new FrankError(`The seed of ${owner.service.name} failed: ${errorMessage(error)}`, { hint: `Fix ${file}.`, cause: error });
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  return true;
+}
