@@ -14,19 +14,20 @@ export interface GlobalOptions {
 export function addGlobalOptions(program: Command): Command {
   return program
     .option('--json', 'print data as JSON on stdout; progress stays on stderr')
-    .option('--port-offset <n>', 'shift every port of the lab by n', parseOffset)
+    .option('--port-offset <n>', 'shift every port of the lab by n', wholeNumber('--port-offset'))
     .addOption(new Option('--runtime <name>', 'which runtime runs the lab').choices(['auto', 'native', 'docker']))
     .option('--no-color', 'no colour in output (NO_COLOR is honoured too)')
     .option('-c, --config <file>', 'the frank.yaml to use (default: found from the working folder upwards)');
 }
 
-function parseOffset(value: string): number {
-  const offset = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(offset)) {
-    throw new UsageError(`--port-offset takes a whole number ≥ 0, not "${value}".`, { hint: 'For example: --port-offset 100' });
-  }
-  return offset;
+/** A flag's whole number ≥ 0; anything else is a usage error that names the flag. */
+export function wholeNumber(flag: string): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new UsageError(`${flag} takes a whole number ≥ 0, not "${value}".`);
+    return Number(value);
+  };
 }
+
 
 export function globalsOf(command: Command): GlobalOptions {
   return command.optsWithGlobals<GlobalOptions>();

@@ -18,6 +18,7 @@ export function statusCommand(): Command {
       }
       const color = (health: string) => paint(health, health === 'healthy' ? 'green' : health === 'unhealthy' ? 'red' : 'gray', output.color);
       writeData(renderTable(['resource', 'kind', 'runtime', 'port', 'phase', 'health'], resources.map((r) => [r.name, r.kind, r.runtime, String(r.port), r.phase, color(r.health)])));
-      if (lab.isUp && resources.some((r) => r.health !== 'healthy')) process.exitCode = 1;
+      // Not healthy after frank up walked it there: something broke. Never started is not a failure.
+      if (lab.isUp && resources.some((r) => r.health !== 'healthy' && r.phase !== 'declared' && r.phase !== 'stopped')) process.exitCode = 1;
     });
 }

@@ -2,15 +2,17 @@ import { Command } from 'commander';
 import { openLab } from '../lab/lab.js';
 import { upLab, type PhaseEvent } from '../lab/up.js';
 import { paint, writeData, writeInfo, type Color } from '../ui/output.js';
-import { labOptionsOf, outputOf } from './global-options.js';
+import { labOptionsOf, outputOf, wholeNumber } from './global-options.js';
 
 const PHASE_COLOR: Record<string, Color> = { healthy: 'green', failed: 'red', starting: 'gray' };
 
 export function upCommand(): Command {
   return new Command('up')
     .description('Start the lab: every resource walks starting → booted → ready → migrated → seeded → healthy')
+    .option('--no-services', 'start the servers only, not the services (run those yourself)')
+    .option('--seed <n>', "the seed number of the services' demo data", wholeNumber('--seed'), 1)
     .addHelpText('after', '\nExamples:\n  npx frank up\n  npx frank up --port-offset 100     # beside servers already on the default ports\n  npx frank up --json > lab.json')
-    .action(async (_options, command: Command) => {
+    .action(async (options: { services: boolean; seed: number }, command: Command) => {
       const output = outputOf(command);
       const lab = await openLab(labOptionsOf(command));
       writeInfo(`frank up: ${lab.topology.resources.length} resources and ${lab.topology.services.length} services, ${lab.selection.name} runtime (${lab.selection.reason}), port offset ${lab.topology.portOffset}`);
@@ -19,7 +21,7 @@ export function upCommand(): Command {
         const seconds = `${(event.elapsedMs / 1000).toFixed(1)}s`.padStart(6);
         writeInfo(`  ${event.resource.padEnd(width)}  ${seconds}  ${paint(event.phase, PHASE_COLOR[event.phase] ?? 'cyan', output.color)}`);
       };
-      const result = await upLab(lab, onPhase);
+      const result = await upLab(lab, onPhase, { services: options.services, seed: options.seed });
       if (result.withoutCode.length > 0) writeInfo(`Not started, no code yet: ${result.withoutCode.join(', ')} (services/<name>/src/main.ts).`);
       const seconds = (result.elapsedMs / 1000).toFixed(1);
       writeInfo(

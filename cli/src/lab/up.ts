@@ -24,6 +24,8 @@ export type ProgressListener = (event: PhaseEvent) => void;
 export interface UpOptions {
   /** The seed number of the services' demo data. */
   seed?: number;
+  /** Start the servers only, e.g. to run the services from an editor. */
+  services?: boolean;
 }
 
 export interface UpResult {
@@ -58,7 +60,9 @@ export async function upLab(lab: Lab, onPhase: ProgressListener = () => undefine
       hint: `Run \`npx frank deps install\`, or install by hand:\n${missing.map((m) => `  ${m.fix}`).join('\n')}`,
     });
   }
-  const { units, withoutCode } = labUnits(topology);
+  const all = labUnits(topology);
+  const units = options.services === false ? all.units.filter((u) => u.kind !== 'service') : all.units;
+  const withoutCode = options.services === false ? [] : all.withoutCode;
 
   const store = new LabStateStore(lab.paths.labFile, lab.state ?? newLabState(runtime.name, topology.portOffset));
   store.state.runtime = runtime.name;

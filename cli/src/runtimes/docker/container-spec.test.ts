@@ -49,7 +49,7 @@ describe('containerSpecs over the repository frank.yaml', () => {
     expect(new Set(bindings.map((b) => b.hostIp))).toEqual(new Set(['127.0.0.1']));
 
     // Every port of labPorts() but RabbitMQ's Erlang distribution port, which a container keeps to itself.
-    const expected = labPorts(topology).filter((p) => !p.owner.includes('Erlang')).map((p) => `${p.resource} ${p.port}`);
+    const expected = labPorts(topology).filter((p) => !p.owner.includes('Erlang') && !p.owner.startsWith('service ')).map((p) => `${p.resource} ${p.port}`);
     expect(bindings.map((b) => `${b.resource} ${b.hostPort}`).sort()).toEqual(expected.sort());
 
     const main = byResource(specs);
