@@ -9,3 +9,4 @@ export { consumeEvents, deadLetterQueueOf, type EventHandler } from './messaging
 export { newEnvelope, parseEnvelope, type EventEnvelope, type NewEvent } from './messaging/envelope.js';
 export { startOutboxRelay, type OutboxRelay } from './messaging/outbox-relay.js';
 export { main, runService, type ServiceContext, type ServiceDefinition } from './service.js';
+export type { SeedOptions } from './seed-options.js';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { readConfig } from './config.js';
 import { createPool, type Pool } from './db/pool.js';
 import { createServiceApp, finishApp, listen } from './http/create-app.js';
-import { createLogger, errorFields, type Logger } from './log.js';
+import { createLogger, errorFields, type Logger, type LogLevel } from './log.js';
 import { AmqpConnection } from './messaging/amqp-connection.js';
 import { startOutboxRelay, type OutboxRelay } from './messaging/outbox-relay.js';
 
@@ -39,7 +39,7 @@ const baseConfig = {
  * graceful shutdown on SIGTERM/SIGINT.
  */
 export async function runService(definition: ServiceDefinition, env: NodeJS.ProcessEnv = process.env): Promise<{ server: Server; stop(): Promise<void> }> {
-  const log = createLogger(definition.name);
+  const log = createLogger(definition.name, {}, (env.LOG_LEVEL as LogLevel | undefined) ?? 'info');
   const config = readConfig(baseConfig, env);
   const pool = config.DATABASE_URL ? createPool(config.DATABASE_URL, log) : undefined;
   const amqp = config.AMQP_URL ? new AmqpConnection(config.AMQP_URL, log) : undefined;

@@ -1,0 +1,19 @@
+import { appendEvent, type DbClient, type EventEnvelope } from '@frank/kit';
+import type { OrderLine } from '../domain/order-lines.js';
+import type { ReservationFailureReason } from '../domain/plan-reservation.js';
+
+// The events inventory publishes (services/README.md, "Events"); aggregateId is the orderId.
+
+export interface InventoryEventData {
+  'inventory.reserved': { orderId: string; reservationId: string; items: OrderLine[] };
+  'inventory.reservation-failed': { orderId: string; reason: ReservationFailureReason; sku: string };
+  'inventory.released': { orderId: string; reservationId: string };
+  'inventory.committed': { orderId: string; reservationId: string };
+}
+
+export const SOURCE = 'inventory';
+
+/** Appends an inventory event in the handler's transaction, answering `cause`. */
+export function publishInventoryEvent<K extends keyof InventoryEventData>(client: DbClient, type: K, data: InventoryEventData[K], cause: EventEnvelope): Promise<EventEnvelope<InventoryEventData[K]>> {
+  return appendEvent(client, { type, source: SOURCE, aggregateType: 'inventory', aggregateId: data.orderId, data, causedBy: cause });
+}
