@@ -1,4 +1,4 @@
-import type { DbClient } from '../db/pool.js';
+import type pg from 'pg';
 import type { EventEnvelope, NewEvent } from './envelope.js';
 import { newEnvelope } from './envelope.js';
 
@@ -9,7 +9,7 @@ export const OUTBOX_CHANNEL = 'frank_outbox';
  * Appends an event to its stream in the event store and to the outbox, inside the caller's
  * business transaction: the write, the event and its publication commit or roll back together.
  */
-export async function appendEvent<T>(client: DbClient, event: NewEvent<T> & { aggregateType: string }): Promise<EventEnvelope<T>> {
+export async function appendEvent<T>(client: Pick<pg.ClientBase, 'query'>, event: NewEvent<T> & { aggregateType: string }): Promise<EventEnvelope<T>> {
   // One writer per stream at a time, so versions are gap-free without unique-violation retries.
   await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [event.aggregateId]);
   const { rows } = await client.query<{ next: number }>('SELECT COALESCE(MAX(version), 0) + 1 AS next FROM event_store.events WHERE stream_id = $1', [event.aggregateId]);

@@ -72,9 +72,12 @@ export async function consumeEvents(options: ConsumeEventsOptions): Promise<void
         channel.nack(message, false, false);
         return;
       }
-      log.warn('event handling failed; requeued', { queue, eventId: event.id, type: event.type, transient: isTransient(error), ...errorFields(error) });
-      // A short pause keeps a failing message from spinning while its database is away.
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Backoff by delivery count: a failing message does not spin while its database is away,
+      // and an event that arrived before the one it follows gets time for that one to land.
+      const deliveries = Number(message.properties.headers?.['x-delivery-count'] ?? 0);
+      const delayMs = Math.min(5000, 200 * 2 ** Math.min(deliveries, 5));
+      log.warn('event handling failed; requeued', { queue, eventId: event.id, type: event.type, transient: isTransient(error), deliveries, retryInMs: delayMs, ...errorFields(error) });
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
       try {
         channel.nack(message, false, true);
       } catch {

@@ -1,0 +1,170 @@
+/**
+ * `npm run bench:saga`: sustained sagas per second through every real service at a fixed
+ * concurrency (closed model), latency from POST /orders to the terminal event, and the raw
+ * ceiling of this machine for the same work without services: the same number of PostgreSQL
+ * commits and RabbitMQ confirmed publishes per saga, done directly. Figures to stdout and
+ * bench/results/saga-throughput.json.
+ */
+import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import amqp from 'amqplib';
+import pg from 'pg';
+import { $ } from 'zx';
+import { REPOSITORY_ROOT } from '../cli/src/lab/paths.js';
+import { portIsFree } from '../cli/src/lab/ports.js';
+import { labPorts, loadTopology } from '../cli/src/lab/topology.js';
+
+$.quiet = true;
+const frank = path.join(REPOSITORY_ROOT, 'cli', 'bin', 'frank.js');
+const durationS = Number(process.env.BENCH_DURATION_S ?? 60);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const SERVICES = ['user', 'inventory', 'order', 'payment', 'notification', 'analytics'];
+
+async function freeOffset(file: string): Promise<number> {
+  for (;;) {
+    const offset = 10_000 + 100 * Math.floor(Math.random() * 270);
+    const topology = await loadTopology(file, { portOffset: offset });
+    if ((await Promise.all(labPorts(topology).map((p) => portIsFree(topology.host, p.port)))).every(Boolean)) return offset;
+  }
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+async function json(url: string, init: RequestInit = {}) {
+  const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });
+  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${response.status} ${await response.text()}`);
+  return response.json() as Promise<any>;
+}
+
+const dir = await mkdtemp(path.join(os.tmpdir(), 'frank-bench-saga-'));
+await chmod(dir, 0o755);
+await copyFile(path.join(REPOSITORY_ROOT, 'frank.yaml'), path.join(dir, 'frank.yaml'));
+const offset = await freeOffset(path.join(dir, 'frank.yaml'));
+try {
+  await $({ cwd: dir })`node ${frank} up --port-offset ${offset}`;
+  const env = JSON.parse((await $({ cwd: dir })`node ${frank} env --json`).stdout) as Record<string, string>;
+  const status = JSON.parse((await $({ cwd: dir })`node ${frank} status --json`).stdout) as { resources: { name: string; url: string }[] };
+  const url = (name: string) => status.resources.find((r) => r.name === name)!.url;
+
+  const { token } = await json(`${url('user')}/auth/login`, { method: 'POST', body: JSON.stringify({ email: 'demo@frank.lab', password: 'frank-demo' }) });
+  const products = (await json(`${url('inventory')}/products?limit=20`)) as { sku: string }[];
+  for (const { sku } of products) await json(`${url('inventory')}/admin/stock/${sku}`, { method: 'POST', body: JSON.stringify({ onHand: 1_000_000 }) });
+
+  // Terminal times come from the events themselves, so measuring does not load order-service.
+  const connection = await amqp.connect(env.RABBITMQ_URL!);
+  const channel = await connection.createChannel();
+  const { queue } = await channel.assertQueue('', { exclusive: true });
+  for (const key of ['order.confirmed', 'order.cancelled']) await channel.bindQueue(queue, 'frank.events', key);
+  const waiting = new Map<string, (status: string) => void>();
+  const early = new Map<string, string>();
+  await channel.consume(queue, (message) => {
+    if (!message) return;
+    const event = JSON.parse(message.content.toString()) as { type: string; data: { orderId: string } };
+    const done = waiting.get(event.data.orderId);
+    if (done) done(event.type);
+    else early.set(event.data.orderId, event.type);
+  }, { noAck: true });
+
+  const latencies: number[] = [];
+  const outcomes = { confirmed: 0, cancelled: 0, errors: 0 };
+  const timeline: number[] = [];
+  const began = performance.now();
+  const deadline = began + durationS * 1000;
+  let n = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const sku = products[n++ % products.length]!.sku;
+        const start = performance.now();
+        try {
+          const { orderId } = await json(`${url('order')}/orders`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ items: [{ sku, qty: 1 }] }) });
+          const type = early.get(orderId) ?? (await new Promise<string>((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`order ${orderId} did not settle`)), 30_000);
+            waiting.set(orderId, (t) => {
+              clearTimeout(timer);
+              resolve(t);
+            });
+          }));
+          waiting.delete(orderId);
+          const end = performance.now();
+          latencies.push(end - start);
+          timeline.push(Math.floor((end - began) / 1000));
+          if (type === 'order.confirmed') outcomes.confirmed++;
+          else outcomes.cancelled++;
+        } catch {
+          outcomes.errors++;
+        }
+      }
+    }),
+  );
+  const elapsedS = (performance.now() - began) / 1000;
+  await connection.close();
+  const sagas = outcomes.confirmed + outcomes.cancelled;
+
+  // What one saga cost: business transactions with an outbox row, consumer transactions with an inbox row, publishes.
+  let outboxRows = 0;
+  let inboxRows = 0;
+  for (const service of SERVICES) {
+    const client = new pg.Client(env[`${service.toUpperCase()}_SERVICE_DATABASE_URL`]);
+    await client.connect();
+    outboxRows += (await client.query('SELECT count(*)::int AS n FROM saga_coord.outbox')).rows[0].n;
+    inboxRows += (await client.query('SELECT count(*)::int AS n FROM saga_coord.inbox')).rows[0].n;
+    await client.end();
+  }
+  const commitsPerSaga = Math.max(1, Math.round((outboxRows + inboxRows) / Math.max(1, sagas)));
+  const publishesPerSaga = Math.max(1, Math.round(outboxRows / Math.max(1, sagas)));
+
+  // The raw ceiling: the same commits (spread over the service databases) and confirmed publishes, no services.
+  const pools = SERVICES.map((s) => new pg.Pool({ connectionString: env[`${s.toUpperCase()}_SERVICE_DATABASE_URL`], max: Math.ceil(concurrency / 2) }));
+  for (const pool of pools) await pool.query('CREATE TABLE IF NOT EXISTS public.bench_raw (id bigserial PRIMARY KEY, body jsonb)');
+  const raw = await amqp.connect(env.RABBITMQ_URL!);
+  const rawChannel = await raw.createConfirmChannel();
+  const rawSeconds = Math.min(20, durationS);
+  let rawSagas = 0;
+  const rawBegan = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (performance.now() - rawBegan < rawSeconds * 1000) {
+        for (let i = 0; i < commitsPerSaga; i++) await pools[(worker + i) % pools.length]!.query('INSERT INTO public.bench_raw (body) VALUES ($1)', [{ worker, i }]);
+        for (let i = 0; i < publishesPerSaga; i++) {
+          await new Promise<void>((resolve, reject) => rawChannel.publish('frank.events', 'bench.raw', Buffer.from('{}'), { persistent: true }, (error) => (error ? reject(error) : resolve())));
+        }
+        rawSagas++;
+      }
+    }),
+  );
+  const rawPerSecond = rawSagas / ((performance.now() - rawBegan) / 1000);
+  await raw.close();
+  await Promise.all(pools.map((p) => p.end()));
+
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const perSecond = sagas / elapsedS;
+  const result = {
+    date: new Date().toISOString(),
+    machine: `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
+    durationS: elapsedS,
+    concurrency,
+    sagas,
+    outcomes,
+    sagasPerSecond: perSecond,
+    latencyMs: { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN },
+    perSaga: { commits: commitsPerSaga, publishes: publishesPerSaga, outboxRows, inboxRows },
+    rawCeilingPerSecond: rawPerSecond,
+    ratioToCeiling: perSecond / rawPerSecond,
+    throughputPerSecond: timeline.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {}),
+  };
+  await mkdir(path.join(REPOSITORY_ROOT, 'bench', 'results'), { recursive: true });
+  await writeFile(path.join(REPOSITORY_ROOT, 'bench', 'results', 'saga-throughput.json'), JSON.stringify(result, null, 2) + '\n');
+  const f = (x: number) => x.toFixed(1);
+  console.log(`sagas through every service (${result.machine}, ${f(elapsedS)} s, concurrency ${concurrency})
+  sagas settled           ${sagas} (${outcomes.confirmed} confirmed, ${outcomes.cancelled} cancelled, ${outcomes.errors} errors)
+  throughput              ${f(perSecond)} sagas/s          target ≥ 100
+  latency p50/p95/p99     ${f(result.latencyMs.p50)} / ${f(result.latencyMs.p95)} / ${f(result.latencyMs.p99)} ms   target p99 < 1000
+  per saga                ${commitsPerSaga} commits, ${publishesPerSaga} confirmed publishes
+  raw ceiling             ${f(rawPerSecond)} saga-equivalents/s (same commits and publishes, no services)
+  ratio                   ${(result.ratioToCeiling * 100).toFixed(0)} % of the ceiling    target ≥ 33 %`);
+} finally {
+  await $({ cwd: dir, nothrow: true })`node ${frank} down --purge`;
+  await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,22 @@
+import { Router } from 'express';
+import type { Logger } from '@frank/kit';
+import { forward, type Downstream } from './forward.js';
+
+export interface BffDownstreams {
+  user: Downstream;
+  inventory: Downstream;
+  order: Downstream;
+}
+
+/** The frontend's API: for now each route passes through to the service that owns it. */
+export function bffRoutes(to: BffDownstreams, log: Logger): Router {
+  const router = Router();
+  const options = { log };
+  router.post('/api/auth/login', (req, res) => forward(req, res, to.user, '/auth/login', options));
+  router.post('/api/auth/register', (req, res) => forward(req, res, to.user, '/auth/register', options));
+  router.get('/api/products', (req, res) => forward(req, res, to.inventory, '/products', options));
+  router.post('/api/orders', (req, res) => forward(req, res, to.order, '/orders', options));
+  router.get('/api/orders', (req, res) => forward(req, res, to.order, '/orders', options));
+  router.get('/api/orders/:id', (req, res) => forward(req, res, to.order, `/orders/${encodeURIComponent(req.params.id)}`, options));
+  return router;
+}
