@@ -3,9 +3,9 @@ export { createPool, inTransaction, isTransient, withRetry, type DbClient, type 
 export { HttpError, KitError, PoisonMessageError, type KitErrorCode } from './errors.js';
 export { bearerToken, createServiceApp, finishApp, listen, validate } from './http/create-app.js';
 export { createLogger, errorFields, type Logger } from './log.js';
-export { AmqpConnection, DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE } from './messaging/amqp-connection.js';
+export { AmqpConnection, DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE, type ConsumeHandler, type ConsumerRegistration } from './messaging/amqp-connection.js';
 export { appendEvent, OUTBOX_CHANNEL } from './messaging/append-event.js';
-export { consumeEvents, deadLetterQueueOf, type EventHandler } from './messaging/consume-events.js';
+export { consumeEvents, deadLetterQueueOf, declareConsumerQueue, type EventHandler } from './messaging/consume-events.js';
 export { newEnvelope, parseEnvelope, type EventEnvelope, type NewEvent } from './messaging/envelope.js';
 export { startOutboxRelay, type OutboxRelay } from './messaging/outbox-relay.js';
 export { main, runService, type ServiceContext, type ServiceDefinition } from './service.js';

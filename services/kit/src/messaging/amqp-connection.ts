@@ -7,7 +7,7 @@ export const DEAD_LETTER_EXCHANGE = 'frank.dlx';
 
 export type ConsumeHandler = (message: amqp.ConsumeMessage, channel: amqp.ConfirmChannel) => Promise<void>;
 
-interface ConsumerRegistration {
+export interface ConsumerRegistration {
   queue: string;
   prefetch: number;
   handler: ConsumeHandler;

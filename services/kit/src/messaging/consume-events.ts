@@ -23,6 +23,23 @@ export interface ConsumeEventsOptions {
   prefetch?: number;
   /** After this many deliveries a message that keeps failing is dead-lettered. */
   deliveryLimit?: number;
+  /** Routing keys to bind instead of the handlers' types (e.g. `#`); a type with no handler is poison. */
+  bindings?: string[];
+}
+
+/**
+ * A consumer's queue: quorum, bound to frank.events, dead-lettered to frank.dlx (at once for
+ * poison, after the delivery limit for a message that keeps failing) into its own `<queue>.dlq`.
+ */
+export async function declareConsumerQueue(channel: amqp.Channel, queue: string, routingKeys: string[], deliveryLimit = 20): Promise<void> {
+  const dlq = deadLetterQueueOf(queue);
+  await channel.assertQueue(dlq, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+  await channel.bindQueue(dlq, DEAD_LETTER_EXCHANGE, queue);
+  await channel.assertQueue(queue, {
+    durable: true,
+    arguments: { 'x-queue-type': 'quorum', 'x-dead-letter-exchange': DEAD_LETTER_EXCHANGE, 'x-dead-letter-routing-key': queue, 'x-delivery-limit': deliveryLimit },
+  });
+  for (const key of routingKeys) await channel.bindQueue(queue, EVENTS_EXCHANGE, key);
 }
 
 export function deadLetterQueueOf(queue: string): string {
@@ -36,16 +53,7 @@ export function deadLetterQueueOf(queue: string): string {
  */
 export async function consumeEvents(options: ConsumeEventsOptions): Promise<void> {
   const { amqp: connection, pool, log, queue, handlers, prefetch = 20, deliveryLimit = 20 } = options;
-  const declare = async (channel: amqp.ConfirmChannel) => {
-    const dlq = deadLetterQueueOf(queue);
-    await channel.assertQueue(dlq, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
-    await channel.bindQueue(dlq, DEAD_LETTER_EXCHANGE, queue);
-    await channel.assertQueue(queue, {
-      durable: true,
-      arguments: { 'x-queue-type': 'quorum', 'x-dead-letter-exchange': DEAD_LETTER_EXCHANGE, 'x-dead-letter-routing-key': queue, 'x-delivery-limit': deliveryLimit },
-    });
-    for (const type of Object.keys(handlers)) await channel.bindQueue(queue, EVENTS_EXCHANGE, type);
-  };
+  const declare = (channel: amqp.ConfirmChannel) => declareConsumerQueue(channel, queue, options.bindings ?? Object.keys(handlers), deliveryLimit);
 
   const handle = async (message: amqp.ConsumeMessage, channel: amqp.ConfirmChannel) => {
     let event: EventEnvelope;

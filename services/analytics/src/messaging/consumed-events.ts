@@ -1,0 +1,43 @@
+import { PoisonMessageError, type EventEnvelope } from '@frank/kit';
+import { z } from 'zod';
+
+// Analytics' own copy of the data it reads (services/README.md, "Events"); the other types of the
+// catalogue are counted without reading their data.
+
+export const userRegisteredSchema = z.object({ userId: z.string().min(1), email: z.string().nullish(), name: z.string().nullish() });
+
+export const orderCreatedSchema = z.object({
+  orderId: z.string().min(1),
+  userId: z.string().min(1),
+  customer: z.object({ email: z.string().nullish(), name: z.string().nullish(), phone: z.string().nullish() }).optional(),
+  items: z.array(z.object({ sku: z.string().min(1), qty: z.number().int().positive(), priceCents: z.number().int().min(0) })).min(1),
+  totalCents: z.number().int(),
+  currency: z.string().default('EUR'),
+});
+
+export const orderConfirmedSchema = z.object({ orderId: z.string().min(1), userId: z.string().nullish(), totalCents: z.number().int().nullish() });
+export const orderCancelledSchema = z.object({ orderId: z.string().min(1), userId: z.string().nullish(), reason: z.unknown().optional() });
+export const paymentCompletedSchema = z.object({ orderId: z.string().min(1), amountCents: z.number().int().nullish() });
+export const notificationOutcomeSchema = z.object({ orderId: z.string().min(1) });
+
+/** The types of the catalogue that analytics only counts. */
+export const COUNTED_ONLY = [
+  'inventory.reserved',
+  'inventory.reservation-failed',
+  'inventory.released',
+  'inventory.committed',
+  'payment.failed',
+  'payment.refunded',
+  'payment.webhook',
+  'analytics.recorded',
+] as const;
+
+/** Data that does not match is poison: no retry will change it. */
+export function dataOf<S extends z.ZodType>(schema: S, event: EventEnvelope): z.infer<S> {
+  const parsed = schema.safeParse(event.data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new PoisonMessageError(`${event.type} data is malformed: ${issue.path.join('.') || '(data)'} ${issue.message}`, { type: event.type, eventId: event.id });
+  }
+  return parsed.data;
+}

@@ -1,0 +1,112 @@
+import { appendEvent, errorFields, inTransaction, type DbClient, type Logger, type Pool } from '@frank/kit';
+import { backoffDelayMs, mayRetry, type BackoffPolicy } from '../domain/backoff.js';
+import type { ChannelSettings } from '../domain/channel-settings.js';
+import { ChannelError, sendThroughChannel } from '../domain/simulated-channel.js';
+import { claimDueDelivery, markFailed, markSent, scheduleRetry, type Delivery } from '../persistence/deliveries.js';
+import { AGGREGATE_TYPE, SOURCE, type CustomerNotified, type NotificationFailed } from './published-events.js';
+
+export interface DeliveryWorkerOptions {
+  pool: Pool;
+  log: Logger;
+  channelSettings: () => ChannelSettings;
+  maxAttempts: number;
+  backoff: BackoffPolicy;
+  /** How long an idle loop waits before looking again. */
+  pollMs: number;
+  /** Loops claiming deliveries side by side (each holds one database connection while it sends). */
+  concurrency: number;
+  random?: () => number;
+}
+
+export interface DeliveryWorker {
+  stop(): Promise<void>;
+}
+
+/**
+ * Sends PENDING deliveries that are due. Each attempt runs in one transaction that holds the
+ * delivery's row lock while it sends and then records the outcome, with customer.notified or
+ * notification.failed appended in that same transaction. A crash mid-send rolls the claim back
+ * and the delivery is tried again: a send is at least once, its event exactly once.
+ */
+export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
+  const { pool, log, pollMs, concurrency } = options;
+  let stopped = false;
+  const sleepers = new Set<() => void>();
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      sleepers.add(wake);
+    });
+
+  const loop = async () => {
+    let failures = 0;
+    while (!stopped) {
+      try {
+        const worked = await inTransaction(pool, (client) => attemptOne(client, options), { attempts: 1 });
+        failures = 0;
+        if (!worked) await sleep(pollMs);
+      } catch (error) {
+        failures++;
+        const retryInMs = Math.min(5000, 200 * 2 ** Math.min(failures, 5));
+        log.warn('delivery worker failed; retrying', { ...errorFields(error), retryInMs });
+        await sleep(retryInMs);
+      }
+    }
+  };
+
+  const loops = Array.from({ length: concurrency }, () => loop());
+  return {
+    async stop() {
+      stopped = true;
+      for (const wake of [...sleepers]) wake();
+      await Promise.allSettled(loops);
+    },
+  };
+}
+
+/** Claims one due delivery and tries it once; false when none was due. */
+async function attemptOne(client: DbClient, options: DeliveryWorkerOptions): Promise<boolean> {
+  const delivery = await claimDueDelivery(client);
+  if (!delivery) return false;
+  const attempts = delivery.attempts + 1;
+  try {
+    await sendThroughChannel({ channel: delivery.channel, address: delivery.address, subject: delivery.subject, body: delivery.body ?? '' }, options.channelSettings(), options.random);
+  } catch (error) {
+    if (!(error instanceof ChannelError)) throw error;
+    if (!error.permanent && mayRetry(attempts, options.maxAttempts)) {
+      const delayMs = backoffDelayMs(attempts, options.backoff, options.random);
+      await scheduleRetry(client, delivery.id, attempts, error.message, delayMs);
+      options.log.info('delivery failed; retrying', { deliveryId: delivery.id, orderId: delivery.orderId, attempts, retryInMs: delayMs, reason: error.message });
+      return true;
+    }
+    await markFailed(client, delivery.id, attempts, error.message);
+    await appendOutcome<NotificationFailed>(client, delivery, 'notification.failed', { ...outcomeOf(delivery, attempts), reason: error.message });
+    options.log.warn('delivery failed for good', { deliveryId: delivery.id, orderId: delivery.orderId, attempts, reason: error.message });
+    return true;
+  }
+  await markSent(client, delivery.id, attempts);
+  await appendOutcome<CustomerNotified>(client, delivery, 'customer.notified', outcomeOf(delivery, attempts));
+  return true;
+}
+
+function outcomeOf(delivery: Delivery, attempts: number): CustomerNotified {
+  return { orderId: delivery.orderId, channel: delivery.channel, deliveryId: delivery.id, attempts };
+}
+
+async function appendOutcome<T>(client: DbClient, delivery: Delivery, type: string, data: T): Promise<void> {
+  await appendEvent<T>(client, {
+    type,
+    source: SOURCE,
+    aggregateType: AGGREGATE_TYPE,
+    aggregateId: delivery.orderId,
+    // The payment.completed that asked for this delivery: saga and correlation carry over.
+    causedBy: delivery.causationId && delivery.correlationId ? { id: delivery.causationId, sagaId: delivery.sagaId, correlationId: delivery.correlationId } : undefined,
+    sagaId: delivery.sagaId,
+    data,
+  });
+}
