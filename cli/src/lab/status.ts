@@ -1,4 +1,5 @@
-import type { LabPhase } from '../errors.js';
+import { UsageError, type LabPhase } from '../errors.js';
+import { serviceEnvironment } from './service-env.js';
 import { adapterFor } from './kinds/index.js';
 import { runtimeContext, type Lab } from './lab.js';
 import { labUnits, probeOnce } from './up.js';
@@ -38,4 +39,14 @@ export async function labEnvironment(lab: Lab): Promise<Record<string, string>> 
   const context = await runtimeContext(lab, lab.state?.id ?? '');
   const access = { topology: lab.topology, credentials: context.credentials };
   return Object.assign({}, ...labUnits(lab.topology).units.map((unit) => adapterFor(unit).env(unit, access)));
+}
+
+/** What the lab passes a service: to run it by hand beside a lab started with --no-services. */
+export async function serviceEnvironmentOf(lab: Lab, name: string): Promise<Record<string, string>> {
+  const service = lab.topology.services.find((s) => s.name === name);
+  if (!service) {
+    throw new UsageError(`No service "${name}" in ${lab.topology.file}.`, { hint: `Use one of: ${lab.topology.services.map((s) => s.name).join(', ')}.` });
+  }
+  const context = await runtimeContext(lab, lab.state?.id ?? '');
+  return serviceEnvironment(service, lab.topology, context.credentials);
 }
