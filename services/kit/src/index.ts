@@ -10,3 +10,4 @@ export { newEnvelope, parseEnvelope, type EventEnvelope, type NewEvent } from '.
 export { startOutboxRelay, type OutboxRelay } from './messaging/outbox-relay.js';
 export { main, runService, type ServiceContext, type ServiceDefinition } from './service.js';
 export type { SeedOptions } from './seed-options.js';
+export { awsClientConfig, type AwsClientConfig } from './aws-client-config.js';

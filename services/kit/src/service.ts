@@ -19,6 +19,8 @@ export interface ServiceContext {
   app: Express;
   /** Runs on shutdown, before the pool and the broker close. */
   onShutdown(stop: () => Promise<void>): void;
+  /** Another dependency /health/ready must find answering (an SQS queue, a provider). */
+  addReadyCheck(check: () => Promise<void>): void;
 }
 
 export interface ServiceDefinition {
@@ -44,17 +46,19 @@ export async function runService(definition: ServiceDefinition, env: NodeJS.Proc
   const pool = config.DATABASE_URL ? createPool(config.DATABASE_URL, log) : undefined;
   const amqp = config.AMQP_URL ? new AmqpConnection(config.AMQP_URL, log) : undefined;
   const stops: (() => Promise<void>)[] = [];
+  const readyChecks: (() => Promise<void>)[] = [];
   const app = createServiceApp({
     name: definition.name,
     log,
     ready: async () => {
       if (pool) await pool.query('SELECT 1');
       if (amqp && !amqp.connected) throw new Error('broker not connected');
+      for (const check of readyChecks) await check();
     },
   });
   const amqpStarted = amqp?.start();
   amqpStarted?.catch(() => undefined);
-  await definition.setup({ name: definition.name, log, env, pool, amqp, app, onShutdown: (stop) => stops.push(stop) });
+  await definition.setup({ name: definition.name, log, env, pool, amqp, app, onShutdown: (stop) => stops.push(stop), addReadyCheck: (check) => readyChecks.push(check) });
   finishApp(app, log);
   let relay: OutboxRelay | undefined;
   if (pool && amqp && config.DATABASE_URL) relay = startOutboxRelay({ pool, amqp, log, connectionString: config.DATABASE_URL });

@@ -38,10 +38,12 @@ export interface NewEvent<T> {
   causedBy?: Pick<EventEnvelope, 'id' | 'sagaId' | 'correlationId'>;
   sagaId?: string | null;
   version?: number;
+  /** A fixed id makes the event its own idempotency key (a webhook carries one); default: a new UUID. */
+  id?: string;
 }
 
 export function newEnvelope<T>(event: NewEvent<T>): EventEnvelope<T> {
-  const id = randomUUID();
+  const id = event.id ?? randomUUID();
   return {
     id,
     type: event.type,

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import type { EventBridgeEvent } from './eventbridge-event.js';
+import { newEnvelope, type EventEnvelope } from '@frank/kit/envelope';
+import { PoisonMessageError } from '@frank/kit/errors';
+
+export const WEBHOOK_SOURCE = 'frank.payment-provider';
+export const WEBHOOK_DETAIL_TYPE = 'payment.webhook';
+export const WEBHOOK_EVENT_TYPE = 'payment.webhook';
+
+/** The PSP's webhook as the bridge passes it on: the `data` of `payment.webhook`. */
+export const paymentWebhookSchema = z.object({
+  webhookId: z.string().min(1),
+  paymentId: z.string().min(1),
+  providerRef: z.string().min(1),
+  outcome: z.enum(['succeeded', 'declined']),
+  amountCents: z.number().int().nonnegative(),
+});
+
+export type PaymentWebhook = z.infer<typeof paymentWebhookSchema>;
+
+export interface BridgeDeps {
+  /** Resolves only once the broker has the message (publisher confirm). */
+  publish(routingKey: string, envelope: EventEnvelope<PaymentWebhook>): Promise<void>;
+}
+
+/**
+ * Maps the provider's EventBridge event to the `payment.webhook` envelope and publishes it. The
+ * envelope id is derived from the webhook id, so a webhook delivered twice (by the PSP or by SQS)
+ * is one message id that the consumer's inbox absorbs. Anything that is not a webhook is poison:
+ * no retry can fix it. The same function runs in the lab's process and in a Lambda.
+ */
+export async function bridgeWebhookEvent(event: EventBridgeEvent, deps: BridgeDeps): Promise<EventEnvelope<PaymentWebhook>> {
+  if (event?.source !== WEBHOOK_SOURCE || event['detail-type'] !== WEBHOOK_DETAIL_TYPE) {
+    throw new PoisonMessageError(`not a payment webhook: source "${String(event?.source)}", detail-type "${String(event?.['detail-type'])}"`);
+  }
+  const parsed = paymentWebhookSchema.safeParse(event.detail);
+  if (!parsed.success) {
+    throw new PoisonMessageError(`malformed webhook detail: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(detail)'} ${i.message}`).join('; ')}`);
+  }
+  const webhook = parsed.data;
+  const id = `webhook-${webhook.webhookId}`;
+  const envelope: EventEnvelope<PaymentWebhook> = {
+    ...newEnvelope({ type: WEBHOOK_EVENT_TYPE, source: 'eventbridge-bridge', aggregateId: webhook.paymentId, data: webhook }),
+    // A webhook starts its own causal chain: it is its own correlation.
+    id,
+    correlationId: id,
+  };
+  await deps.publish(WEBHOOK_EVENT_TYPE, envelope);
+  return envelope;
+}

@@ -1,0 +1,22 @@
+import path from 'node:path';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+describe('the Lambda bundle', () => {
+  it('bundles src/lambda.ts on its own, without Express, pg or the AWS SDK', async () => {
+    const result = await build({
+      entryPoints: [path.join(import.meta.dirname, 'lambda.ts')],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.some((input) => input.includes('node_modules/amqplib/'))).toBe(true);
+    expect(inputs.filter((input) => /node_modules\/(express|pg|@aws-sdk)\//.test(input))).toEqual([]);
+    expect(result.outputFiles[0]!.text).toContain('batchItemFailures');
+  });
+});

@@ -1,0 +1,48 @@
+import amqp from 'amqplib';
+import type { EventBridgeEvent } from './eventbridge-event.js';
+import { bridgeWebhookEvent } from './handler.js';
+import { createLogger, errorFields } from '@frank/kit/log';
+
+/** The parts of Lambda's SQS event that the handler reads (no @types/aws-lambda in the project). */
+export interface SqsEvent {
+  Records: { messageId: string; body: string }[];
+}
+
+export interface SqsBatchResponse {
+  batchItemFailures: { itemIdentifier: string }[];
+}
+
+const EVENTS_EXCHANGE = 'frank.events';
+
+/**
+ * AWS Lambda entry point, fed by an SQS event source mapping with ReportBatchItemFailures: each
+ * record's body is the EventBridge event. A record that fails (poison included) is reported, so
+ * SQS redelivers it and its redrive policy moves poison to the dead-letter queue. A connection per
+ * invocation: simpler than one cached across warm starts, and a batch amortises it.
+ */
+export async function handler(event: SqsEvent): Promise<SqsBatchResponse> {
+  const log = createLogger('eventbridge-bridge-lambda');
+  const url = process.env.AMQP_URL;
+  if (!url) throw new Error('AMQP_URL is not set');
+  const connection = await amqp.connect(url, { timeout: 5000 });
+  try {
+    const channel = await connection.createConfirmChannel();
+    channel.on('error', (error) => log.warn('broker channel error', errorFields(error)));
+    const publish = async (routingKey: string, envelope: { id: string; type: string }) => {
+      channel.publish(EVENTS_EXCHANGE, routingKey, Buffer.from(JSON.stringify(envelope)), { persistent: true, contentType: 'application/json', messageId: envelope.id, type: envelope.type });
+      await channel.waitForConfirms();
+    };
+    const batchItemFailures: SqsBatchResponse['batchItemFailures'] = [];
+    for (const record of event.Records) {
+      try {
+        await bridgeWebhookEvent(JSON.parse(record.body) as EventBridgeEvent, { publish });
+      } catch (error) {
+        log.error('record not bridged', { messageId: record.messageId, body: record.body.slice(0, 200), ...errorFields(error) });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures };
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}

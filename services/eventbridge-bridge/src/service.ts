@@ -1,0 +1,31 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { EVENTS_EXCHANGE, type ServiceDefinition } from '@frank/kit';
+import { awsClientConfig } from '@frank/kit/aws';
+import { bridgeWebhookEvent } from './handler.js';
+import { queueUrlOf, startSqsWebhookPoller } from './sqs-webhook-poller.js';
+
+export const WEBHOOK_QUEUE = 'frank-payment-webhooks';
+
+export const definition: ServiceDefinition = {
+  name: 'eventbridge-bridge',
+  async setup({ amqp, env, log, onShutdown }) {
+    if (!amqp) throw new Error('Bad service configuration: AMQP_URL is required');
+    const sqs = new SQSClient(awsClientConfig(env));
+    // The kit's readiness covers the broker only; listening after SQS answered once covers SQS.
+    const queueUrl = await queueUrlOf(sqs, WEBHOOK_QUEUE, log);
+    const poller = startSqsWebhookPoller(queueUrl, {
+      sqs,
+      queueName: WEBHOOK_QUEUE,
+      log,
+      bridge: async (event) => {
+        await bridgeWebhookEvent(event, {
+          publish: (routingKey, envelope) => amqp.publish(EVENTS_EXCHANGE, routingKey, Buffer.from(JSON.stringify(envelope)), { messageId: envelope.id, type: envelope.type }),
+        });
+      },
+    });
+    onShutdown(async () => {
+      await poller.stop();
+      sqs.destroy();
+    });
+  },
+};

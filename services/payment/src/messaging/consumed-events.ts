@@ -1,0 +1,36 @@
+import { PoisonMessageError, type EventEnvelope } from '@frank/kit';
+import { z } from 'zod';
+
+// payment's own copy of the event types it reads: only the fields it uses, checked on arrival.
+
+export const orderCreatedSchema = z.object({
+  orderId: z.string().min(1),
+  userId: z.string().min(1),
+  totalCents: z.number().int().positive(),
+  currency: z.string().regex(/^[A-Z]{3}$/).default('EUR'),
+});
+
+export const inventoryReservedSchema = z.object({
+  orderId: z.string().min(1),
+});
+
+export const paymentWebhookSchema = z.object({
+  webhookId: z.string().min(1),
+  paymentId: z.string().min(1),
+  providerRef: z.string().min(1),
+  outcome: z.enum(['succeeded', 'declined']),
+  amountCents: z.number().int().nonnegative(),
+});
+
+export type OrderCreated = z.infer<typeof orderCreatedSchema>;
+export type InventoryReserved = z.infer<typeof inventoryReservedSchema>;
+export type PaymentWebhook = z.infer<typeof paymentWebhookSchema>;
+
+/** An event whose data does not fit is poison: no retry makes it fit. */
+export function dataOf<S extends z.ZodType>(schema: S, event: EventEnvelope): z.infer<S> {
+  const parsed = schema.safeParse(event.data);
+  if (!parsed.success) {
+    throw new PoisonMessageError(`${event.type} data does not fit: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(data)'} ${i.message}`).join('; ')}`, { eventId: event.id });
+  }
+  return parsed.data;
+}

@@ -1,0 +1,9 @@
+import type { EventHandler } from '@frank/kit';
+import { saveOrderTotal } from '../persistence/order-totals.js';
+import { dataOf, orderCreatedSchema } from './consumed-events.js';
+
+/** Keeps payment's own copy of what it needs from the order: the amount to charge, and the saga. */
+export const onOrderCreated: EventHandler = async (client, event) => {
+  const order = dataOf(orderCreatedSchema, event);
+  await saveOrderTotal(client, { orderId: order.orderId, totalCents: order.totalCents, currency: order.currency, userId: order.userId, sagaId: event.sagaId });
+};
