@@ -216,7 +216,7 @@ describe('the order saga, every service for real', () => {
     await until(async () => (await rows('inventory', 'SELECT 1 FROM inventory_domain.reservations WHERE status = $1', ['HELD'])).length === 0, 30_000, 'no reservation held');
     expect(await rows('inventory', 'SELECT sku FROM inventory_domain.stock_conservation WHERE NOT conserved')).toEqual([]);
     expect(await rows('inventory', 'SELECT sku FROM inventory_domain.stock WHERE reserved <> 0')).toEqual([]);
-    const confirmed = new Map((await rows('order', "SELECT id::text, total_cents FROM order_domain.orders WHERE status = 'CONFIRMED'")).map((r) => [r.id, r.total_cents]));
+    const confirmed = new Map((await rows('order', "SELECT id::text, total_cents::int AS total_cents FROM order_domain.orders WHERE status = 'CONFIRMED'")).map((r) => [r.id, r.total_cents]));
     const money = await rows('payment', `SELECT p.order_id::text AS order_id,
         COALESCE((SELECT sum(amount_cents) FROM payment_domain.captures c WHERE c.payment_id = p.id), 0)::int AS captured,
         COALESCE((SELECT sum(amount_cents) FROM payment_domain.refunds r WHERE r.payment_id = p.id), 0)::int AS refunded
