@@ -79,7 +79,7 @@ describe('frank up launches services: migrations and seeds as phases, links thro
     await client.connect();
     try {
       const applied = (await client.query('SELECT id FROM public.frank_migrations ORDER BY id')).rows.map((r) => r.id);
-      expect(applied).toEqual(['echo/0001_greetings.sql', 'kit/0001_saga_coord_and_event_store.sql']);
+      expect(applied).toEqual(['echo/0001_greetings.sql', 'kit/0001_saga_coord_and_event_store.sql', 'kit/0002_inbox_per_handler.sql']);
       const migrate = await runFrank(dir, ['migrate', '--json']);
       expect(migrate.exitCode, migrate.stderr).toBe(0);
       expect(JSON.parse(migrate.stdout)).toEqual([{ service: 'echo', applied: [] }]);

@@ -134,7 +134,8 @@ async function bringUp(unit: LabUnit, context: RuntimeContext, lab: Lab, store: 
     await enter('migrated');
     for (const owner of owners) await seedService(owner, context.topology, context.credentials, options.seed ?? 1);
     await enter('seeded');
-    await adapter.probe(unit, access, signal);
+    // The same probe again, after the jobs; a loaded machine may need a few tries.
+    await waitUntil((s) => adapter.probe(unit, access, s), { timeoutMs: 15_000, intervalMs: 200, giveUpWhen: started.exited, signal });
     await enter('healthy');
   } catch (error) {
     if (error instanceof CancelledError || (signal.aborted && !(error instanceof FrankError))) {

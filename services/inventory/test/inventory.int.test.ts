@@ -44,7 +44,7 @@ const snapshot = async (db: pg.Pool | pg.Client) => ({
 describe('migrations and the seed, as `frank up` applies them', () => {
   it('are recorded as applied, kit first, and `frank migrate` finds nothing left to do', async () => {
     const applied = await lab.db.query<{ id: string }>('SELECT id FROM public.frank_migrations ORDER BY applied_at, id');
-    expect(applied.rows.map((r) => r.id)).toEqual(['kit/0001_saga_coord_and_event_store.sql', 'inventory/0001_inventory_domain.sql']);
+    expect(applied.rows.map((r) => r.id)).toEqual(['kit/0001_saga_coord_and_event_store.sql', 'kit/0002_inbox_per_handler.sql', 'inventory/0001_inventory_domain.sql']);
     const again = await runFrank(lab.dir, ['migrate', '--service', 'inventory', '--json']);
     expect(again.exitCode, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout)).toEqual([{ service: 'inventory', applied: [] }]);
