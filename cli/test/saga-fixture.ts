@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { runFrank } from './lab-fixture.js';
 
+export { until } from './service-lab.js';
+
 /** The lab's services and databases as a test of the whole saga reaches them. */
 export interface SagaLab {
   url(service: string): string;
@@ -45,21 +47,6 @@ export async function call(base: string, path: string, init: { method?: string; 
     json = text;
   }
   return { status: response.status, body: json };
-}
-
-export async function until<T>(probe: () => Promise<T | undefined | false | null>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
 }
 
 export const TERMINAL = new Set(['CONFIRMED', 'CANCELLED']);

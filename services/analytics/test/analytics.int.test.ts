@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeLabDir } from '../../../cli/test/lab-fixture.js';
 import { definition, QUEUE } from '../src/service.js';
-import { envelope, freePort, migrate, startLab, tapEvents, until, type EventTap } from './lab-support.js';
+import { envelope, freePort, migrate, startLab, tapEvents, until, type EventTap } from '../../../cli/test/service-lab.js';
 
 const LAB = `version: 1
 resources:
@@ -33,7 +33,7 @@ describe('analytics against real PostgreSQL and RabbitMQ', () => {
     dir = lab.dir;
     amqpUrl = lab.env.RABBITMQ_URL!;
     const databaseUrl = lab.env.ANALYTICS_SERVICE_DATABASE_URL!;
-    await migrate(databaseUrl, path.join(import.meta.dirname, '..'));
+    await migrate(databaseUrl, 'analytics');
     db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
     tap = await tapEvents(amqpUrl, 'analytics-test.tap');
     const port = await freePort();

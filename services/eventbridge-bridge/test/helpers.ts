@@ -1,4 +1,6 @@
-import net from 'node:net';
+import { until as waitFor } from '../../../cli/test/service-lab.js';
+
+export { freePort } from '../../../cli/test/service-lab.js';
 
 export const BRIDGE_LAB = `version: 1
 resources:
@@ -20,23 +22,5 @@ resources:
         target: frank-payment-webhooks
 `;
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export async function until<T>(probe: () => Promise<T | undefined | false | null>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** The shared wait, with the description first as these tests write it. */
+export const until = <T>(probe: () => Promise<T | undefined | false | null>, what: string, timeoutMs = 20_000): Promise<T> => waitFor(probe, timeoutMs, what);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeLabDir } from '../../../cli/test/lab-fixture.js';
 import { seed } from '../src/seed.js';
 import { definition } from '../src/service.js';
-import { envelope, freePort, migrate, startLab, tapEvents, until, type EventTap } from './lab-support.js';
+import { envelope, freePort, migrate, startLab, tapEvents, until, type EventTap } from '../../../cli/test/service-lab.js';
 
 const LAB = `version: 1
 resources:
@@ -31,7 +31,7 @@ describe('notification against real PostgreSQL and RabbitMQ', () => {
     const lab = await startLab(LAB);
     dir = lab.dir;
     const databaseUrl = lab.env.NOTIFICATION_SERVICE_DATABASE_URL!;
-    await migrate(databaseUrl, path.join(import.meta.dirname, '..'));
+    await migrate(databaseUrl, 'notification');
     db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
     const client = await db.connect();
     await seed(client, { seed: 1, secrets: { jwtSecret: 'unused' } });

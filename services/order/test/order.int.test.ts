@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runService } from '@frank/kit';
 import { definition } from '../src/service.js';
 import { startFakeInventory } from './fake-inventory.js';
-import { freePort, migrate, startLab, until, type TestLab } from './lab.js';
+import { freePort, migrate, startLab, until, type TestLab } from '../../../cli/test/service-lab.js';
 import { signToken } from './sign-token.js';
 
 const LAB = `version: 1

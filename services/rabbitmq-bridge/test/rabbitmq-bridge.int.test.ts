@@ -7,7 +7,7 @@ import { createEventBridgeClient, putEventsWith } from '../src/event-bridge-put-
 import { createLambdaHandler } from '../src/lambda.js';
 import { QUEUE } from '../src/outcome-queue.js';
 import { definition } from '../src/service.js';
-import { envelope, freePort, startLab, tapEvents, until, type EventTap } from './lab-support.js';
+import { envelope, freePort, startLab, tapEvents, until, type EventTap } from '../../../cli/test/service-lab.js';
 
 // The aws block of the repository's frank.yaml: the bus, the archive queue and the real rule.
 const LAB = `version: 1

@@ -5,7 +5,7 @@ import { seed } from '../src/seed.js';
 import { definition } from '../src/service.js';
 import { runService } from '@frank/kit';
 import { ADMIN_USER_ID, DEMO_USER_ID } from '../src/domain/seed-users.js';
-import { freePort, migrate, startLab, until, type TestLab } from './lab.js';
+import { freePort, migrate, startLab, until, type TestLab } from '../../../cli/test/service-lab.js';
 
 const LAB = `version: 1
 resources:

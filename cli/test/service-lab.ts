@@ -1,20 +1,31 @@
-import { readFile, readdir } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
+import { readFile, readdir } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import amqplib from 'amqplib';
 import pg from 'pg';
-import { expect } from 'vitest';
-import { freeOffset, makeLabDir, removeLabDir, runFrank } from '../../../cli/test/lab-fixture.js';
+import type { EventEnvelope } from '@frank/kit/envelope';
+import { REPOSITORY_ROOT } from '../src/lab/paths.js';
+import { freeOffset, makeLabDir, removeLabDir, runFrank } from './lab-fixture.js';
 
-/** Starts a lab from the given frank.yaml text; returns its folder and `frank env`. */
-export async function startLab(yaml: string): Promise<{ dir: string; env: Record<string, string> }> {
+/**
+ * What a service's own integration tests share: a lab of only the servers it needs, its
+ * migrations, a free port to run it in-process, and a tap on frank.events.
+ */
+export interface TestLab {
+  dir: string;
+  env: Record<string, string>;
+  /** `frank down --purge` and the folder removed. */
+  stop(): Promise<void>;
+}
+
+export async function startLab(yaml: string): Promise<TestLab> {
   const dir = await makeLabDir(yaml);
   try {
     const up = await runFrank(dir, ['up', '--port-offset', String(await freeOffset(dir))]);
-    expect(up.exitCode, up.stderr).toBe(0);
+    if (up.exitCode !== 0) throw new Error(`frank up failed: ${up.stderr}`);
     const env = JSON.parse((await runFrank(dir, ['env', '--json'])).stdout) as Record<string, string>;
-    return { dir, env };
+    return { dir, env, stop: () => removeLabDir(dir) };
   } catch (error) {
     // The caller never learns the folder of a lab that did not come up: clean it here.
     await removeLabDir(dir);
@@ -22,13 +33,18 @@ export async function startLab(yaml: string): Promise<{ dir: string; env: Record
   }
 }
 
-/** The kit's migrations, then the service's, as the service's own role (what `frank migrate` does). */
-export async function migrate(databaseUrl: string, serviceDir: string): Promise<void> {
+/** The kit's migrations, then the service's, each file in one transaction, as the service's role (what `frank migrate` does). */
+export async function migrate(databaseUrl: string, service: string): Promise<void> {
+  const services = path.join(REPOSITORY_ROOT, 'services');
   const client = new pg.Client(databaseUrl);
   await client.connect();
   try {
-    for (const dir of [path.join(serviceDir, '..', 'kit', 'migrations'), path.join(serviceDir, 'migrations')]) {
-      for (const file of (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort()) await client.query(await readFile(path.join(dir, file), 'utf8'));
+    for (const dir of [path.join(services, 'kit', 'migrations'), path.join(services, service, 'migrations')]) {
+      for (const file of (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort()) {
+        await client.query('BEGIN');
+        await client.query(await readFile(path.join(dir, file), 'utf8'));
+        await client.query('COMMIT');
+      }
     }
   } finally {
     await client.end();
@@ -37,37 +53,31 @@ export async function migrate(databaseUrl: string, serviceDir: string): Promise<
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const server = net.createServer();
+    const server = createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
+      const { port } = server.address() as AddressInfo;
       server.close(() => resolve(port));
     });
   });
 }
 
-export async function until<T>(probe: () => Promise<T | undefined | false | null>, timeoutMs = 20_000): Promise<T> {
+export async function until<T>(probe: () => Promise<T | undefined | false | null>, timeoutMs = 20_000, what = 'a condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let last: unknown;
   for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-export interface Envelope {
-  id: string;
-  type: string;
-  source: string;
-  time: string;
-  sagaId: string | null;
-  correlationId: string;
-  causationId: string | null;
-  aggregateId: string;
-  version: number;
-  data: Record<string, unknown>;
-}
+export type Envelope = EventEnvelope<Record<string, unknown>>;
 
 export function envelope(type: string, aggregateId: string, data: Record<string, unknown>, id = randomUUID()): Envelope {
   return { id, type, source: 'test', time: new Date().toISOString(), sagaId: `saga-${aggregateId}`, correlationId: id, causationId: null, aggregateId, version: 1, data };
