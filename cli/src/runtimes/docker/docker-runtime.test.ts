@@ -241,3 +241,17 @@ describe('DockerRuntime.logLocation', () => {
     expect(new DockerRuntime({ client: freshEngine() }).logLocation(resource(context.topology, 'order-db'), context)).toBe(`docker logs frank-${LAB}-order-db`);
   });
 });
+
+describe('services beside the containers', () => {
+  it('leaves the lab services to processes: no container is asked for them', async () => {
+    const engine = freshEngine();
+    const runtime = new DockerRuntime({ client: engine });
+    const context = await labContext();
+    const order = context.topology.services.find((s) => s.name === 'order')!;
+    expect(await runtime.isRunning(order, context)).toBe(false);
+    await runtime.stop(order, context);
+    expect(runtime.logLocation(order, context)).toBe(context.paths.log('order'));
+    expect(engine.callsTo('inspectContainer')).toEqual([]);
+    expect(engine.callsTo('stopContainer')).toEqual([]);
+  });
+});

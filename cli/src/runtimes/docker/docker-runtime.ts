@@ -1,4 +1,5 @@
-import type { Link, Resource, Topology } from '../../lab/topology.js';
+import type { LabUnit, Link, Resource, Topology } from '../../lab/topology.js';
+import { NativeRuntime } from '../native/native-runtime.js';
 import type { ProxyRoute, Requirement, Runtime, RuntimeContext, StartedResource } from '../runtime.js';
 import type { ContainerClient } from './container-client.js';
 import { containerSpecs, networkSpec, STOP_TIMEOUT_SECONDS, type ContainerSpec } from './container-spec.js';
@@ -36,6 +37,8 @@ export class DockerRuntime implements Runtime {
   /** Pulls and networks in flight, so that seven postgres resources starting at once pull one image once. */
   private readonly pulls = new Map<string, Promise<void>>();
   private readonly networks = new Map<string, Promise<void>>();
+  /** The lab's services run as processes beside the containers for now, reaching them on their published ports. */
+  private readonly services = new NativeRuntime();
 
   constructor(options: DockerRuntimeOptions = {}) {
     this.client = options.client ?? new DockerodeContainerClient();
@@ -67,7 +70,8 @@ export class DockerRuntime implements Runtime {
     return [...requirements, ...images];
   }
 
-  async start(resource: Resource, context: RuntimeContext): Promise<StartedResource> {
+  async start(resource: LabUnit, context: RuntimeContext, env?: Record<string, string>): Promise<StartedResource> {
+    if (resource.kind === 'service') return this.services.start(resource, context, env);
     const spec = this.specFor(resource, context);
     await this.ensureImage(spec.image);
     await this.ensureNetwork(context.labId);
@@ -79,12 +83,14 @@ export class DockerRuntime implements Runtime {
     return { exited: this.watchExit(spec.create.name) };
   }
 
-  async isRunning(resource: Resource, context: RuntimeContext): Promise<boolean> {
+  async isRunning(resource: LabUnit, context: RuntimeContext): Promise<boolean> {
+    if (resource.kind === 'service') return this.services.isRunning(resource, context);
     return (await this.client.inspectContainer(containerName(context.labId, resource.name)))?.running === true;
   }
 
   /** Stops the container (the engine kills it after the grace period) and removes it; its named volume stays. */
-  async stop(resource: Resource, context: RuntimeContext): Promise<void> {
+  async stop(resource: LabUnit, context: RuntimeContext): Promise<void> {
+    if (resource.kind === 'service') return this.services.stop(resource, context);
     const name = containerName(context.labId, resource.name);
     await this.client.stopContainer(name, STOP_TIMEOUT_SECONDS);
     await this.client.removeContainer(name, { anonymousVolumes: true });
@@ -98,6 +104,7 @@ export class DockerRuntime implements Runtime {
   async sweep(context: RuntimeContext, options: SweepOptions = {}): Promise<string[]> {
     // An empty id would match whatever carries an empty label value: nothing of ours.
     if (!context.labId) return [];
+    const processes = await this.services.sweep(context);
     const leftovers = await this.client.listContainers(LAB_LABEL, context.labId);
     await Promise.all(leftovers.map((c) => this.client.removeContainer(c.name, { anonymousVolumes: true })));
     for (const network of await this.client.listNetworks(LAB_LABEL, context.labId)) await this.client.removeNetwork(network.name);
@@ -105,15 +112,17 @@ export class DockerRuntime implements Runtime {
     if (options.purge) {
       for (const volume of await this.client.listVolumes(LAB_LABEL, context.labId)) await this.client.removeVolume(volume.name);
     }
-    return leftovers.map((c) => `container ${c.name}`);
+    return [...processes, ...leftovers.map((c) => `container ${c.name}`)];
   }
 
-  logTail(resource: Resource, context: RuntimeContext, lines = 20): Promise<string> {
+  logTail(resource: LabUnit, context: RuntimeContext, lines = 20): Promise<string> {
+    if (resource.kind === 'service') return this.services.logTail(resource, context, lines);
     return this.client.containerLogs(containerName(context.labId, resource.name), lines);
   }
 
   /** Where a user reads the whole log: the engine keeps it with the container. */
-  logLocation(resource: Resource, context: RuntimeContext): string {
+  logLocation(resource: LabUnit, context: RuntimeContext): string {
+    if (resource.kind === 'service') return context.paths.log(resource.name);
     return `docker logs ${containerName(context.labId, resource.name)}`;
   }
 
