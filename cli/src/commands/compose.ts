@@ -20,7 +20,7 @@ export function composeCommand(): Command {
       }
       const result = await writeComposeFile(lab.topology);
       const shown = path.relative(process.cwd(), result.file) || result.file;
-      writeInfo(result.changed ? `Wrote ${shown} (${lab.topology.resources.length} services).` : `${shown} is up to date.`);
+      writeInfo(result.changed ? `Wrote ${shown} (${lab.topology.resources.length} resources and ${lab.topology.services.length} lab services).` : `${shown} is up to date.`);
       if (output.json) writeData(result);
     });
 }

@@ -12,7 +12,9 @@ import { composeCommand } from '../commands/compose.js';
 import { addGlobalOptions } from '../commands/global-options.js';
 import type { Credentials } from '../lab/credentials.js';
 import { labPorts, loadTopology, parseTopology, type Topology } from '../lab/topology.js';
-import { containerSpecs } from '../runtimes/docker/container-spec.js';
+import { serviceEnvironment } from '../lab/service-env.js';
+import { containerSpecs, serviceContainerSpecs } from '../runtimes/docker/container-spec.js';
+import { IMAGES } from '../runtimes/docker/images.js';
 import { containerPort } from '../runtimes/docker/resource-blueprint.js';
 import { composeFile, renderComposeFile, type ComposeFile } from './compose-file.js';
 import { writeComposeFile } from './write-compose-file.js';
@@ -76,10 +78,10 @@ describe('compose/docker-compose.yml', () => {
     expect(validate.errors?.[0]).toMatchObject({ instancePath: '/services/user-db/healthcheck', keyword: 'additionalProperties' });
   });
 
-  it('has one service per resource of frank.yaml and nothing else', async () => {
+  it('has one service per resource and per lab service of frank.yaml and nothing else', async () => {
     const topology = await repositoryLab();
     const committed = parse(await readFile(COMMITTED, 'utf8')) as ComposeFile;
-    expect(Object.keys(committed.services)).toEqual(topology.resources.map((r) => r.name));
+    expect(Object.keys(committed.services)).toEqual([...topology.resources.map((r) => r.name), ...topology.services.map((s) => s.name)]);
   });
 
   it("publishes frank.yaml's ports on 127.0.0.1, each to the port inside its container", async () => {
@@ -90,9 +92,12 @@ describe('compose/docker-compose.yml', () => {
     }
     const toxiproxy = portsOf(committed, 'toxiproxy');
     expect(toxiproxy.slice(1)).toEqual(topology.links.map((link) => ({ hostIp: '127.0.0.1', published: link.listenPort, target: link.listenPort })));
+    for (const service of topology.services) {
+      expect(portsOf(committed, service.name), service.name).toEqual([{ hostIp: '127.0.0.1', published: service.port, target: service.port }]);
+    }
     // Every lab port but RabbitMQ's Erlang distribution port, which stays inside its container.
     const published = Object.keys(committed.services).flatMap((name) => portsOf(committed, name).map((p) => `${name} ${p.published}`));
-    const expected = labPorts(topology).filter((p) => !p.owner.includes('Erlang') && !p.owner.startsWith('service ')).map((p) => `${p.resource} ${p.port}`);
+    const expected = labPorts(topology).filter((p) => !p.owner.includes('Erlang')).map((p) => `${p.resource} ${p.port}`);
     expect(published.sort()).toEqual(expected.sort());
   });
 
@@ -102,8 +107,9 @@ describe('compose/docker-compose.yml', () => {
     const linked = new Set(topology.services.flatMap((s) => s.uses));
     expect(Object.keys(committed.services.toxiproxy!.depends_on ?? {}).sort()).toEqual([...linked].sort());
     expect(new Set(Object.values(committed.services.toxiproxy!.depends_on ?? {}).map((d) => d.condition))).toEqual(new Set(['service_healthy']));
+    const labServices = new Set(topology.services.map((s) => s.name));
     for (const [name, service] of Object.entries(committed.services)) {
-      if (name !== 'toxiproxy') expect(service.depends_on, name).toBeUndefined();
+      if (name !== 'toxiproxy' && !labServices.has(name)) expect(service.depends_on, name).toBeUndefined();
       // A condition of service_healthy needs a health check to wait for.
       expect(service.healthcheck, name).toBeDefined();
     }
@@ -134,8 +140,95 @@ describe('compose/docker-compose.yml', () => {
     const text = await readFile(COMMITTED, 'utf8');
     expect(text.match(/\$[^{]|\$$/g)).toBeNull();
     expect(new Set(text.match(/\$\{[A-Z_]+:-[a-z]*\}/g))).toEqual(
-      new Set(['${FRANK_PG_USER:-frank}', '${FRANK_PG_PASSWORD:-frank}', '${FRANK_RABBITMQ_USER:-frank}', '${FRANK_RABBITMQ_PASSWORD:-frank}', '${FRANK_REDIS_PASSWORD:-frank}']),
+      new Set([
+        '${FRANK_PG_USER:-frank}',
+        '${FRANK_PG_PASSWORD:-frank}',
+        '${FRANK_RABBITMQ_USER:-frank}',
+        '${FRANK_RABBITMQ_PASSWORD:-frank}',
+        '${FRANK_REDIS_PASSWORD:-frank}',
+        '${FRANK_DB_PASSWORD:-frank}',
+        '${FRANK_JWT_SECRET:-frank}',
+        '${FRANK_AWS_SECRET_ACCESS_KEY:-frank}',
+      ]),
     );
+  });
+});
+
+describe("compose/docker-compose.yml's lab services", () => {
+  const committedFile = async () => parse(await readFile(COMMITTED, 'utf8')) as ComposeFile;
+
+  it('run the pinned node image as the non-root user node, with the repository mounted read-only at /lab, as natively', async () => {
+    const topology = await repositoryLab();
+    const committed = await committedFile();
+    for (const { name } of topology.services) {
+      const service = committed.services[name]!;
+      expect(service.image, name).toBe(IMAGES.node);
+      expect(service.user, name).toBe('node');
+      expect(service.working_dir, name).toBe('/lab');
+      expect(service.command, name).toEqual(['node', '--import', 'tsx', `services/${name}/src/main.ts`]);
+      expect(service.volumes, name).toEqual(['..:/lab:ro']);
+      expect(service.labels, name).toEqual({ 'dev.frank.lab': 'compose', 'dev.frank.resource': name });
+      // Opt-in: `up -d --wait` alone brings the servers; frank creates what the services need inside them.
+      expect(service.profiles, name).toEqual(['services']);
+    }
+    for (const resource of topology.resources) expect(committed.services[resource.name]!.profiles, resource.name).toBeUndefined();
+    // `..` is resolved against compose/: the repository, where every entry point is.
+    expect(path.resolve(path.dirname(COMMITTED), '..')).toBe(REPOSITORY);
+    for (const { name } of topology.services) expect(readFileSync(path.join(REPOSITORY, 'services', name, 'src', 'main.ts'), 'utf8'), name).toContain('main(');
+  });
+
+  it('reach their links through toxiproxy:<proxy port> and each other by name, never 127.0.0.1', async () => {
+    const topology = await repositoryLab();
+    const committed = await committedFile();
+    for (const service of topology.services) {
+      const env = committed.services[service.name]!.environment!;
+      expect(JSON.stringify(env), service.name).not.toMatch(/127\.0\.0\.1|localhost/);
+      expect(env).toMatchObject({ SERVICE_NAME: service.name, HOST: '0.0.0.0', PORT: String(service.port), JWT_SECRET: '${FRANK_JWT_SECRET:-frank}' });
+      // The same variables as natively, and NODE_ENV as native/service.ts sets it.
+      const native = serviceEnvironment(service, topology, { admin: { user: '', password: '' }, databaseRoles: {}, rabbitmq: { user: '', password: '' }, redis: { password: '' }, aws: { accessKeyId: '', secretAccessKey: '' }, jwtSecret: '' });
+      expect(Object.keys(env).sort(), service.name).toEqual(['NODE_ENV', ...Object.keys(native)].sort());
+      for (const other of topology.services.filter((o) => o.name !== service.name)) {
+        expect(env[`${other.name.toUpperCase().replace(/-/g, '_')}_URL`]).toBe(`http://${other.name}:${other.port}`);
+      }
+      for (const link of topology.links.filter((l) => l.service === service.name)) {
+        expect(Object.values(env).some((value) => value.includes(`@toxiproxy:${link.listenPort}`) || value.includes(`//toxiproxy:${link.listenPort}`)), link.name).toBe(true);
+      }
+    }
+    const env = (name: string) => committed.services[name]!.environment!;
+    expect(env('order').DATABASE_URL).toBe('postgres://order_service:${FRANK_DB_PASSWORD:-frank}@toxiproxy:8486/order_service');
+    expect(env('order').AMQP_URL).toBe('amqp://${FRANK_RABBITMQ_USER:-frank}:${FRANK_RABBITMQ_PASSWORD:-frank}@toxiproxy:8487');
+    expect(env('bff')).toMatchObject({ MONGO_URL: 'mongodb://toxiproxy:8480/?directConnection=true', REDIS_URL: 'redis://:${FRANK_REDIS_PASSWORD:-frank}@toxiproxy:8481' });
+    expect(env('payment-provider')).toMatchObject({
+      AWS_ENDPOINT_URL: 'http://toxiproxy:8494',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'frank',
+      AWS_SECRET_ACCESS_KEY: '${FRANK_AWS_SECRET_ACCESS_KEY:-frank}',
+      PROVIDER_LATENCY_MS: '20',
+    });
+    expect(env('notification')).toMatchObject({ CHANNEL_FAILURE_RATE: '0', NOTIFICATION_MAX_ATTEMPTS: '3' });
+    // The proxy a service is sent to listens there, and forwards to the resource the link names.
+    const proxies = JSON.parse(committed.configs!['toxiproxy-proxies']!.content) as { name: string; listen: string; upstream: string }[];
+    expect(proxies.find((p) => p.listen === '0.0.0.0:8486')).toMatchObject({ name: 'order.order-db', upstream: 'order-db:5432' });
+  });
+
+  it('start once Toxiproxy and every resource they use are healthy', async () => {
+    const topology = await repositoryLab();
+    const committed = await committedFile();
+    for (const service of topology.services) {
+      const expected = Object.fromEntries(['toxiproxy', ...service.uses].map((name) => [name, { condition: 'service_healthy' }]));
+      expect(committed.services[service.name]!.depends_on, service.name).toEqual(expected);
+    }
+  });
+
+  it("are healthy when their /health/ready answers, asked with node's fetch (the image has no curl)", async () => {
+    const topology = await repositoryLab();
+    const committed = await committedFile();
+    for (const service of topology.services) {
+      const check = committed.services[service.name]!.healthcheck!;
+      expect(check.test.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
+      expect(check.test[3]).toBe(`fetch('http://127.0.0.1:${service.port}/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`);
+      expect(check).toMatchObject({ start_interval: '1s', start_period: '60s' });
+    }
   });
 });
 
@@ -160,6 +253,17 @@ describe('composeFile', () => {
       expect(service.healthcheck?.test, spec.resource).toEqual(spec.create.Healthcheck?.Test);
       expect(service.volumes?.[0]?.split(':')[1], spec.resource).toBe(spec.create.HostConfig?.Mounts?.[0]?.Target);
       expect(service.hostname, spec.resource).toBe(spec.create.Hostname);
+    }
+    for (const spec of serviceContainerSpecs(topology, references, 'lab')) {
+      const service = file.services[spec.resource]!;
+      expect(service.image, spec.resource).toBe(spec.create.Image);
+      expect(service.command, spec.resource).toEqual(spec.create.Cmd);
+      expect(service.user, spec.resource).toBe(spec.create.User);
+      expect(service.working_dir, spec.resource).toBe(spec.create.WorkingDir);
+      expect(service.volumes, spec.resource).toEqual([`..:${spec.create.HostConfig!.Mounts![0]!.Target}:ro`]);
+      expect(service.healthcheck?.test, spec.resource).toEqual(spec.create.Healthcheck?.Test);
+      // The same variables; the values differ only where the runtime has generated secrets (percent-encoded in URLs).
+      expect(Object.keys(service.environment ?? {}), spec.resource).toEqual((spec.create.Env ?? []).map((pair) => pair.slice(0, pair.indexOf('='))));
     }
   });
 
@@ -241,7 +345,7 @@ describe('frank compose', () => {
     try {
       await copyFile(FRANK_YAML, path.join(root, 'frank.yaml'));
       const first = await run('--config', path.join(root, 'frank.yaml'), 'compose');
-      expect(first.stderr).toMatch(/^Wrote .*compose\/docker-compose\.yml \(12 services\)\.\n$/);
+      expect(first.stderr).toMatch(/^Wrote .*compose\/docker-compose\.yml \(12 resources and 10 lab services\)\.\n$/);
       expect(await readFile(path.join(root, 'compose', 'docker-compose.yml'), 'utf8')).toBe(await readFile(COMMITTED, 'utf8'));
       const again = await run('--config', path.join(root, 'frank.yaml'), '--json', 'compose');
       expect(again.stderr).toMatch(/is up to date\.\n$/);

@@ -1,13 +1,17 @@
 import { Document, isScalar, isSeq, Scalar, visit } from 'yaml';
+import type { Credentials } from '../lab/credentials.js';
 import type { Resource, Topology } from '../lab/topology.js';
 import { LAB_LABEL, RESOURCE_LABEL } from '../runtimes/docker/docker-names.js';
 import { blueprints, proxyRoute, type Blueprint, type ContainerSecrets, type HealthCheck } from '../runtimes/docker/resource-blueprint.js';
+import { serviceBlueprints, type ServiceBlueprint } from '../runtimes/docker/service-blueprint.js';
 
 /**
  * compose/docker-compose.yml: the lab of frank.yaml for `docker compose`, written from the same
  * blueprints as the docker runtime's containers (same images, commands, settings, health checks,
- * volumes), at frank.yaml's own ports (no port offset). Credentials are `${VARIABLE:-frank}`
- * references that compose fills in from the environment, never the lab's generated secrets.
+ * volumes), at frank.yaml's own ports (no port offset). The lab's services run in the node image
+ * with the repository mounted, their environment that of serviceEnvironment() with container host
+ * names. Credentials are `${VARIABLE:-frank}` references that compose fills in from the
+ * environment, never the lab's generated secrets.
  */
 export interface ComposeFile {
   name: string;
@@ -19,7 +23,11 @@ export interface ComposeFile {
 
 export interface ComposeService {
   image: string;
+  /** The lab's services are opt-in (`--profile services`): their databases, roles and migrations come from frank, not compose. */
+  profiles?: string[];
   hostname?: string;
+  user?: string;
+  working_dir?: string;
   command?: string[];
   environment?: Record<string, string>;
   ports: string[];
@@ -50,6 +58,19 @@ export const COMPOSE_CREDENTIALS = {
   localstackAuthToken: { variable: 'LOCALSTACK_AUTH_TOKEN', default: '' },
 } as const satisfies Record<keyof ContainerSecrets, { variable: string; default: string }>;
 
+/** The secrets only the lab's services take, each with the lab's default. */
+export const COMPOSE_SERVICE_SECRETS = {
+  /** Every service's own database role: `frank up` creates the roles (compose does not). */
+  databasePassword: { variable: 'FRANK_DB_PASSWORD', default: 'frank' },
+  jwtSecret: { variable: 'FRANK_JWT_SECRET', default: 'frank' },
+  awsSecretAccessKey: { variable: 'FRANK_AWS_SECRET_ACCESS_KEY', default: 'frank' },
+} as const;
+
+const COMPOSE_VARIABLES: Record<string, { variable: string; default: string }> = { ...COMPOSE_CREDENTIALS, ...COMPOSE_SERVICE_SECRETS };
+
+/** Where compose/docker-compose.yml mounts the repository from: compose resolves it against the file's folder. */
+const REPOSITORY_FROM_COMPOSE = '..';
+
 /** The value of `dev.frank.lab` in the compose lab: it is not one of frank's labs, so `frank down` leaves it alone. */
 export const COMPOSE_LAB_ID = 'compose';
 export const COMPOSE_PROJECT = 'frank';
@@ -67,6 +88,11 @@ export const COMPOSE_HEADER = [
   '# FRANK_RABBITMQ_USER, FRANK_RABBITMQ_PASSWORD and FRANK_REDIS_PASSWORD, each "frank" when unset.',
   '# Toxiproxy starts with one proxy per service link. The databases, roles, schemas, exchanges, buses',
   '# and queues inside the servers are created by `frank up`, not by compose.',
+  '# The lab\'s services are in the profile "services" (`--profile services up`), since their databases,',
+  '# roles and migrations come from frank: they run in the node image with this repository mounted read-only at /lab, as the',
+  '# user node, reaching their links through toxiproxy:<port> and each other by name. They take',
+  '# FRANK_DB_PASSWORD (their database roles), FRANK_JWT_SECRET and FRANK_AWS_SECRET_ACCESS_KEY, each',
+  '# "frank" when unset. The mounted node_modules must be installed for Linux on the engine\'s CPU.',
   '',
 ].join('\n');
 
@@ -93,6 +119,9 @@ export function composeFile(topology: Topology): ComposeFile {
       service.depends_on = Object.fromEntries(upstreams.map((name) => [name, { condition: healthChecked.has(name) ? 'service_healthy' : 'service_started' }]));
     }
     services[plan.resource] = reorder(service);
+  }
+  for (const plan of serviceBlueprints(lab, placeholderCredentials(lab, placeholders))) {
+    services[plan.service] = reorder(composeLabService(plan, lab, healthChecked));
   }
 
   const file: ComposeFile = {
@@ -141,7 +170,45 @@ function composeService(plan: Blueprint, lab: Topology): ComposeService {
   return service;
 }
 
-const KEY_ORDER: (keyof ComposeService)[] = ['image', 'hostname', 'command', 'environment', 'ports', 'volumes', 'configs', 'depends_on', 'healthcheck', 'stop_signal', 'labels'];
+/** The compose profile of the lab's services. */
+export const SERVICES_PROFILE = 'services';
+
+/** A lab service: the repository mounted read-only, started once Toxiproxy and what it uses are. */
+function composeLabService(plan: ServiceBlueprint, lab: Topology, healthChecked: Set<string>): ComposeService {
+  return {
+    image: plan.image,
+    profiles: [SERVICES_PROFILE],
+    user: plan.user,
+    working_dir: plan.sourcePath,
+    command: plan.command,
+    environment: plan.env,
+    ports: plan.ports.map((p) => `${lab.host}:${p.host}:${p.container}`),
+    volumes: [`${REPOSITORY_FROM_COMPOSE}:${plan.sourcePath}:ro`],
+    depends_on: Object.fromEntries(plan.dependsOn.map((name) => [name, { condition: healthChecked.has(name) ? 'service_healthy' : 'service_started' }])),
+    healthcheck: composeHealthcheck(plan.healthcheck),
+    labels: labels(plan.service),
+  };
+}
+
+/**
+ * The lab's credentials as placeholders, for the services' environment. Those in URLs come out
+ * percent-encoded (`%00name%00`); substitutePlaceholders() replaces both forms.
+ */
+function placeholderCredentials(lab: Topology, secrets: ContainerSecrets): Credentials {
+  const placeholder = (key: keyof typeof COMPOSE_SERVICE_SECRETS) => `\u0000${key}\u0000`;
+  const databases = lab.resources.flatMap((r) => (r.kind === 'postgres' ? Object.keys(r.databases) : []));
+  return {
+    admin: { user: secrets.postgresUser, password: secrets.postgresPassword },
+    databaseRoles: Object.fromEntries(databases.map((database) => [database, placeholder('databasePassword')])),
+    rabbitmq: { user: secrets.rabbitmqUser, password: secrets.rabbitmqPassword },
+    redis: { password: secrets.redisPassword },
+    // As the lab's credentials have it: the emulator takes any key id.
+    aws: { accessKeyId: 'frank', secretAccessKey: placeholder('awsSecretAccessKey') },
+    jwtSecret: placeholder('jwtSecret'),
+  };
+}
+
+const KEY_ORDER: (keyof ComposeService)[] = ['image', 'profiles', 'hostname', 'user', 'working_dir', 'command', 'environment', 'ports', 'volumes', 'configs', 'depends_on', 'healthcheck', 'stop_signal', 'labels'];
 
 function reorder(service: ComposeService): ComposeService {
   return Object.fromEntries(KEY_ORDER.filter((key) => service[key] !== undefined).map((key) => [key, service[key]])) as unknown as ComposeService;
@@ -170,13 +237,17 @@ function labels(resource: string): Record<string, string> {
   return { [LAB_LABEL]: COMPOSE_LAB_ID, [RESOURCE_LABEL]: resource };
 }
 
-/** Every `$` is doubled (compose would read it as a variable), then each placeholder becomes `${VARIABLE:-default}`. */
+/**
+ * Every `$` is doubled (compose would read it as a variable), then each placeholder, as it is or
+ * percent-encoded in a URL, becomes `${VARIABLE:-default}`.
+ */
 function substitutePlaceholders<T>(value: T): T {
   const text = JSON.stringify(value).replace(/\$/g, '$$$$');
-  const replaced = Object.entries(COMPOSE_CREDENTIALS).reduce(
-    (out, [key, { variable, default: fallback }]) => out.split(JSON.stringify(`\u0000${key}\u0000`).slice(1, -1)).join(`\${${variable}:-${fallback}}`),
-    text,
-  );
+  const replaced = Object.entries(COMPOSE_VARIABLES).reduce((out, [key, { variable, default: fallback }]) => {
+    const reference = `\${${variable}:-${fallback}}`;
+    const raw = JSON.stringify(`\u0000${key}\u0000`).slice(1, -1);
+    return out.split(raw).join(reference).split(encodeURIComponent(`\u0000${key}\u0000`)).join(reference);
+  }, text);
   return JSON.parse(replaced) as T;
 }
 

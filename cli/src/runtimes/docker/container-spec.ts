@@ -3,6 +3,7 @@ import type { Credentials } from '../../lab/credentials.js';
 import type { Topology } from '../../lab/topology.js';
 import { containerName, labLabels, networkName, volumeName } from './docker-names.js';
 import { blueprints, type Blueprint, type HealthCheck } from './resource-blueprint.js';
+import { serviceBlueprints, type ServiceBlueprint } from './service-blueprint.js';
 
 /** What the docker runtime asks the engine for, for one resource. */
 export interface ContainerSpec {
@@ -81,6 +82,40 @@ function toContainerSpec(blueprint: Blueprint, topology: Topology, labId: string
   if (blueprint.stopSignal) create.StopSignal = blueprint.stopSignal;
   if (blueprint.healthcheck) create.Healthcheck = healthConfig(blueprint.healthcheck);
   return { resource: blueprint.resource, image: blueprint.image, volume, create };
+}
+
+/**
+ * The lab's services, one container each, from the same blueprints as compose's: the pinned node
+ * image, the repository (`topology.root`) mounted read-only, the image's non-root user, its port
+ * published on `topology.host`, its environment with container host names. Pure, like containerSpecs.
+ */
+export function serviceContainerSpecs(topology: Topology, credentials: Credentials, labId: string): ContainerSpec[] {
+  return serviceBlueprints(topology, credentials).map((blueprint) => toServiceContainerSpec(blueprint, topology, labId));
+}
+
+function toServiceContainerSpec(blueprint: ServiceBlueprint, topology: Topology, labId: string): ContainerSpec {
+  const network = networkName(labId);
+  const create: ContainerSpec['create'] = {
+    name: containerName(labId, blueprint.service),
+    Image: blueprint.image,
+    Cmd: blueprint.command,
+    WorkingDir: blueprint.sourcePath,
+    User: blueprint.user,
+    Env: Object.entries(blueprint.env).map(([key, value]) => `${key}=${value}`),
+    Labels: labLabels(labId, blueprint.service),
+    ExposedPorts: Object.fromEntries(blueprint.ports.map((p) => [`${p.container}/tcp`, {}])),
+    StopTimeout: STOP_TIMEOUT_SECONDS,
+    Healthcheck: healthConfig(blueprint.healthcheck),
+    HostConfig: {
+      PortBindings: Object.fromEntries(blueprint.ports.map((p) => [`${p.container}/tcp`, [{ HostIp: topology.host, HostPort: String(p.host) }]])),
+      Mounts: [{ Type: 'bind', Source: topology.root, Target: blueprint.sourcePath, ReadOnly: true }],
+      NetworkMode: network,
+      // As for the resources: a service that dies stays dead, and frank (or chaos) sees it.
+      RestartPolicy: { Name: 'no' },
+    },
+    NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [blueprint.service] } } },
+  };
+  return { resource: blueprint.service, image: blueprint.image, volume: undefined, create };
 }
 
 /** Docker's health check options count in nanoseconds. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { labPaths } from '../../lab/paths.js';
 import { loadTopology, type Resource, type Topology } from '../../lab/topology.js';
 import type { RuntimeContext } from '../runtime.js';
-import { containerSpecs } from './container-spec.js';
+import { containerSpecs, serviceContainerSpecs } from './container-spec.js';
 import { DockerRuntime } from './docker-runtime.js';
 import { FakeContainerClient } from './fake-container-client.js';
 import { IMAGES } from './images.js';
@@ -218,10 +218,11 @@ describe('DockerRuntime.requirements', () => {
 
   it('lists each image with the resources that use it: pulled, pullable, or missing with the command that fixes it', async () => {
     const engine = new FakeContainerClient({ images: [IMAGES.postgres], registry: Object.values(IMAGES).filter((i) => i !== IMAGES.toxiproxy) });
-    const requirements = await new DockerRuntime({ client: engine }).requirements((await labContext()).topology);
+    const requirements = await new DockerRuntime({ client: engine, services: 'containers' }).requirements((await labContext()).topology);
     expect(requirements[0]).toMatchObject({ program: 'Docker engine', path: '/var/run/docker.sock (Docker 28.2.2, API 1.50)' });
     const byImage = Object.fromEntries(requirements.slice(1).map((r) => [r.program, r]));
-    expect(Object.keys(byImage).sort()).toEqual([IMAGES.postgres, IMAGES.rabbitmq, IMAGES.mongo, IMAGES.redis, IMAGES.moto, IMAGES.toxiproxy].sort());
+    expect(Object.keys(byImage).sort()).toEqual([IMAGES.postgres, IMAGES.rabbitmq, IMAGES.mongo, IMAGES.redis, IMAGES.moto, IMAGES.toxiproxy, IMAGES.node].sort());
+    expect(byImage[IMAGES.node]).toMatchObject({ resource: 'bff, user, inventory, order, payment, notification, analytics, payment-provider, eventbridge-bridge, rabbitmq-bridge', path: expect.stringMatching(/its registry has it/) });
     expect(byImage[IMAGES.postgres]).toEqual({
       resource: 'user-db, inventory-db, order-db, payment-db, notification-db, analytics-db, infrastructure-db',
       program: IMAGES.postgres,
@@ -233,6 +234,12 @@ describe('DockerRuntime.requirements', () => {
     // Asking is not pulling.
     expect(engine.callsTo('pullImage')).toEqual([]);
   });
+
+  it('does not ask for the node image when the services run as processes', async () => {
+    const engine = freshEngine();
+    const requirements = await new DockerRuntime({ client: engine, services: 'processes' }).requirements((await labContext()).topology);
+    expect(requirements.map((r) => r.program)).not.toContain(IMAGES.node);
+  });
 });
 
 describe('DockerRuntime.logLocation', () => {
@@ -242,10 +249,55 @@ describe('DockerRuntime.logLocation', () => {
   });
 });
 
-describe('services beside the containers', () => {
+describe('services in containers', () => {
+  const service = (context: RuntimeContext, name: string) => context.topology.services.find((s) => s.name === name)!;
+
+  it('creates and starts exactly the containers serviceContainerSpecs describes, from the pinned node image', async () => {
+    const engine = freshEngine();
+    const context = await labContext();
+    const runtime = new DockerRuntime({ client: engine, services: 'containers' });
+    await startAll(runtime, context);
+    // The lab model hands a service the native environment; the container gets its own, with container host names.
+    await Promise.all(context.topology.services.map((s) => runtime.start(s, context, { HOST: '127.0.0.1' })));
+
+    const expected = serviceContainerSpecs(context.topology, context.credentials, LAB).map((s) => s.create);
+    expect(engine.created()).toEqual(expect.arrayContaining(expected));
+    expect(engine.created()).toHaveLength(context.topology.resources.length + context.topology.services.length);
+    expect(engine.callsTo('pullImage').filter(([image]) => image === IMAGES.node)).toHaveLength(1);
+    for (const s of context.topology.services) {
+      const created = engine.containers.get(`frank-${LAB}-${s.name}`)!;
+      expect(created.state, s.name).toBe('running');
+      expect(created.options.Env, s.name).toContain('HOST=0.0.0.0');
+    }
+  });
+
+  it('follows, stops, reads the log of and sweeps a service container like a resource', async () => {
+    const engine = freshEngine();
+    const context = await labContext();
+    const runtime = new DockerRuntime({ client: engine, services: 'containers', exitPollMs: 5 });
+    const order = service(context, 'order');
+    expect(await runtime.isRunning(order, context)).toBe(false);
+    const started = await runtime.start(order, context);
+    expect(await runtime.isRunning(order, context)).toBe(true);
+    expect(runtime.logLocation(order, context)).toBe(`docker logs frank-${LAB}-order`);
+    engine.exit(`frank-${LAB}-order`, 1, 'Error: connect ECONNREFUSED toxiproxy:8587');
+    await expect(started.exited).rejects.toThrow(`container frank-${LAB}-order exited (exit code 1)`);
+    expect(await runtime.logTail(order, context, 1)).toBe('Error: connect ECONNREFUSED toxiproxy:8587');
+
+    await runtime.start(order, context);
+    await runtime.stop(order, context);
+    expect(engine.callsTo('stopContainer')).toEqual([[`frank-${LAB}-order`, 10]]);
+    expect(engine.containers.has(`frank-${LAB}-order`)).toBe(false);
+
+    await runtime.start(service(context, 'user'), context);
+    expect(await new DockerRuntime({ client: engine, services: 'containers' }).sweep(context)).toEqual([`container frank-${LAB}-user`]);
+  });
+});
+
+describe('services as processes beside the containers', () => {
   it('leaves the lab services to processes: no container is asked for them', async () => {
     const engine = freshEngine();
-    const runtime = new DockerRuntime({ client: engine });
+    const runtime = new DockerRuntime({ client: engine, services: 'processes' });
     const context = await labContext();
     const order = context.topology.services.find((s) => s.name === 'order')!;
     expect(await runtime.isRunning(order, context)).toBe(false);

@@ -1,10 +1,11 @@
-import type { LabUnit, Link, Resource, Topology } from '../../lab/topology.js';
+import type { LabUnit, Link, Topology } from '../../lab/topology.js';
 import { NativeRuntime } from '../native/native-runtime.js';
 import type { ProxyRoute, Requirement, Runtime, RuntimeContext, StartedResource } from '../runtime.js';
 import type { ContainerClient } from './container-client.js';
-import { containerSpecs, networkSpec, STOP_TIMEOUT_SECONDS, type ContainerSpec } from './container-spec.js';
+import { containerSpecs, networkSpec, serviceContainerSpecs, STOP_TIMEOUT_SECONDS, type ContainerSpec } from './container-spec.js';
 import { containerName, LAB_LABEL, networkName } from './docker-names.js';
 import { DockerodeContainerClient, ENGINE_HINT } from './dockerode-container-client.js';
+import { IMAGES } from './images.js';
 import { PullTracker, type PullProgress } from './pull-progress.js';
 import { imageFor, proxyRoute } from './resource-blueprint.js';
 
@@ -15,6 +16,14 @@ export interface DockerRuntimeOptions {
   onPull?: (progress: PullProgress) => void;
   /** How often a started container is looked at for `exited` during its first minute; ten times less often after. */
   exitPollMs?: number;
+  /**
+   * Where the lab's services run: `containers` (the node image with the repository mounted, as in
+   * compose/docker-compose.yml) or `processes` beside the containers, as the native runtime runs
+   * them. Default: containers on Linux; processes elsewhere, because the mounted node_modules hold
+   * the host's native binaries (esbuild, which tsx runs) and a Linux container cannot run a macOS
+   * or Windows one.
+   */
+  services?: 'containers' | 'processes';
 }
 
 export interface SweepOptions {
@@ -26,8 +35,9 @@ const FAST_POLL_FOR_MS = 60_000;
 
 /**
  * Each resource in a container of its pinned image, on one network per lab, its port published on
- * the lab's host address at the same port as natively, its data in a named volume. Everything it
- * creates carries `dev.frank.lab=<lab id>`. It does not wait for readiness: the lab model probes.
+ * the lab's host address at the same port as natively, its data in a named volume. Each service in
+ * a container of the node image with the repository mounted (or as a process; see `services`).
+ * Everything it creates carries `dev.frank.lab=<lab id>`. It does not wait for readiness: the lab model probes.
  */
 export class DockerRuntime implements Runtime {
   readonly name = 'docker' as const;
@@ -37,13 +47,15 @@ export class DockerRuntime implements Runtime {
   /** Pulls and networks in flight, so that seven postgres resources starting at once pull one image once. */
   private readonly pulls = new Map<string, Promise<void>>();
   private readonly networks = new Map<string, Promise<void>>();
-  /** The lab's services run as processes beside the containers for now, reaching them on their published ports. */
-  private readonly services = new NativeRuntime();
+  /** Runs the lab's services as processes when `services: 'processes'`, and sweeps what such a run left. */
+  private readonly processes = new NativeRuntime();
+  private readonly serviceProcesses: boolean;
 
   constructor(options: DockerRuntimeOptions = {}) {
     this.client = options.client ?? new DockerodeContainerClient();
     this.onPull = options.onPull ?? (() => undefined);
     this.exitPollMs = options.exitPollMs ?? 500;
+    this.serviceProcesses = (options.services ?? (process.platform === 'linux' ? 'containers' : 'processes')) === 'processes';
   }
 
   /** The engine, then each image: pulled already, or known to its registry (then `up` pulls it). */
@@ -61,6 +73,7 @@ export class DockerRuntime implements Runtime {
     if (!engine) return requirements;
     const users = new Map<string, string[]>();
     for (const resource of topology.resources) users.set(imageFor(resource), [...(users.get(imageFor(resource)) ?? []), resource.name]);
+    if (!this.serviceProcesses && topology.services.length > 0) users.set(IMAGES.node, topology.services.map((s) => s.name));
     const images = await Promise.all(
       [...users].map(async ([image, resources]): Promise<Requirement> => {
         const path = (await this.client.hasImage(image)) ? 'pulled' : (await this.client.canPull(image)) ? 'not pulled yet; its registry has it (`up` pulls it)' : undefined;
@@ -70,8 +83,12 @@ export class DockerRuntime implements Runtime {
     return [...requirements, ...images];
   }
 
+  /**
+   * A service's container gets the environment serviceEnvironment() gives with container host
+   * names, written from the context here; `env` (the same with the host's address) is for processes.
+   */
   async start(resource: LabUnit, context: RuntimeContext, env?: Record<string, string>): Promise<StartedResource> {
-    if (resource.kind === 'service') return this.services.start(resource, context, env);
+    if (this.runsAsProcess(resource)) return this.processes.start(resource, context, env);
     const spec = this.specFor(resource, context);
     await this.ensureImage(spec.image);
     await this.ensureNetwork(context.labId);
@@ -84,13 +101,13 @@ export class DockerRuntime implements Runtime {
   }
 
   async isRunning(resource: LabUnit, context: RuntimeContext): Promise<boolean> {
-    if (resource.kind === 'service') return this.services.isRunning(resource, context);
+    if (this.runsAsProcess(resource)) return this.processes.isRunning(resource, context);
     return (await this.client.inspectContainer(containerName(context.labId, resource.name)))?.running === true;
   }
 
   /** Stops the container (the engine kills it after the grace period) and removes it; its named volume stays. */
   async stop(resource: LabUnit, context: RuntimeContext): Promise<void> {
-    if (resource.kind === 'service') return this.services.stop(resource, context);
+    if (this.runsAsProcess(resource)) return this.processes.stop(resource, context);
     const name = containerName(context.labId, resource.name);
     await this.client.stopContainer(name, STOP_TIMEOUT_SECONDS);
     await this.client.removeContainer(name, { anonymousVolumes: true });
@@ -104,7 +121,8 @@ export class DockerRuntime implements Runtime {
   async sweep(context: RuntimeContext, options: SweepOptions = {}): Promise<string[]> {
     // An empty id would match whatever carries an empty label value: nothing of ours.
     if (!context.labId) return [];
-    const processes = await this.services.sweep(context);
+    // Service processes a run with `services: 'processes'` left, whichever way this run starts them.
+    const processes = await this.processes.sweep(context);
     const leftovers = await this.client.listContainers(LAB_LABEL, context.labId);
     await Promise.all(leftovers.map((c) => this.client.removeContainer(c.name, { anonymousVolumes: true })));
     for (const network of await this.client.listNetworks(LAB_LABEL, context.labId)) await this.client.removeNetwork(network.name);
@@ -116,13 +134,13 @@ export class DockerRuntime implements Runtime {
   }
 
   logTail(resource: LabUnit, context: RuntimeContext, lines = 20): Promise<string> {
-    if (resource.kind === 'service') return this.services.logTail(resource, context, lines);
+    if (this.runsAsProcess(resource)) return this.processes.logTail(resource, context, lines);
     return this.client.containerLogs(containerName(context.labId, resource.name), lines);
   }
 
   /** Where a user reads the whole log: the engine keeps it with the container. */
   logLocation(resource: LabUnit, context: RuntimeContext): string {
-    if (resource.kind === 'service') return context.paths.log(resource.name);
+    if (this.runsAsProcess(resource)) return context.paths.log(resource.name);
     return `docker logs ${containerName(context.labId, resource.name)}`;
   }
 
@@ -131,11 +149,18 @@ export class DockerRuntime implements Runtime {
     return proxyRoute(link, topology);
   }
 
-  private specFor(resource: Resource, context: RuntimeContext): ContainerSpec {
-    // Read at call time: the token may be set for one run only.
-    const specs = containerSpecs(context.topology, context.credentials, context.labId, { localstackAuthToken: process.env.LOCALSTACK_AUTH_TOKEN });
-    const spec = specs.find((s) => s.resource === resource.name);
-    if (!spec) throw new Error(`${resource.name} is not a resource of ${context.topology.file}`);
+  private runsAsProcess(unit: LabUnit): boolean {
+    return unit.kind === 'service' && this.serviceProcesses;
+  }
+
+  private specFor(unit: LabUnit, context: RuntimeContext): ContainerSpec {
+    const specs =
+      unit.kind === 'service'
+        ? serviceContainerSpecs(context.topology, context.credentials, context.labId)
+        : // Read at call time: the token may be set for one run only.
+          containerSpecs(context.topology, context.credentials, context.labId, { localstackAuthToken: process.env.LOCALSTACK_AUTH_TOKEN });
+    const spec = specs.find((s) => s.resource === unit.name);
+    if (!spec) throw new Error(`${unit.name} is not a ${unit.kind === 'service' ? 'service' : 'resource'} of ${context.topology.file}`);
     return spec;
   }
 

@@ -101,7 +101,7 @@ const POSTGRES_INITDB_ARGS = '--auth-host=scram-sha-256 --auth-local=trust --enc
 
 const HEALTH = { intervalMs: 5_000, timeoutMs: 5_000, retries: 10, startPeriodMs: 60_000, startIntervalMs: 500 } as const;
 /** Checks that start a CLI of their own (Erlang's, mongosh's node) take longer and cost more. */
-const SLOW_HEALTH = { ...HEALTH, timeoutMs: 10_000, startIntervalMs: 1_000 } as const;
+export const SLOW_HEALTH = { ...HEALTH, timeoutMs: 10_000, startIntervalMs: 1_000 } as const;
 
 export function blueprints(topology: Topology, secrets: ContainerSecrets): Blueprint[] {
   return topology.resources.map((resource) => blueprint(resource, topology, secrets));
