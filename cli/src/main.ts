@@ -6,6 +6,7 @@ import { depsCommand } from './commands/deps.js';
 import { doctorCommand } from './commands/doctor.js';
 import { downCommand } from './commands/down.js';
 import { envCommand } from './commands/env.js';
+import { logsCommand } from './commands/logs.js';
 import { migrateCommand } from './commands/migrate.js';
 import { seedCommand } from './commands/seed.js';
 import { addGlobalOptions } from './commands/global-options.js';
@@ -22,7 +23,7 @@ function buildProgram(): Command {
       .showHelpAfterError('(run with --help for usage)')
       .exitOverride(),
   );
-  for (const command of [upCommand(), downCommand(), statusCommand(), envCommand(), migrateCommand(), seedCommand(), doctorCommand(), depsCommand(), cloudCommand(), composeCommand()]) {
+  for (const command of [upCommand(), downCommand(), statusCommand(), envCommand(), logsCommand(), migrateCommand(), seedCommand(), doctorCommand(), depsCommand(), cloudCommand(), composeCommand()]) {
     program.addCommand(command);
   }
   for (const command of program.commands) {

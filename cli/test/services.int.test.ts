@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,6 +106,29 @@ describe('frank up launches services: migrations and seeds as phases, links thro
     const deadline = Date.now() + 10_000;
     while ((await fetch(`${echo().url}/health/ready`)).status !== 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     expect((await fetch(`${echo().url}/health/ready`)).status).toBe(200);
+  });
+
+  it('`frank logs` shows the last lines with their unit, follows new ones, and names an unknown unit', async () => {
+    const recent = await runFrank(dir, ['logs', '-n', '50', 'echo', 'echo-db']);
+    expect(recent.exitCode, recent.stderr).toBe(0);
+    expect(recent.stdout).toMatch(/^echo +\| .*"msg":"listening"/m);
+    expect(recent.stdout).toMatch(/^echo-db \| .*database system is ready to accept connections/m);
+    const unknown = await runFrank(dir, ['logs', 'nope']);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toMatch(/No resource or service "nope"/);
+
+    const { execa } = await import('execa');
+    const { REPOSITORY_ROOT } = await import('../src/lab/paths.js');
+    const follow = execa(process.execPath, [path.join(REPOSITORY_ROOT, 'cli/bin/frank.js'), 'logs', '-f', '-n', '0', 'echo'], { cwd: dir, env: { NO_COLOR: '1' }, reject: false });
+    let printed = '';
+    follow.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+    await new Promise((r) => setTimeout(r, 1500));
+    await appendFile(path.join(dir, '.frank', 'logs', 'echo.log'), 'a line written later\n');
+    const deadline = Date.now() + 5000;
+    while (!printed.includes('a line written later') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    follow.kill('SIGINT');
+    await follow;
+    expect(printed).toMatch(/^\d\d:\d\d:\d\d echo \| a line written later$/m);
   });
 
   it('`frank down` stops the service with the rest', async () => {
