@@ -45,7 +45,7 @@ describe('terraform.tfvars from frank.yaml', () => {
     expect(Object.keys(tfvars.databases).sort()).toEqual(postgres.sort());
     expect(postgres).toHaveLength(7);
     expect(Object.keys(tfvars.services).sort()).toEqual(topology.services.map((s) => s.name).sort());
-    expect(Object.keys(tfvars.services)).toHaveLength(10);
+    expect(Object.keys(tfvars.services)).toHaveLength(11);
   });
 
   it('is accepted by Terraform against the env root variable types', async () => {

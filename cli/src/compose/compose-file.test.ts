@@ -345,7 +345,7 @@ describe('frank compose', () => {
     try {
       await copyFile(FRANK_YAML, path.join(root, 'frank.yaml'));
       const first = await run('--config', path.join(root, 'frank.yaml'), 'compose');
-      expect(first.stderr).toMatch(/^Wrote .*compose\/docker-compose\.yml \(12 resources and 10 lab services\)\.\n$/);
+      expect(first.stderr).toMatch(/^Wrote .*compose\/docker-compose\.yml \(12 resources and 11 lab services\)\.\n$/);
       expect(await readFile(path.join(root, 'compose', 'docker-compose.yml'), 'utf8')).toBe(await readFile(COMMITTED, 'utf8'));
       const again = await run('--config', path.join(root, 'frank.yaml'), '--json', 'compose');
       expect(again.stderr).toMatch(/is up to date\.\n$/);

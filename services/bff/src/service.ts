@@ -1,27 +1,41 @@
 import { z } from 'zod';
+import { MongoClient } from 'mongodb';
 import { readConfig, type ServiceDefinition } from '@frank/kit';
+import { readRoutes } from './api/read-routes.js';
 import { bffRoutes } from './api/routes.js';
+import { noReadCache, redisReadCache } from './cache/read-cache.js';
+import { ViewReader } from './read/view-reader.js';
 
 const config = {
   USER_URL: z.url(),
   INVENTORY_URL: z.url(),
   ORDER_URL: z.url(),
+  JWT_SECRET: z.string().min(1),
+  MONGO_URL: z.string().min(1).optional(),
+  REDIS_URL: z.string().min(1).optional(),
+  BFF_CACHE_TTL_S: z.coerce.number().int().min(1).max(86_400).default(30),
 };
 
-/** The backend for the frontend. No database yet (the read side comes later), so ready = live. */
+/**
+ * The backend for the frontend: reads from the Mongo views (cached in Redis), writes and logins
+ * passed through. Ready = live: a view store or cache that is away makes answers partial, not the BFF unready.
+ */
 export const definition: ServiceDefinition = {
   name: 'bff',
-  async setup({ env, app, log }) {
-    const urls = readConfig(config, env);
-    app.use(
-      bffRoutes(
-        {
-          user: { service: 'user', baseUrl: urls.USER_URL },
-          inventory: { service: 'inventory', baseUrl: urls.INVENTORY_URL },
-          order: { service: 'order', baseUrl: urls.ORDER_URL },
-        },
-        log,
-      ),
-    );
+  async setup({ env, app, log, onShutdown }) {
+    const settings = readConfig(config, env);
+    const mongo = settings.MONGO_URL ? new MongoClient(settings.MONGO_URL, { serverSelectionTimeoutMS: 1500, connectTimeoutMS: 1500, socketTimeoutMS: 5000 }) : undefined;
+    const cache = settings.REDIS_URL ? redisReadCache(settings.REDIS_URL, settings.BFF_CACHE_TTL_S, log) : noReadCache;
+    onShutdown(async () => {
+      await cache.close();
+      await mongo?.close().catch(() => undefined);
+    });
+    const downstreams = {
+      user: { service: 'user', baseUrl: settings.USER_URL },
+      inventory: { service: 'inventory', baseUrl: settings.INVENTORY_URL },
+      order: { service: 'order', baseUrl: settings.ORDER_URL },
+    };
+    app.use(readRoutes({ views: mongo ? new ViewReader(mongo) : undefined, cache, jwtSecret: settings.JWT_SECRET, order: downstreams.order, log }));
+    app.use(bffRoutes(downstreams, log));
   },
 };

@@ -36,7 +36,7 @@ function freePort(): Promise<number> {
   });
 }
 
-describe('bff passes requests through to the services', () => {
+describe('bff passes writes and logins through to the services', () => {
   let user: Awaited<ReturnType<typeof recordingService>>;
   let order: Awaited<ReturnType<typeof recordingService>>;
   let bff: Awaited<ReturnType<typeof runService>>;
@@ -54,7 +54,7 @@ describe('bff passes requests through to the services', () => {
     // Inventory is not running: nothing listens on its port.
     const inventoryUrl = `http://127.0.0.1:${await freePort()}`;
     const port = await freePort();
-    bff = await runService(definition, { PORT: String(port), USER_URL: user.url, ORDER_URL: order.url, INVENTORY_URL: inventoryUrl });
+    bff = await runService(definition, { PORT: String(port), USER_URL: user.url, ORDER_URL: order.url, INVENTORY_URL: inventoryUrl, JWT_SECRET: 'test-secret' });
     base = `http://127.0.0.1:${port}`;
   });
 
@@ -83,9 +83,9 @@ describe('bff passes requests through to the services', () => {
     expect(placed.status).toBe(202);
     expect(await placed.json()).toEqual({ orderId: 'o-1', sagaId: 's-1' });
     expect(order.seen.at(-1)).toEqual({ method: 'POST', url: '/orders', authorization: 'Bearer abc.def.ghi', body: { items: [{ sku: 'SKU-1', qty: 2 }] } });
-    const missing = await fetch(`${base}/api/orders/some%20id?x=1`, { headers: { authorization: 'Bearer abc.def.ghi' } });
-    expect(missing.status).toBe(404);
-    expect(order.seen.at(-1)).toMatchObject({ method: 'GET', url: '/orders/some%20id?x=1', authorization: 'Bearer abc.def.ghi' });
+    // An order's details come from the read side now; a bad token is refused here, before any read.
+    const refused = await fetch(`${base}/api/orders/some%20id?x=1`, { headers: { authorization: 'Bearer abc.def.ghi' } });
+    expect(refused.status).toBe(401);
     await fetch(`${base}/api/orders?userId=u-1&limit=5`, { headers: { authorization: 'Bearer abc.def.ghi' } });
     expect(order.seen.at(-1)).toMatchObject({ method: 'GET', url: '/orders?userId=u-1&limit=5', authorization: 'Bearer abc.def.ghi' });
   });
@@ -99,8 +99,20 @@ describe('bff passes requests through to the services', () => {
   });
 
   it('answers 502 naming the service that does not answer', async () => {
+    const inventoryDown = await runService(definition, { PORT: String(await freePort()), USER_URL: `http://127.0.0.1:${await freePort()}`, ORDER_URL: order.url, INVENTORY_URL: order.url, JWT_SECRET: 'test-secret' });
+    try {
+      const address = inventoryDown.server.address() as { port: number };
+      const answer = await fetch(`http://127.0.0.1:${address.port}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(answer.status).toBe(502);
+      expect(await answer.json()).toMatchObject({ error: { code: 'bad-gateway', service: 'user' } });
+    } finally {
+      await inventoryDown.stop();
+    }
+  });
+
+  it('says the read side is missing rather than failing when it has none', async () => {
     const answer = await fetch(`${base}/api/products?category=tools`);
-    expect(answer.status).toBe(502);
-    expect(await answer.json()).toMatchObject({ error: { code: 'bad-gateway', service: 'inventory' } });
+    expect(answer.status).toBe(503);
+    expect(await answer.json()).toMatchObject({ error: { code: 'unavailable', missing: ['views'] } });
   });
 });

@@ -11,3 +11,4 @@ export { startOutboxRelay, type OutboxRelay } from './messaging/outbox-relay.js'
 export { main, runService, type ServiceContext, type ServiceDefinition } from './service.js';
 export type { SeedOptions } from './seed-options.js';
 export { awsClientConfig, type AwsClientConfig } from './aws-client-config.js';
+export { pick, randomInt, seededRandom } from './seeded-random.js';

@@ -3,7 +3,7 @@ import { addProviderRoutes } from './api/provider-routes.js';
 import { awsClientConfig } from '@frank/kit/aws';
 import { readProviderConfig } from './config.js';
 import { PaymentSimulator } from './domain/payment-simulator.js';
-import { seededRandom } from './domain/seeded-random.js';
+import { seededRandom } from '@frank/kit/random';
 import { eventBridgeWebhookSender } from './messaging/eventbridge-webhook-sender.js';
 
 export const definition: ServiceDefinition = {

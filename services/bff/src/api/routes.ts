@@ -8,15 +8,13 @@ export interface BffDownstreams {
   order: Downstream;
 }
 
-/** The frontend's API: for now each route passes through to the service that owns it. */
+/** What still passes through to the service that owns it: logins, registration, placing and listing orders. */
 export function bffRoutes(to: BffDownstreams, log: Logger): Router {
   const router = Router();
   const options = { log };
   router.post('/api/auth/login', (req, res) => forward(req, res, to.user, '/auth/login', options));
   router.post('/api/auth/register', (req, res) => forward(req, res, to.user, '/auth/register', options));
-  router.get('/api/products', (req, res) => forward(req, res, to.inventory, '/products', options));
   router.post('/api/orders', (req, res) => forward(req, res, to.order, '/orders', options));
   router.get('/api/orders', (req, res) => forward(req, res, to.order, '/orders', options));
-  router.get('/api/orders/:id', (req, res) => forward(req, res, to.order, `/orders/${encodeURIComponent(req.params.id)}`, options));
   return router;
 }

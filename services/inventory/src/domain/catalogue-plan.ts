@@ -1,5 +1,5 @@
 import type { CategoryRow } from './category-tree.js';
-import { pick, randomInt, seededRandom } from './seeded-random.js';
+import { pick, randomInt, seededRandom } from '@frank/kit/random';
 
 export interface PlannedProduct {
   sku: string;

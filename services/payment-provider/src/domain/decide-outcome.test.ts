@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Behaviour } from './behaviour.js';
 import { decideOutcome } from './decide-outcome.js';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '@frank/kit/random';
 
 const calm: Behaviour = { latencyMs: 20, declineRate: 0, timeoutRate: 0, lateWebhookDelayMs: 5000, duplicateWebhookRate: 0 };
 const draws = (...values: number[]) => () => values.shift() ?? 0;

@@ -1,5 +1,5 @@
 import { deterministicUuid } from './deterministic-id.js';
-import { pick, seededRandom } from './seeded-random.js';
+import { pick, seededRandom } from '@frank/kit/random';
 
 export type Role = 'admin' | 'customer';
 

@@ -1,4 +1,4 @@
-/** mulberry32: a tiny PRNG, so a seed number always yields the same catalogue. Values in [0, 1). */
+/** mulberry32: a tiny deterministic PRNG, so a seed number always yields the same data or outcomes. Values in [0, 1). */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {

@@ -1,0 +1,54 @@
+import pg from 'pg';
+import { FrankError } from '../errors.js';
+import type { Lab } from '../lab/lab.js';
+import { labEnvironment } from '../lab/status.js';
+
+/** The services whose databases the saga touches (each has saga_coord and event_store). */
+export const SAGA_SERVICES = ['user', 'inventory', 'order', 'payment', 'notification', 'analytics'] as const;
+export type SagaService = (typeof SAGA_SERVICES)[number];
+
+/**
+ * How the saga tools reach a running lab: each service's database directly (its own role, not
+ * through Toxiproxy), the broker, and the services' HTTP base URLs. Pools are opened on first use.
+ */
+export interface LabAccess {
+  env: Record<string, string>;
+  db(service: SagaService): pg.Pool;
+  amqpUrl: string;
+  url(service: string): string;
+  close(): Promise<void>;
+}
+
+/** From `frank env`'s variables: `<SERVICE>_SERVICE_DATABASE_URL`, `RABBITMQ_URL`, `<SERVICE>_URL`. */
+export function labAccessFromEnv(env: Record<string, string>): LabAccess {
+  const pools = new Map<string, pg.Pool>();
+  const variable = (name: string): string => {
+    const value = env[name];
+    if (!value) throw new FrankError(`The lab's environment has no ${name}.`, { hint: 'Check `npx frank env` and `npx frank status`.' });
+    return value;
+  };
+  const envName = (name: string) => name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+  return {
+    env,
+    db(service) {
+      let pool = pools.get(service);
+      if (!pool) {
+        pool = new pg.Pool({ connectionString: variable(`${envName(service)}_SERVICE_DATABASE_URL`), max: 2 });
+        pool.on('error', () => undefined);
+        pools.set(service, pool);
+      }
+      return pool;
+    },
+    amqpUrl: variable('RABBITMQ_URL'),
+    url: (service) => variable(`${envName(service)}_URL`),
+    async close() {
+      await Promise.all([...pools.values()].map((p) => p.end().catch(() => undefined)));
+      pools.clear();
+    },
+  };
+}
+
+export async function labAccess(lab: Lab): Promise<LabAccess> {
+  if (!lab.isUp) throw new FrankError('The lab is not up.', { hint: 'Run `npx frank up` first.' });
+  return labAccessFromEnv(await labEnvironment(lab));
+}

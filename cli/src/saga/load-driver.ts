@@ -1,0 +1,191 @@
+import amqplib from 'amqplib';
+import { FrankError, errorMessage } from '../errors.js';
+import type { LabAccess } from './lab-access.js';
+import type { Scenario } from './scenario.js';
+
+/**
+ * A closed-model load driver: `concurrency` workers each place an order through order-service
+ * with a real customer's token and wait for its terminal event (`order.confirmed` or
+ * `order.cancelled`, read from frank.events so measuring does not load order-service) before
+ * placing the next.
+ */
+export interface PlacedOrder {
+  orderId: string;
+  sagaId: string;
+  startedAt: number;
+  /** ms from POST /orders to the terminal event; undefined when none came within the settle timeout. */
+  latencyMs?: number;
+  /** ms since the load began when the terminal event came. */
+  settledAtMs?: number;
+  terminal?: 'order.confirmed' | 'order.cancelled';
+}
+
+export interface LoadResult {
+  placed: PlacedOrder[];
+  /** POST /orders answers other than 202, with the first few reasons. */
+  failedToPlace: number;
+  failures: string[];
+  elapsedMs: number;
+}
+
+export interface LoadOptions {
+  orders: number;
+  concurrency: number;
+  seed: number;
+  settleTimeoutMs: number;
+  onProgress?: (progress: { placed: number; settled: number; total: number }) => void;
+}
+
+export interface Customer {
+  email: string;
+  token: string;
+}
+
+/** A small seeded PRNG (mulberry32): the same seed places the same orders. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** One order's lines drawn from the scenario's weighted mix; `random` lines take distinct SKUs of the pool. */
+export function drawOrder(scenario: Pick<Scenario, 'mix'>, pool: string[], random: () => number): { sku: string; qty: number }[] {
+  const total = scenario.mix.reduce((sum, entry) => sum + entry.weight, 0);
+  let pick = random() * total;
+  const entry = scenario.mix.find((e) => (pick -= e.weight) < 0) ?? scenario.mix.at(-1)!;
+  const taken = new Set(entry.items.filter((l) => l.sku !== 'random').map((l) => l.sku));
+  return entry.items.map((line) => {
+    if (line.sku !== 'random') return { sku: line.sku, qty: line.qty };
+    const free = pool.filter((sku) => !taken.has(sku));
+    if (free.length === 0) throw new FrankError('The scenario asks for more random SKUs in one order than the lab has in stock.');
+    const sku = free[Math.floor(random() * free.length)]!;
+    taken.add(sku);
+    return { sku, qty: line.qty };
+  });
+}
+
+export async function http<T>(url: string, init: { method?: string; body?: unknown; token?: string } = {}): Promise<{ status: number; body: T }> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+  } catch (error) {
+    throw new FrankError(`${init.method ?? 'GET'} ${url} did not answer: ${errorMessage(error)}`, { hint: 'Check `npx frank status`: is the service healthy?' });
+  }
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON: keep the text */
+  }
+  return { status: response.status, body: body as T };
+}
+
+/** Tokens of the seeded customers: demo@frank.lab and the customers with password frank-customer. */
+export async function loginCustomers(access: LabAccess, limit: number): Promise<Customer[]> {
+  const { rows } = await access
+    .db('user')
+    .query<{ email: string }>("SELECT u.email FROM user_domain.users u JOIN user_domain.user_roles r ON r.user_id = u.id AND r.role = 'customer' ORDER BY u.email = 'demo@frank.lab' DESC, u.email LIMIT $1", [limit]);
+  const customers: Customer[] = [];
+  for (const { email } of rows) {
+    const login = await http<{ token?: string }>(`${access.url('user')}/auth/login`, { body: { email, password: email === 'demo@frank.lab' ? 'frank-demo' : 'frank-customer' } });
+    if (login.status === 200 && login.body.token) customers.push({ email, token: login.body.token });
+  }
+  if (customers.length === 0) throw new FrankError('No seeded customer could log in.', { hint: 'Run `npx frank seed --service user`.' });
+  return customers;
+}
+
+/** Waits for terminal events on an exclusive queue of frank.events, bound before the first order. */
+async function listenForOutcomes(amqpUrl: string) {
+  const connection = await amqplib.connect(amqpUrl);
+  connection.on('error', () => undefined);
+  const channel = await connection.createChannel();
+  const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
+  for (const key of ['order.confirmed', 'order.cancelled']) await channel.bindQueue(queue, 'frank.events', key);
+  const waiting = new Map<string, (type: PlacedOrder['terminal']) => void>();
+  const early = new Map<string, PlacedOrder['terminal']>();
+  await channel.consume(
+    queue,
+    (message) => {
+      if (!message) return;
+      try {
+        const event = JSON.parse(message.content.toString('utf8')) as { type: PlacedOrder['terminal']; data: { orderId: string } };
+        const done = waiting.get(event.data.orderId);
+        if (done) done(event.type);
+        else early.set(event.data.orderId, event.type);
+      } catch {
+        /* not ours to judge: the consumers dead-letter poison */
+      }
+    },
+    { noAck: true },
+  );
+  return {
+    wait(orderId: string, timeoutMs: number): Promise<PlacedOrder['terminal'] | undefined> {
+      const already = early.get(orderId);
+      if (already) return Promise.resolve(already);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          waiting.delete(orderId);
+          resolve(undefined);
+        }, timeoutMs);
+        waiting.set(orderId, (type) => {
+          clearTimeout(timer);
+          waiting.delete(orderId);
+          resolve(type);
+        });
+      });
+    },
+    close: () => connection.close().catch(() => undefined),
+  };
+}
+
+export async function driveLoad(access: LabAccess, scenario: Pick<Scenario, 'mix'>, pool: string[], customers: Customer[], options: LoadOptions): Promise<LoadResult> {
+  const random = seededRandom(options.seed);
+  const outcomes = await listenForOutcomes(access.amqpUrl);
+  const placed: PlacedOrder[] = [];
+  const failures: string[] = [];
+  let failedToPlace = 0;
+  let next = 0;
+  let settled = 0;
+  const began = performance.now();
+  const progress = setInterval(() => options.onProgress?.({ placed: placed.length, settled, total: options.orders }), 2000);
+  try {
+    await Promise.all(
+      Array.from({ length: Math.min(options.concurrency, options.orders) }, async () => {
+        while (next < options.orders) {
+          const index = next++;
+          const items = drawOrder(scenario, pool, random);
+          const customer = customers[index % customers.length]!;
+          const startedAt = performance.now();
+          const answer = await http<{ orderId?: string; sagaId?: string; error?: { message?: string } }>(`${access.url('order')}/orders`, { body: { items }, token: customer.token });
+          if (answer.status !== 202 || !answer.body.orderId) {
+            failedToPlace++;
+            if (failures.length < 5) failures.push(`${answer.status} ${answer.body.error?.message ?? JSON.stringify(answer.body)}`);
+            continue;
+          }
+          const order: PlacedOrder = { orderId: answer.body.orderId, sagaId: answer.body.sagaId ?? '', startedAt };
+          placed.push(order);
+          const terminal = await outcomes.wait(order.orderId, options.settleTimeoutMs);
+          if (terminal) {
+            const now = performance.now();
+            Object.assign(order, { terminal, latencyMs: now - startedAt, settledAtMs: now - began });
+            settled++;
+          }
+        }
+      }),
+    );
+  } finally {
+    clearInterval(progress);
+    await outcomes.close();
+  }
+  return { placed, failedToPlace, failures, elapsedMs: performance.now() - began };
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../errors.js';
+import { countHolds, evaluateExpectations } from './expectations.js';
+import { drawOrder, seededRandom } from './load-driver.js';
+import { listScenarios, parseDuration, parseScenario } from './scenario.js';
+
+const minimal = 'name: mine\ndescription: one line\nmix:\n  - items: [{ sku: random }]\n';
+
+function usageErrorOf(text: string): UsageError {
+  try {
+    parseScenario(text, 'my.yaml');
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return error as UsageError;
+  }
+  throw new Error('expected a UsageError');
+}
+
+describe('scenario files', () => {
+  it('parses the whole catalogue, each file named for its scenario', async () => {
+    const scenarios = await listScenarios();
+    expect(scenarios.map((s) => s.name)).toEqual(['duplicate-webhook', 'happy-path', 'mixed', 'notification-failure', 'out-of-stock', 'oversell', 'payment-declined', 'payment-timeout']);
+    for (const s of scenarios) expect(s.file.endsWith(`/${s.name}.yaml`)).toBe(true);
+    const timeout = scenarios.find((s) => s.name === 'payment-timeout')!;
+    expect(timeout.provider).toMatchObject({ timeoutRate: 1, lateWebhookDelayMs: 4500 });
+    expect(timeout.expect).toMatchObject({ cancelled: 'all', refunded: 'all' });
+  });
+
+  it('fills the defaults', () => {
+    expect(parseScenario(minimal, 'my.yaml')).toMatchObject({ orders: 20, concurrency: 4, settleTimeoutMs: 60_000, provider: {}, channels: {}, stock: {}, expect: {}, mix: [{ weight: 1, items: [{ sku: 'random', qty: 1 }] }] });
+  });
+
+  it('names the file, the line, the key and the allowed keys of an unknown key', () => {
+    const error = usageErrorOf(`${minimal}provider:\n  declineRat: 1\n`);
+    expect(error.message).toBe('my.yaml:6: provider: unknown key "declineRat" (allowed: latencyMs, declineRate, timeoutRate, lateWebhookDelayMs, duplicateWebhookRate)');
+    expect(usageErrorOf(`${minimal}oders: 5\n`).message).toMatch(/^my\.yaml:5: \(top level\): unknown key "oders" \(allowed: name, description, provider, channels, stock, orders, concurrency, settleTimeout, mix, expect\)$/);
+    expect(usageErrorOf(`${minimal}expect:\n  confirmd: all\n`).message).toMatch(/my\.yaml:6: expect: unknown key "confirmd" \(allowed: confirmed, cancelled, rejected, released, refunded, notificationsFailed\)/);
+  });
+
+  it('says what a value may be', () => {
+    expect(usageErrorOf(`${minimal}provider:\n  declineRate: 1.5\n`).message).toBe('my.yaml:6: provider.declineRate: must be ≤ 1');
+    expect(usageErrorOf(`${minimal}expect:\n  confirmed: most\n`).message).toMatch(/my\.yaml:6: expect\.confirmed: must be a count: a whole number, "all", "none", or a comparison/);
+    expect(usageErrorOf(`${minimal}settleTimeout: soon\n`).message).toMatch(/my\.yaml:5: settleTimeout: must be a duration such as "60s"/);
+    expect(usageErrorOf(`${minimal}orders: 0\n`).message).toBe('my.yaml:5: orders: must be ≥ 1');
+    expect(usageErrorOf('name: mine\ndescription: x\nmix:\n  - items: [{ sku: "no such sku!" }]\n').message).toMatch(/my\.yaml:4: mix\.0\.items\.0\.sku: must be "random" .* or a product SKU/);
+    expect(usageErrorOf('name: mine\ndescription: x\nmix: []\n').message).toBe('my.yaml:3: mix: needs at least 1 entry');
+    expect(usageErrorOf('description: x\nmix:\n  - items: [{ sku: random }]\n').message).toBe('my.yaml: name: is required (string)');
+  });
+
+  it('refuses rates the provider would refuse and an order with one SKU twice', () => {
+    expect(usageErrorOf(`${minimal}provider: { declineRate: 0.6, timeoutRate: 0.5 }\n`).message).toMatch(/my\.yaml:5: provider\.timeoutRate: declineRate \+ timeoutRate must be ≤ 1/);
+    expect(usageErrorOf('name: mine\ndescription: x\nmix:\n  - items: [{ sku: SKU-0001 }, { sku: SKU-0001 }]\n').message).toMatch(/mix\.0\.items: "SKU-0001" appears twice/);
+  });
+
+  it('points at the line of broken YAML', () => {
+    expect(usageErrorOf('name: mine\ndescription: [unclosed\n').message).toMatch(/^my\.yaml:\d+:\d+: not valid YAML/);
+  });
+
+  it('reads durations', () => {
+    expect([parseDuration('60s'), parseDuration('1500ms'), parseDuration('2m'), parseDuration('0.5s')]).toEqual([60_000, 1500, 120_000, 500]);
+    expect(() => parseDuration('soon')).toThrow(UsageError);
+  });
+});
+
+describe('expectations', () => {
+  it('reads counts, all, none, comparisons and shares of the orders placed', () => {
+    expect(countHolds('all', 5, 5)).toBe(true);
+    expect(countHolds('all', 4, 5)).toBe(false);
+    expect(countHolds('none', 0, 5)).toBe(true);
+    expect(countHolds(3, 3, 9)).toBe(true);
+    expect(countHolds('>= 3', 2, 9)).toBe(false);
+    expect(countHolds('> 0', 1, 9)).toBe(true);
+    expect(countHolds('< 50%', 4, 10)).toBe(true);
+    expect(countHolds('< 50%', 5, 10)).toBe(false);
+    expect(countHolds('=2', 2, 10)).toBe(true);
+  });
+
+  it('evaluates only what the scenario expects', () => {
+    const counts = { confirmed: 3, cancelled: 1, rejected: 1, released: 0, refunded: 0, notificationsFailed: 0 };
+    expect(evaluateExpectations({ expect: { confirmed: 'all', rejected: 1 } }, counts, 4)).toEqual([
+      { name: 'confirmed', expected: 'all', actual: 3, ok: false },
+      { name: 'rejected', expected: '1', actual: 1, ok: true },
+    ]);
+  });
+});
+
+describe('the order mix', () => {
+  const scenario = { mix: [{ weight: 1, items: [{ sku: 'random', qty: 2 }, { sku: 'random', qty: 1 }, { sku: 'SKU-0060', qty: 1 }] }] };
+
+  it('draws distinct SKUs per order, the same for the same seed', () => {
+    const pool = ['SKU-0001', 'SKU-0002', 'SKU-0003', 'SKU-0060'];
+    const a = drawOrder(scenario, pool, seededRandom(7));
+    expect(a).toEqual(drawOrder(scenario, pool, seededRandom(7)));
+    expect(new Set(a.map((l) => l.sku)).size).toBe(3);
+    expect(a[2]).toEqual({ sku: 'SKU-0060', qty: 1 });
+  });
+
+  it('follows the weights', () => {
+    const weighted = { mix: [{ weight: 3, items: [{ sku: 'A', qty: 1 }] }, { weight: 1, items: [{ sku: 'B', qty: 1 }] }] };
+    const random = seededRandom(1);
+    const drawn = Array.from({ length: 4000 }, () => drawOrder(weighted, [], random)[0]!.sku);
+    expect(drawn.filter((s) => s === 'A').length / 4000).toBeGreaterThan(0.7);
+    expect(drawn.filter((s) => s === 'A').length / 4000).toBeLessThan(0.8);
+  });
+});

@@ -1,0 +1,94 @@
+import amqplib from 'amqplib';
+import { SAGA_SERVICES, type LabAccess } from './lab-access.js';
+
+/** Every consumer queue of the saga; each has its dead-letter queue `<queue>.dlq`. */
+export const CONSUMER_QUEUES = ['order.saga', 'inventory.saga', 'payment.saga', 'notification.saga', 'analytics.events', 'rabbitmq-bridge.outcomes', 'views.order-views', 'views.inventory-views', 'views.user-views', 'views.notification-views'] as const;
+
+export interface OrderRow {
+  id: string;
+  status: string;
+  totalCents: number;
+  items: { sku: string; qty: number }[];
+}
+
+/** What the invariant checker reads, from every service's database and the broker, at one moment. */
+export interface LabSnapshot {
+  orders: OrderRow[];
+  stock: { sku: string; onHand: number; reserved: number; stocked: number; committed: number; conserved: boolean }[];
+  reservations: { id: string; orderId: string; status: string }[];
+  /** Units that left the stock for an order (`stock_movements` of kind commit), per order and SKU. */
+  commits: { orderId: string; sku: string; units: number }[];
+  payments: { id: string; orderId: string; status: string; failureReason: string | null; captures: number; capturedCents: number; refundedCents: number }[];
+  deliveries: { orderId: string; status: string }[];
+  /** sales_fact summed per order. */
+  sales: { orderId: string; totalCents: number }[];
+  undispatched: { service: string; id: string; eventType: string }[];
+  queues: { queue: string; messages: number | null }[];
+}
+
+const int = (value: unknown) => Number(value);
+
+export async function takeSnapshot(access: LabAccess): Promise<LabSnapshot> {
+  const query = async <T extends Record<string, unknown>>(service: (typeof SAGA_SERVICES)[number], sql: string) => (await access.db(service).query<T>(sql)).rows;
+  const [orders, stock, reservations, commits, payments, deliveries, sales, undispatched, queues] = await Promise.all([
+    query<{ id: string; status: string; total_cents: string; items: { sku: string; qty: number }[] | null }>(
+      'order',
+      `SELECT o.id::text, o.status, o.total_cents::text,
+         (SELECT json_agg(json_build_object('sku', i.sku, 'qty', i.qty) ORDER BY i.sku) FROM order_domain.order_items i WHERE i.order_id = o.id) AS items
+       FROM order_domain.orders o`,
+    ),
+    query<{ sku: string; on_hand: number; reserved: number; stocked: number; committed: number; conserved: boolean }>('inventory', 'SELECT sku, on_hand, reserved, stocked, committed, conserved FROM inventory_domain.stock_conservation'),
+    query<{ id: string; order_id: string; status: string }>('inventory', 'SELECT id::text, order_id, status FROM inventory_domain.reservations'),
+    query<{ order_id: string; sku: string; units: string }>('inventory', "SELECT order_id, sku, (-sum(qty))::text AS units FROM inventory_domain.stock_movements WHERE kind = 'commit' GROUP BY order_id, sku"),
+    query<{ id: string; order_id: string; status: string; failure_reason: string | null; captures: number; captured: string; refunded: string }>(
+      'payment',
+      `SELECT p.id::text, p.order_id, p.status, p.failure_reason,
+         (SELECT count(*)::int FROM payment_domain.captures c WHERE c.payment_id = p.id) AS captures,
+         COALESCE((SELECT sum(amount_cents) FROM payment_domain.captures c WHERE c.payment_id = p.id), 0)::text AS captured,
+         COALESCE((SELECT sum(amount_cents) FROM payment_domain.refunds r WHERE r.payment_id = p.id), 0)::text AS refunded
+       FROM payment_domain.payments p`,
+    ),
+    query<{ order_id: string; status: string }>('notification', 'SELECT order_id, status FROM notification_domain.deliveries'),
+    query<{ order_id: string; total: string }>('analytics', 'SELECT order_id, sum(total_cents)::text AS total FROM analytics_domain.sales_fact GROUP BY order_id'),
+    Promise.all(
+      SAGA_SERVICES.map(async (service) =>
+        (await query<{ id: string; event_type: string }>(service, 'SELECT id::text, event_type FROM saga_coord.outbox WHERE dispatched_at IS NULL ORDER BY created_at')).map((r) => ({ service, id: r.id, eventType: r.event_type })),
+      ),
+    ),
+    queueDepths(access.amqpUrl, CONSUMER_QUEUES.flatMap((q) => [q, `${q}.dlq`])),
+  ]);
+  return {
+    orders: orders.map((o) => ({ id: o.id, status: o.status, totalCents: int(o.total_cents), items: o.items ?? [] })),
+    stock: stock.map((s) => ({ sku: s.sku, onHand: s.on_hand, reserved: s.reserved, stocked: s.stocked, committed: s.committed, conserved: s.conserved })),
+    reservations: reservations.map((r) => ({ id: r.id, orderId: r.order_id, status: r.status })),
+    commits: commits.map((c) => ({ orderId: c.order_id, sku: c.sku, units: int(c.units) })),
+    payments: payments.map((p) => ({ id: p.id, orderId: p.order_id, status: p.status, failureReason: p.failure_reason, captures: p.captures, capturedCents: int(p.captured), refundedCents: int(p.refunded) })),
+    deliveries: deliveries.map((d) => ({ orderId: d.order_id, status: d.status })),
+    sales: sales.map((s) => ({ orderId: s.order_id, totalCents: int(s.total) })),
+    undispatched: undispatched.flat(),
+    queues,
+  };
+}
+
+/** Ready messages per queue (`checkQueue`); null for a queue that does not exist. */
+export async function queueDepths(amqpUrl: string, queues: readonly string[]): Promise<{ queue: string; messages: number | null }[]> {
+  const connection = await amqplib.connect(amqpUrl);
+  connection.on('error', () => undefined);
+  try {
+    const depths: { queue: string; messages: number | null }[] = [];
+    for (const queue of queues) {
+      // A missing queue closes the channel (404): one channel per check.
+      const channel = await connection.createChannel();
+      channel.on('error', () => undefined);
+      try {
+        depths.push({ queue, messages: (await channel.checkQueue(queue)).messageCount });
+        await channel.close();
+      } catch {
+        depths.push({ queue, messages: null });
+      }
+    }
+    return depths;
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,32 @@
+import { paint, renderTable } from '../ui/output.js';
+import type { RunResult } from './run.js';
+
+/** The human summary of a run: states, compensations, throughput, latency, expectations, invariants. */
+export function renderSummary(result: RunResult, color: boolean): string {
+  const mark = (ok: boolean) => (ok ? paint('ok', 'green', color) : paint('FAIL', 'red', color));
+  const { orders, compensations, outcomes, latencyMs } = result;
+  const figures = renderTable(
+    ['measure', 'value'],
+    [
+      ['orders placed', String(orders.placed) + (orders.failedToPlace ? ` (+${orders.failedToPlace} refused)` : '')],
+      ['confirmed / cancelled / stuck', `${orders.confirmed} / ${orders.cancelled} / ${orders.stuck}`],
+      ['rejected (out of stock)', String(outcomes.rejected)],
+      ['compensations: released / refunded', `${compensations.released} / ${compensations.refunded}`],
+      ['notifications failed', String(outcomes.notificationsFailed)],
+      ['throughput', `${result.throughput} sagas/s`],
+      ['latency p50 / p95 / p99', `${latencyMs.p50} / ${latencyMs.p95} / ${latencyMs.p99} ms`],
+      ['load / settle', `${(result.durationMs.load / 1000).toFixed(1)} s / ${(result.durationMs.settle / 1000).toFixed(1)} s`],
+    ],
+  );
+  const expectations = result.expectations.length
+    ? renderTable(['expectation', 'expected', 'actual', 'result'], result.expectations.map((e) => [e.name, e.expected, String(e.actual), mark(e.ok)]))
+    : 'no expectations beyond the invariants\n';
+  const invariants = renderTable(['invariant', 'result', 'details'], result.invariants.map((i) => [i.name, mark(i.ok), i.details]));
+  const verdict = result.verdict === 'pass' ? paint('PASS', 'green', color) : paint('FAIL', 'red', color);
+  const notes = [
+    ...(result.stuckOrderIds.length ? [`stuck orders: ${result.stuckOrderIds.slice(0, 10).join(', ')}`] : []),
+    ...result.failures.map((f) => `POST /orders refused: ${f}`),
+    'not checked yet: the read side (Mongo views, Redis cache)',
+  ];
+  return `${figures}\n${expectations}\n${invariants}\n${notes.join('\n')}\nverdict: ${verdict} (${result.scenario}, seed ${result.seed})`;
+}

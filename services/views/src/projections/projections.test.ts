@@ -1,0 +1,118 @@
+import type { EventEnvelope } from '@frank/kit';
+import { describe, expect, it } from 'vitest';
+import { reduceReservation, reduceStockLevel, seedStockLevel, stockDeltaOf, type StockLevel } from './inventory-views.js';
+import { reduceDeliveryStatus } from './notification-views.js';
+import { historyEntryOf, reduceOrderDetails, reduceOrderHistory, reducePaymentInfo, type OrderDetails } from './order-views.js';
+import { reduceUserSummary, type UserSummary } from './user-views.js';
+
+let n = 0;
+function event(type: string, source: string, version: number, data: Record<string, unknown>, time = `2025-01-01T00:00:${String(10 + version).padStart(2, '0')}.000Z`): EventEnvelope {
+  n++;
+  return { id: `e-${n}`, type, source, time, sagaId: 's-1', correlationId: 'c-1', causationId: null, aggregateId: String(data.orderId ?? data.userId ?? 'x'), version, data };
+}
+
+/** Applies events in order, as the projector does: undefined from a reducer leaves the document as it is. */
+function fold<T>(reduce: (doc: T | undefined, e: EventEnvelope) => T | undefined, events: EventEnvelope[], start?: T): T | undefined {
+  return events.reduce<T | undefined>((doc, e) => reduce(doc, e) ?? doc, start);
+}
+
+const created = event('order.created', 'order', 1, { orderId: 'o-1', userId: 'u-1', customer: { email: 'a@b', name: 'A' }, items: [{ sku: 'S-1', qty: 2, priceCents: 500 }], totalCents: 1000, currency: 'EUR' });
+const confirmed = event('order.confirmed', 'order', 2, { orderId: 'o-1', userId: 'u-1', totalCents: 1000 });
+const reserved = event('inventory.reserved', 'inventory', 1, { orderId: 'o-1', reservationId: 'r-1', items: [{ sku: 'S-1', qty: 2 }] });
+const committed = event('inventory.committed', 'inventory', 2, { orderId: 'o-1', reservationId: 'r-1' });
+
+describe('order_details', () => {
+  it('follows the order through its events, and the same event again changes nothing', () => {
+    const doc = fold(reduceOrderDetails, [created, reserved, committed, confirmed])!;
+    expect(doc).toMatchObject({ orderId: 'o-1', userId: 'u-1', status: 'CONFIRMED', totalCents: 1000, reservation: { status: 'COMMITTED', reservationId: 'r-1' }, versions: { order: 2, inventory: 2 } });
+    for (const again of [created, reserved, committed, confirmed]) expect(reduceOrderDetails(doc, again)).toBeUndefined();
+  });
+
+  it('never lets an older version overwrite a newer one, yet a late order.created fills in the lines', () => {
+    const late = fold(reduceOrderDetails, [confirmed, committed, reserved, created])!;
+    expect(late).toMatchObject({ status: 'CONFIRMED', reservation: { status: 'COMMITTED' }, items: [{ sku: 'S-1', qty: 2, priceCents: 500 }], customer: { email: 'a@b' } });
+    const inOrder = fold(reduceOrderDetails, [created, reserved, committed, confirmed])!;
+    expect({ ...late, updatedAt: null, createdAt: null }).toEqual({ ...inOrder, updatedAt: null, createdAt: null });
+  });
+
+  it('keeps the cancellation reason and the failed reservation', () => {
+    const failed = event('inventory.reservation-failed', 'inventory', 1, { orderId: 'o-2', reason: 'out-of-stock', sku: 'S-9' });
+    const cancelled = event('order.cancelled', 'order', 2, { orderId: 'o-2', userId: 'u-1', reason: 'out-of-stock' });
+    expect(fold(reduceOrderDetails, [failed, cancelled])).toMatchObject({ status: 'CANCELLED', cancelReason: 'out-of-stock', reservation: { status: 'FAILED', sku: 'S-9' } });
+  });
+
+  it('derives order_history from a details revision; an older derivation is ignored', () => {
+    const details = fold(reduceOrderDetails, [created, confirmed]) as OrderDetails;
+    const newer = historyEntryOf(details, 3);
+    expect(newer).toMatchObject({ orderId: 'o-1', userId: 'u-1', status: 'CONFIRMED', itemCount: 2, totalCents: 1000 });
+    expect(reduceOrderHistory(newer, historyEntryOf(details, 2))).toBeUndefined();
+    expect(reduceOrderHistory(newer, historyEntryOf(details, 3))).toBeUndefined();
+    expect(reduceOrderHistory(historyEntryOf(details, 2), newer)).toEqual(newer);
+  });
+});
+
+describe('payment_info', () => {
+  it('records a failure then the refund of a late success once', () => {
+    const failed = event('payment.failed', 'payment', 1, { orderId: 'o-3', paymentId: 'p-3', reason: 'timeout' });
+    const refunded = event('payment.refunded', 'payment', 2, { orderId: 'o-3', paymentId: 'p-3', amountCents: 700, refundId: 'f-1', reason: 'late-success' });
+    const doc = fold(reducePaymentInfo, [failed, refunded, refunded, failed])!;
+    expect(doc).toMatchObject({ status: 'REFUNDED', refundedCents: 700, versions: { payment: 2 } });
+    expect(reducePaymentInfo(doc, failed)).toBeUndefined();
+  });
+});
+
+describe('stock_levels', () => {
+  const seeded = seedStockLevel(undefined, { sku: 'S-1', onHand: 10, reserved: 0 }, '2025-01-01T00:00:00.000Z')!;
+
+  it('reserves, then commits, each event once however often it comes', () => {
+    const apply = (doc: StockLevel, e: EventEnvelope) => reduceStockLevel(doc, 'S-1', e, stockDeltaOf(e.type, 2)!) ?? doc;
+    const afterReserve = apply(seeded, reserved);
+    expect(afterReserve).toMatchObject({ onHand: 10, reserved: 2, available: 8 });
+    expect(reduceStockLevel(afterReserve, 'S-1', reserved, stockDeltaOf(reserved.type, 2)!)).toBeUndefined();
+    const afterCommit = apply(apply(afterReserve, committed), committed);
+    expect(afterCommit).toMatchObject({ onHand: 8, reserved: 0, available: 8 });
+  });
+
+  it('ignores an event the snapshot already holds, and a second snapshot', () => {
+    const old = { ...reserved, id: 'old', time: '2024-12-31T23:59:59.000Z' };
+    expect(reduceStockLevel(seeded, 'S-1', old, { onHand: 0, reserved: 2 })).toBeUndefined();
+    expect(seedStockLevel(seeded, { sku: 'S-1', onHand: 99, reserved: 0 }, '2025-02-01T00:00:00.000Z')).toBeUndefined();
+  });
+
+  it('remembers what a reservation holds; released and committed only follow it', () => {
+    const released = event('inventory.released', 'inventory', 2, { orderId: 'o-1', reservationId: 'r-1' });
+    expect(reduceReservation(undefined, released)).toBeUndefined();
+    const held = reduceReservation(undefined, reserved)!;
+    expect(held).toMatchObject({ status: 'RESERVED', items: [{ sku: 'S-1', qty: 2 }] });
+    const done = reduceReservation(held, released)!;
+    expect(done.status).toBe('RELEASED');
+    expect(reduceReservation(done, released)).toBeUndefined();
+    expect(reduceReservation(done, reserved)).toBeUndefined();
+  });
+});
+
+describe('user_summary', () => {
+  const registered = event('user.registered', 'user', 1, { userId: 'u-1', email: 'a@b', name: 'A' });
+  const created2 = event('order.created', 'order', 1, { orderId: 'o-2', userId: 'u-1', totalCents: 300, items: [], customer: {}, currency: 'EUR' });
+  const cancelled2 = event('order.cancelled', 'order', 2, { orderId: 'o-2', userId: 'u-1', reason: 'declined' });
+
+  it('counts orders by outcome, each event once, in any order', () => {
+    const events = [registered, created, created2, confirmed, cancelled2];
+    const doc = fold(reduceUserSummary, events) as UserSummary;
+    expect(doc).toMatchObject({ email: 'a@b', orderCount: 2, confirmedCount: 1, cancelledCount: 1, totalSpentCents: 1000 });
+    for (const again of events) expect(reduceUserSummary(doc, again)).toBeUndefined();
+    const reversed = fold(reduceUserSummary, [...events].reverse()) as UserSummary;
+    expect(reversed).toMatchObject({ orderCount: 2, confirmedCount: 1, cancelledCount: 1, totalSpentCents: 1000 });
+    expect(reversed.orders.find((o) => o.orderId === 'o-1')).toMatchObject({ status: 'CONFIRMED' });
+  });
+});
+
+describe('delivery_status', () => {
+  it('keeps the newest outcome of a delivery', () => {
+    const failed = event('notification.failed', 'notification', 2, { orderId: 'o-1', channel: 'email', deliveryId: 'd-1', attempts: 3, reason: 'bounced' });
+    const notified = event('customer.notified', 'notification', 1, { orderId: 'o-1', channel: 'email', deliveryId: 'd-1', attempts: 1 });
+    const doc = fold(reduceDeliveryStatus, [failed, notified])!;
+    expect(doc).toMatchObject({ status: 'FAILED', attempts: 3, reason: 'bounced' });
+    expect(reduceDeliveryStatus(doc, failed)).toBeUndefined();
+  });
+});

@@ -1,0 +1,141 @@
+import type { Server } from 'node:http';
+import { runService } from '@frank/kit';
+import express from 'express';
+import { MongoClient, type Document } from 'mongodb';
+import { createClient } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeLabDir } from '../../../cli/test/lab-fixture.js';
+import { envelope, freePort, startLab, tapEvents, until, type Envelope, type EventTap } from '../../../cli/test/service-lab.js';
+import { definition } from '../src/service.js';
+
+const LAB = `version: 1
+resources:
+  rabbitmq:
+    kind: rabbitmq
+    port: 5672
+    exchanges: { frank.events: topic, frank.dlx: topic }
+  mongo:
+    kind: mongo
+    port: 27017
+    engine: auto
+  redis:
+    kind: redis
+    port: 6379
+`;
+
+/** A stand-in inventory-service: the catalogue snapshot the projector seeds from. */
+async function inventoryStandIn(): Promise<{ url: string; close(): Promise<void> }> {
+  const products: Record<string, Document> = {
+    'SKU-A': { sku: 'SKU-A', name: 'Claw hammer', description: 'd', priceCents: 1250, category: 'hammers', onHand: 10, reserved: 0 },
+    'SKU-B': { sku: 'SKU-B', name: 'Saw', description: 'd', priceCents: 499, category: 'tools', onHand: 5, reserved: 0 },
+  };
+  const app = express();
+  app.get('/categories', (_req, res) => res.json([{ id: 1, slug: 'tools', name: 'Tools', children: [{ id: 2, slug: 'hammers', name: 'Hammers', children: [] }] }]));
+  app.get('/products', (_req, res) => res.json(Object.values(products).map(({ sku }) => ({ sku }))));
+  app.get('/products/:sku', (req, res) => (products[req.params.sku] ? res.json(products[req.params.sku]) : res.status(404).json({})));
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+describe('views projects events into Mongo, against real RabbitMQ, Mongo and Redis', () => {
+  let dir: string | undefined;
+  let tap: EventTap;
+  let mongo: MongoClient;
+  let redis: ReturnType<typeof createClient>;
+  let inventory: Awaited<ReturnType<typeof inventoryStandIn>>;
+  let service: { stop(): Promise<void> } | undefined;
+  let base: string;
+
+  beforeAll(async () => {
+    const lab = await startLab(LAB);
+    dir = lab.dir;
+    tap = await tapEvents(lab.env.RABBITMQ_URL!, 'views-test.tap');
+    mongo = new MongoClient(lab.env.MONGO_URL!);
+    redis = createClient({ url: lab.env.REDIS_URL! });
+    await redis.connect();
+    inventory = await inventoryStandIn();
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    service = await runService(definition, { PORT: String(port), MONGO_URL: lab.env.MONGO_URL!, REDIS_URL: lab.env.REDIS_URL!, AMQP_URL: lab.env.RABBITMQ_URL!, INVENTORY_URL: inventory.url });
+    await until(async () => (await fetch(`${base}/health/ready`)).ok);
+    await until(async () => ((await (await fetch(`${base}/views/status`)).json()) as { catalogueSeeded: boolean }).catalogueSeeded, 20_000, 'the catalogue seed');
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+    await tap?.close();
+    await mongo?.close();
+    if (redis?.isOpen) await redis.close();
+    await inventory?.close();
+    if (dir) await removeLabDir(dir);
+  });
+
+  const doc = (db: string, collection: string, id: string) => mongo.db(db).collection<Document>(collection).findOne({ _id: id } as Document);
+  const at = (e: Envelope, source: string, version: number) => ({ ...e, source, version });
+  const publishTwice = async (events: Envelope[]) => {
+    for (const e of events) await tap.publish(e);
+    for (const e of events) await tap.publish(e);
+  };
+
+  it('seeds product_list, category_tree and stock_levels from inventory-service', async () => {
+    expect(await doc('inventory_views', 'product_list', 'SKU-A')).toMatchObject({ sku: 'SKU-A', priceCents: 1250, category: 'hammers', categories: ['tools', 'hammers'] });
+    expect(await doc('inventory_views', 'category_tree', 'hammers')).toMatchObject({ parent: 'tools', ancestors: ['tools'] });
+    expect(await doc('inventory_views', 'stock_levels', 'SKU-A')).toMatchObject({ onHand: 10, reserved: 0, available: 10 });
+    const indexes = (await mongo.db('order_views').collection('order_history').indexes()).map((i) => i.name);
+    expect(indexes).toContain('by_user_recent');
+  });
+
+  it('projects a confirmed saga once, however often its events come, and bumps the cache generation', async () => {
+    const orderId = 'o-confirmed';
+    const generationBefore = Number((await redis.get('views:gen:products')) ?? 0);
+    const created = at(envelope('order.created', orderId, { orderId, userId: 'u-1', customer: { email: 'u1@frank.lab', name: 'U1', phone: null }, items: [{ sku: 'SKU-A', qty: 2, priceCents: 1250 }], totalCents: 2500, currency: 'EUR' }), 'order', 1);
+    const events = [
+      at(envelope('user.registered', 'u-1', { userId: 'u-1', email: 'u1@frank.lab', name: 'U1' }), 'user', 1),
+      created,
+      at(envelope('inventory.reserved', orderId, { orderId, reservationId: 'r-1', items: [{ sku: 'SKU-A', qty: 2 }] }), 'inventory', 1),
+      at(envelope('payment.completed', orderId, { orderId, paymentId: 'p-1', amountCents: 2500, providerRef: 'x' }), 'payment', 1),
+      at(envelope('inventory.committed', orderId, { orderId, reservationId: 'r-1' }), 'inventory', 2),
+      at(envelope('order.confirmed', orderId, { orderId, userId: 'u-1', totalCents: 2500 }), 'order', 2),
+      at(envelope('customer.notified', orderId, { orderId, channel: 'email', deliveryId: 'd-1', attempts: 1 }), 'notification', 1),
+    ];
+    await publishTwice(events);
+    // An older version under a new message id: it must not move the order back to PENDING.
+    await tap.publish({ ...created, id: 'replayed-created' });
+
+    await until(async () => (await doc('order_views', 'order_details', orderId))?.status === 'CONFIRMED' && (await doc('notification_views', 'delivery_status', 'd-1')), 20_000, 'the order projected');
+    await until(async () => (await doc('user_views', 'user_summary', 'u-1'))?.confirmedCount === 1, 20_000, 'the user summary');
+    await until(async () => (await doc('inventory_views', 'stock_levels', 'SKU-A'))?.onHand === 8, 20_000, 'the stock committed');
+    // Let every duplicate drain before looking for double effects.
+    await until(async () => {
+      const status = (await (await fetch(`${base}/views/status`)).json()) as { projectors: { applied: number }[] };
+      return status.projectors.reduce((n, p) => n + p.applied, 0) >= 2 * events.length + 2;
+    }, 20_000, 'every delivery applied');
+
+    expect(await doc('order_views', 'order_details', orderId)).toMatchObject({ status: 'CONFIRMED', userId: 'u-1', totalCents: 2500, reservation: { status: 'COMMITTED' } });
+    expect(await doc('order_views', 'order_history', orderId)).toMatchObject({ userId: 'u-1', status: 'CONFIRMED', totalCents: 2500, itemCount: 2 });
+    expect(await doc('order_views', 'payment_info', orderId)).toMatchObject({ status: 'COMPLETED', amountCents: 2500, refundedCents: 0 });
+    expect(await doc('notification_views', 'delivery_status', 'd-1')).toMatchObject({ orderId, status: 'SENT', channel: 'email' });
+    expect(await doc('user_views', 'user_summary', 'u-1')).toMatchObject({ email: 'u1@frank.lab', orderCount: 1, confirmedCount: 1, totalSpentCents: 2500 });
+    expect(await doc('inventory_views', 'stock_levels', 'SKU-A')).toMatchObject({ onHand: 8, reserved: 0, available: 8 });
+    expect(Number(await redis.get('views:gen:products'))).toBeGreaterThan(generationBefore);
+    expect(Number(await redis.get('views:gen:user:u-1'))).toBeGreaterThan(0);
+  });
+
+  it('applies a release that overtook its reservation once the reservation lands', async () => {
+    const orderId = 'o-released';
+    await tap.publish(at(envelope('inventory.released', orderId, { orderId, reservationId: 'r-2' }), 'inventory', 2));
+    await tap.publish(at(envelope('inventory.reserved', orderId, { orderId, reservationId: 'r-2', items: [{ sku: 'SKU-B', qty: 3 }] }), 'inventory', 1));
+    await until(async () => (await doc('inventory_views', 'reservations', orderId))?.status === 'RELEASED', 20_000, 'the release applied');
+    await until(async () => (await doc('inventory_views', 'stock_levels', 'SKU-B'))?.applied?.length === 2, 20_000, 'both stock events applied');
+    expect(await doc('inventory_views', 'stock_levels', 'SKU-B')).toMatchObject({ onHand: 5, reserved: 0, available: 5 });
+  });
+
+  it('dead-letters poison and keeps going', async () => {
+    await tap.publish({ ...envelope('order.created', 'x', {}), id: '' } as Envelope);
+    const orderId = 'o-after-poison';
+    await tap.publish(at(envelope('order.cancelled', orderId, { orderId, userId: 'u-2', reason: 'declined' }), 'order', 2));
+    await until(async () => (await doc('order_views', 'order_details', orderId))?.status === 'CANCELLED', 20_000, 'the next event projected');
+  });
+});
