@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { analyticsCommand } from './commands/analytics.js';
 import { cloudCommand } from './commands/cloud.js';
 import { composeCommand } from './commands/compose.js';
 import { depsCommand } from './commands/deps.js';
@@ -13,6 +14,7 @@ import { seedCommand } from './commands/seed.js';
 import { addGlobalOptions } from './commands/global-options.js';
 import { statusCommand } from './commands/status.js';
 import { upCommand } from './commands/up.js';
+import { viewsCommand } from './commands/views.js';
 import { FrankError, ResourceError } from './errors.js';
 import { colorEnabled, paint, writeInfo } from './ui/output.js';
 
@@ -24,7 +26,7 @@ function buildProgram(): Command {
       .showHelpAfterError('(run with --help for usage)')
       .exitOverride(),
   );
-  for (const command of [upCommand(), downCommand(), statusCommand(), envCommand(), logsCommand(), migrateCommand(), seedCommand(), sagaCommand(), doctorCommand(), depsCommand(), cloudCommand(), composeCommand()]) {
+  for (const command of [upCommand(), downCommand(), statusCommand(), envCommand(), logsCommand(), migrateCommand(), seedCommand(), sagaCommand(), viewsCommand(), analyticsCommand(), doctorCommand(), depsCommand(), cloudCommand(), composeCommand()]) {
     program.addCommand(command);
   }
   for (const command of program.commands) {

@@ -166,4 +166,26 @@ describe('frank saga run', () => {
     expect((await failed('dead-letter-queues-empty')).ok).toBe(true);
   });
 
+
+  it('`frank analytics` reports this month\'s sales, top customers and days of cover from the orders the scenarios placed', async () => {
+    await atRest();
+    const report = await runFrank(dir, ['analytics', '--json']);
+    expect(report.exitCode, report.stderr).toBe(0);
+    const { salesByMonth, topCustomers, inventory } = JSON.parse(report.stdout);
+    const month = new Date().toISOString().slice(0, 7);
+    const confirmed = (await rows('order', "SELECT COALESCE(sum(total_cents), 0)::float8 AS total FROM order_domain.orders WHERE status = 'CONFIRMED'"))[0].total;
+    expect(salesByMonth.find((m: { month: string }) => m.month === month)?.revenueCents).toBe(confirmed);
+    expect(topCustomers.length).toBeGreaterThan(0);
+    expect(inventory.some((a: { unitsPerDay: number }) => a.unitsPerDay > 0)).toBe(true);
+    const table = await runFrank(dir, ['analytics']);
+    expect(table.stdout).toMatch(/Sales per month[\s\S]*Top customers by lifetime value[\s\S]*days of cover/);
+  });
+
+  it('`frank views status` shows each projector with the events it applied', async () => {
+    const status = await runFrank(dir, ['views', 'status', '--json']);
+    expect(status.exitCode, status.stderr).toBe(0);
+    const { projectors } = JSON.parse(status.stdout);
+    expect(projectors.map((p: { view: string }) => p.view).sort()).toEqual(['inventory_views', 'notification_views', 'order_views', 'user_views']);
+    expect(projectors.find((p: { view: string }) => p.view === 'order_views').applied).toBeGreaterThan(0);
+  });
 });

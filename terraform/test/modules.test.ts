@@ -249,7 +249,7 @@ describe('services', () => {
     });
     const expected = Object.keys(tfvars.services).filter((name) => !bridges.includes(name));
     expect(result.ecs_services).toEqual(expected);
-    expect(expected).toEqual(['analytics', 'bff', 'inventory', 'notification', 'order', 'payment', 'payment-provider', 'user']);
+    expect(expected).toEqual(['analytics', 'bff', 'inventory', 'notification', 'order', 'payment', 'payment-provider', 'user', 'views']);
     expect(env.module.services?.services).toBe('${local.ecs_services}');
     // The services that are not ECS services are exactly the Lambda bridges.
     expect(bridges).toEqual(['eventbridge-bridge', 'rabbitmq-bridge']);

@@ -222,7 +222,7 @@ describe('DockerRuntime.requirements', () => {
     expect(requirements[0]).toMatchObject({ program: 'Docker engine', path: '/var/run/docker.sock (Docker 28.2.2, API 1.50)' });
     const byImage = Object.fromEntries(requirements.slice(1).map((r) => [r.program, r]));
     expect(Object.keys(byImage).sort()).toEqual([IMAGES.postgres, IMAGES.rabbitmq, IMAGES.mongo, IMAGES.redis, IMAGES.moto, IMAGES.toxiproxy, IMAGES.node].sort());
-    expect(byImage[IMAGES.node]).toMatchObject({ resource: 'bff, user, inventory, order, payment, notification, analytics, payment-provider, eventbridge-bridge, rabbitmq-bridge', path: expect.stringMatching(/its registry has it/) });
+    expect(byImage[IMAGES.node]).toMatchObject({ resource: 'bff, user, inventory, order, payment, notification, analytics, payment-provider, eventbridge-bridge, rabbitmq-bridge, views', path: expect.stringMatching(/its registry has it/) });
     expect(byImage[IMAGES.postgres]).toEqual({
       resource: 'user-db, inventory-db, order-db, payment-db, notification-db, analytics-db, infrastructure-db',
       program: IMAGES.postgres,
