@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { readConfig } from './config.js';
 import { createPool, type Pool } from './db/pool.js';
 import { createServiceApp, finishApp, listen } from './http/create-app.js';
+import { eventReplayRoutes } from './http/event-replay.js';
 import { createLogger, errorFields, type Logger, type LogLevel } from './log.js';
 import { AmqpConnection } from './messaging/amqp-connection.js';
 import { startOutboxRelay, type OutboxRelay } from './messaging/outbox-relay.js';
@@ -37,8 +38,8 @@ const baseConfig = {
 
 /**
  * Wires a service: config from the environment, a resilient pool, the broker connection, the
- * outbox relay (when it has a database and a broker), its HTTP app with health endpoints, and a
- * graceful shutdown on SIGTERM/SIGINT.
+ * outbox relay (when it has a database and a broker), its HTTP app with health endpoints and the
+ * replay of its event store (GET /internal/events), and a graceful shutdown on SIGTERM/SIGINT.
  */
 export async function runService(definition: ServiceDefinition, env: NodeJS.ProcessEnv = process.env): Promise<{ server: Server; stop(): Promise<void> }> {
   const log = createLogger(definition.name, {}, (env.LOG_LEVEL as LogLevel | undefined) ?? 'info');
@@ -59,6 +60,7 @@ export async function runService(definition: ServiceDefinition, env: NodeJS.Proc
   const amqpStarted = amqp?.start();
   amqpStarted?.catch(() => undefined);
   await definition.setup({ name: definition.name, log, env, pool, amqp, app, onShutdown: (stop) => stops.push(stop), addReadyCheck: (check) => readyChecks.push(check) });
+  if (pool) app.use(eventReplayRoutes(pool, definition.name));
   finishApp(app, log);
   let relay: OutboxRelay | undefined;
   if (pool && amqp && config.DATABASE_URL) relay = startOutboxRelay({ pool, amqp, log, connectionString: config.DATABASE_URL });

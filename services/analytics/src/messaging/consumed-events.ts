@@ -26,6 +26,7 @@ export const COUNTED_ONLY = [
   'inventory.reservation-failed',
   'inventory.released',
   'inventory.committed',
+  'inventory.stock-adjusted',
   'payment.failed',
   'payment.refunded',
   'payment.webhook',

@@ -1,4 +1,5 @@
 import type { DbClient } from '@frank/kit';
+import { publishStockAdjusted } from '../messaging/published-events.js';
 import { recordMovements } from './stock-rows.js';
 
 export type SetOnHandResult =
@@ -8,8 +9,9 @@ export type SetOnHandResult =
 
 /**
  * Sets a product's on_hand (creating its stock row if it has none) and records the difference
- * in the ledger as an adjustment, so stock conservation still holds afterwards. Never below
- * what is reserved: those units are promised to orders in flight.
+ * in the ledger as an adjustment, so stock conservation still holds afterwards, and publishes
+ * inventory.stock-adjusted in the same transaction. Never below what is reserved: those units
+ * are promised to orders in flight.
  */
 export async function setOnHand(client: DbClient, sku: string, onHand: number): Promise<SetOnHandResult> {
   const product = await client.query('SELECT 1 FROM inventory_domain.products WHERE sku = $1', [sku]);
@@ -21,6 +23,7 @@ export async function setOnHand(client: DbClient, sku: string, onHand: number): 
   if (onHand !== current.on_hand) {
     await client.query('UPDATE inventory_domain.stock SET on_hand = $2, updated_at = now() WHERE sku = $1', [sku, onHand]);
     await recordMovements(client, 'adjustment', [{ sku, qty: onHand - current.on_hand }]);
+    await publishStockAdjusted(client, { sku, onHand, delta: onHand - current.on_hand });
   }
   return { outcome: 'set', onHand, reserved: current.reserved };
 }

@@ -95,7 +95,7 @@ async function attemptOne(client: DbClient, options: DeliveryWorkerOptions): Pro
 }
 
 function outcomeOf(delivery: Delivery, attempts: number): CustomerNotified {
-  return { orderId: delivery.orderId, channel: delivery.channel, deliveryId: delivery.id, attempts };
+  return { orderId: delivery.orderId, channel: delivery.channel, template: delivery.template, deliveryId: delivery.id, attempts };
 }
 
 async function appendOutcome<T>(client: DbClient, delivery: Delivery, type: string, data: T): Promise<void> {

@@ -71,6 +71,6 @@ export const onPaymentCompleted: EventHandler = async (client, event) => {
     aggregateType: AGGREGATE_TYPE,
     aggregateId: payment.orderId,
     causedBy: event,
-    data: { orderId: payment.orderId, channel, deliveryId: delivery.id, attempts: 0, reason: delivery.lastError ?? 'template error' },
+    data: { orderId: payment.orderId, channel, template: delivery.template, deliveryId: delivery.id, attempts: 0, reason: delivery.lastError ?? 'template error' },
   });
 };

@@ -8,6 +8,8 @@ export const AGGREGATE_TYPE = 'order';
 export interface CustomerNotified {
   orderId: string;
   channel: ChannelName;
+  /** The template the message was rendered from. */
+  template: string;
   deliveryId: string;
   attempts: number;
 }
