@@ -66,7 +66,7 @@ describe('the BFF reads the views through the Redis cache (real RabbitMQ, Mongo,
     orders.get('/orders/:id', (req, res) => res.json({ orderId: req.params.id, status: 'CONFIRMED', from: 'order-service' }));
     order = await standIn(orders);
     const viewsPort = await freePort();
-    running.push(await runService(viewsDefinition, { PORT: String(viewsPort), MONGO_URL: lab.env.MONGO_URL!, REDIS_URL: lab.env.REDIS_URL!, AMQP_URL: lab.env.RABBITMQ_URL!, INVENTORY_URL: inventory.url }));
+    running.push(await runService(viewsDefinition, { PORT: String(viewsPort), MONGO_URL: lab.env.MONGO_URL!, REDIS_URL: lab.env.REDIS_URL!, AMQP_URL: lab.env.RABBITMQ_URL!, INVENTORY_URL: inventory.url, VIEWS_EVENT_SOURCES: '' }));
     await until(async () => ((await (await fetch(`http://127.0.0.1:${viewsPort}/views/status`)).json()) as { catalogueSeeded: boolean }).catalogueSeeded, 20_000, 'the catalogue seed');
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;

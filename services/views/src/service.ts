@@ -1,19 +1,37 @@
-import { readConfig, type ServiceDefinition } from '@frank/kit';
+import { errorFields, readConfig, type ServiceDefinition } from '@frank/kit';
 import { MongoClient } from 'mongodb';
 import { z } from 'zod';
 import { registerRoutes } from './api/routes.js';
 import { noCache, redisInvalidator } from './cache/cache-invalidator.js';
+import { LagWindow } from './messaging/lag-window.js';
+import { ProjectorGate } from './messaging/projector-gate.js';
 import { allProjectors } from './messaging/projectors.js';
 import { runProjector } from './messaging/run-projector.js';
 import { seedUntilDone } from './persistence/seed-catalogue.js';
-import { PROJECTOR_STATUS, ViewStore } from './persistence/view-databases.js';
+import { PROJECTOR_STATUS, ViewStore, type ViewDatabase } from './persistence/view-databases.js';
+import { Rebuilds, type EventSource } from './rebuild/rebuild-views.js';
 
 const config = {
   MONGO_URL: z.string().min(1),
   REDIS_URL: z.string().optional(),
   INVENTORY_URL: z.url().optional(),
   VIEWS_PREFETCH: z.coerce.number().int().min(1).max(500).default(10),
+  /** The services whose event stores a rebuild replays (their `<NAME>_URL` must be set); empty: none, and no bootstrap. */
+  VIEWS_EVENT_SOURCES: z.string().default('user,order,inventory,payment,notification'),
 };
+
+function eventSources(names: string, env: NodeJS.ProcessEnv): EventSource[] {
+  return names
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean)
+    .map((name) => {
+      const variable = `${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`;
+      const url = env[variable];
+      if (!url) throw new Error(`VIEWS_EVENT_SOURCES names ${name}, but ${variable} is not set`);
+      return { name, url };
+    });
+}
 
 /**
  * The read side's projectors: each view database of DESIGN.md has its own queue and consumer,
@@ -24,6 +42,7 @@ export const definition: ServiceDefinition = {
   async setup({ env, app, log, amqp, onShutdown, addReadyCheck }) {
     const settings = readConfig(config, env);
     if (!amqp) throw new Error('views needs AMQP_URL: it projects the events of frank.events');
+    const sources = eventSources(settings.VIEWS_EVENT_SOURCES, env);
     const client = new MongoClient(settings.MONGO_URL, { serverSelectionTimeoutMS: 3000, connectTimeoutMS: 3000 });
     const store = new ViewStore(client);
     const cache = settings.REDIS_URL ? redisInvalidator(settings.REDIS_URL, log) : noCache;
@@ -40,10 +59,29 @@ export const definition: ServiceDefinition = {
     await store.ensureIndexes().catch((error: unknown) => log.warn('indexes not created yet (Mongo away?)', { error: String(error) }));
 
     const seeded = settings.INVENTORY_URL ? seedUntilDone(store, settings.INVENTORY_URL, log, () => stopped).then(() => void (seededNow = true)) : Promise.resolve();
-    const projectors = allProjectors({ store, cache, seeded });
+    const projectors = allProjectors({ store, cache, seeded, log });
+    const gates = new Map<ViewDatabase, ProjectorGate>();
+    const lags = new Map<ViewDatabase, LagWindow>();
+    const rebuilds = new Rebuilds({ store, cache, gates, sources, inventoryUrl: settings.INVENTORY_URL, log });
+    const neverBuilt = await viewsNeverBuilt(store, projectors.map((p) => p.view)).catch((error: unknown) => {
+      log.warn('cannot tell which views were never built (Mongo away?); not building them from the event stores', errorFields(error));
+      return [];
+    });
     for (const projector of projectors) {
-      await runProjector({ amqp, log, projector, status: store.collection(projector.view, PROJECTOR_STATUS), prefetch: settings.VIEWS_PREFETCH });
+      gates.set(projector.view, new ProjectorGate());
+      lags.set(projector.view, new LagWindow());
+      await runProjector({ amqp, log, projector, status: store.collection(projector.view, PROJECTOR_STATUS), prefetch: settings.VIEWS_PREFETCH, gate: gates.get(projector.view)!, lags: lags.get(projector.view) });
+      // Derived figures a crash may have left behind the documents they derive from.
+      projector.refresh?.().catch((error: unknown) => log.warn('derived view figures not recomputed at start', { view: projector.view, ...errorFields(error) }));
     }
-    registerRoutes(app, { store, cache, projectors, seeded: () => seededNow });
+    if (sources.length > 0) void seeded.then(() => rebuilds.bootstrap(neverBuilt, () => stopped)).catch((error: unknown) => log.error('building the views from the event stores failed', errorFields(error)));
+    registerRoutes(app, { store, cache, projectors, lags, seeded: () => seededNow, rebuilds });
   },
 };
+
+/** The views with no projector status yet: nothing was ever applied to them nor were they rebuilt. */
+async function viewsNeverBuilt(store: ViewStore, views: ViewDatabase[]): Promise<ViewDatabase[]> {
+  const never: ViewDatabase[] = [];
+  for (const view of views) if (!(await store.collection(view, PROJECTOR_STATUS).findOne({ _id: 'status' } as never))) never.push(view);
+  return never;
+}

@@ -58,7 +58,7 @@ describe('views projects events into Mongo, against real RabbitMQ, Mongo and Red
     inventory = await inventoryStandIn();
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    service = await runService(definition, { PORT: String(port), MONGO_URL: lab.env.MONGO_URL!, REDIS_URL: lab.env.REDIS_URL!, AMQP_URL: lab.env.RABBITMQ_URL!, INVENTORY_URL: inventory.url });
+    service = await runService(definition, { PORT: String(port), MONGO_URL: lab.env.MONGO_URL!, REDIS_URL: lab.env.REDIS_URL!, AMQP_URL: lab.env.RABBITMQ_URL!, INVENTORY_URL: inventory.url, VIEWS_EVENT_SOURCES: '' });
     await until(async () => (await fetch(`${base}/health/ready`)).ok);
     await until(async () => ((await (await fetch(`${base}/views/status`)).json()) as { catalogueSeeded: boolean }).catalogueSeeded, 20_000, 'the catalogue seed');
   });

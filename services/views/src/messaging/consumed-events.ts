@@ -16,11 +16,13 @@ export interface ConsumedEventData {
   'inventory.reservation-failed': { orderId: string; reason: string; sku: string };
   'inventory.released': { orderId: string; reservationId: string };
   'inventory.committed': { orderId: string; reservationId: string };
+  'inventory.stock-adjusted': { sku: string; onHand: number; delta: number };
   'payment.completed': { orderId: string; paymentId: string; amountCents: number; providerRef: string };
   'payment.failed': { orderId: string; paymentId: string; reason: string };
   'payment.refunded': { orderId: string; paymentId: string; amountCents: number; refundId: string; reason: string };
-  'customer.notified': { orderId: string; channel: string; deliveryId: string; attempts: number };
-  'notification.failed': { orderId: string; channel: string; deliveryId: string; attempts: number; reason: string };
+  /** `template` is absent from events published before it was added. */
+  'customer.notified': { orderId: string; channel: string; template?: string; deliveryId: string; attempts: number };
+  'notification.failed': { orderId: string; channel: string; template?: string; deliveryId: string; attempts: number; reason: string };
 }
 
 export type ConsumedType = keyof ConsumedEventData;

@@ -1,10 +1,11 @@
-import type { EventEnvelope } from '@frank/kit';
+import { errorFields, type EventEnvelope, type Logger } from '@frank/kit';
 import { productsGeneration, userGeneration } from '../cache/cache-keys.js';
 import type { CacheInvalidator } from '../cache/cache-invalidator.js';
+import type { ConsumedEventData } from './consumed-events.js';
 import { INVENTORY_VIEW_EVENTS, reduceReservation, reduceStockLevel, stockDeltaOf, type ReservationView, type StockLevel } from '../projections/inventory-views.js';
-import { NOTIFICATION_VIEW_EVENTS, reduceDeliveryStatus, type DeliveryStatus } from '../projections/notification-views.js';
+import { deliveryFigures, NOTIFICATION_VIEW_EVENTS, reduceDeliveryStatus, type DeliveryGroup, type DeliveryStatus } from '../projections/notification-views.js';
 import { historyEntryOf, ORDER_DETAILS_EVENTS, PAYMENT_INFO_EVENTS, reduceOrderDetails, reduceOrderHistory, reducePaymentInfo, type OrderDetails, type OrderHistoryEntry, type PaymentInfo } from '../projections/order-views.js';
-import { reduceUserSummary, USER_VIEW_EVENTS, userIdOf, type UserSummary } from '../projections/user-views.js';
+import { reduceUserActivity, reduceUserProfile, reduceUserSummary, USER_VIEW_EVENTS, userIdOf, type UserActivity, type UserProfile, type UserSummary } from '../projections/user-views.js';
 import { casUpdate } from '../persistence/cas-update.js';
 import type { ViewDatabase, ViewStore } from '../persistence/view-databases.js';
 
@@ -14,6 +15,8 @@ export interface Projector {
   queue: string;
   events: readonly string[];
   apply(event: EventEnvelope): Promise<void>;
+  /** Recomputes what is derived from the projected documents rather than from one event; runs after a rebuild's replay. */
+  refresh?(): Promise<void>;
 }
 
 /** An event that cannot be applied yet (what it follows has not arrived): requeued with backoff. */
@@ -29,6 +32,9 @@ export interface ProjectorDeps {
   cache: CacheInvalidator;
   /** Resolves once the catalogue snapshot is in inventory_views; stock events wait for it. */
   seeded: Promise<void>;
+  /** How long notification_views waits to recompute its figures after a delivery (default 1 s); null: only when `refresh` is called. */
+  figuresDelayMs?: number | null;
+  log?: Logger;
 }
 
 export function orderViewsProjector({ store }: ProjectorDeps): Projector {
@@ -72,7 +78,10 @@ export function inventoryViewsProjector({ store, cache, seeded }: ProjectorDeps)
       await seeded;
       const orderId = String((event.data as { orderId?: unknown }).orderId ?? event.aggregateId);
       let lines: { sku: string; qty: number }[];
-      if (event.type === 'inventory.reserved') {
+      if (event.type === 'inventory.stock-adjusted') {
+        const adjusted = event.data as ConsumedEventData['inventory.stock-adjusted'];
+        lines = [{ sku: adjusted.sku, qty: adjusted.delta }];
+      } else if (event.type === 'inventory.reserved') {
         lines = (event.data as { items: { sku: string; qty: number }[] }).items;
         await casUpdate<ReservationView>(reservations, orderId, (current) => reduceReservation(current, event));
       } else {
@@ -94,6 +103,8 @@ export function inventoryViewsProjector({ store, cache, seeded }: ProjectorDeps)
 
 export function userViewsProjector({ store, cache }: ProjectorDeps): Projector {
   const summaries = store.collection('user_views', 'user_summary');
+  const profiles = store.collection('user_views', 'user_profile');
+  const activities = store.collection('user_views', 'user_activity');
   return {
     view: 'user_views',
     queue: 'views.user-views',
@@ -102,13 +113,28 @@ export function userViewsProjector({ store, cache }: ProjectorDeps): Projector {
       const userId = userIdOf(event);
       if (!userId) return;
       await casUpdate<UserSummary>(summaries, userId, (current) => reduceUserSummary(current, event));
+      if (event.type === 'user.registered') await casUpdate<UserProfile>(profiles, userId, (current) => reduceUserProfile(current, event));
+      await casUpdate<UserActivity>(activities, userId, (current) => reduceUserActivity(current, event));
       await cache.invalidate([userGeneration(userId)], 'user_summary');
     },
   };
 }
 
-export function notificationViewsProjector({ store }: ProjectorDeps): Projector {
+export function notificationViewsProjector({ store, figuresDelayMs = 1000, log }: ProjectorDeps): Projector {
   const deliveries = store.collection('notification_views', 'delivery_status');
+  const channels = store.collection('notification_views', 'channel_performance');
+  const templates = store.collection('notification_views', 'template_usage');
+  // channel_performance and template_usage are recomputed from delivery_status, at most once per
+  // figuresDelayMs under load: counting per event could not tell a redelivery from a new delivery.
+  let scheduled: NodeJS.Timeout | undefined;
+  const refresh = async () => {
+    const groups = (await deliveries
+      .aggregate([{ $group: { _id: { channel: '$channel', template: '$template', status: '$status' }, deliveries: { $sum: 1 }, attempts: { $sum: '$attempts' } } }])
+      .toArray()) as { _id: Omit<DeliveryGroup, 'deliveries' | 'attempts'>; deliveries: number; attempts: number }[];
+    const figures = deliveryFigures(groups.map((g) => ({ ...g._id, template: g._id.template ?? 'unknown', deliveries: g.deliveries, attempts: g.attempts })));
+    await replaceAll(channels, figures.channels);
+    await replaceAll(templates, figures.templates);
+  };
   return {
     view: 'notification_views',
     queue: 'views.notification-views',
@@ -117,8 +143,20 @@ export function notificationViewsProjector({ store }: ProjectorDeps): Projector 
       const deliveryId = (event.data as { deliveryId?: unknown }).deliveryId;
       if (typeof deliveryId !== 'string') return;
       await casUpdate<DeliveryStatus>(deliveries, deliveryId, (current) => reduceDeliveryStatus(current, event));
+      if (figuresDelayMs === null) return;
+      scheduled ??= setTimeout(() => {
+        scheduled = undefined;
+        refresh().catch((error: unknown) => log?.warn('delivery figures not recomputed; the next delivery tries again', errorFields(error)));
+      }, figuresDelayMs);
     },
+    refresh,
   };
+}
+
+/** Replaces a small derived collection's documents by these (the ones no longer derived go). */
+async function replaceAll(collection: ReturnType<ViewStore['collection']>, docs: { _id: string }[]): Promise<void> {
+  for (const doc of docs) await collection.replaceOne({ _id: doc._id } as never, doc, { upsert: true });
+  await collection.deleteMany({ _id: { $nin: docs.map((d) => d._id) } } as never);
 }
 
 export function allProjectors(deps: ProjectorDeps): Projector[] {

@@ -1,5 +1,7 @@
 import { declareConsumerQueue, errorFields, parseEnvelope, PoisonMessageError, type AmqpConnection, type EventEnvelope, type Logger } from '@frank/kit';
 import type { Collection, Document } from 'mongodb';
+import type { LagWindow } from './lag-window.js';
+import type { ProjectorGate } from './projector-gate.js';
 import { NotYetApplicableError, type Projector } from './projectors.js';
 
 export interface RunProjectorOptions {
@@ -10,6 +12,10 @@ export interface RunProjectorOptions {
   status: Collection<Document>;
   prefetch?: number;
   deliveryLimit?: number;
+  /** Closed while a rebuild replaces the projector's collections. */
+  gate: ProjectorGate;
+  /** Where each applied event's lag (its time to now) is kept for /views/status. */
+  lags?: LagWindow;
 }
 
 /**
@@ -18,7 +24,7 @@ export interface RunProjectorOptions {
  * goes to the queue's dead-letter queue at once; a failure is requeued with backoff.
  */
 export async function runProjector(options: RunProjectorOptions): Promise<void> {
-  const { amqp, log, projector, status, prefetch = 10, deliveryLimit = 50 } = options;
+  const { amqp, log, projector, status, gate, lags, prefetch = 10, deliveryLimit = 50 } = options;
   await amqp.consume({
     queue: projector.queue,
     prefetch,
@@ -33,21 +39,30 @@ export async function runProjector(options: RunProjectorOptions): Promise<void> 
         channel.nack(message, false, false);
         return;
       }
+      await gate.enter();
+      let failure: unknown;
       try {
         await projector.apply(event);
+        lags?.record(Math.max(0, Date.now() - Date.parse(event.time)));
         await recordApplied(status, event).catch((error) => log.warn('projector status not recorded', errorFields(error)));
-        channel.ack(message);
       } catch (error) {
-        const deliveries = Number(message.properties.headers?.['x-delivery-count'] ?? 0);
-        const delayMs = Math.min(5000, 200 * 2 ** Math.min(deliveries, 5));
-        const level = error instanceof NotYetApplicableError ? 'info' : 'warn';
-        log[level]('projection failed; requeued', { queue: projector.queue, eventId: event.id, type: event.type, deliveries, retryInMs: delayMs, ...errorFields(error) });
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
-        try {
-          channel.nack(message, false, true);
-        } catch {
-          /* the channel is gone: the broker redelivers */
-        }
+        failure = error ?? new Error('projection failed');
+      } finally {
+        gate.done();
+      }
+      if (failure === undefined) {
+        channel.ack(message);
+        return;
+      }
+      const deliveries = Number(message.properties.headers?.['x-delivery-count'] ?? 0);
+      const delayMs = Math.min(5000, 200 * 2 ** Math.min(deliveries, 5));
+      const level = failure instanceof NotYetApplicableError ? 'info' : 'warn';
+      log[level]('projection failed; requeued', { queue: projector.queue, eventId: event.id, type: event.type, deliveries, retryInMs: delayMs, ...errorFields(failure) });
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      try {
+        channel.nack(message, false, true);
+      } catch {
+        /* the channel is gone: the broker redelivers */
       }
     },
   });

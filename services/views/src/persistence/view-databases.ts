@@ -1,25 +1,38 @@
-import type { Collection, Db, Document, MongoClient } from 'mongodb';
+import type { Collection, Document, MongoClient } from 'mongodb';
 
 /** The read side's Mongo databases (DESIGN.md, "Read side") and the collections the projectors keep. */
 export const VIEW_DATABASES = {
   order_views: ['order_details', 'order_history', 'payment_info'],
   inventory_views: ['product_list', 'stock_levels', 'category_tree', 'reservations'],
-  user_views: ['user_summary'],
-  notification_views: ['delivery_status'],
+  user_views: ['user_summary', 'user_profile', 'user_activity'],
+  notification_views: ['delivery_status', 'channel_performance', 'template_usage'],
 } as const;
 
 export type ViewDatabase = keyof typeof VIEW_DATABASES;
+export type ViewCollection<D extends ViewDatabase> = (typeof VIEW_DATABASES)[D][number];
 export const PROJECTOR_STATUS = 'projector_status';
 
-export class ViewStore {
-  constructor(readonly client: MongoClient) {}
+export function isViewDatabase(name: string): name is ViewDatabase {
+  return Object.hasOwn(VIEW_DATABASES, name);
+}
 
-  db(name: ViewDatabase): Db {
-    return this.client.db(name);
+/**
+ * The view collections. A store with a suffix is the shadow a rebuild writes into, beside the
+ * live collections, until `replaceLive` swaps it in.
+ */
+export class ViewStore {
+  constructor(
+    readonly client: MongoClient,
+    readonly suffix = '',
+  ) {}
+
+  /** The shadow of this store: the same collections under `<name><suffix>`. */
+  shadow(suffix: string): ViewStore {
+    return new ViewStore(this.client, suffix);
   }
 
-  collection<D extends ViewDatabase>(database: D, name: (typeof VIEW_DATABASES)[D][number] | typeof PROJECTOR_STATUS): Collection<Document> {
-    return this.client.db(database).collection(name);
+  collection<D extends ViewDatabase>(database: D, name: ViewCollection<D> | typeof PROJECTOR_STATUS): Collection<Document> {
+    return this.client.db(database).collection(name === PROJECTOR_STATUS ? name : `${name}${this.suffix}`);
   }
 
   /** The indexes the BFF's queries and the projectors' lookups need. Idempotent. */
@@ -30,10 +43,38 @@ export class ViewStore {
     await this.collection('inventory_views', 'product_list').createIndex({ sku: 1 }, { name: 'by_sku' });
     await this.collection('inventory_views', 'category_tree').createIndex({ parent: 1 }, { name: 'by_parent' });
     await this.collection('notification_views', 'delivery_status').createIndex({ orderId: 1 }, { name: 'by_order' });
+    await this.collection('user_views', 'user_profile').createIndex({ email: 1 }, { name: 'by_email' });
   }
 
-  /** Drops every view database: the start of a rebuild. */
-  async dropAll(): Promise<void> {
-    for (const name of Object.keys(VIEW_DATABASES) as ViewDatabase[]) await this.db(name).dropDatabase();
+  /** Empties this store's collections of one view database (a shadow before a rebuild writes it). */
+  async clear(database: ViewDatabase): Promise<void> {
+    for (const name of VIEW_DATABASES[database]) await this.collection(database, name).drop().catch(ignoreMissing);
   }
+
+  /** Swaps this shadow's collections of one view database in for the live ones, each in one rename. */
+  async replaceLive(database: ViewDatabase): Promise<void> {
+    if (!this.suffix) throw new Error('the live store cannot replace itself');
+    const db = this.client.db(database);
+    const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+    for (const name of VIEW_DATABASES[database]) {
+      const shadowName = `${name}${this.suffix}`;
+      if (!existing.has(shadowName)) {
+        await db.collection(name).drop().catch(ignoreMissing);
+        continue;
+      }
+      try {
+        await db.renameCollection(shadowName, name, { dropTarget: true });
+      } catch (error) {
+        if (!/not implemented/i.test((error as Error).message)) throw error;
+        // FerretDB v1 has no dropTarget: drop, then rename; readers find the collection missing for that moment.
+        await db.collection(name).drop().catch(ignoreMissing);
+        await db.renameCollection(shadowName, name);
+      }
+    }
+  }
+}
+
+function ignoreMissing(error: unknown): void {
+  const { code, codeName } = error as { code?: number; codeName?: string };
+  if (code !== 26 && codeName !== 'NamespaceNotFound') throw error;
 }

@@ -31,10 +31,10 @@ export interface StockDelta {
   reserved: number;
 }
 
-export const INVENTORY_VIEW_EVENTS = ['inventory.reserved', 'inventory.released', 'inventory.committed'] as const;
+export const INVENTORY_VIEW_EVENTS = ['inventory.reserved', 'inventory.released', 'inventory.committed', 'inventory.stock-adjusted'] as const;
 const APPLIED_KEPT = 500;
 
-/** What an inventory event does to the stock of one line: reserved holds, released frees, committed ships. */
+/** What an inventory event does to the stock of one line: reserved holds, released frees, committed ships, an adjustment adds or removes. */
 export function stockDeltaOf(type: string, qty: number): StockDelta | undefined {
   switch (type) {
     case 'inventory.reserved':
@@ -43,6 +43,8 @@ export function stockDeltaOf(type: string, qty: number): StockDelta | undefined 
       return { onHand: 0, reserved: -qty };
     case 'inventory.committed':
       return { onHand: -qty, reserved: -qty };
+    case 'inventory.stock-adjusted':
+      return { onHand: qty, reserved: 0 };
     default:
       return undefined;
   }

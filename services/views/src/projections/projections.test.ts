@@ -1,9 +1,9 @@
 import type { EventEnvelope } from '@frank/kit';
 import { describe, expect, it } from 'vitest';
 import { reduceReservation, reduceStockLevel, seedStockLevel, stockDeltaOf, type StockLevel } from './inventory-views.js';
-import { reduceDeliveryStatus } from './notification-views.js';
+import { deliveryFigures, reduceDeliveryStatus } from './notification-views.js';
 import { historyEntryOf, reduceOrderDetails, reduceOrderHistory, reducePaymentInfo, type OrderDetails } from './order-views.js';
-import { reduceUserSummary, type UserSummary } from './user-views.js';
+import { ACTIVITY_KEPT, reduceUserActivity, reduceUserProfile, reduceUserSummary, type UserActivity, type UserSummary } from './user-views.js';
 
 let n = 0;
 function event(type: string, source: string, version: number, data: Record<string, unknown>, time = `2025-01-01T00:00:${String(10 + version).padStart(2, '0')}.000Z`): EventEnvelope {
@@ -104,6 +104,38 @@ describe('user_summary', () => {
     const reversed = fold(reduceUserSummary, [...events].reverse()) as UserSummary;
     expect(reversed).toMatchObject({ orderCount: 2, confirmedCount: 1, cancelledCount: 1, totalSpentCents: 1000 });
     expect(reversed.orders.find((o) => o.orderId === 'o-1')).toMatchObject({ status: 'CONFIRMED' });
+    // The same document whichever order the events came in, but for when it was last touched.
+    expect({ ...reversed, updatedAt: null }).toEqual({ ...doc, updatedAt: null });
+  });
+});
+
+describe('user_profile and user_activity', () => {
+  const registered = event('user.registered', 'user', 1, { userId: 'u-1', email: 'a@b', name: 'A' });
+
+  it('keeps the profile of user.registered, once', () => {
+    const profile = reduceUserProfile(undefined, registered)!;
+    expect(profile).toMatchObject({ _id: 'u-1', email: 'a@b', name: 'A', registeredAt: registered.time });
+    expect(reduceUserProfile(profile, registered)).toBeUndefined();
+    expect(reduceUserProfile(undefined, created)).toBeUndefined();
+  });
+
+  it('lists activity newest first, each event once, the same in any order', () => {
+    const events = [registered, created, confirmed];
+    const doc = fold(reduceUserActivity, events) as UserActivity;
+    expect(doc.activity.map((a) => a.type)).toEqual(['order.confirmed', 'order.created', 'user.registered']);
+    expect(doc).toMatchObject({ firstSeenAt: registered.time, lastActiveAt: confirmed.time });
+    for (const again of events) expect(reduceUserActivity(doc, again)).toBeUndefined();
+    expect(fold(reduceUserActivity, [...events].reverse())).toEqual(doc);
+  });
+
+  it(`keeps the newest ${ACTIVITY_KEPT}, and an older event than those changes nothing but the first sighting`, () => {
+    const many = Array.from({ length: ACTIVITY_KEPT + 5 }, (_, i) => event('order.created', 'order', 1, { orderId: `o-${i}`, userId: 'u-1' }, new Date(Date.UTC(2025, 0, 2, 0, 0, i)).toISOString()));
+    const doc = fold(reduceUserActivity, many) as UserActivity;
+    expect(doc.activity).toHaveLength(ACTIVITY_KEPT);
+    expect(doc.activity.at(-1)!.orderId).toBe('o-5');
+    expect(fold(reduceUserActivity, [...many].reverse())).toEqual(doc);
+    const older = event('order.created', 'order', 1, { orderId: 'o-old', userId: 'u-1' }, '2025-01-01T00:00:00.000Z');
+    expect(reduceUserActivity(doc, older)).toMatchObject({ firstSeenAt: older.time, activity: doc.activity });
   });
 });
 
@@ -112,7 +144,31 @@ describe('delivery_status', () => {
     const failed = event('notification.failed', 'notification', 2, { orderId: 'o-1', channel: 'email', deliveryId: 'd-1', attempts: 3, reason: 'bounced' });
     const notified = event('customer.notified', 'notification', 1, { orderId: 'o-1', channel: 'email', deliveryId: 'd-1', attempts: 1 });
     const doc = fold(reduceDeliveryStatus, [failed, notified])!;
-    expect(doc).toMatchObject({ status: 'FAILED', attempts: 3, reason: 'bounced' });
+    expect(doc).toMatchObject({ status: 'FAILED', attempts: 3, reason: 'bounced', template: 'unknown' });
     expect(reduceDeliveryStatus(doc, failed)).toBeUndefined();
+  });
+
+  it('derives channel performance and template usage from the deliveries', () => {
+    const figures = deliveryFigures([
+      { channel: 'email', template: 'order-confirmation', status: 'SENT', deliveries: 3, attempts: 4 },
+      { channel: 'email', template: 'order-confirmation', status: 'FAILED', deliveries: 1, attempts: 3 },
+      { channel: 'sms', template: 'order-confirmation', status: 'SENT', deliveries: 1, attempts: 1 },
+    ]);
+    expect(figures.channels).toEqual([
+      { _id: 'email', channel: 'email', deliveries: 4, sent: 3, failed: 1, successRate: 0.75, avgAttempts: 1.75 },
+      { _id: 'sms', channel: 'sms', deliveries: 1, sent: 1, failed: 0, successRate: 1, avgAttempts: 1 },
+    ]);
+    expect(figures.templates).toEqual([{ _id: 'order-confirmation', template: 'order-confirmation', deliveries: 5, sent: 4, failed: 1, byChannel: { email: 4, sms: 1 } }]);
+    expect(deliveryFigures([])).toEqual({ channels: [], templates: [] });
+  });
+});
+
+describe('stock adjustments', () => {
+  it('add to or take from on hand, once each', () => {
+    const seeded = seedStockLevel(undefined, { sku: 'S-1', onHand: 10, reserved: 2 }, '2025-01-01T00:00:00.000Z')!;
+    const adjusted = event('inventory.stock-adjusted', 'inventory', 1, { sku: 'S-1', onHand: 50, delta: 40 });
+    const doc = reduceStockLevel(seeded, 'S-1', adjusted, stockDeltaOf(adjusted.type, 40)!)!;
+    expect(doc).toMatchObject({ onHand: 50, reserved: 2, available: 48 });
+    expect(reduceStockLevel(doc, 'S-1', adjusted, stockDeltaOf(adjusted.type, 40)!)).toBeUndefined();
   });
 });

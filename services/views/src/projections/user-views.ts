@@ -63,9 +63,9 @@ export function reduceUserSummary(current: UserSummary | undefined, event: Event
   let line: UserOrderLine;
   if (event.type === 'order.created') {
     if (existing) {
-      // A late order.created only fills in what the line lacks; it never moves the status back.
+      // A late order.created only fills in what the line lacks (a cancellation carries no total); it never moves the status back.
       if (existing.createdAt !== null) return undefined;
-      line = { ...existing, createdAt: event.time };
+      line = { ...existing, createdAt: event.time, totalCents: data.totalCents ?? existing.totalCents };
     } else {
       line = { orderId: data.orderId, status: 'PENDING', totalCents: data.totalCents ?? 0, createdAt: event.time, version: event.version };
     }
@@ -82,5 +82,56 @@ export function reduceUserSummary(current: UserSummary | undefined, event: Event
     return undefined;
   }
   const orders = existing ? doc.orders.map((o) => (o.orderId === line.orderId ? line : o)) : [...doc.orders, line];
-  return touched({ ...doc, orders });
+  return touched({ ...doc, orders: orders.sort(byCreation) });
+}
+
+/** Oldest first, whatever order the events came in: a rebuild writes the same document as the live projection. */
+function byCreation(a: UserOrderLine, b: UserOrderLine): number {
+  return (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.orderId.localeCompare(b.orderId);
+}
+
+/** user_views.user_profile: who the user is, from user-service's user.registered. */
+export interface UserProfile {
+  _id: string;
+  userId: string;
+  email: string;
+  name: string;
+  registeredAt: string;
+  versions: SourceVersions;
+}
+
+export function reduceUserProfile(current: UserProfile | undefined, event: EventEnvelope): UserProfile | undefined {
+  if (event.type !== 'user.registered' || !isNewer(current?.versions, event)) return undefined;
+  const registered = event.data as ConsumedEventData['user.registered'];
+  return { _id: registered.userId, userId: registered.userId, email: registered.email, name: registered.name, registeredAt: event.time, versions: withVersion(current?.versions, event) };
+}
+
+export interface ActivityEntry {
+  eventId: string;
+  type: string;
+  orderId: string | null;
+  at: string;
+}
+
+/** user_views.user_activity: a user's latest doings, newest first, at most ACTIVITY_KEPT of them. */
+export interface UserActivity {
+  _id: string;
+  userId: string;
+  firstSeenAt: string;
+  lastActiveAt: string;
+  activity: ActivityEntry[];
+}
+
+export const ACTIVITY_KEPT = 100;
+
+export function reduceUserActivity(current: UserActivity | undefined, event: EventEnvelope): UserActivity | undefined {
+  const userId = userIdOf(event);
+  if (!userId || current?.activity.some((entry) => entry.eventId === event.id)) return undefined;
+  const orderId = (event.data as { orderId?: unknown }).orderId;
+  const entry: ActivityEntry = { eventId: event.id, type: event.type, orderId: typeof orderId === 'string' ? orderId : null, at: event.time };
+  // The newest ACTIVITY_KEPT by time, ties by id: the same list whichever order the events arrive in.
+  const activity = [...(current?.activity ?? []), entry].sort((a, b) => b.at.localeCompare(a.at) || a.eventId.localeCompare(b.eventId)).slice(0, ACTIVITY_KEPT);
+  const firstSeenAt = current && current.firstSeenAt <= event.time ? current.firstSeenAt : event.time;
+  if (current && !activity.includes(entry) && firstSeenAt === current.firstSeenAt) return undefined;
+  return { _id: userId, userId, firstSeenAt, lastActiveAt: current && current.lastActiveAt > event.time ? current.lastActiveAt : event.time, activity };
 }
