@@ -39,6 +39,16 @@ describe('bad input gets a clear error, exit code 1 or 2, and leaves nothing run
     expect(result.stderr).toMatch(/--port-offset takes a whole number/);
   });
 
+  it('the read-side commands on a lab that is not up say to start it (exit 1)', async () => {
+    const dir = await labDir();
+    const rebuild = await runFrank(dir, ['views', 'rebuild']);
+    expect(rebuild.exitCode).toBe(1);
+    expect(rebuild.stderr).toMatch(/The views service is not running[\s\S]*npx frank up/);
+    const verify = await runFrank(dir, ['views', 'verify']);
+    expect(verify.exitCode).toBe(1);
+    expect(verify.stderr).toMatch(/The lab is not up[\s\S]*npx frank up/);
+  });
+
   it('a port already taken names the resource and suggests an offset (exit 1)', async () => {
     const dir = await labDir('version: 1\nresources:\n  cache:\n    kind: redis\n    port: 6379\n  docs:\n    kind: mongo\n    port: 27017\n');
     const offset = await freeOffset(dir);

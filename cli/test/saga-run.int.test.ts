@@ -1,11 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLab } from '../src/lab/lab.js';
 import { checkInvariants } from '../src/saga/invariants.js';
 import { labAccess, type LabAccess } from '../src/saga/lab-access.js';
 import { runScenario, type RunResult } from '../src/saga/run.js';
 import { findScenario } from '../src/saga/scenario.js';
+import { readViews } from '../src/views/read-side.js';
 import { freeOffset, makeLabDir, removeLabDir, runFrank } from './lab-fixture.js';
 import { until } from './saga-fixture.js';
 
@@ -187,5 +189,74 @@ describe('frank saga run', () => {
     const { projectors } = JSON.parse(status.stdout);
     expect(projectors.map((p: { view: string }) => p.view).sort()).toEqual(['inventory_views', 'notification_views', 'order_views', 'user_views']);
     expect(projectors.find((p: { view: string }) => p.view === 'order_views').applied).toBeGreaterThan(0);
+  });
+
+  const verify = async (timeout = '60s') => {
+    const run = await runFrank(dir, ['views', 'verify', '--timeout', timeout, '--json']);
+    return { exitCode: run.exitCode, stderr: run.stderr, ...(JSON.parse(run.stdout || '{}') as { ok?: boolean; checks?: { name: string; ok: boolean; details: string; ids: string[] }[] }) };
+  };
+
+  it('`frank views verify`: after every scenario the views say what the services\' databases say', async () => {
+    await atRest();
+    const result = await verify();
+    expect(result.exitCode, JSON.stringify(result.checks?.filter((c) => !c.ok))).toBe(0);
+    expect(result.checks!.map((c) => c.name)).toEqual([
+      'views: orders match order-service', 'views: user summaries match the orders', 'views: stock matches inventory', 'views: payments match payment-service', 'views: deliveries match notification-service',
+    ]);
+    const orders = Number((await rows('order', 'SELECT count(*) AS n FROM order_domain.orders'))[0].n);
+    expect(result.checks![0]!.details).toContain(`${orders} orders`);
+  });
+
+  it('`frank views rebuild` replays the event stores into the same documents the live projection wrote', async () => {
+    const before = await readViews(access.env.MONGO_URL!);
+    expect(before['order_views.order_details']!.length).toBeGreaterThan(20);
+    expect(before['user_views.user_activity']!.length).toBeGreaterThan(0);
+    expect(before['notification_views.channel_performance']!.length).toBeGreaterThan(0);
+    const rebuild = await runFrank(dir, ['views', 'rebuild', '--json']);
+    expect(rebuild.exitCode, rebuild.stderr).toBe(0);
+    const progress = JSON.parse(rebuild.stdout);
+    expect(progress).toMatchObject({ phase: 'done', views: ['order_views', 'inventory_views', 'user_views', 'notification_views'] });
+    expect(Object.keys(progress.sources).sort()).toEqual(['inventory', 'notification', 'order', 'payment', 'user']);
+    expect(progress.eventsFetched).toBeGreaterThan(100);
+    expect(rebuild.stderr).toMatch(/replaying|done/);
+    expect(await readViews(access.env.MONGO_URL!)).toEqual(before);
+  });
+
+  it('rebuilds while orders keep coming, and the views still match afterwards: nothing lost, nothing doubled', async () => {
+    const load = runScenario(access, await findScenario('happy-path'), { orders: 12, concurrency: 4, seed: 11 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const rebuild = await runFrank(dir, ['views', 'rebuild', '--view', 'order_views,inventory_views', '--view', 'user_views']);
+    expect(rebuild.exitCode, rebuild.stderr).toBe(0);
+    expect(rebuild.stdout).toMatch(/rebuilt order_views, inventory_views, user_views from \d+ events/);
+    expect((await load).verdict).toBe('pass');
+    const result = await verify();
+    expect(result.exitCode, JSON.stringify(result.checks?.filter((c) => !c.ok))).toBe(0);
+  });
+
+  it('catches a view changed behind the projectors\' back, naming the SKU, and a rebuild of that view mends it', async () => {
+    const mongo = new MongoClient(access.env.MONGO_URL!);
+    try {
+      const stock = mongo.db('inventory_views').collection<{ _id: string; onHand: number }>('stock_levels');
+      const victim = (await stock.findOne({}, { sort: { _id: 1 } }))!;
+      await stock.updateOne({ _id: victim._id }, { $inc: { onHand: 1000 } });
+      const drifted = await verify('1s');
+      expect(drifted.exitCode).toBe(1);
+      expect(drifted.checks!.find((c) => c.name === 'views: stock matches inventory')).toMatchObject({ ok: false, ids: [victim._id] });
+      const table = await runFrank(dir, ['views', 'verify', '--timeout', '1s']);
+      expect(table.stdout).toMatch(new RegExp(`stock matches inventory\\s+FAIL\\s+1 offending: ${victim._id}`));
+      expect((await runFrank(dir, ['views', 'rebuild', '--view', 'inventory_views'])).exitCode).toBe(0);
+      expect((await verify('10s')).exitCode).toBe(0);
+    } finally {
+      await mongo.close();
+    }
+  });
+
+  it('refuses an unknown view or a malformed timeout with exit 2, naming what is allowed', async () => {
+    const unknown = await runFrank(dir, ['views', 'rebuild', '--view', 'orders']);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toMatch(/--view takes a view database, one of order_views, inventory_views, user_views, notification_views; not "orders"/);
+    const timeout = await runFrank(dir, ['views', 'verify', '--timeout', 'soon']);
+    expect(timeout.exitCode).toBe(2);
+    expect(timeout.stderr).toMatch(/"soon"/);
   });
 });

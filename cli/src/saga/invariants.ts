@@ -25,7 +25,7 @@ export interface InvariantOptions {
 export const MAX_IDS = 50;
 const TERMINAL = new Set(['CONFIRMED', 'CANCELLED']);
 
-function result(name: string, offenders: { id: string; why: string }[], holds: string): InvariantResult {
+export function result(name: string, offenders: { id: string; why: string }[], holds: string): InvariantResult {
   if (offenders.length === 0) return { name, ok: true, details: holds, ids: [] };
   const shown = offenders.slice(0, 5).map((o) => `${o.id} (${o.why})`).join(', ');
   return { name, ok: false, details: `${offenders.length} offending: ${shown}${offenders.length > 5 ? ', …' : ''}`, ids: offenders.slice(0, MAX_IDS).map((o) => o.id) };

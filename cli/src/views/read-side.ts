@@ -1,0 +1,140 @@
+import { MongoClient, type Document } from 'mongodb';
+import { FrankError } from '../errors.js';
+import { result, type InvariantResult } from '../saga/invariants.js';
+import type { LabAccess } from '../saga/lab-access.js';
+import { takeSnapshot, type LabSnapshot } from '../saga/snapshot.js';
+
+/** The view documents the check compares, by collection (`order_views.order_details`, …). */
+export type ViewDocuments = Record<string, Document[]>;
+
+/** What only says how a document was written, not what it says: differs between a live projection and a rebuild. */
+const BOOKKEEPING = new Set(['rev', 'detailsRev', 'applied', 'seededAt', 'updatedAt']);
+
+export const CHECKED_COLLECTIONS = [
+  'order_views.order_details',
+  'order_views.order_history',
+  'order_views.payment_info',
+  'inventory_views.stock_levels',
+  'inventory_views.product_list',
+  'inventory_views.category_tree',
+  'inventory_views.reservations',
+  'user_views.user_summary',
+  'user_views.user_profile',
+  'user_views.user_activity',
+  'notification_views.delivery_status',
+  'notification_views.channel_performance',
+  'notification_views.template_usage',
+] as const;
+
+/** Every view collection's documents, bookkeeping fields left out, sorted by _id: two reads compare with deep equality. */
+export async function readViews(mongoUrl: string): Promise<ViewDocuments> {
+  const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 3000 });
+  try {
+    const views: ViewDocuments = {};
+    for (const name of CHECKED_COLLECTIONS) {
+      const [database, collection] = name.split('.') as [string, string];
+      const docs = await client.db(database).collection(collection).find({}).toArray();
+      views[name] = docs.map(withoutBookkeeping).sort((a, b) => String(a._id).localeCompare(String(b._id)));
+    }
+    return views;
+  } catch (error) {
+    throw new FrankError(`The read side (Mongo at ${mongoUrl}) cannot be read: ${(error as Error).message}`, { hint: 'Check `npx frank status`: is mongo healthy?' });
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+function withoutBookkeeping(doc: Document): Document {
+  return Object.fromEntries(Object.entries(doc).filter(([key]) => !BOOKKEEPING.has(key)));
+}
+
+/** The write side's facts the views are compared with, beyond the saga snapshot: who placed each order. */
+export interface WriteSide {
+  snapshot: LabSnapshot;
+  orderUsers: Map<string, string>;
+}
+
+export async function readWriteSide(access: LabAccess): Promise<WriteSide> {
+  const [snapshot, { rows }] = await Promise.all([takeSnapshot(access), access.db('order').query<{ id: string; user_id: string }>('SELECT id::text, user_id::text FROM order_domain.orders')]);
+  return { snapshot, orderUsers: new Map(rows.map((r) => [r.id, r.user_id])) };
+}
+
+const PAYMENT_STATUS: Record<string, string> = { CAPTURED: 'COMPLETED', FAILED: 'FAILED', REFUNDED: 'REFUNDED' };
+
+const byId = (docs: Document[] | undefined) => new Map((docs ?? []).map((d) => [String(d._id), d]));
+
+/**
+ * The read side says what the write side says: per order its status and total (details and
+ * history), per user the counts and money of their orders, per product its stock, per payment
+ * its outcome, per order its delivered notifications. Only settled facts are compared: a
+ * PENDING order or payment may be ahead of its events.
+ */
+export function checkReadSide(write: WriteSide, views: ViewDocuments): InvariantResult[] {
+  const { snapshot, orderUsers } = write;
+  const details = byId(views['order_views.order_details']);
+  const history = byId(views['order_views.order_history']);
+  const orderOffenders: { id: string; why: string }[] = [];
+  for (const order of snapshot.orders) {
+    const doc = details.get(order.id);
+    const line = history.get(order.id);
+    if (!doc) orderOffenders.push({ id: order.id, why: 'no order_details' });
+    else if (doc.status !== order.status) orderOffenders.push({ id: order.id, why: `order_details says ${String(doc.status)}, order-service ${order.status}` });
+    else if (doc.totalCents !== order.totalCents) orderOffenders.push({ id: order.id, why: `total ${String(doc.totalCents)} ≠ ${order.totalCents}` });
+    else if (!line || line.status !== order.status) orderOffenders.push({ id: order.id, why: `order_history says ${String(line?.status ?? 'nothing')}` });
+  }
+  const known = new Set(snapshot.orders.map((o) => o.id));
+  for (const id of details.keys()) if (!known.has(id)) orderOffenders.push({ id, why: 'in order_details, not in order-service' });
+
+  const expectedUsers = new Map<string, { orders: number; confirmed: number; cancelled: number; spent: number }>();
+  for (const order of snapshot.orders) {
+    const userId = orderUsers.get(order.id);
+    if (!userId) continue;
+    const user = expectedUsers.get(userId) ?? { orders: 0, confirmed: 0, cancelled: 0, spent: 0 };
+    user.orders++;
+    if (order.status === 'CONFIRMED') {
+      user.confirmed++;
+      user.spent += order.totalCents;
+    }
+    if (order.status === 'CANCELLED') user.cancelled++;
+    expectedUsers.set(userId, user);
+  }
+  const summaries = byId(views['user_views.user_summary']);
+  const userOffenders: { id: string; why: string }[] = [];
+  for (const [userId, expected] of expectedUsers) {
+    const doc = summaries.get(userId);
+    const seen = doc ? { orders: doc.orderCount, confirmed: doc.confirmedCount, cancelled: doc.cancelledCount, spent: doc.totalSpentCents } : undefined;
+    if (!seen) userOffenders.push({ id: userId, why: 'no user_summary' });
+    else if (JSON.stringify(seen) !== JSON.stringify(expected)) userOffenders.push({ id: userId, why: `views ${JSON.stringify(seen)}, orders ${JSON.stringify(expected)}` });
+  }
+
+  const stock = byId(views['inventory_views.stock_levels']);
+  const stockOffenders = snapshot.stock.flatMap((s) => {
+    const doc = stock.get(s.sku);
+    if (!doc) return [{ id: s.sku, why: 'no stock_levels' }];
+    return doc.onHand === s.onHand && doc.reserved === s.reserved ? [] : [{ id: s.sku, why: `views ${String(doc.onHand)}/${String(doc.reserved)}, inventory ${s.onHand}/${s.reserved} (on hand/reserved)` }];
+  });
+
+  const payments = byId(views['order_views.payment_info']);
+  const paymentOffenders = snapshot.payments.flatMap((p) => {
+    const expected = PAYMENT_STATUS[p.status];
+    if (!expected) return [];
+    const doc = payments.get(p.orderId);
+    return doc?.status === expected && doc.refundedCents === p.refundedCents ? [] : [{ id: p.orderId, why: `payment_info says ${String(doc?.status ?? 'nothing')}, payment-service ${p.status}` }];
+  });
+
+  const delivered = new Map<string, string[]>();
+  for (const d of snapshot.deliveries) if (d.status !== 'PENDING') delivered.set(d.orderId, [...(delivered.get(d.orderId) ?? []), d.status].sort());
+  const viewed = new Map<string, string[]>();
+  for (const d of views['notification_views.delivery_status'] ?? []) viewed.set(String(d.orderId), [...(viewed.get(String(d.orderId)) ?? []), String(d.status)].sort());
+  const deliveryOffenders = [...delivered].flatMap(([orderId, statuses]) =>
+    JSON.stringify(viewed.get(orderId) ?? []) === JSON.stringify(statuses) ? [] : [{ id: orderId, why: `delivery_status ${JSON.stringify(viewed.get(orderId) ?? [])}, notification ${JSON.stringify(statuses)}` }],
+  );
+
+  return [
+    result('views: orders match order-service', orderOffenders, `${snapshot.orders.length} orders in order_details and order_history as in order-service`),
+    result('views: user summaries match the orders', userOffenders, `${expectedUsers.size} users' counts and totals as in order-service`),
+    result('views: stock matches inventory', stockOffenders, `${snapshot.stock.length} products' stock as in inventory-service`),
+    result('views: payments match payment-service', paymentOffenders, 'every settled payment as in payment-service'),
+    result('views: deliveries match notification-service', deliveryOffenders, 'every finished delivery as in notification-service'),
+  ];
+}
