@@ -75,7 +75,7 @@ export class ViewReader {
   }
 
   async userSummary(userId: string): Promise<Document | null> {
-    const doc = await this.collection('user_views', 'user_summary').findOne({ _id: userId } as Document, { projection: { orders: 0 } });
+    const doc = await this.collection('user_views', 'user_summary').findOne({ _id: userId } as Document);
     return strip(doc) ?? null;
   }
 }

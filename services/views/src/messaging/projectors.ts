@@ -5,7 +5,8 @@ import type { ConsumedEventData } from './consumed-events.js';
 import { INVENTORY_VIEW_EVENTS, reduceReservation, reduceStockLevel, stockDeltaOf, type ReservationView, type StockLevel } from '../projections/inventory-views.js';
 import { deliveryFigures, NOTIFICATION_VIEW_EVENTS, reduceDeliveryStatus, type DeliveryGroup, type DeliveryStatus } from '../projections/notification-views.js';
 import { historyEntryOf, ORDER_DETAILS_EVENTS, PAYMENT_INFO_EVENTS, reduceOrderDetails, reduceOrderHistory, reducePaymentInfo, type OrderDetails, type OrderHistoryEntry, type PaymentInfo } from '../projections/order-views.js';
-import { reduceUserActivity, reduceUserProfile, reduceUserSummary, USER_VIEW_EVENTS, userIdOf, type UserActivity, type UserProfile, type UserSummary } from '../projections/user-views.js';
+import { reduceUserActivity, reduceUserOrder, reduceUserProfile, summarizeUser, USER_VIEW_EVENTS, userIdOf, type UserActivity, type UserOrder, type UserProfile } from '../projections/user-views.js';
+import { Coalesced } from './coalesced.js';
 import { casUpdate } from '../persistence/cas-update.js';
 import type { ViewDatabase, ViewStore } from '../persistence/view-databases.js';
 
@@ -32,10 +33,12 @@ export interface ProjectorDeps {
   cache: CacheInvalidator;
   /** Resolves once the catalogue snapshot is in inventory_views; stock events wait for it. */
   seeded: Promise<void>;
-  /** How long notification_views waits to recompute its figures after a delivery (default 1 s); null: only when `refresh` is called. */
-  figuresDelayMs?: number | null;
+  /** How long derived documents (user summaries, delivery figures) wait to be recomputed after an event; null: only when `refresh` is called. */
+  derivedDelayMs?: number | null;
   log?: Logger;
 }
+
+const DERIVED_DELAY_MS = 250;
 
 export function orderViewsProjector({ store }: ProjectorDeps): Projector {
   const details = store.collection('order_views', 'order_details');
@@ -101,10 +104,19 @@ export function inventoryViewsProjector({ store, cache, seeded }: ProjectorDeps)
   };
 }
 
-export function userViewsProjector({ store, cache }: ProjectorDeps): Projector {
+export function userViewsProjector({ store, cache, derivedDelayMs = DERIVED_DELAY_MS, log }: ProjectorDeps): Projector {
+  const orders = store.collection('user_views', 'user_orders');
   const summaries = store.collection('user_views', 'user_summary');
   const profiles = store.collection('user_views', 'user_profile');
   const activities = store.collection('user_views', 'user_activity');
+  const summarize = async (userId: string) => {
+    const profile = (await profiles.findOne({ _id: userId } as never)) as UserProfile | null;
+    const lines = (await orders.find({ userId }, { projection: { status: 1, totalCents: 1, createdAt: 1 } }).toArray()) as unknown as UserOrder[];
+    await summaries.replaceOne({ _id: userId } as never, summarizeUser(userId, profile, lines), { upsert: true });
+    await cache.invalidate([userGeneration(userId)], 'user_summary');
+  };
+  // A summary counts all of a user's orders: recomputed a moment after their events, not per event.
+  const pending = new Coalesced(derivedDelayMs ?? 0, summarize, (userId, error) => log?.warn('user summary not recomputed; the next event of the user tries again', { userId, ...errorFields(error) }));
   return {
     view: 'user_views',
     queue: 'views.user-views',
@@ -112,21 +124,25 @@ export function userViewsProjector({ store, cache }: ProjectorDeps): Projector {
     async apply(event) {
       const userId = userIdOf(event);
       if (!userId) return;
-      await casUpdate<UserSummary>(summaries, userId, (current) => reduceUserSummary(current, event));
       if (event.type === 'user.registered') await casUpdate<UserProfile>(profiles, userId, (current) => reduceUserProfile(current, event));
+      else await casUpdate<UserOrder>(orders, String((event.data as { orderId?: unknown }).orderId), (current) => reduceUserOrder(current, event));
       await casUpdate<UserActivity>(activities, userId, (current) => reduceUserActivity(current, event));
-      await cache.invalidate([userGeneration(userId)], 'user_summary');
+      if (derivedDelayMs !== null) pending.schedule(userId);
+    },
+    async refresh() {
+      const users = new Set([...(await orders.distinct('userId')), ...(await profiles.distinct('_id'))].map(String));
+      for (const userId of users) await summarize(userId);
+      await summaries.deleteMany({ _id: { $nin: [...users] } } as never);
     },
   };
 }
 
-export function notificationViewsProjector({ store, figuresDelayMs = 1000, log }: ProjectorDeps): Projector {
+export function notificationViewsProjector({ store, derivedDelayMs = DERIVED_DELAY_MS, log }: ProjectorDeps): Projector {
   const deliveries = store.collection('notification_views', 'delivery_status');
   const channels = store.collection('notification_views', 'channel_performance');
   const templates = store.collection('notification_views', 'template_usage');
-  // channel_performance and template_usage are recomputed from delivery_status, at most once per
-  // figuresDelayMs under load: counting per event could not tell a redelivery from a new delivery.
-  let scheduled: NodeJS.Timeout | undefined;
+  // channel_performance and template_usage are recomputed from delivery_status: counting per
+  // event could not tell a redelivery from a new delivery.
   const refresh = async () => {
     const groups = (await deliveries
       .aggregate([{ $group: { _id: { channel: '$channel', template: '$template', status: '$status' }, deliveries: { $sum: 1 }, attempts: { $sum: '$attempts' } } }])
@@ -135,6 +151,7 @@ export function notificationViewsProjector({ store, figuresDelayMs = 1000, log }
     await replaceAll(channels, figures.channels);
     await replaceAll(templates, figures.templates);
   };
+  const pending = new Coalesced(derivedDelayMs ?? 0, refresh, (_key, error) => log?.warn('delivery figures not recomputed; the next delivery tries again', errorFields(error)));
   return {
     view: 'notification_views',
     queue: 'views.notification-views',
@@ -143,11 +160,7 @@ export function notificationViewsProjector({ store, figuresDelayMs = 1000, log }
       const deliveryId = (event.data as { deliveryId?: unknown }).deliveryId;
       if (typeof deliveryId !== 'string') return;
       await casUpdate<DeliveryStatus>(deliveries, deliveryId, (current) => reduceDeliveryStatus(current, event));
-      if (figuresDelayMs === null) return;
-      scheduled ??= setTimeout(() => {
-        scheduled = undefined;
-        refresh().catch((error: unknown) => log?.warn('delivery figures not recomputed; the next delivery tries again', errorFields(error)));
-      }, figuresDelayMs);
+      if (derivedDelayMs !== null) pending.schedule('figures');
     },
     refresh,
   };

@@ -4,7 +4,7 @@ import type { Collection, Document, MongoClient } from 'mongodb';
 export const VIEW_DATABASES = {
   order_views: ['order_details', 'order_history', 'payment_info'],
   inventory_views: ['product_list', 'stock_levels', 'category_tree', 'reservations'],
-  user_views: ['user_summary', 'user_profile', 'user_activity'],
+  user_views: ['user_summary', 'user_profile', 'user_activity', 'user_orders'],
   notification_views: ['delivery_status', 'channel_performance', 'template_usage'],
 } as const;
 
@@ -44,6 +44,7 @@ export class ViewStore {
     await this.collection('inventory_views', 'category_tree').createIndex({ parent: 1 }, { name: 'by_parent' });
     await this.collection('notification_views', 'delivery_status').createIndex({ orderId: 1 }, { name: 'by_order' });
     await this.collection('user_views', 'user_profile').createIndex({ email: 1 }, { name: 'by_email' });
+    await this.collection('user_views', 'user_orders').createIndex({ userId: 1 }, { name: 'by_user' });
   }
 
   /** Empties this store's collections of one view database (a shadow before a rebuild writes it). */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { reduceReservation, reduceStockLevel, seedStockLevel, stockDeltaOf, type StockLevel } from './inventory-views.js';
 import { deliveryFigures, reduceDeliveryStatus } from './notification-views.js';
 import { historyEntryOf, reduceOrderDetails, reduceOrderHistory, reducePaymentInfo, type OrderDetails } from './order-views.js';
-import { ACTIVITY_KEPT, reduceUserActivity, reduceUserProfile, reduceUserSummary, type UserActivity, type UserSummary } from './user-views.js';
+import { ACTIVITY_KEPT, reduceUserActivity, reduceUserOrder, reduceUserProfile, summarizeUser, type UserActivity, type UserOrder } from './user-views.js';
 
 let n = 0;
 function event(type: string, source: string, version: number, data: Record<string, unknown>, time = `2025-01-01T00:00:${String(10 + version).padStart(2, '0')}.000Z`): EventEnvelope {
@@ -91,21 +91,27 @@ describe('stock_levels', () => {
   });
 });
 
-describe('user_summary', () => {
-  const registered = event('user.registered', 'user', 1, { userId: 'u-1', email: 'a@b', name: 'A' });
+describe('user_orders and user_summary', () => {
   const created2 = event('order.created', 'order', 1, { orderId: 'o-2', userId: 'u-1', totalCents: 300, items: [], customer: {}, currency: 'EUR' });
   const cancelled2 = event('order.cancelled', 'order', 2, { orderId: 'o-2', userId: 'u-1', reason: 'declined' });
 
-  it('counts orders by outcome, each event once, in any order', () => {
-    const events = [registered, created, created2, confirmed, cancelled2];
-    const doc = fold(reduceUserSummary, events) as UserSummary;
-    expect(doc).toMatchObject({ email: 'a@b', orderCount: 2, confirmedCount: 1, cancelledCount: 1, totalSpentCents: 1000 });
-    for (const again of events) expect(reduceUserSummary(doc, again)).toBeUndefined();
-    const reversed = fold(reduceUserSummary, [...events].reverse()) as UserSummary;
-    expect(reversed).toMatchObject({ orderCount: 2, confirmedCount: 1, cancelledCount: 1, totalSpentCents: 1000 });
-    expect(reversed.orders.find((o) => o.orderId === 'o-1')).toMatchObject({ status: 'CONFIRMED' });
-    // The same document whichever order the events came in, but for when it was last touched.
-    expect({ ...reversed, updatedAt: null }).toEqual({ ...doc, updatedAt: null });
+  it('keeps each order line by its newest event, each event once, the same in any order', () => {
+    for (const events of [[created, confirmed], [created2, cancelled2]]) {
+      const line = fold(reduceUserOrder, events) as UserOrder;
+      for (const again of events) expect(reduceUserOrder(line, again)).toBeUndefined();
+      expect(fold(reduceUserOrder, [...events].reverse())).toEqual(line);
+    }
+    expect(fold(reduceUserOrder, [cancelled2, created2])).toMatchObject({ status: 'CANCELLED', totalCents: 300, createdAt: created2.time });
+  });
+
+  it('sums a user from their profile and order lines', () => {
+    const lines = [fold(reduceUserOrder, [created, confirmed])!, fold(reduceUserOrder, [created2, cancelled2])!];
+    const summary = summarizeUser('u-1', { email: 'a@b', name: 'A', registeredAt: '2025-01-01T00:00:00.000Z' }, lines);
+    expect(summary).toEqual({
+      _id: 'u-1', userId: 'u-1', email: 'a@b', name: 'A', registeredAt: '2025-01-01T00:00:00.000Z',
+      orderCount: 2, confirmedCount: 1, cancelledCount: 1, totalSpentCents: 1000, lastOrderAt: created2.time,
+    });
+    expect(summarizeUser('u-2', null, [])).toMatchObject({ email: null, orderCount: 0, totalSpentCents: 0, lastOrderAt: null });
   });
 });
 

@@ -2,8 +2,11 @@ import type { EventEnvelope } from '@frank/kit';
 import type { ConsumedEventData } from '../messaging/consumed-events.js';
 import { isNewer, withVersion, type SourceVersions } from './versions.js';
 
-export interface UserOrderLine {
+/** user_views.user_orders: one line per order of a user; user_summary is derived from them. */
+export interface UserOrder {
+  _id: string;
   orderId: string;
+  userId: string;
   status: 'PENDING' | 'CONFIRMED' | 'CANCELLED';
   totalCents: number;
   createdAt: string | null;
@@ -11,20 +14,18 @@ export interface UserOrderLine {
   version: number;
 }
 
-/** user_views.user_summary: who the user is and what they ordered; the counts follow from `orders`. */
+/** user_views.user_summary: who the user is and the counts and money of their orders. */
 export interface UserSummary {
   _id: string;
   userId: string;
   email: string | null;
   name: string | null;
   registeredAt: string | null;
-  orders: UserOrderLine[];
   orderCount: number;
   confirmedCount: number;
   cancelledCount: number;
   totalSpentCents: number;
-  versions: SourceVersions;
-  updatedAt: string;
+  lastOrderAt: string | null;
 }
 
 export const USER_VIEW_EVENTS = ['user.registered', 'order.created', 'order.confirmed', 'order.cancelled'] as const;
@@ -35,59 +36,49 @@ export function userIdOf(event: EventEnvelope): string | undefined {
   return typeof data.userId === 'string' ? data.userId : undefined;
 }
 
-function withCounts(summary: UserSummary): UserSummary {
-  const confirmed = summary.orders.filter((o) => o.status === 'CONFIRMED');
+/**
+ * The next user_orders line after an order event, or undefined when it changes nothing. A late
+ * order.created only fills in what the line lacks (a cancellation carries no total); it never
+ * moves the status back.
+ */
+export function reduceUserOrder(current: UserOrder | undefined, event: EventEnvelope): UserOrder | undefined {
+  const userId = userIdOf(event);
+  const data = event.data as { orderId?: string; totalCents?: number };
+  if (!userId || typeof data.orderId !== 'string') return undefined;
+  if (event.type === 'order.created') {
+    if (!current) return { _id: data.orderId, orderId: data.orderId, userId, status: 'PENDING', totalCents: data.totalCents ?? 0, createdAt: event.time, version: event.version };
+    if (current.createdAt !== null) return undefined;
+    return { ...current, createdAt: event.time, totalCents: data.totalCents ?? current.totalCents };
+  }
+  if (event.type !== 'order.confirmed' && event.type !== 'order.cancelled') return undefined;
+  if (current && current.version >= event.version) return undefined;
   return {
-    ...summary,
-    orderCount: summary.orders.length,
-    confirmedCount: confirmed.length,
-    cancelledCount: summary.orders.filter((o) => o.status === 'CANCELLED').length,
-    totalSpentCents: confirmed.reduce((sum, o) => sum + o.totalCents, 0),
+    _id: data.orderId,
+    orderId: data.orderId,
+    userId,
+    status: event.type === 'order.confirmed' ? 'CONFIRMED' : 'CANCELLED',
+    totalCents: data.totalCents ?? current?.totalCents ?? 0,
+    createdAt: current?.createdAt ?? null,
+    version: event.version,
   };
 }
 
-export function reduceUserSummary(current: UserSummary | undefined, event: EventEnvelope): UserSummary | undefined {
-  const userId = userIdOf(event);
-  if (!userId) return undefined;
-  const doc: UserSummary = current ?? { _id: userId, userId, email: null, name: null, registeredAt: null, orders: [], orderCount: 0, confirmedCount: 0, cancelledCount: 0, totalSpentCents: 0, versions: {}, updatedAt: event.time };
-  const touched = (next: UserSummary) => withCounts({ ...next, updatedAt: event.time > doc.updatedAt ? event.time : doc.updatedAt });
-
-  if (event.type === 'user.registered') {
-    if (!isNewer(doc.versions, event)) return undefined;
-    const registered = event.data as ConsumedEventData['user.registered'];
-    return touched({ ...doc, email: registered.email, name: registered.name, registeredAt: event.time, versions: withVersion(doc.versions, event) });
-  }
-
-  const data = event.data as { orderId: string; totalCents?: number };
-  const existing = doc.orders.find((o) => o.orderId === data.orderId);
-  let line: UserOrderLine;
-  if (event.type === 'order.created') {
-    if (existing) {
-      // A late order.created only fills in what the line lacks (a cancellation carries no total); it never moves the status back.
-      if (existing.createdAt !== null) return undefined;
-      line = { ...existing, createdAt: event.time, totalCents: data.totalCents ?? existing.totalCents };
-    } else {
-      line = { orderId: data.orderId, status: 'PENDING', totalCents: data.totalCents ?? 0, createdAt: event.time, version: event.version };
-    }
-  } else if (event.type === 'order.confirmed' || event.type === 'order.cancelled') {
-    if (existing && existing.version >= event.version) return undefined;
-    line = {
-      orderId: data.orderId,
-      status: event.type === 'order.confirmed' ? 'CONFIRMED' : 'CANCELLED',
-      totalCents: data.totalCents ?? existing?.totalCents ?? 0,
-      createdAt: existing?.createdAt ?? null,
-      version: event.version,
-    };
-  } else {
-    return undefined;
-  }
-  const orders = existing ? doc.orders.map((o) => (o.orderId === line.orderId ? line : o)) : [...doc.orders, line];
-  return touched({ ...doc, orders: orders.sort(byCreation) });
-}
-
-/** Oldest first, whatever order the events came in: a rebuild writes the same document as the live projection. */
-function byCreation(a: UserOrderLine, b: UserOrderLine): number {
-  return (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.orderId.localeCompare(b.orderId);
+/** A user's summary from their profile and order lines: a function of them alone, so recomputing it is idempotent. */
+export function summarizeUser(userId: string, profile: Pick<UserProfile, 'email' | 'name' | 'registeredAt'> | null, orders: Pick<UserOrder, 'status' | 'totalCents' | 'createdAt'>[]): UserSummary {
+  const confirmed = orders.filter((o) => o.status === 'CONFIRMED');
+  const created = orders.map((o) => o.createdAt).filter((at): at is string => at !== null).sort();
+  return {
+    _id: userId,
+    userId,
+    email: profile?.email ?? null,
+    name: profile?.name ?? null,
+    registeredAt: profile?.registeredAt ?? null,
+    orderCount: orders.length,
+    confirmedCount: confirmed.length,
+    cancelledCount: orders.filter((o) => o.status === 'CANCELLED').length,
+    totalSpentCents: confirmed.reduce((sum, o) => sum + o.totalCents, 0),
+    lastOrderAt: created.at(-1) ?? null,
+  };
 }
 
 /** user_views.user_profile: who the user is, from user-service's user.registered. */
