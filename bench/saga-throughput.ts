@@ -2,9 +2,12 @@
  * `npm run bench:saga`: sustained sagas per second through every real service at a fixed
  * concurrency (closed model), latency from POST /orders to the terminal event, and the raw
  * ceiling of this machine for the same work without services: the same number of PostgreSQL
- * commits and RabbitMQ confirmed publishes per saga, done directly. Figures to stdout and
- * bench/results/saga-throughput.json.
+ * commits and RabbitMQ confirmed publishes per saga, done directly. Under that same load, the
+ * read side's projection lag (event to view updated, per projector); after it, the BFF's read
+ * throughput with its Redis cache and without (a second BFF with no REDIS_URL). Figures to
+ * stdout and bench/results/saga-throughput.json.
  */
+import { spawn } from 'node:child_process';
 import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -102,6 +105,53 @@ try {
   await connection.close();
   const sagas = outcomes.confirmed + outcomes.cancelled;
 
+  // Projection lag over the load's events: wait for the projectors to catch up, then read their windows.
+  type ViewsStatus = { projectors: { view: string; applied: number; lagMs: { samples: number; p50: number; p99: number; max: number } | null }[] };
+  let views = (await json(`${url('views')}/views/status`)) as ViewsStatus;
+  for (let settled = 0; settled < 3; ) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const next = (await json(`${url('views')}/views/status`)) as ViewsStatus;
+    settled = next.projectors.every((p, i) => p.applied === views.projectors[i]!.applied) ? settled + 1 : 0;
+    views = next;
+  }
+  const projectionLag = Object.fromEntries(views.projectors.map((p) => [p.view, p.lagMs]));
+
+  // BFF reads: the storefront's product list pages and product details, with the cache and without.
+  const bffEnv = JSON.parse((await $({ cwd: dir })`node ${frank} env --service bff --json`).stdout) as Record<string, string>;
+  const uncachedPort = Number(new URL(url('bff')).port) + 90;
+  const { REDIS_URL: _redis, ...withoutCache } = bffEnv;
+  const uncached = spawn(process.execPath, ['--import', 'tsx', path.join(REPOSITORY_ROOT, 'services', 'bff', 'src', 'main.ts')], { env: { ...process.env, ...withoutCache, PORT: String(uncachedPort), LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+  const uncachedUrl = `http://${new URL(url('bff')).hostname}:${uncachedPort}`;
+  const readSeconds = Number(process.env.BENCH_READ_S ?? 10);
+  const readPaths = [...products.slice(0, 10).map((p) => `/api/products/${p.sku}`), '/api/products?limit=20', '/api/products?limit=20&offset=20'];
+  const readThroughput = async (base: string) => {
+    let reads = 0;
+    let misses = 0;
+    const end = performance.now() + readSeconds * 1000;
+    await Promise.all(
+      Array.from({ length: concurrency }, async (_, worker) => {
+        for (let i = worker; performance.now() < end; i++) {
+          const body = await json(`${base}${readPaths[i % readPaths.length]}`);
+          if (body.source !== 'cache') misses++;
+          reads++;
+        }
+      }),
+    );
+    return { readsPerSecond: reads / readSeconds, fromViews: misses / Math.max(1, reads) };
+  };
+  let bffReads;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const ready = await fetch(`${uncachedUrl}/health/ready`).then((r) => r.ok, () => false);
+      if (ready) break;
+      if (attempt > 100) throw new Error('the BFF without cache did not start');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    bffReads = { withCache: await readThroughput(url('bff')), withoutCache: await readThroughput(uncachedUrl) };
+  } finally {
+    uncached.kill();
+  }
+
   // What one saga cost: business transactions with an outbox row, consumer transactions with an inbox row, publishes.
   let outboxRows = 0;
   let inboxRows = 0;
@@ -152,6 +202,8 @@ try {
     perSaga: { commits: commitsPerSaga, publishes: publishesPerSaga, outboxRows, inboxRows },
     rawCeilingPerSecond: rawPerSecond,
     ratioToCeiling: perSecond / rawPerSecond,
+    projectionLagMs: projectionLag,
+    bffReads,
     throughputPerSecond: timeline.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {}),
   };
   await mkdir(path.join(REPOSITORY_ROOT, 'bench', 'results'), { recursive: true });
@@ -163,7 +215,9 @@ try {
   latency p50/p95/p99     ${f(result.latencyMs.p50)} / ${f(result.latencyMs.p95)} / ${f(result.latencyMs.p99)} ms   target p99 < 1000
   per saga                ${commitsPerSaga} commits, ${publishesPerSaga} confirmed publishes
   raw ceiling             ${f(rawPerSecond)} saga-equivalents/s (same commits and publishes, no services)
-  ratio                   ${(result.ratioToCeiling * 100).toFixed(0)} % of the ceiling    target ≥ 33 %`);
+  ratio                   ${(result.ratioToCeiling * 100).toFixed(0)} % of the ceiling    target ≥ 33 %
+  projection lag p50/p99  ${Object.entries(projectionLag).map(([view, lag]) => `${view} ${lag ? `${lag.p50}/${lag.p99}` : '-'}`).join(', ')} ms (last ${Math.max(...Object.values(projectionLag).map((l) => l?.samples ?? 0))} events each)
+  BFF reads               ${f(bffReads.withCache.readsPerSecond)}/s with the cache (${(bffReads.withCache.fromViews * 100).toFixed(0)} % from the views), ${f(bffReads.withoutCache.readsPerSecond)}/s without`);
 } finally {
   await $({ cwd: dir, nothrow: true })`node ${frank} down --purge`;
   await rm(dir, { recursive: true, force: true });
