@@ -8,7 +8,7 @@ import { takeSnapshot, type LabSnapshot } from '../saga/snapshot.js';
 export type ViewDocuments = Record<string, Document[]>;
 
 /** What only says how a document was written, not what it says: differs between a live projection and a rebuild. */
-const BOOKKEEPING = new Set(['rev', 'detailsRev', 'applied', 'seededAt', 'updatedAt']);
+const BOOKKEEPING = new Set(['rev', 'applied', 'seededAt', 'updatedAt']);
 
 export const CHECKED_COLLECTIONS = [
   'order_views.order_details',

@@ -17,9 +17,11 @@ export async function prepareMongo(resource: MongoResource, context: RuntimeCont
     return { command: mongo.path, args: ['--port', String(resource.port), '--bind_ip', host, '--dbpath', dir, '--quiet'] };
   }
   await mkdir(path.join(dir, 'sqlite'), { recursive: true });
+  // synchronous(normal) under WAL survives a crash of the process, not of the machine: the views
+  // FerretDB holds are rebuilt from the event stores (`frank views rebuild`); 18 % more writes/s.
   return {
     command: mongo.path,
-    args: ['--handler=sqlite', `--sqlite-url=file:${path.join(dir, 'sqlite')}/`, `--listen-addr=${host}:${resource.port}`, '--debug-addr=-', '--telemetry=disable', `--state-dir=${dir}`, '--log-level=warn'],
+    args: ['--handler=sqlite', `--sqlite-url=file:${path.join(dir, 'sqlite')}/?_pragma=synchronous(normal)`, `--listen-addr=${host}:${resource.port}`, '--debug-addr=-', '--telemetry=disable', `--state-dir=${dir}`, '--log-level=warn'],
     cwd: dir,
   };
 }

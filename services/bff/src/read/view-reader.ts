@@ -83,7 +83,7 @@ export class ViewReader {
 /** The projector's bookkeeping is not the frontend's business. */
 function strip(doc: Document | null): Document | undefined {
   if (!doc) return undefined;
-  const { _id, rev, versions, applied, detailsRev, ...rest } = doc;
-  void _id, void rev, void versions, void applied, void detailsRev;
+  const { _id, rev, versions, applied, ...rest } = doc;
+  void _id, void rev, void versions, void applied;
   return rest;
 }

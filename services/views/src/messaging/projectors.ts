@@ -4,7 +4,7 @@ import type { CacheInvalidator } from '../cache/cache-invalidator.js';
 import type { ConsumedEventData } from './consumed-events.js';
 import { INVENTORY_VIEW_EVENTS, reduceReservation, reduceStockLevel, stockDeltaOf, type ReservationView, type StockLevel } from '../projections/inventory-views.js';
 import { deliveryFigures, NOTIFICATION_VIEW_EVENTS, reduceDeliveryStatus, type DeliveryGroup, type DeliveryStatus } from '../projections/notification-views.js';
-import { historyEntryOf, ORDER_DETAILS_EVENTS, PAYMENT_INFO_EVENTS, reduceOrderDetails, reduceOrderHistory, reducePaymentInfo, type OrderDetails, type OrderHistoryEntry, type PaymentInfo } from '../projections/order-views.js';
+import { historyEntryOf, ORDER_DETAILS_EVENTS, PAYMENT_INFO_EVENTS, reduceOrderDetails, reducePaymentInfo, type OrderDetails, type PaymentInfo } from '../projections/order-views.js';
 import { reduceUserActivity, reduceUserOrder, reduceUserProfile, summarizeUser, USER_VIEW_EVENTS, userIdOf, type UserActivity, type UserOrder, type UserProfile } from '../projections/user-views.js';
 import { Coalesced } from './coalesced.js';
 import { casUpdate } from '../persistence/cas-update.js';
@@ -40,10 +40,16 @@ export interface ProjectorDeps {
 
 const DERIVED_DELAY_MS = 250;
 
-export function orderViewsProjector({ store }: ProjectorDeps): Projector {
+export function orderViewsProjector({ store, derivedDelayMs = DERIVED_DELAY_MS, log }: ProjectorDeps): Projector {
   const details = store.collection('order_views', 'order_details');
   const history = store.collection('order_views', 'order_history');
   const payments = store.collection('order_views', 'payment_info');
+  // order_history is derived from order_details: written once for the events of a moment, not per event.
+  const writeHistory = async (orderId: string) => {
+    const doc = (await details.findOne({ _id: orderId } as never)) as OrderDetails | null;
+    if (doc) await history.replaceOne({ _id: orderId } as never, historyEntryOf(doc), { upsert: true });
+  };
+  const pending = new Coalesced(derivedDelayMs ?? 0, writeHistory, (orderId, error) => log?.warn('order history not written; the next event of the order tries again', { orderId, ...errorFields(error) }));
   return {
     view: 'order_views',
     queue: 'views.order-views',
@@ -54,20 +60,18 @@ export function orderViewsProjector({ store }: ProjectorDeps): Projector {
         await casUpdate<PaymentInfo>(payments, orderId, (current) => reducePaymentInfo(current, event));
         return;
       }
-      const written = await casUpdate<OrderDetails>(details, orderId, (current) => reduceOrderDetails(current, event));
-      // A redelivery after a crash between the two writes finds details unchanged: derive the line from what is stored.
-      const latest = written ?? (await latestDetails(details, orderId));
-      if (latest) {
-        const entry = historyEntryOf(latest.doc, latest.rev);
-        await casUpdate<OrderHistoryEntry>(history, orderId, (current) => reduceOrderHistory(current, entry));
+      await casUpdate<OrderDetails>(details, orderId, (current) => reduceOrderDetails(current, event));
+      // Even when nothing changed: a redelivery after a crash before the history was written writes it.
+      if (derivedDelayMs !== null) pending.schedule(orderId);
+    },
+    async refresh() {
+      // The lines that differ from their order_details (a crash between the two, or a rebuild).
+      const lines = new Map((await history.find({}, { projection: { updatedAt: 1, status: 1 } }).toArray()).map((h) => [String(h._id), `${String(h.updatedAt)}/${String(h.status)}`]));
+      for await (const doc of details.find({}, { projection: { _id: 1, updatedAt: 1, status: 1 } })) {
+        if (lines.get(String(doc._id)) !== `${String(doc.updatedAt)}/${String(doc.status)}`) await writeHistory(String(doc._id));
       }
     },
   };
-}
-
-async function latestDetails(details: ReturnType<ViewStore['collection']>, orderId: string): Promise<{ doc: OrderDetails; rev: number } | undefined> {
-  const stored = (await details.findOne({ _id: orderId } as never)) as (OrderDetails & { rev: number }) | null;
-  return stored ? { doc: stored, rev: stored.rev } : undefined;
 }
 
 export function inventoryViewsProjector({ store, cache, seeded }: ProjectorDeps): Projector {

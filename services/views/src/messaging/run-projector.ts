@@ -1,5 +1,6 @@
 import { declareConsumerQueue, errorFields, parseEnvelope, PoisonMessageError, type AmqpConnection, type EventEnvelope, type Logger } from '@frank/kit';
 import type { Collection, Document } from 'mongodb';
+import { Coalesced } from './coalesced.js';
 import type { LagWindow } from './lag-window.js';
 import type { ProjectorGate } from './projector-gate.js';
 import { NotYetApplicableError, type Projector } from './projectors.js';
@@ -25,6 +26,7 @@ export interface RunProjectorOptions {
  */
 export async function runProjector(options: RunProjectorOptions): Promise<void> {
   const { amqp, log, projector, status, gate, lags, prefetch = 10, deliveryLimit = 50 } = options;
+  const recorder = statusRecorder(status, log);
   await amqp.consume({
     queue: projector.queue,
     prefetch,
@@ -44,7 +46,7 @@ export async function runProjector(options: RunProjectorOptions): Promise<void> 
       try {
         await projector.apply(event);
         lags?.record(Math.max(0, Date.now() - Date.parse(event.time)));
-        await recordApplied(status, event).catch((error) => log.warn('projector status not recorded', errorFields(error)));
+        recorder.applied(event);
       } catch (error) {
         failure = error ?? new Error('projection failed');
       } finally {
@@ -68,12 +70,36 @@ export async function runProjector(options: RunProjectorOptions): Promise<void> 
   });
 }
 
-async function recordApplied(status: Collection<Document>, event: EventEnvelope): Promise<void> {
-  const now = new Date();
-  const lagMs = Math.max(0, now.getTime() - Date.parse(event.time));
-  await status.updateOne(
-    { _id: 'status' } as Document,
-    { $set: { lastEventId: event.id, lastEventType: event.type, lastEventTime: event.time, lastAppliedAt: now.toISOString(), lastLagMs: lagMs }, $inc: { applied: 1 } },
-    { upsert: true },
-  );
+/**
+ * projector_status, written at most twice a second rather than per event: under load it was one
+ * Mongo write in four. The count of the last moment before a crash is lost; it is a figure, not
+ * a guard.
+ */
+function statusRecorder(status: Collection<Document>, log: Logger): { applied(event: EventEnvelope): void } {
+  let count = 0;
+  let last: { event: EventEnvelope; at: Date } | undefined;
+  const flush = async () => {
+    if (!last) return;
+    const { event, at } = last;
+    const applied = count;
+    count = 0;
+    await status
+      .updateOne(
+        { _id: 'status' } as Document,
+        { $set: { lastEventId: event.id, lastEventType: event.type, lastEventTime: event.time, lastAppliedAt: at.toISOString(), lastLagMs: Math.max(0, at.getTime() - Date.parse(event.time)) }, $inc: { applied } },
+        { upsert: true },
+      )
+      .catch((error: unknown) => {
+        count += applied;
+        throw error;
+      });
+  };
+  const pending = new Coalesced(500, flush, (_key, error) => log.warn('projector status not recorded', errorFields(error)));
+  return {
+    applied(event) {
+      count++;
+      last = { event, at: new Date() };
+      pending.schedule('status');
+    },
+  };
 }

@@ -30,8 +30,6 @@ export interface OrderHistoryEntry {
   itemCount: number;
   createdAt: string | null;
   updatedAt: string;
-  /** The order_details revision this line was derived from: an older derivation never overwrites a newer one. */
-  detailsRev: number;
 }
 
 /** order_views.payment_info: the payment of an order. */
@@ -116,8 +114,8 @@ export function reduceOrderDetails(current: OrderDetails | undefined, event: Eve
   return doc;
 }
 
-/** The order_history line of an order_details document at revision `rev`. */
-export function historyEntryOf(details: OrderDetails, rev: number): OrderHistoryEntry {
+/** The order_history line of an order_details document. */
+export function historyEntryOf(details: OrderDetails): OrderHistoryEntry {
   return {
     _id: details.orderId,
     orderId: details.orderId,
@@ -127,12 +125,7 @@ export function historyEntryOf(details: OrderDetails, rev: number): OrderHistory
     itemCount: details.items?.reduce((n, line) => n + line.qty, 0) ?? 0,
     createdAt: details.createdAt,
     updatedAt: details.updatedAt,
-    detailsRev: rev,
   };
-}
-
-export function reduceOrderHistory(current: OrderHistoryEntry | undefined, next: OrderHistoryEntry): OrderHistoryEntry | undefined {
-  return current && current.detailsRev >= next.detailsRev ? undefined : next;
 }
 
 /**
