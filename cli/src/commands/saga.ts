@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { openLab } from '../lab/lab.js';
 import { labAccess } from '../saga/lab-access.js';
+import { checkLoadDuration, parseRate, resolveLoadModel } from '../saga/load-model.js';
 import { runScenario } from '../saga/run.js';
 import { findScenario, listScenarios, loadScenarioFile, parseDuration } from '../saga/scenario.js';
 import { renderSummary } from '../saga/summary.js';
@@ -12,6 +13,9 @@ import { labOptionsOf, outputOf } from './global-options.js';
 interface RunFlags {
   orders?: number;
   concurrency?: number;
+  rate?: number;
+  duration?: number;
+  maxInFlight?: number;
   seed: number;
   file?: string;
   settleTimeout?: string;
@@ -29,6 +33,8 @@ function seedNumber(value: string): number {
   return Number(value);
 }
 
+const loadDuration = (value: string) => checkLoadDuration(parseDuration(value, '--duration'), value);
+
 export function sagaCommand(): Command {
   const saga = new Command('saga').description('Fire order-saga scenarios at the lab and check every invariant afterwards');
 
@@ -38,10 +44,10 @@ export function sagaCommand(): Command {
     .action(async (_options, command: Command) => {
       const scenarios = await listScenarios();
       if (outputOf(command).json) {
-        writeData(scenarios.map((s) => ({ name: s.name, description: s.description, orders: s.orders, concurrency: s.concurrency, file: s.file })));
+        writeData(scenarios.map((s) => ({ name: s.name, description: s.description, orders: s.orders, concurrency: s.concurrency, rate: s.rate ?? null, duration: s.duration ?? null, file: s.file })));
         return;
       }
-      writeData(renderTable(['scenario', 'orders', 'description'], scenarios.map((s) => [s.name, String(s.orders), s.description])));
+      writeData(renderTable(['scenario', 'load', 'description'], scenarios.map((s) => [s.name, s.rate !== undefined ? `${s.rate}/s × ${s.duration}` : `${s.orders} orders`, s.description])));
     });
 
   saga
@@ -49,21 +55,40 @@ export function sagaCommand(): Command {
     .description('Run a scenario: load, wait for every saga to settle, check the invariants; exit 0 only when everything holds')
     .argument('[scenario]', 'a scenario of the catalogue (see `frank saga list`)')
     .option('--file <path>', 'run your own scenario file instead of one of the catalogue')
-    .option('--orders <n>', 'how many orders to place (default: the scenario\'s)', positive('--orders'))
-    .option('--concurrency <n>', 'orders in flight at once (default: the scenario\'s)', positive('--concurrency'))
+    .option('--orders <n>', 'closed model: how many orders to place (default: the scenario\'s)', positive('--orders'))
+    .option('--concurrency <n>', 'closed model: orders in flight at once (default: the scenario\'s)', positive('--concurrency'))
+    .option('--rate <n>', 'open model: orders per second, e.g. 50 or 0.5 (needs a duration: --duration or the scenario\'s)', parseRate)
+    .option('--duration <time>', 'open model: how long orders arrive, e.g. 60s (needs a rate: --rate or the scenario\'s)', loadDuration)
+    .option('--max-in-flight <n>', 'open model: the safety limit of orders in flight; an arrival beyond it is skipped and fails the run (default 1000)', positive('--max-in-flight'))
     .option('--seed <n>', 'seed of the order mix', seedNumber, 1)
     .option('--settle-timeout <duration>', 'how long sagas may take to settle and the lab to come to rest, e.g. 60s (default: the scenario\'s)')
-    .addHelpText('after', '\nExamples:\n  npx frank saga run happy-path\n  npx frank saga run payment-declined --orders 200 --concurrency 20 --seed 7\n  npx frank saga run --file my-scenario.yaml --json > result.json')
+    .addHelpText(
+      'after',
+      `
+Load models:
+  closed (default)  --orders N at --concurrency C: each worker places its next order when the last settled
+  open              --rate R --duration T: one order every 1/R s for T, however many are in flight, up to
+                    --max-in-flight. Both are needed; one of them may come from the scenario file
+                    (rate:, duration:). --orders/--concurrency and --rate/--duration do not mix.
+
+Examples:
+  npx frank saga run happy-path
+  npx frank saga run payment-declined --orders 200 --concurrency 20 --seed 7
+  npx frank saga run mixed --rate 50 --duration 60s
+  npx frank saga run --file my-scenario.yaml --json > result.json`,
+    )
     .action(async (name: string | undefined, flags: RunFlags, command: Command) => {
       if ((name === undefined) === (flags.file === undefined)) {
         throw new UsageError(name ? 'Give a scenario name or --file, not both.' : 'Which scenario? Give its name or --file <path>.', { hint: 'See `npx frank saga list`.' });
       }
-      const settleTimeoutMs = flags.settleTimeout === undefined ? undefined : parseDuration(flags.settleTimeout);
+      const settleTimeoutMs = flags.settleTimeout === undefined ? undefined : parseDuration(flags.settleTimeout, '--settle-timeout');
       const scenario = flags.file ? await loadScenarioFile(path.resolve(flags.file)) : await findScenario(name!);
+      const loadFlags = { orders: flags.orders, concurrency: flags.concurrency, rate: flags.rate, durationMs: flags.duration, maxInFlight: flags.maxInFlight };
+      resolveLoadModel(scenario, loadFlags);
       const output = outputOf(command);
       const access = await labAccess(await openLab(labOptionsOf(command)));
       try {
-        const result = await runScenario(access, scenario, { orders: flags.orders, concurrency: flags.concurrency, seed: flags.seed, settleTimeoutMs, onProgress: writeInfo });
+        const result = await runScenario(access, scenario, { ...loadFlags, seed: flags.seed, settleTimeoutMs, onProgress: writeInfo });
         writeInfo(renderSummary(result, output.color));
         if (output.json) writeData(result);
         if (result.verdict !== 'pass') process.exitCode = 1;
