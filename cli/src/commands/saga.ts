@@ -7,6 +7,7 @@ import { checkLoadDuration, parseRate, resolveLoadModel } from '../saga/load-mod
 import { runScenario } from '../saga/run.js';
 import { findScenario, listScenarios, loadScenarioFile, parseDuration } from '../saga/scenario.js';
 import { renderSummary } from '../saga/summary.js';
+import { checkReportTargets, writeRunReports } from '../saga/write-reports.js';
 import { renderTable, writeData, writeInfo } from '../ui/output.js';
 import { labOptionsOf, outputOf } from './global-options.js';
 
@@ -19,6 +20,8 @@ interface RunFlags {
   seed: number;
   file?: string;
   settleTimeout?: string;
+  report?: string;
+  junit?: string;
 }
 
 function positive(flag: string): (value: string) => number {
@@ -62,6 +65,8 @@ export function sagaCommand(): Command {
     .option('--max-in-flight <n>', 'open model: the safety limit of orders in flight; an arrival beyond it is skipped and fails the run (default 1000)', positive('--max-in-flight'))
     .option('--seed <n>', 'seed of the order mix', seedNumber, 1)
     .option('--settle-timeout <duration>', 'how long sagas may take to settle and the lab to come to rest, e.g. 60s (default: the scenario\'s)')
+    .option('--report <file.md>', 'write a Markdown report there, with two SVG charts beside it (<name>-latency.svg, <name>-throughput.svg)')
+    .option('--junit <file.xml>', 'write JUnit XML there: a testcase per invariant and per expectation')
     .addHelpText(
       'after',
       `
@@ -74,7 +79,7 @@ Load models:
 Examples:
   npx frank saga run happy-path
   npx frank saga run payment-declined --orders 200 --concurrency 20 --seed 7
-  npx frank saga run mixed --rate 50 --duration 60s
+  npx frank saga run mixed --rate 50 --duration 60s --report out/report.md --junit out/junit.xml
   npx frank saga run --file my-scenario.yaml --json > result.json`,
     )
     .action(async (name: string | undefined, flags: RunFlags, command: Command) => {
@@ -85,10 +90,13 @@ Examples:
       const scenario = flags.file ? await loadScenarioFile(path.resolve(flags.file)) : await findScenario(name!);
       const loadFlags = { orders: flags.orders, concurrency: flags.concurrency, rate: flags.rate, durationMs: flags.duration, maxInFlight: flags.maxInFlight };
       resolveLoadModel(scenario, loadFlags);
+      const targets = { report: flags.report && path.resolve(flags.report), junit: flags.junit && path.resolve(flags.junit) };
+      await checkReportTargets(targets);
       const output = outputOf(command);
       const access = await labAccess(await openLab(labOptionsOf(command)));
       try {
         const result = await runScenario(access, scenario, { ...loadFlags, seed: flags.seed, settleTimeoutMs, onProgress: writeInfo });
+        for (const file of await writeRunReports(result, targets)) writeInfo(`wrote ${file}`);
         writeInfo(renderSummary(result, output.color));
         if (output.json) writeData(result);
         if (result.verdict !== 'pass') process.exitCode = 1;
