@@ -1,12 +1,14 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { UsageError, errorMessage } from '../errors.js';
 import { openLab } from '../lab/lab.js';
 import { labAccess } from '../saga/lab-access.js';
 import { checkLoadDuration, parseRate, resolveLoadModel } from '../saga/load-model.js';
-import { runScenario } from '../saga/run.js';
+import { diffRuns, formatChange } from '../saga/run-diff.js';
+import { listRuns, loadRun, recordRun } from '../saga/run-store.js';
+import { runScenarioWithOrders } from '../saga/run.js';
 import { findScenario, listScenarios, loadScenarioFile, parseDuration } from '../saga/scenario.js';
-import { renderSummary } from '../saga/summary.js';
+import { describeLoad, renderSummary } from '../saga/summary.js';
 import { checkReportTargets, writeRunReports } from '../saga/write-reports.js';
 import { renderTable, writeData, writeInfo } from '../ui/output.js';
 import { labOptionsOf, outputOf } from './global-options.js';
@@ -39,7 +41,7 @@ function seedNumber(value: string): number {
 const loadDuration = (value: string) => checkLoadDuration(parseDuration(value, '--duration'), value);
 
 export function sagaCommand(): Command {
-  const saga = new Command('saga').description('Fire order-saga scenarios at the lab and check every invariant afterwards');
+  const saga = new Command('saga').description('Fire order-saga scenarios at the lab, check every invariant, and look into runs and sagas');
 
   saga
     .command('list')
@@ -55,7 +57,7 @@ export function sagaCommand(): Command {
 
   saga
     .command('run')
-    .description('Run a scenario: load, wait for every saga to settle, check the invariants; exit 0 only when everything holds')
+    .description('Run a scenario: load, wait for every saga to settle, check the invariants; exit 0 only when everything holds. Every run is recorded under .frank/runs/<id>/')
     .argument('[scenario]', 'a scenario of the catalogue (see `frank saga list`)')
     .option('--file <path>', 'run your own scenario file instead of one of the catalogue')
     .option('--orders <n>', 'closed model: how many orders to place (default: the scenario\'s)', positive('--orders'))
@@ -93,9 +95,16 @@ Examples:
       const targets = { report: flags.report && path.resolve(flags.report), junit: flags.junit && path.resolve(flags.junit) };
       await checkReportTargets(targets);
       const output = outputOf(command);
-      const access = await labAccess(await openLab(labOptionsOf(command)));
+      const lab = await openLab(labOptionsOf(command));
+      const access = await labAccess(lab);
       try {
-        const result = await runScenario(access, scenario, { ...loadFlags, seed: flags.seed, settleTimeoutMs, onProgress: writeInfo });
+        const run = await runScenarioWithOrders(access, scenario, { ...loadFlags, seed: flags.seed, settleTimeoutMs, onProgress: writeInfo });
+        let result = run.result;
+        try {
+          result = (await recordRun(lab.paths.runs, run.result, run.orders)).result;
+        } catch (error) {
+          writeInfo(`warning: the run could not be recorded under ${lab.paths.runs}: ${errorMessage(error)}`);
+        }
         for (const file of await writeRunReports(result, targets)) writeInfo(`wrote ${file}`);
         writeInfo(renderSummary(result, output.color));
         if (output.json) writeData(result);
@@ -103,6 +112,47 @@ Examples:
       } finally {
         await access.close();
       }
+    });
+
+  saga
+    .command('runs')
+    .description('The recorded runs (.frank/runs), oldest first')
+    .addHelpText('after', '\nExamples:\n  npx frank saga runs\n  npx frank saga runs --json | jq -r \'.[-1].id\'')
+    .action(async (_options, command: Command) => {
+      const lab = await openLab(labOptionsOf(command));
+      const { runs, unreadable } = await listRuns(lab.paths.runs);
+      for (const id of unreadable) writeInfo(`warning: ${path.join(lab.paths.runs, id)} has no readable result.json; skipped`);
+      if (outputOf(command).json) {
+        writeData(runs.map(({ id, result: r }) => ({ id, scenario: r.scenario, verdict: r.verdict, startedAt: r.startedAt ?? null, seed: r.seed, load: r.load ?? null, orders: r.orders, throughput: r.throughput, latencyMs: r.latencyMs })));
+        return;
+      }
+      if (runs.length === 0) {
+        writeInfo(`No run recorded yet in ${lab.paths.runs}. \`npx frank saga run happy-path\` records one.`);
+        return;
+      }
+      writeData(
+        renderTable(
+          ['run', 'verdict', 'load', 'placed', 'confirmed / cancelled / stuck', 'sagas/s', 'p95 ms'],
+          runs.map(({ id, result: r }) => [id, r.verdict, r.load ? describeLoad(r) : '-', String(r.orders.placed), `${r.orders.confirmed} / ${r.orders.cancelled} / ${r.orders.stuck}`, String(r.throughput), String(r.latencyMs.p95)]),
+        ),
+      );
+    });
+
+  saga
+    .command('diff')
+    .description('Compare two recorded runs: verdict, counts, throughput, latency percentiles, and the invariants and expectations whose result changed')
+    .argument('<a>', 'the earlier run id (see `frank saga runs`)')
+    .argument('<b>', 'the later run id')
+    .addHelpText('after', '\nExamples:\n  npx frank saga diff 20261130-053412-happy-path 20261130-061005-happy-path\n  npx frank saga diff A B --json | jq \'.rows[] | select(.measure == "latency p95 (ms)")\'')
+    .action(async (a: string, b: string, _options, command: Command) => {
+      const lab = await openLab(labOptionsOf(command));
+      const diff = diffRuns(await loadRun(lab.paths.runs, a), await loadRun(lab.paths.runs, b));
+      if (outputOf(command).json) return writeData(diff);
+      const figures = renderTable(['measure', 'a', 'b', 'change'], diff.rows.map((r) => [r.measure, String(r.a), String(r.b), formatChange(r)]));
+      const checks = diff.changedChecks.length
+        ? renderTable(['check', 'a', 'b', 'now'], diff.changedChecks.map((c) => [`${c.kind} ${c.name}`, c.a === null ? '-' : c.a ? 'ok' : 'FAIL', c.b === null ? '-' : c.b ? 'ok' : 'FAIL', c.detailsB ?? '']))
+        : 'No invariant or expectation changed its result.\n';
+      writeData(`a: ${diff.a}\nb: ${diff.b}\n\n${figures}\n${checks}`);
     });
 
   return saga;
