@@ -8,7 +8,9 @@ import { diffRuns, formatChange } from '../saga/run-diff.js';
 import { listRuns, loadRun, recordRun } from '../saga/run-store.js';
 import { runScenarioWithOrders } from '../saga/run.js';
 import { findScenario, listScenarios, loadScenarioFile, parseDuration } from '../saga/scenario.js';
+import { findStuckSagas, renderStuck } from '../saga/stuck.js';
 import { describeLoad, renderSummary } from '../saga/summary.js';
+import { checkSagaId, readSagaTimeline, renderTimeline } from '../saga/timeline.js';
 import { checkReportTargets, writeRunReports } from '../saga/write-reports.js';
 import { renderTable, writeData, writeInfo } from '../ui/output.js';
 import { labOptionsOf, outputOf } from './global-options.js';
@@ -39,6 +41,7 @@ function seedNumber(value: string): number {
 }
 
 const loadDuration = (value: string) => checkLoadDuration(parseDuration(value, '--duration'), value);
+const graceDuration = (value: string) => parseDuration(value, '--older-than');
 
 export function sagaCommand(): Command {
   const saga = new Command('saga').description('Fire order-saga scenarios at the lab, check every invariant, and look into runs and sagas');
@@ -153,6 +156,59 @@ Examples:
         ? renderTable(['check', 'a', 'b', 'now'], diff.changedChecks.map((c) => [`${c.kind} ${c.name}`, c.a === null ? '-' : c.a ? 'ok' : 'FAIL', c.b === null ? '-' : c.b ? 'ok' : 'FAIL', c.detailsB ?? '']))
         : 'No invariant or expectation changed its result.\n';
       writeData(`a: ${diff.a}\nb: ${diff.b}\n\n${figures}\n${checks}`);
+    });
+
+  saga
+    .command('show')
+    .description('The timeline of one saga, rebuilt from every saga database: each step, its service, when, the relay\'s lag and each consumer\'s publish→consume gap')
+    .argument('<id>', 'an order id or a saga id')
+    .addHelpText('after', '\nExit codes: 0 shown; 1 no such order or saga (or the lab is down); 2 not a UUID.\n\nExamples:\n  npx frank saga show 0b8e…\n  npx frank saga show <sagaId> --json')
+    .action(async (id: string, _options, command: Command) => {
+      const sagaId = checkSagaId(id.trim());
+      const access = await labAccess(await openLab(labOptionsOf(command)));
+      try {
+        const timeline = await readSagaTimeline(access, sagaId);
+        writeData(outputOf(command).json ? timeline : renderTimeline(timeline));
+      } finally {
+        await access.close();
+      }
+    });
+
+  saga
+    .command('stuck')
+    .description('Every unsettled saga older than a grace period, and where it stopped')
+    .option('--older-than <duration>', 'grace period: orders younger than this are still in flight, not stuck', graceDuration, 30_000)
+    .option('--limit <n>', 'diagnose at most this many (oldest first)', positive('--limit'), 50)
+    .option('--no-peek', 'do not read the dead-letter queues (see below)')
+    .addHelpText(
+      'after',
+      `
+A saga is stuck when its order is neither CONFIRMED nor CANCELLED after the grace period. For each,
+frank names where it stopped: an outbox row not dispatched, a message waiting in a queue, a queue
+with no consumer, a message in a dead-letter queue, a payment waiting for the provider, and the
+last event seen.
+
+Queues are read passively (message and consumer counts). Dead-letter queues are read by fetching
+their messages and putting them all back (nack, requeue): nothing is lost, but each message's
+x-delivery-count rises by one. On RabbitMQ 4, whose quorum queues default to a delivery limit of
+20, use --no-peek when you run this often.
+
+Exit codes: 0 nothing is stuck; 1 at least one saga is stuck (so a script or CI step can wait on
+it), or the lab is down; 2 a bad flag.
+
+Examples:
+  npx frank saga stuck
+  npx frank saga stuck --older-than 5s --json`,
+    )
+    .action(async (options: { olderThan: number; limit: number; peek: boolean }, command: Command) => {
+      const access = await labAccess(await openLab(labOptionsOf(command)));
+      try {
+        const report = await findStuckSagas(access, { olderThanMs: options.olderThan, limit: options.limit, peek: options.peek });
+        writeData(outputOf(command).json ? report : renderStuck(report));
+        if (report.unsettled > 0) process.exitCode = 1;
+      } finally {
+        await access.close();
+      }
     });
 
   return saga;
