@@ -33,6 +33,15 @@ describe('SVG charts', () => {
     expect(Number(marker.attributes.x1)).toBeCloseTo(Number(bar.attributes.x) + (Number(bar.attributes.width) + 1) / 2, 0);
   });
 
+  it('print a marker\'s label to the left of its line near the right edge, so it stays in the picture', () => {
+    const svg = renderBarChart({ title: 't', xLabel: 'x', yLabel: 'y', bars: [{ from: 0, to: 100, value: 1, tooltip: '' }], markers: [{ x: 20, label: 'p50 20 ms' }, { x: 99, label: 'p99 99 ms' }] });
+    const labels = readXml(svg).filter((e) => e.name === 'text' && e.text.startsWith('p'));
+    const lines = readXml(svg).filter((e) => e.attributes.class === 'marker').map((e) => Number(e.attributes.x1));
+    expect(labels.map((l) => [l.text, l.attributes['text-anchor'] ?? 'start'])).toEqual([['p50 20 ms', 'start'], ['p99 99 ms', 'end']]);
+    expect(Number(labels[0]!.attributes.x)).toBeGreaterThan(lines[0]!);
+    expect(Number(labels[1]!.attributes.x)).toBeLessThan(lines[1]!);
+  });
+
   it('draw throughput per second with the mean as a level line', () => {
     const svg = throughputSvg(sampleRunResult());
     const drawn = bars(svg);

@@ -65,8 +65,9 @@ export function renderBarChart(chart: BarChart): string {
   (chart.markers ?? []).forEach((marker, i) => {
     const x = xOf(marker.x);
     parts.push(`<line class="marker" x1="${num(x)}" y1="${PLOT.top}" x2="${num(x)}" y2="${PLOT.top + plotHeight}" stroke="${MARK_COLOR}" stroke-dasharray="4 3"/>`);
-    // Staggered, so close percentiles do not print over each other.
-    parts.push(text(x + 3, PLOT.top + 12 + i * 13, marker.label, ` font-size="11" fill="${MARK_COLOR}"`));
+    // Staggered, so close percentiles do not print over each other; to the left near the right edge, so they stay in the picture.
+    const leftOfLine = x > PLOT.left + plotWidth * 0.8;
+    parts.push(text(leftOfLine ? x - 3 : x + 3, PLOT.top + 12 + i * 13, marker.label, ` font-size="11" fill="${MARK_COLOR}"${leftOfLine ? ' text-anchor="end"' : ''}`));
   });
   // Axes and their labels.
   parts.push(`<line x1="${PLOT.left}" y1="${PLOT.top}" x2="${PLOT.left}" y2="${PLOT.top + plotHeight}" stroke="#333333"/>`);

@@ -107,7 +107,10 @@ export async function readSagaTimeline(access: LabAccess, id: string): Promise<S
   );
 
   const consumersOf = (messageId: string, dispatchedAt: Date | null) =>
-    inbox.filter((r) => r.message_id === messageId).map((r) => ({ handler: r.handler, service: r.service, receivedAt: r.received_at.toISOString(), gapMs: dispatchedAt ? r.received_at.getTime() - dispatchedAt.getTime() : null }));
+    inbox
+      .filter((r) => r.message_id === messageId)
+      .sort((a, b) => a.received_at.getTime() - b.received_at.getTime())
+      .map((r) => ({ handler: r.handler, service: r.service, receivedAt: r.received_at.toISOString(), gapMs: dispatchedAt ? r.received_at.getTime() - dispatchedAt.getTime() : null }));
   const steps: Omit<TimelineStep, 'offsetMs'>[] = events.map(({ service, row }) => ({
     eventId: row.metadata.eventId ?? `${row.stream_id}#${row.version}`,
     type: row.type,
