@@ -9,6 +9,7 @@ import { downCommand } from './commands/down.js';
 import { envCommand } from './commands/env.js';
 import { logsCommand } from './commands/logs.js';
 import { migrateCommand } from './commands/migrate.js';
+import { outboxCommand } from './commands/outbox.js';
 import { sagaCommand } from './commands/saga.js';
 import { seedCommand } from './commands/seed.js';
 import { addGlobalOptions } from './commands/global-options.js';
@@ -26,7 +27,7 @@ function buildProgram(): Command {
       .showHelpAfterError('(run with --help for usage)')
       .exitOverride(),
   );
-  for (const command of [upCommand(), downCommand(), statusCommand(), envCommand(), logsCommand(), migrateCommand(), seedCommand(), sagaCommand(), viewsCommand(), analyticsCommand(), doctorCommand(), depsCommand(), cloudCommand(), composeCommand()]) {
+  for (const command of [upCommand(), downCommand(), statusCommand(), envCommand(), logsCommand(), migrateCommand(), seedCommand(), sagaCommand(), outboxCommand(), viewsCommand(), analyticsCommand(), doctorCommand(), depsCommand(), cloudCommand(), composeCommand()]) {
     program.addCommand(command);
   }
   for (const command of program.commands) {

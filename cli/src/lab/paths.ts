@@ -7,6 +7,8 @@ export interface LabPaths {
   state: string;
   labFile: string;
   credentialsFile: string;
+  /** Recorded saga runs, one folder each (`frank saga runs`). */
+  runs: string;
   data(resource: string): string;
   log(resource: string): string;
   pid(resource: string): string;
@@ -25,6 +27,7 @@ export function labPaths(root: string): LabPaths {
     state,
     labFile: path.join(state, 'lab.json'),
     credentialsFile: path.join(state, 'credentials.json'),
+    runs: path.join(state, 'runs'),
     data: (resource) => path.join(state, 'data', resource),
     log: (resource) => path.join(state, 'logs', `${resource}.log`),
     pid: (resource) => path.join(state, 'run', `${resource}.pid`),

@@ -1,13 +1,14 @@
 import amqplib from 'amqplib';
 import { FrankError, errorMessage } from '../errors.js';
 import type { LabAccess } from './lab-access.js';
+import { arrivalSchedule } from './load-model.js';
 import type { Scenario } from './scenario.js';
 
 /**
- * A closed-model load driver: `concurrency` workers each place an order through order-service
- * with a real customer's token and wait for its terminal event (`order.confirmed` or
- * `order.cancelled`, read from frank.events so measuring does not load order-service) before
- * placing the next.
+ * The load drivers. Each order is placed through order-service with a real customer's token, and
+ * its terminal event (`order.confirmed` or `order.cancelled`) is read from frank.events, so
+ * measuring does not load order-service. Closed model: `concurrency` workers each place their
+ * next order when the last settled. Open model: arrivals at a fixed rate, whatever is in flight.
  */
 export interface PlacedOrder {
   orderId: string;
@@ -26,6 +27,18 @@ export interface LoadResult {
   failedToPlace: number;
   failures: string[];
   elapsedMs: number;
+  /** Open model: arrivals due, those not sent because maxInFlight orders were in flight, and the most in flight at once. */
+  arrivals?: number;
+  skippedArrivals?: number;
+  peakInFlight?: number;
+}
+
+export interface LoadProgress {
+  placed: number;
+  settled: number;
+  total: number;
+  inFlight: number;
+  skipped: number;
 }
 
 export interface LoadOptions {
@@ -33,7 +46,16 @@ export interface LoadOptions {
   concurrency: number;
   seed: number;
   settleTimeoutMs: number;
-  onProgress?: (progress: { placed: number; settled: number; total: number }) => void;
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+export interface OpenLoadOptions {
+  rate: number;
+  durationMs: number;
+  maxInFlight: number;
+  seed: number;
+  settleTimeoutMs: number;
+  onProgress?: (progress: LoadProgress) => void;
 }
 
 export interface Customer {
@@ -148,44 +170,101 @@ async function listenForOutcomes(amqpUrl: string) {
   };
 }
 
-export async function driveLoad(access: LabAccess, scenario: Pick<Scenario, 'mix'>, pool: string[], customers: Customer[], options: LoadOptions): Promise<LoadResult> {
-  const random = seededRandom(options.seed);
+/** What both models share: placing one order, waiting for its outcome, counting. */
+async function loadSession(access: LabAccess, customers: Customer[], settleTimeoutMs: number) {
   const outcomes = await listenForOutcomes(access.amqpUrl);
   const placed: PlacedOrder[] = [];
   const failures: string[] = [];
-  let failedToPlace = 0;
-  let next = 0;
-  let settled = 0;
+  const counts = { failedToPlace: 0, settled: 0, inFlight: 0, peakInFlight: 0 };
   const began = performance.now();
-  const progress = setInterval(() => options.onProgress?.({ placed: placed.length, settled, total: options.orders }), 2000);
+  return {
+    placed,
+    counts,
+    began,
+    async place(index: number, items: { sku: string; qty: number }[]): Promise<void> {
+      counts.inFlight++;
+      counts.peakInFlight = Math.max(counts.peakInFlight, counts.inFlight);
+      try {
+        const customer = customers[index % customers.length]!;
+        const startedAt = performance.now();
+        const answer = await http<{ orderId?: string; sagaId?: string; error?: { message?: string } }>(`${access.url('order')}/orders`, { body: { items }, token: customer.token });
+        if (answer.status !== 202 || !answer.body.orderId) {
+          counts.failedToPlace++;
+          if (failures.length < 5) failures.push(`${answer.status} ${answer.body.error?.message ?? JSON.stringify(answer.body)}`);
+          return;
+        }
+        const order: PlacedOrder = { orderId: answer.body.orderId, sagaId: answer.body.sagaId ?? '', startedAt };
+        placed.push(order);
+        const terminal = await outcomes.wait(order.orderId, settleTimeoutMs);
+        if (terminal) {
+          const now = performance.now();
+          Object.assign(order, { terminal, latencyMs: now - startedAt, settledAtMs: now - began });
+          counts.settled++;
+        }
+      } finally {
+        counts.inFlight--;
+      }
+    },
+    result(extra: Partial<LoadResult> = {}): LoadResult {
+      return { placed, failedToPlace: counts.failedToPlace, failures, elapsedMs: performance.now() - began, ...extra };
+    },
+    close: () => outcomes.close(),
+  };
+}
+
+export async function driveLoad(access: LabAccess, scenario: Pick<Scenario, 'mix'>, pool: string[], customers: Customer[], options: LoadOptions): Promise<LoadResult> {
+  const random = seededRandom(options.seed);
+  const session = await loadSession(access, customers, options.settleTimeoutMs);
+  let next = 0;
+  const progress = setInterval(() => options.onProgress?.({ placed: session.placed.length, settled: session.counts.settled, total: options.orders, inFlight: session.counts.inFlight, skipped: 0 }), 2000);
   try {
     await Promise.all(
       Array.from({ length: Math.min(options.concurrency, options.orders) }, async () => {
         while (next < options.orders) {
           const index = next++;
-          const items = drawOrder(scenario, pool, random);
-          const customer = customers[index % customers.length]!;
-          const startedAt = performance.now();
-          const answer = await http<{ orderId?: string; sagaId?: string; error?: { message?: string } }>(`${access.url('order')}/orders`, { body: { items }, token: customer.token });
-          if (answer.status !== 202 || !answer.body.orderId) {
-            failedToPlace++;
-            if (failures.length < 5) failures.push(`${answer.status} ${answer.body.error?.message ?? JSON.stringify(answer.body)}`);
-            continue;
-          }
-          const order: PlacedOrder = { orderId: answer.body.orderId, sagaId: answer.body.sagaId ?? '', startedAt };
-          placed.push(order);
-          const terminal = await outcomes.wait(order.orderId, options.settleTimeoutMs);
-          if (terminal) {
-            const now = performance.now();
-            Object.assign(order, { terminal, latencyMs: now - startedAt, settledAtMs: now - began });
-            settled++;
-          }
+          await session.place(index, drawOrder(scenario, pool, random));
         }
       }),
     );
   } finally {
     clearInterval(progress);
-    await outcomes.close();
+    await session.close();
   }
-  return { placed, failedToPlace, failures, elapsedMs: performance.now() - began };
+  return session.result();
+}
+
+/**
+ * The open model: the i-th order is due at i/rate s, placed on time however many are in flight,
+ * unless `maxInFlight` are: then that arrival is skipped and counted (the lab does not keep up,
+ * and an unbounded backlog would only measure this process's memory).
+ */
+export async function driveOpenLoad(access: LabAccess, scenario: Pick<Scenario, 'mix'>, pool: string[], customers: Customer[], options: OpenLoadOptions): Promise<LoadResult> {
+  const random = seededRandom(options.seed);
+  const schedule = arrivalSchedule(options.rate, options.durationMs);
+  const session = await loadSession(access, customers, options.settleTimeoutMs);
+  let skipped = 0;
+  const progress = setInterval(() => options.onProgress?.({ placed: session.placed.length, settled: session.counts.settled, total: schedule.length, inFlight: session.counts.inFlight, skipped }), 2000);
+  const orders: Promise<void>[] = [];
+  // An order that cannot be placed (order-service gone) ends the arrivals; caught here so it is not unhandled meanwhile.
+  let broken: { error: unknown } | undefined;
+  try {
+    for (const [index, due] of schedule.entries()) {
+      const wait = session.began + due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (broken) break;
+      // Drawn even when skipped, so that the i-th arrival is the same order whatever was skipped before it.
+      const items = drawOrder(scenario, pool, random);
+      if (session.counts.inFlight >= options.maxInFlight) {
+        skipped++;
+        continue;
+      }
+      orders.push(session.place(index, items).catch((error: unknown) => void (broken ??= { error })));
+    }
+    await Promise.all(orders);
+    if (broken) throw broken.error;
+  } finally {
+    clearInterval(progress);
+    await session.close();
+  }
+  return session.result({ arrivals: schedule.length, skippedArrivals: skipped, peakInFlight: session.counts.peakInFlight });
 }

@@ -2,13 +2,19 @@ import { FrankError } from '../errors.js';
 import { evaluateExpectations, type ExpectationResult, type OutcomeCounts } from './expectations.js';
 import { checkInvariants, type InvariantResult } from './invariants.js';
 import type { LabAccess } from './lab-access.js';
-import { driveLoad, http, loginCustomers, type LoadResult } from './load-driver.js';
+import { latencyHistogram, type HistogramBucket } from './latency-histogram.js';
+import { driveLoad, driveOpenLoad, http, loginCustomers, type LoadProgress, type LoadResult, type PlacedOrder } from './load-driver.js';
+import { resolveLoadModel, type LoadModel } from './load-model.js';
 import type { Scenario } from './scenario.js';
 import type { LabSnapshot } from './snapshot.js';
 
 export interface RunOptions {
   orders?: number;
   concurrency?: number;
+  /** The open model (see load-model.ts): orders per second, for how long, and the safety limit. */
+  rate?: number;
+  durationMs?: number;
+  maxInFlight?: number;
   seed?: number;
   settleTimeoutMs?: number;
   /** Progress lines for a human, on stderr. */
@@ -17,9 +23,14 @@ export interface RunOptions {
 
 /** What `frank saga run --json` prints. */
 export interface RunResult {
+  /** The run's folder under .frank/runs, once recorded. */
+  runId?: string;
   scenario: string;
   verdict: 'pass' | 'fail';
   seed: number;
+  startedAt: string;
+  /** The load model as run; the open model also says how many arrivals were due, skipped at the safety limit, and the most in flight. */
+  load: (LoadModel & { model: 'closed' }) | (LoadModel & { model: 'open'; arrivals: number; skippedArrivals: number; peakInFlight: number });
   orders: { placed: number; confirmed: number; cancelled: number; stuck: number; failedToPlace: number };
   compensations: { released: number; refunded: number };
   outcomes: { rejected: number; notificationsFailed: number };
@@ -30,9 +41,19 @@ export interface RunResult {
   expectations: ExpectationResult[];
   invariants: { name: string; ok: boolean; details: string; ids: string[] }[];
   stuckOrderIds: string[];
+  /** The first few refusals of POST /orders. */
   failures: string[];
   /** Sagas settled in each second of the load (for charts). */
   throughputPerSecond: number[];
+  /** Latencies of the settled sagas in equal buckets (for charts). */
+  latencyHistogram: HistogramBucket[];
+}
+
+/** Why an open-model run skipped arrivals, for every report of it; undefined when none was skipped. */
+export function safetyLimitNote(result: Pick<RunResult, 'load'>): string | undefined {
+  const { load } = result;
+  if (load.model !== 'open' || load.skippedArrivals === 0) return undefined;
+  return `safety limit: ${load.maxInFlight} orders were in flight, so ${load.skippedArrivals} of ${load.arrivals} arrivals were not sent; the lab does not keep up with ${load.rate} orders/s (lower --rate, or raise --max-in-flight)`;
 }
 
 /** The p-th percentile of sorted values (nearest rank); 0 for none. */
@@ -61,13 +82,21 @@ export function outcomeCounts(snapshot: LabSnapshot, orderIds: string[]): Outcom
  * timeout passes, and gives the verdict. The simulators get their behaviour back afterwards.
  */
 export async function runScenario(access: LabAccess, scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
-  const orders = options.orders ?? scenario.orders;
-  const concurrency = options.concurrency ?? scenario.concurrency;
+  return (await runScenarioWithOrders(access, scenario, options)).result;
+}
+
+/** runScenario, with the orders it placed (for the run's record: too many for the result itself). */
+export async function runScenarioWithOrders(access: LabAccess, scenario: Scenario, options: RunOptions = {}): Promise<{ result: RunResult; orders: PlacedOrder[] }> {
+  const model = resolveLoadModel(scenario, options);
   const seed = options.seed ?? 1;
   const settleTimeoutMs = options.settleTimeoutMs ?? scenario.settleTimeoutMs;
   const say = options.onProgress ?? (() => undefined);
   const providerUrl = access.url('payment-provider');
   const notificationUrl = access.url('notification');
+  const startedAt = new Date().toISOString();
+  // The random pool is restocked for the most orders the run can place.
+  const orders = model.model === 'closed' ? model.orders : Math.ceil((model.rate * model.durationMs) / 1000);
+  const concurrency = model.model === 'closed' ? model.concurrency : Math.min(model.maxInFlight, Math.ceil(model.rate * 2));
 
   const savedProvider = await http<Record<string, number>>(`${providerUrl}/admin/behaviour`);
   const savedChannels = await http<Record<string, number>>(`${notificationUrl}/admin/channels`);
@@ -80,16 +109,17 @@ export async function runScenario(access: LabAccess, scenario: Scenario, options
     const pool = await randomPool(access, scenario, orders);
     const customers = await loginCustomers(access, Math.max(4, Math.min(concurrency, 21)));
 
-    say(`${scenario.name}: ${orders} orders, concurrency ${concurrency}, seed ${seed}`);
-    const load = await driveLoad(access, scenario, pool, customers, {
-      orders,
-      concurrency,
-      seed,
-      settleTimeoutMs,
-      onProgress: (p) => say(`  placed ${p.placed}/${p.total}, settled ${p.settled}`),
-    });
+    const onProgress = (p: LoadProgress) => say(`  placed ${p.placed}/${p.total}, in flight ${p.inFlight}, settled ${p.settled}${p.skipped ? `, ${p.skipped} arrivals skipped at the safety limit` : ''}`);
+    let load: LoadResult;
+    if (model.model === 'closed') {
+      say(`${scenario.name}: ${model.orders} orders, concurrency ${model.concurrency}, seed ${seed}`);
+      load = await driveLoad(access, scenario, pool, customers, { orders: model.orders, concurrency: model.concurrency, seed, settleTimeoutMs, onProgress });
+    } else {
+      say(`${scenario.name}: ${model.rate} orders/s for ${(model.durationMs / 1000).toFixed(1)} s (open model, at most ${model.maxInFlight} in flight), seed ${seed}`);
+      load = await driveOpenLoad(access, scenario, pool, customers, { rate: model.rate, durationMs: model.durationMs, maxInFlight: model.maxInFlight, seed, settleTimeoutMs, onProgress });
+    }
     say(`  load done in ${(load.elapsedMs / 1000).toFixed(1)} s; waiting for the lab to come to rest (up to ${Math.round(settleTimeoutMs / 1000)} s)`);
-    return await settle(access, scenario, load, { seed, settleTimeoutMs });
+    return { result: await settle(access, scenario, load, { seed, settleTimeoutMs, model, startedAt }), orders: load.placed };
   } finally {
     await put(`${providerUrl}/admin/behaviour`, savedProvider.body).catch(() => undefined);
     await put(`${notificationUrl}/admin/channels`, savedChannels.body).catch(() => undefined);
@@ -122,7 +152,7 @@ async function randomPool(access: LabAccess, scenario: Scenario, orders: number)
   return pool;
 }
 
-async function settle(access: LabAccess, scenario: Scenario, load: LoadResult, options: { seed: number; settleTimeoutMs: number }): Promise<RunResult> {
+async function settle(access: LabAccess, scenario: Scenario, load: LoadResult, options: { seed: number; settleTimeoutMs: number; model: LoadModel; startedAt: string }): Promise<RunResult> {
   const orderIds = load.placed.map((o) => o.orderId);
   const began = performance.now();
   const deadline = began + options.settleTimeoutMs;
@@ -147,11 +177,15 @@ async function settle(access: LabAccess, scenario: Scenario, load: LoadResult, o
   const throughputPerSecond = Array.from({ length: seconds }, () => 0);
   for (const o of load.placed) if (o.settledAtMs !== undefined) throughputPerSecond[Math.min(seconds - 1, Math.floor(o.settledAtMs / 1000))]!++;
   const round = (x: number) => Math.round(x * 10) / 10;
-  const verdict = load.failedToPlace === 0 && stuckOrderIds.length === 0 && invariants.every((i) => i.ok) && expectations.every((e) => e.ok) ? 'pass' : 'fail';
+  const skipped = load.skippedArrivals ?? 0;
+  const verdict = load.failedToPlace === 0 && skipped === 0 && stuckOrderIds.length === 0 && invariants.every((i) => i.ok) && expectations.every((e) => e.ok) ? 'pass' : 'fail';
+  const { model } = options;
   return {
     scenario: scenario.name,
     verdict,
     seed: options.seed,
+    startedAt: options.startedAt,
+    load: model.model === 'closed' ? model : { ...model, arrivals: load.arrivals ?? 0, skippedArrivals: skipped, peakInFlight: load.peakInFlight ?? 0 },
     orders: { placed: orderIds.length, confirmed: counts.confirmed, cancelled: counts.cancelled, stuck: stuckOrderIds.length, failedToPlace: load.failedToPlace },
     compensations: { released: counts.released, refunded: counts.refunded },
     outcomes: { rejected: counts.rejected, notificationsFailed: counts.notificationsFailed },
@@ -163,5 +197,6 @@ async function settle(access: LabAccess, scenario: Scenario, load: LoadResult, o
     stuckOrderIds: stuckOrderIds.slice(0, 50),
     failures: load.failures,
     throughputPerSecond,
+    latencyHistogram: latencyHistogram(latencies.map(round)),
   };
 }

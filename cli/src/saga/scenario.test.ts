@@ -33,7 +33,7 @@ describe('scenario files', () => {
   it('names the file, the line, the key and the allowed keys of an unknown key', () => {
     const error = usageErrorOf(`${minimal}provider:\n  declineRat: 1\n`);
     expect(error.message).toBe('my.yaml:6: provider: unknown key "declineRat" (allowed: latencyMs, declineRate, timeoutRate, lateWebhookDelayMs, duplicateWebhookRate)');
-    expect(usageErrorOf(`${minimal}oders: 5\n`).message).toMatch(/^my\.yaml:5: \(top level\): unknown key "oders" \(allowed: name, description, provider, channels, stock, orders, concurrency, settleTimeout, mix, expect\)$/);
+    expect(usageErrorOf(`${minimal}oders: 5\n`).message).toMatch(/^my\.yaml:5: \(top level\): unknown key "oders" \(allowed: name, description, provider, channels, stock, orders, concurrency, rate, duration, settleTimeout, mix, expect\)$/);
     expect(usageErrorOf(`${minimal}expect:\n  confirmd: all\n`).message).toMatch(/my\.yaml:6: expect: unknown key "confirmd" \(allowed: confirmed, cancelled, rejected, released, refunded, notificationsFailed\)/);
   });
 
@@ -56,9 +56,26 @@ describe('scenario files', () => {
     expect(usageErrorOf('name: mine\ndescription: [unclosed\n').message).toMatch(/^my\.yaml:\d+:\d+: not valid YAML/);
   });
 
-  it('reads durations', () => {
+  it('reads durations, naming the flag when there is one', () => {
     expect([parseDuration('60s'), parseDuration('1500ms'), parseDuration('2m'), parseDuration('0.5s')]).toEqual([60_000, 1500, 120_000, 500]);
     expect(() => parseDuration('soon')).toThrow(UsageError);
+    expect(() => parseDuration('5x', '--duration')).toThrow('--duration takes a duration such as "60s", "2m" or "1500ms", not "5x".');
+  });
+
+  it('reads an open model: rate and duration together', () => {
+    expect(parseScenario(`${minimal}rate: 2.5\nduration: 90s\n`, 'my.yaml')).toMatchObject({ rate: 2.5, duration: '90s', durationMs: 90_000 });
+    expect(parseScenario(minimal, 'my.yaml')).not.toHaveProperty('durationMs');
+  });
+
+  it('names the file, line and key of a bad open model, and what is allowed', () => {
+    expect(usageErrorOf(`${minimal}rate: 5\n`).message).toBe('my.yaml:5: rate: needs duration beside it: the open model places rate orders per second for duration (or remove rate for the closed model of orders and concurrency)');
+    expect(usageErrorOf(`${minimal}duration: 30s\n`).message).toMatch(/^my\.yaml:5: duration: needs rate beside it/);
+    expect(usageErrorOf(`${minimal}rate: 0\nduration: 30s\n`).message).toBe('my.yaml:5: rate: must be orders per second: a number > 0 and ≤ 1000, such as 50 or 0.5');
+    expect(usageErrorOf(`${minimal}rate: fast\nduration: 30s\n`).message).toBe('my.yaml:5: rate: must be orders per second: a number > 0 and ≤ 1000, such as 50 or 0.5');
+    expect(usageErrorOf(`${minimal}rate: 5\nduration: soon\n`).message).toMatch(/^my\.yaml:6: duration: must be a duration such as "60s"/);
+    expect(usageErrorOf(`${minimal}rate: 5\nduration: 2h\n`).message).toMatch(/^my\.yaml:6: duration: must be a duration/);
+    expect(usageErrorOf(`${minimal}rate: 5\nduration: 61m\n`).message).toBe('my.yaml:6: duration: must be longer than 0 and at most 60m, not "61m"');
+    expect(usageErrorOf(`${minimal}rate: 0.1\nduration: 5s\n`).message).toBe('my.yaml:5: rate: 0.1/s for 5s places no order: raise rate or duration');
   });
 });
 

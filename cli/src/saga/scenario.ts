@@ -52,6 +52,12 @@ const expectSchema = z.strictObject(Object.fromEntries(EXPECTATION_KEYS.map((key
 const DURATION_MESSAGE = 'must be a duration such as "60s", "2m" or "1500ms"';
 const durationSchema = z.string({ error: DURATION_MESSAGE }).regex(/^\s*\d+(\.\d+)?\s*(ms|s|m)\s*$/, DURATION_MESSAGE);
 
+/** The open model's bounds: a rate in orders per second and how long arrivals go on. */
+export const MAX_RATE = 1000;
+export const MAX_LOAD_DURATION_MS = 3_600_000;
+export const RATE_MESSAGE = `must be orders per second: a number > 0 and ≤ ${MAX_RATE}, such as 50 or 0.5`;
+const rateSchema = z.number({ error: RATE_MESSAGE }).positive(RATE_MESSAGE).max(MAX_RATE, RATE_MESSAGE);
+
 const scenarioSchema = z
   .strictObject({
     name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a lowercase name of letters, digits and dashes'),
@@ -62,6 +68,9 @@ const scenarioSchema = z
     stock: z.record(z.string(), z.number().int().min(0)).default({}),
     orders: z.number().int().min(1).max(100_000).default(20),
     concurrency: z.number().int().min(1).max(500).default(4),
+    /** The open model: `rate` orders per second for `duration`, instead of `orders` at `concurrency`. */
+    rate: rateSchema.optional(),
+    duration: durationSchema.optional(),
     settleTimeout: durationSchema.default('60s'),
     mix: z.array(mixSchema).min(1),
     expect: expectSchema.default({}),
@@ -69,6 +78,15 @@ const scenarioSchema = z
   .superRefine((scenario, context) => {
     const { declineRate = 0, timeoutRate = 0 } = scenario.provider;
     if (declineRate + timeoutRate > 1) context.addIssue({ code: 'custom', path: ['provider', 'timeoutRate'], message: `declineRate + timeoutRate must be ≤ 1, not ${declineRate + timeoutRate}` });
+    if ((scenario.rate === undefined) !== (scenario.duration === undefined)) {
+      const [given, missing] = scenario.rate === undefined ? ['duration', 'rate'] : ['rate', 'duration'];
+      context.addIssue({ code: 'custom', path: [given], message: `needs ${missing} beside it: the open model places rate orders per second for duration (or remove ${given} for the closed model of orders and concurrency)` });
+    }
+    if (scenario.duration !== undefined) {
+      const ms = durationMs(scenario.duration);
+      if (ms <= 0 || ms > MAX_LOAD_DURATION_MS) context.addIssue({ code: 'custom', path: ['duration'], message: `must be longer than 0 and at most 60m, not "${scenario.duration}"` });
+      else if (scenario.rate !== undefined && Math.floor((scenario.rate * ms) / 1000 + 1e-9) < 1) context.addIssue({ code: 'custom', path: ['rate'], message: `${scenario.rate}/s for ${scenario.duration} places no order: raise rate or duration` });
+    }
     scenario.mix.forEach((entry, index) => {
       const fixed = entry.items.filter((line) => line.sku !== 'random').map((line) => line.sku);
       const repeated = fixed.find((sku, i) => fixed.indexOf(sku) !== i);
@@ -76,14 +94,21 @@ const scenarioSchema = z
     });
   });
 
-export type Scenario = z.infer<typeof scenarioSchema> & { file: string; settleTimeoutMs: number };
+export type Scenario = z.infer<typeof scenarioSchema> & { file: string; settleTimeoutMs: number; durationMs?: number };
 export type CountExpectation = z.infer<typeof countSchema>;
 export type ProviderBehaviour = z.infer<typeof providerSchema>;
 export type ChannelBehaviour = z.infer<typeof channelsSchema>;
 
-export function parseDuration(text: string): number {
+export function parseDuration(text: string, flag?: string): number {
+  const ms = durationMs(text);
+  if (Number.isNaN(ms)) throw new UsageError(`${flag ? `${flag} takes a duration such as "60s", "2m" or "1500ms", not "${text}"` : `"${text}" ${DURATION_MESSAGE}`}.`);
+  return ms;
+}
+
+/** Milliseconds of "60s", "2m", "1500ms"; NaN for anything else. */
+function durationMs(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)\s*$/.exec(text);
-  if (!match) throw new UsageError(`"${text}" ${DURATION_MESSAGE}.`);
+  if (!match) return Number.NaN;
   const value = Number(match[1]);
   return Math.round(match[2] === 'ms' ? value : match[2] === 's' ? value * 1000 : value * 60_000);
 }
@@ -107,7 +132,7 @@ export function parseScenario(text: string, file: string): Scenario {
       hint: `See templates/scenarios/happy-path.yaml for a commented scenario.`,
     });
   }
-  return { ...parsed.data, file, settleTimeoutMs: parseDuration(parsed.data.settleTimeout) };
+  return { ...parsed.data, file, settleTimeoutMs: parseDuration(parsed.data.settleTimeout), ...(parsed.data.duration === undefined ? {} : { durationMs: parseDuration(parsed.data.duration) }) };
 }
 
 export async function loadScenarioFile(file: string): Promise<Scenario> {
@@ -139,6 +164,7 @@ export async function findScenario(name: string, dir: string = CATALOGUE_DIR): P
 
 function describeIssue(issue: z.core.$ZodIssue, keyPath: string[]): string {
   const last = keyPath.at(-1);
+  if (keyPath.length === 1 && last === 'rate' && issue.code !== 'custom') return RATE_MESSAGE;
   switch (issue.code) {
     case 'unrecognized_keys': {
       const allowed = allowedKeys(keyPath);

@@ -72,22 +72,34 @@ export async function takeSnapshot(access: LabAccess): Promise<LabSnapshot> {
 
 /** Ready messages per queue (`checkQueue`); null for a queue that does not exist. */
 export async function queueDepths(amqpUrl: string, queues: readonly string[]): Promise<{ queue: string; messages: number | null }[]> {
+  return (await queueStates(amqpUrl, queues)).map(({ queue, state }) => ({ queue, messages: state?.messages ?? null }));
+}
+
+export interface QueueState {
+  /** Ready messages (not those delivered and unacknowledged). */
+  messages: number;
+  consumers: number;
+}
+
+/** Each queue's ready messages and consumers (passive `checkQueue`); null for a queue that does not exist. */
+export async function queueStates(amqpUrl: string, queues: readonly string[]): Promise<{ queue: string; state: QueueState | null }[]> {
   const connection = await amqplib.connect(amqpUrl);
   connection.on('error', () => undefined);
   try {
-    const depths: { queue: string; messages: number | null }[] = [];
+    const states: { queue: string; state: QueueState | null }[] = [];
     for (const queue of queues) {
       // A missing queue closes the channel (404): one channel per check.
       const channel = await connection.createChannel();
       channel.on('error', () => undefined);
       try {
-        depths.push({ queue, messages: (await channel.checkQueue(queue)).messageCount });
+        const { messageCount, consumerCount } = await channel.checkQueue(queue);
+        states.push({ queue, state: { messages: messageCount, consumers: consumerCount } });
         await channel.close();
       } catch {
-        depths.push({ queue, messages: null });
+        states.push({ queue, state: null });
       }
     }
-    return depths;
+    return states;
   } finally {
     await connection.close().catch(() => undefined);
   }

@@ -1,5 +1,5 @@
 import { paint, renderTable } from '../ui/output.js';
-import type { RunResult } from './run.js';
+import { safetyLimitNote, type RunResult } from './run.js';
 
 /** The human summary of a run: states, compensations, throughput, latency, expectations, invariants. */
 export function renderSummary(result: RunResult, color: boolean): string {
@@ -8,6 +8,7 @@ export function renderSummary(result: RunResult, color: boolean): string {
   const figures = renderTable(
     ['measure', 'value'],
     [
+      ['load', describeLoad(result)],
       ['orders placed', String(orders.placed) + (orders.failedToPlace ? ` (+${orders.failedToPlace} refused)` : '')],
       ['confirmed / cancelled / stuck', `${orders.confirmed} / ${orders.cancelled} / ${orders.stuck}`],
       ['rejected (out of stock)', String(outcomes.rejected)],
@@ -23,10 +24,19 @@ export function renderSummary(result: RunResult, color: boolean): string {
     : 'no expectations beyond the invariants\n';
   const invariants = renderTable(['invariant', 'result', 'details'], result.invariants.map((i) => [i.name, mark(i.ok), i.details]));
   const verdict = result.verdict === 'pass' ? paint('PASS', 'green', color) : paint('FAIL', 'red', color);
+  const limit = safetyLimitNote(result);
   const notes = [
+    ...(limit ? [limit] : []),
     ...(result.stuckOrderIds.length ? [`stuck orders: ${result.stuckOrderIds.slice(0, 10).join(', ')}`] : []),
     ...result.failures.map((f) => `POST /orders refused: ${f}`),
     'not checked yet: the read side (Mongo views, Redis cache)',
   ];
-  return `${figures}\n${expectations}\n${invariants}\n${notes.join('\n')}\nverdict: ${verdict} (${result.scenario}, seed ${result.seed})`;
+  return `${figures}\n${expectations}\n${invariants}\n${notes.join('\n')}\nverdict: ${verdict} (${result.scenario}, seed ${result.seed}${result.runId ? `, run ${result.runId}` : ''})`;
+}
+
+/** "closed: 20 orders, concurrency 4" or "open: 50/s for 60 s (peak 37 in flight)". */
+export function describeLoad(result: Pick<RunResult, 'load'>): string {
+  const { load } = result;
+  if (load.model === 'closed') return `closed: ${load.orders} orders, concurrency ${load.concurrency}`;
+  return `open: ${load.rate}/s for ${Number((load.durationMs / 1000).toFixed(1))} s (${load.arrivals} arrivals, peak ${load.peakInFlight} in flight${load.skippedArrivals ? `, ${load.skippedArrivals} skipped` : ''})`;
 }

@@ -1,0 +1,145 @@
+import amqplib from 'amqplib';
+import { FrankError, UsageError, errorMessage } from '../errors.js';
+import { renderTable } from '../ui/output.js';
+import { SAGA_SERVICES, type LabAccess, type SagaService } from './lab-access.js';
+
+/** The exchange every event travels on (services/kit: EVENTS_EXCHANGE). */
+const EVENTS_EXCHANGE = 'frank.events';
+const BATCH = 100;
+
+export interface OutboxRow {
+  service: SagaService;
+  id: string;
+  eventType: string;
+  aggregateType: string;
+  aggregateId: string;
+  createdAt: string;
+  ageMs: number;
+  attempts: number;
+}
+
+export interface RedriveResult {
+  service: SagaService;
+  /** Published to frank.events and marked dispatched, by this redrive. */
+  published: string[];
+  /** Locked by the service's relay while we looked (it is publishing them): left to it. */
+  skippedInFlight: string[];
+  /** Dispatched by the relay between the listing and our claim. */
+  dispatchedMeanwhile: string[];
+}
+
+export function sagaServiceNamed(name: string): SagaService {
+  if ((SAGA_SERVICES as readonly string[]).includes(name)) return name as SagaService;
+  throw new UsageError(`No service "${name}" has an outbox.`, { hint: `Use one of: ${SAGA_SERVICES.join(', ')}.` });
+}
+
+/** Undispatched rows, oldest first, of one service or all. */
+export async function listOutbox(access: LabAccess, options: { service?: SagaService; id?: string } = {}): Promise<OutboxRow[]> {
+  const services = options.service ? [options.service] : [...SAGA_SERVICES];
+  const rows = await Promise.all(
+    services.map(async (service) => {
+      try {
+        const { rows } = await access.db(service).query<{ id: string; event_type: string; aggregate_type: string; aggregate_id: string; created_at: Date; age_ms: number; attempts: number }>(
+          `SELECT id::text, event_type, aggregate_type, aggregate_id, created_at, (extract(epoch FROM clock_timestamp() - created_at) * 1000)::float8 AS age_ms, attempts
+             FROM saga_coord.outbox WHERE dispatched_at IS NULL AND ($1::uuid IS NULL OR id = $1::uuid) ORDER BY created_at, id`,
+          [options.id ?? null],
+        );
+        return rows.map((r): OutboxRow => ({ service, id: r.id, eventType: r.event_type, aggregateType: r.aggregate_type, aggregateId: r.aggregate_id, createdAt: r.created_at.toISOString(), ageMs: Math.round(r.age_ms), attempts: r.attempts }));
+      } catch (error) {
+        throw new FrankError(`Cannot read ${service}'s outbox: ${errorMessage(error)}`, { hint: 'Check `npx frank status`: is its database healthy?', cause: error });
+      }
+    }),
+  );
+  return rows.flat().sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+}
+
+/**
+ * Publishes a service's undispatched outbox rows from here, straight to the broker (not through
+ * the service's Toxiproxy link): what is stuck because the service or its relay is down, or its
+ * link is broken. It follows the relay's own protocol (services/kit outbox-relay.ts), so the two
+ * never publish one row at once: rows are claimed with FOR UPDATE SKIP LOCKED, so a row the relay
+ * has claimed (it is publishing it) is skipped, and the relay skips ours; each is published with
+ * a broker confirm under its outbox id as message id, and marked dispatched (attempts + 1) in the
+ * claiming transaction. A crash between confirm and commit publishes a row twice at worst, which
+ * the consumers' inboxes absorb, as they do for the relay.
+ */
+export async function redriveOutbox(access: LabAccess, options: { service: SagaService; id?: string }): Promise<RedriveResult> {
+  const { service } = options;
+  const before = await listOutbox(access, options);
+  if (options.id && before.length === 0) {
+    const { rows } = await access.db(service).query<{ dispatched_at: Date | null }>('SELECT dispatched_at FROM saga_coord.outbox WHERE id = $1::uuid', [options.id]);
+    if (rows.length === 0) throw new FrankError(`${service}'s outbox has no row ${options.id}.`, { hint: `\`npx frank outbox ls --service ${service}\` lists its undispatched rows.` });
+    return { service, published: [], skippedInFlight: [], dispatchedMeanwhile: [options.id] };
+  }
+  if (before.length === 0) return { service, published: [], skippedInFlight: [], dispatchedMeanwhile: [] };
+
+  let connection: amqplib.ChannelModel;
+  try {
+    connection = await amqplib.connect(access.amqpUrl);
+  } catch (error) {
+    throw new FrankError(`Cannot reach RabbitMQ to redrive: ${errorMessage(error)}`, { hint: 'Check `npx frank status`: is rabbitmq healthy?', cause: error });
+  }
+  connection.on('error', () => undefined);
+  const published: string[] = [];
+  try {
+    const channel = await connection.createConfirmChannel();
+    channel.on('error', () => undefined);
+    for (;;) {
+      const claimed = await claimAndPublish(access, service, options.id, channel);
+      published.push(...claimed);
+      if (claimed.length < BATCH) break;
+    }
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+  const stillWaiting = new Set((await listOutbox(access, options)).map((r) => r.id));
+  const mine = new Set(published);
+  const others = before.filter((r) => !mine.has(r.id));
+  return { service, published, skippedInFlight: others.filter((r) => stillWaiting.has(r.id)).map((r) => r.id), dispatchedMeanwhile: others.filter((r) => !stillWaiting.has(r.id)).map((r) => r.id) };
+}
+
+async function claimAndPublish(access: LabAccess, service: SagaService, id: string | undefined, channel: amqplib.ConfirmChannel): Promise<string[]> {
+  const client = await access.db(service).connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query<{ id: string; event_type: string; payload: unknown }>(
+      'SELECT id::text, event_type, payload FROM saga_coord.outbox WHERE dispatched_at IS NULL AND ($1::uuid IS NULL OR id = $1::uuid) ORDER BY created_at, id LIMIT $2 FOR UPDATE SKIP LOCKED',
+      [id ?? null, BATCH],
+    );
+    if (rows.length === 0) {
+      await client.query('ROLLBACK');
+      return [];
+    }
+    try {
+      await Promise.all(
+        rows.map(
+          (row) =>
+            new Promise<void>((resolve, reject) =>
+              channel.publish(EVENTS_EXCHANGE, row.event_type, Buffer.from(JSON.stringify(row.payload)), { persistent: true, contentType: 'application/json', messageId: row.id, type: row.event_type }, (error) =>
+                error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(),
+              ),
+            ),
+        ),
+      );
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw new FrankError(`RabbitMQ did not confirm ${service}'s outbox rows: ${errorMessage(error)}. None was marked dispatched; a next redrive publishes them again (consumers drop duplicates).`, { hint: 'Check `npx frank status` and `npx frank logs rabbitmq`.', cause: error });
+    }
+    await client.query('UPDATE saga_coord.outbox SET dispatched_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])', [rows.map((r) => r.id)]);
+    await client.query('COMMIT');
+    return rows.map((r) => r.id);
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export function renderOutbox(rows: OutboxRow[]): string {
+  if (rows.length === 0) return 'Every outbox row is dispatched.\n';
+  return renderTable(
+    ['service', 'id', 'event type', 'aggregate', 'age', 'attempts'],
+    rows.map((r) => [r.service, r.id, r.eventType, `${r.aggregateType} ${r.aggregateId}`, `${Math.round(r.ageMs / 100) / 10} s`, String(r.attempts)]),
+  );
+}

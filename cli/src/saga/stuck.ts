@@ -1,0 +1,136 @@
+import { renderTable } from '../ui/output.js';
+import { peekDeadLetters, type DeadLetter } from './dead-letters.js';
+import type { LabAccess } from './lab-access.js';
+import { queueStates, type QueueState } from './snapshot.js';
+import { readSagaTimeline, type SagaTimeline } from './timeline.js';
+
+/**
+ * Where an unsettled saga stopped. The CLI's own copy of the choreography (services/README.md):
+ * for each event, the consumer queues whose handling moves an order towards CONFIRMED or
+ * CANCELLED. Side consumers (analytics, views, the bridge) do not hold an order back.
+ */
+export const SAGA_CONSUMERS: Record<string, string[]> = {
+  'order.created': ['inventory.saga', 'payment.saga', 'notification.saga'],
+  'inventory.reserved': ['order.saga', 'payment.saga'],
+  'inventory.reservation-failed': ['order.saga'],
+  'payment.webhook': ['payment.saga'],
+  'payment.completed': ['order.saga', 'inventory.saga', 'notification.saga'],
+  'payment.failed': ['order.saga', 'inventory.saga'],
+  'inventory.released': ['order.saga'],
+  'payment.refunded': ['order.saga'],
+};
+export const SAGA_QUEUES = [...new Set(Object.values(SAGA_CONSUMERS).flat())].sort();
+
+export type StuckKind = 'undispatched' | 'dead-lettered' | 'queue-missing' | 'no-consumer' | 'waiting-in-queue' | 'not-consumed' | 'provider-not-called' | 'waiting-for-provider' | 'no-event' | 'no-next-step';
+
+export interface StuckReason {
+  kind: StuckKind;
+  /** The outbox, queue or service where the saga waits. */
+  where: string;
+  detail: string;
+}
+
+export interface StuckSaga {
+  orderId: string;
+  sagaId: string | null;
+  status: string;
+  ageMs: number;
+  lastEvent: { type: string; service: string; at: string } | null;
+  reasons: StuckReason[];
+}
+
+export interface StuckReport {
+  checkedAt: string;
+  olderThanMs: number;
+  /** Unsettled orders older than the grace period, of which the first `limit` are diagnosed. */
+  unsettled: number;
+  stuck: StuckSaga[];
+  queues: { queue: string; messages: number | null; consumers: number | null }[];
+  /** Dead-letter queues read (and put back) for the diagnosis; empty with --no-peek. */
+  peeked: string[];
+}
+
+const serviceOf = (queue: string) => queue.split('.')[0]!;
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+
+/** Why one saga waits, from its timeline and the broker's state: pure, so every branch is tested. */
+export function diagnoseSaga(timeline: SagaTimeline, queues: Map<string, QueueState | null>, deadLetters: DeadLetter[], now: number): StuckReason[] {
+  const reasons: StuckReason[] = [];
+  for (const step of timeline.steps) {
+    if (step.external) continue;
+    if (!step.dispatchedAt) {
+      reasons.push({
+        kind: 'undispatched',
+        where: `${step.service} outbox`,
+        detail: `${step.type} (outbox row ${step.eventId}) not dispatched after ${step.attempts ?? 0} attempts, ${seconds(now - Date.parse(step.at))} old: is ${step.service} running, and its broker link up? \`npx frank outbox redrive --service ${step.service}\` publishes it`,
+      });
+      continue;
+    }
+    for (const queue of SAGA_CONSUMERS[step.type] ?? []) {
+      if (step.consumers.some((c) => c.handler === queue)) continue;
+      const dead = deadLetters.find((d) => d.eventId === step.eventId && d.queue === `${queue}.dlq`);
+      const state = queues.get(queue);
+      if (dead) reasons.push({ kind: 'dead-lettered', where: dead.queue, detail: `${step.type} ${step.eventId} is in ${dead.queue}${dead.reason ? ` (${dead.reason})` : ''}: ${serviceOf(queue)} gave up on it` });
+      else if (!state) reasons.push({ kind: 'queue-missing', where: queue, detail: `${queue} does not exist: ${step.type} had nowhere to go (has ${serviceOf(queue)} ever started?)` });
+      else if (state.consumers === 0) reasons.push({ kind: 'no-consumer', where: queue, detail: `${step.type} waits in ${queue} (${state.messages} ready) and no one consumes it: is ${serviceOf(queue)} running?` });
+      else if (state.messages > 0) reasons.push({ kind: 'waiting-in-queue', where: queue, detail: `${step.type} not yet handled by ${queue}: ${state.messages} ready, ${state.consumers} consumer${state.consumers === 1 ? '' : 's'}` });
+      else reasons.push({ kind: 'not-consumed', where: queue, detail: `${step.type} is not in ${queue}'s inbox and ${queue} has none ready: being retried (see \`npx frank logs ${serviceOf(queue)}\`), or lost` });
+    }
+  }
+  if (reasons.length > 0) return reasons;
+  const last = timeline.steps.at(-1);
+  if (!last) return [{ kind: 'no-event', where: 'order', detail: `order ${timeline.order?.status ?? 'unknown'} but no saga database has an event of it: order.created was never appended` }];
+  const payment = timeline.payment;
+  if (payment?.status === 'PENDING') {
+    const deadline = Date.parse(payment.deadlineAt) - now;
+    const due = deadline >= 0 ? `deadline in ${seconds(deadline)}` : `deadline passed ${seconds(-deadline)} ago: is payment's deadline sweeper running?`;
+    if (!payment.providerRef) {
+      return [{ kind: 'provider-not-called', where: 'payment → payment-provider', detail: `payment ${payment.id} PENDING: the provider has not accepted it (${payment.providerAttempts} attempts${payment.providerError ? `, last: ${payment.providerError}` : ''}); ${due}` }];
+    }
+    return [{ kind: 'waiting-for-provider', where: 'payment-provider webhook', detail: `payment ${payment.id} PENDING at the provider (${payment.providerRef}): no webhook yet; ${due}` }];
+  }
+  return [{ kind: 'no-next-step', where: last.service, detail: `every event was handled where it should be, and nothing followed ${last.type} from ${last.service}` }];
+}
+
+export async function findStuckSagas(access: LabAccess, options: { olderThanMs: number; peek: boolean; limit: number }): Promise<StuckReport> {
+  const { rows } = await access
+    .db('order')
+    .query<{ id: string; status: string; age_ms: number }>(
+      "SELECT id::text, status, (extract(epoch FROM clock_timestamp() - created_at) * 1000)::float8 AS age_ms FROM order_domain.orders WHERE status NOT IN ('CONFIRMED', 'CANCELLED') AND created_at < clock_timestamp() - $1 * interval '1 millisecond' ORDER BY created_at",
+      [options.olderThanMs],
+    );
+  const states = await queueStates(access.amqpUrl, SAGA_QUEUES);
+  const queues = new Map(states.map((s) => [s.queue, s.state]));
+  const dlqs = SAGA_QUEUES.map((q) => `${q}.dlq`);
+  const deadLetters = options.peek && rows.length > 0 ? await peekDeadLetters(access.amqpUrl, dlqs) : [];
+  const stuck: StuckSaga[] = [];
+  for (const row of rows.slice(0, options.limit)) {
+    const timeline = await readSagaTimeline(access, row.id);
+    const last = timeline.steps.at(-1);
+    stuck.push({
+      orderId: row.id,
+      sagaId: timeline.sagaId,
+      status: row.status,
+      ageMs: Math.round(row.age_ms),
+      lastEvent: last ? { type: last.type, service: last.service, at: last.at } : null,
+      reasons: diagnoseSaga(timeline, queues, deadLetters, Date.now()),
+    });
+  }
+  return {
+    checkedAt: new Date().toISOString(),
+    olderThanMs: options.olderThanMs,
+    unsettled: rows.length,
+    stuck,
+    queues: states.map((s) => ({ queue: s.queue, messages: s.state?.messages ?? null, consumers: s.state?.consumers ?? null })),
+    peeked: options.peek && rows.length > 0 ? dlqs : [],
+  };
+}
+
+export function renderStuck(report: StuckReport): string {
+  if (report.stuck.length === 0) return `No saga is stuck: every order older than ${seconds(report.olderThanMs)} is CONFIRMED or CANCELLED.\n`;
+  const rows = report.stuck.flatMap((s) =>
+    s.reasons.map((reason, i) => (i === 0 ? [s.orderId, s.status, seconds(s.ageMs), s.lastEvent ? `${s.lastEvent.type} (${s.lastEvent.service})` : '-', reason.where, reason.detail] : ['', '', '', '', reason.where, reason.detail])),
+  );
+  const more = report.unsettled > report.stuck.length ? `\n…and ${report.unsettled - report.stuck.length} more unsettled orders (raise --limit to see them).\n` : '';
+  return `${report.unsettled} saga${report.unsettled === 1 ? '' : 's'} stuck (unsettled for more than ${seconds(report.olderThanMs)}):\n\n${renderTable(['order', 'status', 'age', 'last event', 'stopped at', 'why'], rows)}${more}`;
+}
