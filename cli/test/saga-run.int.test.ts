@@ -47,6 +47,7 @@ describe('frank saga run', () => {
     expect(result.invariants.map((i) => i.name)).toEqual([
       'orders-settled', 'stock-conserved', 'nothing-reserved-at-rest', 'reservations-match-orders', 'money-balanced',
       'at-most-one-capture', 'outbox-dispatched', 'queues-empty', 'dead-letter-queues-empty', 'analytics-sales-match',
+      'views-orders-match', 'views-users-match', 'views-stock-match', 'views-payments-match', 'views-deliveries-match',
     ]);
     expect(result.invariants.every((i) => i.ok)).toBe(true);
     expect(run.stderr).toMatch(/verdict: PASS/);
@@ -201,7 +202,7 @@ describe('frank saga run', () => {
     const result = await verify();
     expect(result.exitCode, JSON.stringify(result.checks?.filter((c) => !c.ok))).toBe(0);
     expect(result.checks!.map((c) => c.name)).toEqual([
-      'views: orders match order-service', 'views: user summaries match the orders', 'views: stock matches inventory', 'views: payments match payment-service', 'views: deliveries match notification-service',
+      'views-orders-match', 'views-users-match', 'views-stock-match', 'views-payments-match', 'views-deliveries-match',
     ]);
     const orders = Number((await rows('order', 'SELECT count(*) AS n FROM order_domain.orders'))[0].n);
     expect(result.checks![0]!.details).toContain(`${orders} orders`);
@@ -241,9 +242,9 @@ describe('frank saga run', () => {
       await stock.updateOne({ _id: victim._id }, { $inc: { onHand: 1000 } });
       const drifted = await verify('1s');
       expect(drifted.exitCode).toBe(1);
-      expect(drifted.checks!.find((c) => c.name === 'views: stock matches inventory')).toMatchObject({ ok: false, ids: [victim._id] });
+      expect(drifted.checks!.find((c) => c.name === 'views-stock-match')).toMatchObject({ ok: false, ids: [victim._id] });
       const table = await runFrank(dir, ['views', 'verify', '--timeout', '1s']);
-      expect(table.stdout).toMatch(new RegExp(`stock matches inventory\\s+FAIL\\s+1 offending: ${victim._id}`));
+      expect(table.stdout).toMatch(new RegExp(`views-stock-match\\s+FAIL\\s+1 offending: ${victim._id}`));
       expect((await runFrank(dir, ['views', 'rebuild', '--view', 'inventory_views'])).exitCode).toBe(0);
       expect((await verify('10s')).exitCode).toBe(0);
     } finally {

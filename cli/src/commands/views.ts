@@ -5,7 +5,8 @@ import { getJson, serviceUrl } from '../reports/service-url.js';
 import { labAccess } from '../saga/lab-access.js';
 import { parseDuration } from '../saga/scenario.js';
 import { paint, renderTable, writeData, writeInfo } from '../ui/output.js';
-import { checkReadSide, readViews, readWriteSide } from '../views/read-side.js';
+import { takeSnapshot } from '../saga/snapshot.js';
+import { checkReadSide, readViews } from '../views/read-side.js';
 import { labOptionsOf, outputOf } from './global-options.js';
 
 interface Lag {
@@ -119,10 +120,10 @@ export function viewsCommand(): Command {
       try {
         const mongoUrl = access.env.MONGO_URL;
         if (!mongoUrl) throw new FrankError('The lab has no MONGO_URL.', { hint: 'Check `npx frank env`.' });
-        let checks = checkReadSide(await readWriteSide(access), await readViews(mongoUrl));
+        let checks = checkReadSide(await takeSnapshot(access), await readViews(mongoUrl));
         while (checks.some((c) => !c.ok) && Date.now() < deadline) {
           await new Promise((resolve) => setTimeout(resolve, 1000));
-          checks = checkReadSide(await readWriteSide(access), await readViews(mongoUrl));
+          checks = checkReadSide(await takeSnapshot(access), await readViews(mongoUrl));
         }
         if (output.json) writeData({ ok: checks.every((c) => c.ok), checks });
         else writeData(renderTable(['check', 'result', 'details'], checks.map((c) => [c.name, c.ok ? paint('ok', 'green', output.color) : paint('FAIL', 'red', output.color), c.details])));

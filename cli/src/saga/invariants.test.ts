@@ -7,9 +7,9 @@ import type { LabSnapshot } from './snapshot.js';
 function atRest(): LabSnapshot {
   return {
     orders: [
-      { id: 'o-confirmed', status: 'CONFIRMED', totalCents: 1000, items: [{ sku: 'SKU-A', qty: 2 }] },
-      { id: 'o-rejected', status: 'CANCELLED', totalCents: 500, items: [{ sku: 'SKU-B', qty: 1 }] },
-      { id: 'o-refunded', status: 'CANCELLED', totalCents: 500, items: [{ sku: 'SKU-A', qty: 1 }] },
+      { id: 'o-confirmed', userId: 'u-1', status: 'CONFIRMED', totalCents: 1000, items: [{ sku: 'SKU-A', qty: 2 }] },
+      { id: 'o-rejected', userId: 'u-1', status: 'CANCELLED', totalCents: 500, items: [{ sku: 'SKU-B', qty: 1 }] },
+      { id: 'o-refunded', userId: 'u-1', status: 'CANCELLED', totalCents: 500, items: [{ sku: 'SKU-A', qty: 1 }] },
     ],
     stock: [
       { sku: 'SKU-A', onHand: 8, reserved: 0, stocked: 10, committed: 2, conserved: true },

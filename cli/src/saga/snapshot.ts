@@ -6,6 +6,7 @@ export const CONSUMER_QUEUES = ['order.saga', 'inventory.saga', 'payment.saga', 
 
 export interface OrderRow {
   id: string;
+  userId: string;
   status: string;
   totalCents: number;
   items: { sku: string; qty: number }[];
@@ -31,9 +32,9 @@ const int = (value: unknown) => Number(value);
 export async function takeSnapshot(access: LabAccess): Promise<LabSnapshot> {
   const query = async <T extends Record<string, unknown>>(service: (typeof SAGA_SERVICES)[number], sql: string) => (await access.db(service).query<T>(sql)).rows;
   const [orders, stock, reservations, commits, payments, deliveries, sales, undispatched, queues] = await Promise.all([
-    query<{ id: string; status: string; total_cents: string; items: { sku: string; qty: number }[] | null }>(
+    query<{ id: string; user_id: string; status: string; total_cents: string; items: { sku: string; qty: number }[] | null }>(
       'order',
-      `SELECT o.id::text, o.status, o.total_cents::text,
+      `SELECT o.id::text, o.user_id::text, o.status, o.total_cents::text,
          (SELECT json_agg(json_build_object('sku', i.sku, 'qty', i.qty) ORDER BY i.sku) FROM order_domain.order_items i WHERE i.order_id = o.id) AS items
        FROM order_domain.orders o`,
     ),
@@ -58,7 +59,7 @@ export async function takeSnapshot(access: LabAccess): Promise<LabSnapshot> {
     queueDepths(access.amqpUrl, CONSUMER_QUEUES.flatMap((q) => [q, `${q}.dlq`])),
   ]);
   return {
-    orders: orders.map((o) => ({ id: o.id, status: o.status, totalCents: int(o.total_cents), items: o.items ?? [] })),
+    orders: orders.map((o) => ({ id: o.id, userId: o.user_id, status: o.status, totalCents: int(o.total_cents), items: o.items ?? [] })),
     stock: stock.map((s) => ({ sku: s.sku, onHand: s.on_hand, reserved: s.reserved, stocked: s.stocked, committed: s.committed, conserved: s.conserved })),
     reservations: reservations.map((r) => ({ id: r.id, orderId: r.order_id, status: r.status })),
     commits: commits.map((c) => ({ orderId: c.order_id, sku: c.sku, units: int(c.units) })),

@@ -29,7 +29,6 @@ export function renderSummary(result: RunResult, color: boolean): string {
     ...(limit ? [limit] : []),
     ...(result.stuckOrderIds.length ? [`stuck orders: ${result.stuckOrderIds.slice(0, 10).join(', ')}`] : []),
     ...result.failures.map((f) => `POST /orders refused: ${f}`),
-    'not checked yet: the read side (Mongo views, Redis cache)',
   ];
   return `${figures}\n${expectations}\n${invariants}\n${notes.join('\n')}\nverdict: ${verdict} (${result.scenario}, seed ${result.seed}${result.runId ? `, run ${result.runId}` : ''})`;
 }

@@ -1,8 +1,7 @@
 import { MongoClient, type Document } from 'mongodb';
 import { FrankError } from '../errors.js';
-import { result, type InvariantResult } from '../saga/invariants.js';
-import type { LabAccess } from '../saga/lab-access.js';
-import { takeSnapshot, type LabSnapshot } from '../saga/snapshot.js';
+import { invariantResult as result, type InvariantResult } from '../saga/invariant-result.js';
+import type { LabSnapshot } from '../saga/snapshot.js';
 
 /** The view documents the check compares, by collection (`order_views.order_details`, …). */
 export type ViewDocuments = Record<string, Document[]>;
@@ -48,17 +47,6 @@ function withoutBookkeeping(doc: Document): Document {
   return Object.fromEntries(Object.entries(doc).filter(([key]) => !BOOKKEEPING.has(key)));
 }
 
-/** The write side's facts the views are compared with, beyond the saga snapshot: who placed each order. */
-export interface WriteSide {
-  snapshot: LabSnapshot;
-  orderUsers: Map<string, string>;
-}
-
-export async function readWriteSide(access: LabAccess): Promise<WriteSide> {
-  const [snapshot, { rows }] = await Promise.all([takeSnapshot(access), access.db('order').query<{ id: string; user_id: string }>('SELECT id::text, user_id::text FROM order_domain.orders')]);
-  return { snapshot, orderUsers: new Map(rows.map((r) => [r.id, r.user_id])) };
-}
-
 const PAYMENT_STATUS: Record<string, string> = { CAPTURED: 'COMPLETED', FAILED: 'FAILED', REFUNDED: 'REFUNDED' };
 
 const byId = (docs: Document[] | undefined) => new Map((docs ?? []).map((d) => [String(d._id), d]));
@@ -69,8 +57,7 @@ const byId = (docs: Document[] | undefined) => new Map((docs ?? []).map((d) => [
  * its outcome, per order its delivered notifications. Only settled facts are compared: a
  * PENDING order or payment may be ahead of its events.
  */
-export function checkReadSide(write: WriteSide, views: ViewDocuments): InvariantResult[] {
-  const { snapshot, orderUsers } = write;
+export function checkReadSide(snapshot: LabSnapshot, views: ViewDocuments): InvariantResult[] {
   const details = byId(views['order_views.order_details']);
   const history = byId(views['order_views.order_history']);
   const orderOffenders: { id: string; why: string }[] = [];
@@ -87,8 +74,7 @@ export function checkReadSide(write: WriteSide, views: ViewDocuments): Invariant
 
   const expectedUsers = new Map<string, { orders: number; confirmed: number; cancelled: number; spent: number }>();
   for (const order of snapshot.orders) {
-    const userId = orderUsers.get(order.id);
-    if (!userId) continue;
+    const userId = order.userId;
     const user = expectedUsers.get(userId) ?? { orders: 0, confirmed: 0, cancelled: 0, spent: 0 };
     user.orders++;
     if (order.status === 'CONFIRMED') {
@@ -131,10 +117,10 @@ export function checkReadSide(write: WriteSide, views: ViewDocuments): Invariant
   );
 
   return [
-    result('views: orders match order-service', orderOffenders, `${snapshot.orders.length} orders in order_details and order_history as in order-service`),
-    result('views: user summaries match the orders', userOffenders, `${expectedUsers.size} users' counts and totals as in order-service`),
-    result('views: stock matches inventory', stockOffenders, `${snapshot.stock.length} products' stock as in inventory-service`),
-    result('views: payments match payment-service', paymentOffenders, 'every settled payment as in payment-service'),
-    result('views: deliveries match notification-service', deliveryOffenders, 'every finished delivery as in notification-service'),
+    result('views-orders-match', orderOffenders, `${snapshot.orders.length} orders in order_details and order_history as in order-service`),
+    result('views-users-match', userOffenders, `${expectedUsers.size} users' counts and totals as in order-service`),
+    result('views-stock-match', stockOffenders, `${snapshot.stock.length} products' stock as in inventory-service`),
+    result('views-payments-match', paymentOffenders, 'every settled payment as in payment-service'),
+    result('views-deliveries-match', deliveryOffenders, 'every finished delivery as in notification-service'),
   ];
 }
