@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { analyticsCommand } from './commands/analytics.js';
 import { cloudCommand } from './commands/cloud.js';
+import { completionCommand } from './commands/completion.js';
 import { composeCommand } from './commands/compose.js';
 import { depsCommand } from './commands/deps.js';
 import { doctorCommand } from './commands/doctor.js';
@@ -26,7 +27,7 @@ export function buildProgram(): Command {
       .showHelpAfterError('(run with --help for usage)')
       .exitOverride(),
   );
-  for (const command of [upCommand(), downCommand(), statusCommand(), envCommand(), logsCommand(), migrateCommand(), seedCommand(), sagaCommand(), viewsCommand(), analyticsCommand(), doctorCommand(), depsCommand(), cloudCommand(), composeCommand(), newCommand()]) {
+  for (const command of [upCommand(), downCommand(), statusCommand(), envCommand(), logsCommand(), migrateCommand(), seedCommand(), sagaCommand(), viewsCommand(), analyticsCommand(), doctorCommand(), depsCommand(), cloudCommand(), composeCommand(), newCommand(), completionCommand()]) {
     program.addCommand(command);
   }
   for (const command of program.commands) {
