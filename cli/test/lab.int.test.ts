@@ -151,6 +151,12 @@ describe('frank up: the whole infrastructure, natively, on a random port offset'
     expect(again.stderr).not.toMatch(/starting/);
   });
 
+  it('`frank cloud tfvars` uses frank.yaml\'s own ports while the lab runs on an offset', async () => {
+    const tfvars = await runFrank(dir, ['cloud', 'tfvars', '--json']);
+    expect(tfvars.exitCode, tfvars.stderr).toBe(0);
+    expect(JSON.parse(tfvars.stdout)).toMatchObject({ databases: { 'order-db': { port: 5434 } } });
+  });
+
   it('refuses a different port offset while the lab is up', async () => {
     const other = await runFrank(dir, ['status', '--port-offset', String(offset + 1)]);
     expect(other.exitCode).toBe(2);

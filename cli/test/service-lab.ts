@@ -33,13 +33,15 @@ export async function startLab(yaml: string): Promise<TestLab> {
   }
 }
 
-/** The kit's migrations, then the service's, each file in one transaction, as the service's role (what `frank migrate` does). */
-export async function migrate(databaseUrl: string, service: string): Promise<void> {
-  const services = path.join(REPOSITORY_ROOT, 'services');
+/**
+ * The kit's migrations, then the service's, each file in one transaction, as the service's role (what `frank migrate` does).
+ * `serviceDir` is for a service outside this checkout (one `frank new service` generated elsewhere).
+ */
+export async function migrate(databaseUrl: string, service: string, serviceDir = path.join(REPOSITORY_ROOT, 'services', service)): Promise<void> {
   const client = new pg.Client(databaseUrl);
   await client.connect();
   try {
-    for (const dir of [path.join(services, 'kit', 'migrations'), path.join(services, service, 'migrations')]) {
+    for (const dir of [path.join(REPOSITORY_ROOT, 'services', 'kit', 'migrations'), path.join(serviceDir, 'migrations')]) {
       for (const file of (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort()) {
         await client.query('BEGIN');
         await client.query(await readFile(path.join(dir, file), 'utf8'));

@@ -49,6 +49,7 @@ export function sagaCommand(): Command {
   saga
     .command('list')
     .description('The scenario catalogue (templates/scenarios), one line each')
+    .addHelpText('after', '\nExamples:\n  npx frank saga list\n  npx frank saga list --json')
     .action(async (_options, command: Command) => {
       const scenarios = await listScenarios();
       if (outputOf(command).json) {

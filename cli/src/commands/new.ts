@@ -1,0 +1,35 @@
+import path from 'node:path';
+import { Command } from 'commander';
+import { findTopologyFile } from '../lab/topology.js';
+import { newService } from '../scaffold/new-service.js';
+import { paint, writeData, writeInfo } from '../ui/output.js';
+import { globalsOf, outputOf } from './global-options.js';
+
+export function newCommand(): Command {
+  const command = new Command('new').description('Scaffold new parts of the lab');
+  command.addCommand(
+    new Command('service')
+      .description('Create services/<name> from templates/service and add <name>-db and the service to frank.yaml')
+      .argument('<name>', 'the service name: lowercase letters, digits and dashes')
+      .addHelpText('after', '\nExamples:\n  npx frank new service shipping && npm install\n  npx frank new service gift-cards --json\n  npx frank -c ../other-lab/frank.yaml new service shipping')
+      .action(async (name: string, _options, sub: Command) => {
+        const output = outputOf(sub);
+        const config = globalsOf(sub).config;
+        const result = await newService({ name, topologyFile: config ? path.resolve(config) : findTopologyFile() });
+        const shown = path.relative(process.cwd(), result.directory) || result.directory;
+        writeInfo(`Created ${shown}/ (${result.files.length} files) and added to ${path.basename(result.topologyFile)}:`);
+        writeInfo(`  resource ${result.resource.name}  postgres on port ${result.resource.port}, database ${result.resource.database}, schema ${result.resource.schema}`);
+        writeInfo(`  service  ${result.service}  port ${result.port}, uses ${result.resource.name} and the broker`);
+        const nextSteps: [string, string][] = [
+          ['npm install', `links the new workspace @frank/${result.service}`],
+          [`npx vitest run ${shown}`, 'its integration test, against a lab of its own'],
+          ['npx frank up', 'starts the new database and the service with the lab'],
+        ];
+        const width = Math.max(...nextSteps.map(([step]) => step.length));
+        writeInfo(paint('Next steps:', 'bold', output.color));
+        for (const [step, why] of nextSteps) writeInfo(`  ${step.padEnd(width)}  # ${why}`);
+        if (output.json) writeData({ ...result, nextSteps: nextSteps.map(([step]) => step) });
+      }),
+  );
+  return command;
+}
