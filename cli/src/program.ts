@@ -11,6 +11,7 @@ import { envCommand } from './commands/env.js';
 import { logsCommand } from './commands/logs.js';
 import { migrateCommand } from './commands/migrate.js';
 import { newCommand } from './commands/new.js';
+import { dashboardCommand } from './commands/dashboard.js';
 import { outboxCommand } from './commands/outbox.js';
 import { sagaCommand } from './commands/saga.js';
 import { seedCommand } from './commands/seed.js';
@@ -28,7 +29,7 @@ export function buildProgram(): Command {
       .showHelpAfterError('(run with --help for usage)')
       .exitOverride(),
   );
-  for (const command of [upCommand(), downCommand(), statusCommand(), envCommand(), logsCommand(), migrateCommand(), seedCommand(), sagaCommand(), outboxCommand(), viewsCommand(), analyticsCommand(), doctorCommand(), depsCommand(), cloudCommand(), composeCommand(), newCommand(), completionCommand()]) {
+  for (const command of [upCommand(), downCommand(), statusCommand(), envCommand(), logsCommand(), migrateCommand(), seedCommand(), sagaCommand(), outboxCommand(), viewsCommand(), dashboardCommand(), analyticsCommand(), doctorCommand(), depsCommand(), cloudCommand(), composeCommand(), newCommand(), completionCommand()]) {
     program.addCommand(command);
   }
   for (const command of program.commands) {

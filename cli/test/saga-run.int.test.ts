@@ -260,4 +260,18 @@ describe('frank saga run', () => {
     expect(timeout.exitCode).toBe(2);
     expect(timeout.stderr).toMatch(/"soon"/);
   });
+
+  it('`frank dashboard --once` shows every unit healthy, the orders by state and the queues, as text and as JSON', async () => {
+    const json = await runFrank(dir, ['dashboard', '--once', '--json']);
+    expect(json.exitCode, json.stderr).toBe(0);
+    const frame = JSON.parse(json.stdout);
+    expect(frame.resources.length).toBe(23);
+    expect(frame.resources.every((r: { health: string }) => r.health === 'healthy')).toBe(true);
+    const confirmed = Number((await rows('order', "SELECT count(*) AS n FROM order_domain.orders WHERE status = 'CONFIRMED'"))[0].n);
+    expect(frame.orders.CONFIRMED).toBe(confirmed);
+    expect(frame.queues.map((q: { queue: string }) => q.queue)).toContain('payment.saga.dlq');
+    const text = await runFrank(dir, ['dashboard', '--once']);
+    expect(text.exitCode).toBe(0);
+    expect(text.stderr).toMatch(/23\/23 healthy[\s\S]*orders: [\s\S]*CONFIRMED \d+[\s\S]*outboxes  all dispatched/);
+  });
 });

@@ -1,0 +1,37 @@
+import { Command } from 'commander';
+import { readFrame, renderFrame, type FrameState } from '../dashboard/dashboard.js';
+import { parseDuration } from '../saga/scenario.js';
+import { openLab } from '../lab/lab.js';
+import { labAccess } from '../saga/lab-access.js';
+import { writeData, writeInfo } from '../ui/output.js';
+import { labOptionsOf, outputOf } from './global-options.js';
+
+export function dashboardCommand(): Command {
+  return new Command('dashboard')
+    .description("Live: every unit's health, sagas settled per second, orders by state, queue depths and outbox backlogs")
+    .option('--every <duration>', 'how often to redraw, e.g. 2s', '1s')
+    .option('--once', 'print one frame and exit (with --json: the frame as JSON)')
+    .addHelpText('after', '\nOn a terminal the frame is redrawn in place until Ctrl-C; elsewhere each frame is printed after the last.\n\nExamples:\n  npx frank dashboard\n  npx frank dashboard --every 5s\n  npx frank dashboard --once --json')
+    .action(async (flags: { every: string; once?: boolean }, command: Command) => {
+      const everyMs = parseDuration(flags.every);
+      const output = outputOf(command);
+      const lab = await openLab(labOptionsOf(command));
+      const access = await labAccess(lab);
+      const live = !flags.once && process.stderr.isTTY === true;
+      let stopped = false;
+      process.once('SIGINT', () => (stopped = true));
+      let state: FrameState | undefined;
+      try {
+        do {
+          const read = await readFrame(lab, access, state);
+          state = read.state;
+          if (output.json) writeData(flags.once ? read.frame : JSON.stringify(read.frame) + '\n');
+          else if (live) process.stderr.write(`\u001b[H\u001b[2J${renderFrame(read.frame, output.color)}\n(Ctrl-C to leave)\n`);
+          else writeInfo(renderFrame(read.frame, output.color) + '\n');
+          if (!flags.once) await new Promise((resolve) => setTimeout(resolve, everyMs));
+        } while (!flags.once && !stopped);
+      } finally {
+        await access.close();
+      }
+    });
+}

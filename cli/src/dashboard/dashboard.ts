@@ -1,0 +1,67 @@
+import type { Lab } from '../lab/lab.js';
+import { labStatus, type ResourceStatus } from '../lab/status.js';
+import type { LabAccess } from '../saga/lab-access.js';
+import { listOutbox } from '../saga/outbox.js';
+import { CONSUMER_QUEUES, queueDepths } from '../saga/snapshot.js';
+import { paint, renderTable } from '../ui/output.js';
+
+/** One frame of `frank dashboard`: what the lab looks like now, and what changed since the last frame. */
+export interface DashboardFrame {
+  at: string;
+  resources: Pick<ResourceStatus, 'name' | 'kind' | 'phase' | 'health'>[];
+  orders: Record<string, number>;
+  /** Orders that became CONFIRMED or CANCELLED per second since the previous frame; null on the first. */
+  settledPerSecond: number | null;
+  queues: { queue: string; messages: number | null }[];
+  outbox: Record<string, number>;
+}
+
+export interface FrameState {
+  settled: number;
+  atMs: number;
+}
+
+/** Reads one frame: every unit's health, the orders by state, queue depths and the outboxes' backlogs. */
+export async function readFrame(lab: Lab, access: LabAccess, previous: FrameState | undefined): Promise<{ frame: DashboardFrame; state: FrameState }> {
+  const [resources, orders, queues, outbox] = await Promise.all([
+    labStatus(lab),
+    access
+      .db('order')
+      .query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM order_domain.orders GROUP BY status ORDER BY status')
+      .then((r): Record<string, number> => Object.fromEntries(r.rows.map((row) => [row.status, row.n])), (): Record<string, number> => ({})),
+    queueDepths(access.amqpUrl, CONSUMER_QUEUES.flatMap((q) => [q, `${q}.dlq`])).catch(() => []),
+    listOutbox(access).then(
+      (rows) => rows.reduce<Record<string, number>>((counts, row) => ({ ...counts, [row.service]: (counts[row.service] ?? 0) + 1 }), {}),
+      () => ({}),
+    ),
+  ]);
+  const now = Date.now();
+  const settled = (orders.CONFIRMED ?? 0) + (orders.CANCELLED ?? 0);
+  const settledPerSecond = previous ? Math.round(((settled - previous.settled) / Math.max(0.001, (now - previous.atMs) / 1000)) * 10) / 10 : null;
+  return {
+    frame: { at: new Date(now).toISOString(), resources: resources.map(({ name, kind, phase, health }) => ({ name, kind, phase, health })), orders, settledPerSecond, queues, outbox },
+    state: { settled, atMs: now },
+  };
+}
+
+/** The frame as text: resources in columns, then sagas, the queues that hold messages, and the outbox backlogs. */
+export function renderFrame(frame: DashboardFrame, color: boolean): string {
+  const health = (h: string) => paint(h, h === 'healthy' ? 'green' : h === 'unhealthy' ? 'red' : 'gray', color);
+  const cells = frame.resources.map((r) => `${r.name} ${health(r.health)}`);
+  const columns = 3;
+  const rows: string[][] = [];
+  for (let i = 0; i < cells.length; i += columns) rows.push(cells.slice(i, i + columns));
+  const unhealthy = frame.resources.filter((r) => r.health !== 'healthy').length;
+  const orders = Object.entries(frame.orders).map(([status, n]) => `${status} ${n}`).join(', ') || 'none';
+  const busy = frame.queues.filter((q) => q.messages === null || q.messages > 0);
+  const backlog = Object.entries(frame.outbox).filter(([, n]) => n > 0);
+  return [
+    `frank dashboard  ${frame.at.slice(11, 19)}  ${frame.resources.length - unhealthy}/${frame.resources.length} healthy`,
+    '',
+    renderTable(['resources', '', ''], rows).trimEnd(),
+    '',
+    `sagas     ${frame.settledPerSecond === null ? '-' : frame.settledPerSecond} settled/s   orders: ${orders}`,
+    `queues    ${busy.length === 0 ? 'all empty' : busy.map((q) => `${q.queue} ${q.messages ?? 'missing'}`).join(', ')}`,
+    `outboxes  ${backlog.length === 0 ? 'all dispatched' : backlog.map(([service, n]) => `${service} ${n}`).join(', ')}`,
+  ].join('\n');
+}
