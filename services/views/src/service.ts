@@ -8,7 +8,7 @@ import { ProjectorGate } from './messaging/projector-gate.js';
 import { allProjectors } from './messaging/projectors.js';
 import { runProjector } from './messaging/run-projector.js';
 import { seedUntilDone } from './persistence/seed-catalogue.js';
-import { PROJECTOR_STATUS, ViewStore, type ViewDatabase } from './persistence/view-databases.js';
+import { PROJECTION_VERSIONS, PROJECTOR_STATUS, ViewStore, type ViewDatabase } from './persistence/view-databases.js';
 import { Rebuilds, type EventSource } from './rebuild/rebuild-views.js';
 
 const config = {
@@ -48,8 +48,10 @@ export const definition: ServiceDefinition = {
     const cache = settings.REDIS_URL ? redisInvalidator(settings.REDIS_URL, log) : noCache;
     let stopped = false;
     let seededNow = !settings.INVENTORY_URL;
+    const stops: (() => void)[] = [];
     onShutdown(async () => {
       stopped = true;
+      for (const stop of stops) stop();
       await cache.close();
       await client.close().catch(() => undefined);
     });
@@ -63,25 +65,32 @@ export const definition: ServiceDefinition = {
     const gates = new Map<ViewDatabase, ProjectorGate>();
     const lags = new Map<ViewDatabase, LagWindow>();
     const rebuilds = new Rebuilds({ store, cache, gates, sources, inventoryUrl: settings.INVENTORY_URL, log });
-    const neverBuilt = await viewsNeverBuilt(store, projectors.map((p) => p.view)).catch((error: unknown) => {
-      log.warn('cannot tell which views were never built (Mongo away?); not building them from the event stores', errorFields(error));
+    const toBuild = await viewsToBuild(store, projectors.map((p) => p.view)).catch((error: unknown) => {
+      log.warn('cannot tell which views need building (Mongo away?); not building them from the event stores', errorFields(error));
       return [];
     });
     for (const projector of projectors) {
       gates.set(projector.view, new ProjectorGate());
       lags.set(projector.view, new LagWindow());
-      await runProjector({ amqp, log, projector, status: store.collection(projector.view, PROJECTOR_STATUS), prefetch: settings.VIEWS_PREFETCH, gate: gates.get(projector.view)!, lags: lags.get(projector.view) });
+      const running = await runProjector({ amqp, log, projector, status: store.collection(projector.view, PROJECTOR_STATUS), prefetch: settings.VIEWS_PREFETCH, gate: gates.get(projector.view)!, lags: lags.get(projector.view) });
+      stops.push(() => running.stop(), () => projector.stop?.());
       // Derived figures a crash may have left behind the documents they derive from.
       projector.refresh?.().catch((error: unknown) => log.warn('derived view figures not recomputed at start', { view: projector.view, ...errorFields(error) }));
     }
-    if (sources.length > 0) void seeded.then(() => rebuilds.bootstrap(neverBuilt, () => stopped)).catch((error: unknown) => log.error('building the views from the event stores failed', errorFields(error)));
+    if (sources.length > 0) void seeded.then(() => rebuilds.bootstrap(toBuild, () => stopped)).catch((error: unknown) => log.error('building the views from the event stores failed', errorFields(error)));
     registerRoutes(app, { store, cache, projectors, lags, seeded: () => seededNow, rebuilds });
   },
 };
 
-/** The views with no projector status yet: nothing was ever applied to them nor were they rebuilt. */
-async function viewsNeverBuilt(store: ViewStore, views: ViewDatabase[]): Promise<ViewDatabase[]> {
-  const never: ViewDatabase[] = [];
-  for (const view of views) if (!(await store.collection(view, PROJECTOR_STATUS).findOne({ _id: 'status' } as never))) never.push(view);
-  return never;
+/**
+ * The views to build from the event stores at start: those never built (no projector status:
+ * nothing applied to them, never rebuilt) and those whose documents an older projection wrote.
+ */
+async function viewsToBuild(store: ViewStore, views: ViewDatabase[]): Promise<ViewDatabase[]> {
+  const build: ViewDatabase[] = [];
+  for (const view of views) {
+    const status = await store.collection(view, PROJECTOR_STATUS).findOne({ _id: 'status' } as never);
+    if (!status || status.projectionVersion !== PROJECTION_VERSIONS[view]) build.push(view);
+  }
+  return build;
 }

@@ -23,6 +23,19 @@ resources:
     port: 6379
 `;
 
+/** A stand-in service's event store, as GET /internal/events pages it (one page here). */
+async function eventStoreStandIn(events: Envelope[]): Promise<{ url: string; close(): Promise<void> }> {
+  const app = express();
+  app.get('/internal/events', (req, res) => {
+    const types = typeof req.query.types === 'string' ? req.query.types.split(',') : undefined;
+    res.json({ events: events.filter((e) => !types || types.includes(e.type)), next: null });
+  });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
 /** A stand-in inventory-service: the catalogue snapshot the projector seeds from. */
 async function inventoryStandIn(): Promise<{ url: string; close(): Promise<void> }> {
   const products: Record<string, Document> = {
@@ -33,6 +46,7 @@ async function inventoryStandIn(): Promise<{ url: string; close(): Promise<void>
   app.get('/categories', (_req, res) => res.json([{ id: 1, slug: 'tools', name: 'Tools', children: [{ id: 2, slug: 'hammers', name: 'Hammers', children: [] }] }]));
   app.get('/products', (_req, res) => res.json(Object.values(products).map(({ sku }) => ({ sku }))));
   app.get('/products/:sku', (req, res) => (products[req.params.sku] ? res.json(products[req.params.sku]) : res.status(404).json({})));
+  app.get('/internal/events', (_req, res) => res.json({ events: [], next: null }));
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -47,6 +61,7 @@ describe('views projects events into Mongo, against real RabbitMQ, Mongo and Red
   let inventory: Awaited<ReturnType<typeof inventoryStandIn>>;
   let service: { stop(): Promise<void> } | undefined;
   let base: string;
+  let mongoUrl: string, redisUrl: string, amqpUrl: string;
 
   beforeAll(async () => {
     const lab = await startLab(LAB);
@@ -58,7 +73,8 @@ describe('views projects events into Mongo, against real RabbitMQ, Mongo and Red
     inventory = await inventoryStandIn();
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    service = await runService(definition, { PORT: String(port), MONGO_URL: lab.env.MONGO_URL!, REDIS_URL: lab.env.REDIS_URL!, AMQP_URL: lab.env.RABBITMQ_URL!, INVENTORY_URL: inventory.url, VIEWS_EVENT_SOURCES: '' });
+    [mongoUrl, redisUrl, amqpUrl] = [lab.env.MONGO_URL!, lab.env.REDIS_URL!, lab.env.RABBITMQ_URL!];
+    service = await runService(definition, { PORT: String(port), MONGO_URL: mongoUrl, REDIS_URL: redisUrl, AMQP_URL: amqpUrl, INVENTORY_URL: inventory.url, VIEWS_EVENT_SOURCES: '' });
     await until(async () => (await fetch(`${base}/health/ready`)).ok);
     await until(async () => ((await (await fetch(`${base}/views/status`)).json()) as { catalogueSeeded: boolean }).catalogueSeeded, 20_000, 'the catalogue seed');
   });
@@ -137,5 +153,32 @@ describe('views projects events into Mongo, against real RabbitMQ, Mongo and Red
     const orderId = 'o-after-poison';
     await tap.publish(at(envelope('order.cancelled', orderId, { orderId, userId: 'u-2', reason: 'declined' }), 'order', 2));
     await until(async () => (await doc('order_views', 'order_details', orderId))?.status === 'CANCELLED', 20_000, 'the next event projected');
+  });
+
+  it('at start, rebuilds from the services\' event stores a view an older projection wrote', async () => {
+    await service?.stop();
+    service = undefined;
+    const userId = 'u-rebuilt';
+    const registered = at(envelope('user.registered', userId, { userId, email: 'r@frank.lab', name: 'R' }), 'user', 1);
+    const created = at(envelope('order.created', 'o-rebuilt', { orderId: 'o-rebuilt', userId, customer: { email: 'r@frank.lab', name: 'R' }, items: [{ sku: 'SKU-A', qty: 1, priceCents: 1250 }], totalCents: 1250, currency: 'EUR' }), 'order', 1);
+    const users = await eventStoreStandIn([registered]);
+    const orders = await eventStoreStandIn([created]);
+    const empty = await eventStoreStandIn([]);
+    await mongo.db('user_views').collection<Document>('projector_status').updateOne({ _id: 'status' } as Document, { $set: { projectionVersion: 1 } }, { upsert: true });
+    await mongo.db('user_views').collection<Document>('user_summary').insertOne({ _id: 'u-stale', orders: [] } as Document);
+    try {
+      const port = await freePort();
+      service = await runService(definition, {
+        PORT: String(port), MONGO_URL: mongoUrl, REDIS_URL: redisUrl, AMQP_URL: amqpUrl, INVENTORY_URL: inventory.url,
+        USER_URL: users.url, ORDER_URL: orders.url, PAYMENT_URL: empty.url, NOTIFICATION_URL: empty.url,
+      });
+      await until(async () => (await doc('user_views', 'projector_status', 'status'))?.projectionVersion === 2, 30_000, 'user_views rebuilt');
+      expect(await doc('user_views', 'user_profile', userId)).toMatchObject({ email: 'r@frank.lab', name: 'R' });
+      expect(await doc('user_views', 'user_summary', userId)).toMatchObject({ email: 'r@frank.lab', orderCount: 1, confirmedCount: 0 });
+      expect(await doc('user_views', 'user_summary', 'u-stale')).toBeNull();
+      expect(await doc('order_views', 'order_details', 'o-rebuilt')).toMatchObject({ status: 'PENDING', totalCents: 1250 });
+    } finally {
+      await Promise.all([users.close(), orders.close(), empty.close()]);
+    }
   });
 });

@@ -7,6 +7,7 @@ export class Coalesced {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly running = new Set<string>();
   private readonly again = new Set<string>();
+  private stopped = false;
 
   constructor(
     private readonly delayMs: number,
@@ -15,7 +16,7 @@ export class Coalesced {
   ) {}
 
   schedule(key: string): void {
-    if (this.timers.has(key)) return;
+    if (this.stopped || this.timers.has(key)) return;
     if (this.running.has(key)) {
       this.again.add(key);
       return;
@@ -23,6 +24,14 @@ export class Coalesced {
     const timer = setTimeout(() => this.run(key), this.delayMs);
     timer.unref();
     this.timers.set(key, timer);
+  }
+
+  /** Drops what is scheduled and takes no more asks: the service is stopping. */
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    this.again.clear();
   }
 
   private run(key: string): void {

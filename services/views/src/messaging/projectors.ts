@@ -18,6 +18,8 @@ export interface Projector {
   apply(event: EventEnvelope): Promise<void>;
   /** Recomputes what is derived from the projected documents rather than from one event; runs after a rebuild's replay. */
   refresh?(): Promise<void>;
+  /** Drops the derived writes still scheduled: the service is stopping (`refresh` at the next start catches up). */
+  stop?(): void;
 }
 
 /** An event that cannot be applied yet (what it follows has not arrived): requeued with backoff. */
@@ -64,6 +66,7 @@ export function orderViewsProjector({ store, derivedDelayMs = DERIVED_DELAY_MS, 
       // Even when nothing changed: a redelivery after a crash before the history was written writes it.
       if (derivedDelayMs !== null) pending.schedule(orderId);
     },
+    stop: () => pending.stop(),
     async refresh() {
       // The lines that differ from their order_details (a crash between the two, or a rebuild).
       const lines = new Map((await history.find({}, { projection: { updatedAt: 1, status: 1 } }).toArray()).map((h) => [String(h._id), `${String(h.updatedAt)}/${String(h.status)}`]));
@@ -133,6 +136,7 @@ export function userViewsProjector({ store, cache, derivedDelayMs = DERIVED_DELA
       await casUpdate<UserActivity>(activities, userId, (current) => reduceUserActivity(current, event));
       if (derivedDelayMs !== null) pending.schedule(userId);
     },
+    stop: () => pending.stop(),
     async refresh() {
       const users = new Set([...(await orders.distinct('userId')), ...(await profiles.distinct('_id'))].map(String));
       for (const userId of users) await summarize(userId);
@@ -167,6 +171,7 @@ export function notificationViewsProjector({ store, derivedDelayMs = DERIVED_DEL
       if (derivedDelayMs !== null) pending.schedule('figures');
     },
     refresh,
+    stop: () => pending.stop(),
   };
 }
 

@@ -24,7 +24,7 @@ export interface RunProjectorOptions {
  * themselves are the idempotency guard, so the message is acked only after the Mongo write. Poison
  * goes to the queue's dead-letter queue at once; a failure is requeued with backoff.
  */
-export async function runProjector(options: RunProjectorOptions): Promise<void> {
+export async function runProjector(options: RunProjectorOptions): Promise<{ stop(): void }> {
   const { amqp, log, projector, status, gate, lags, prefetch = 10, deliveryLimit = 50 } = options;
   const recorder = statusRecorder(status, log);
   await amqp.consume({
@@ -68,6 +68,7 @@ export async function runProjector(options: RunProjectorOptions): Promise<void> 
       }
     },
   });
+  return { stop: () => recorder.stop() };
 }
 
 /**
@@ -75,7 +76,7 @@ export async function runProjector(options: RunProjectorOptions): Promise<void> 
  * Mongo write in four. The count of the last moment before a crash is lost; it is a figure, not
  * a guard.
  */
-function statusRecorder(status: Collection<Document>, log: Logger): { applied(event: EventEnvelope): void } {
+function statusRecorder(status: Collection<Document>, log: Logger): { applied(event: EventEnvelope): void; stop(): void } {
   let count = 0;
   let last: { event: EventEnvelope; at: Date } | undefined;
   const flush = async () => {
@@ -101,5 +102,6 @@ function statusRecorder(status: Collection<Document>, log: Logger): { applied(ev
       last = { event, at: new Date() };
       pending.schedule('status');
     },
+    stop: () => pending.stop(),
   };
 }

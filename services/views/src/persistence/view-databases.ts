@@ -9,6 +9,17 @@ export const VIEW_DATABASES = {
 } as const;
 
 export type ViewDatabase = keyof typeof VIEW_DATABASES;
+
+/**
+ * What shape each view database's documents have. Bump one when its projection changes what it
+ * writes: at start, views built by another version are rebuilt from the event stores.
+ */
+export const PROJECTION_VERSIONS: Record<ViewDatabase, number> = {
+  order_views: 2,
+  inventory_views: 2,
+  user_views: 2,
+  notification_views: 2,
+};
 export type ViewCollection<D extends ViewDatabase> = (typeof VIEW_DATABASES)[D][number];
 export const PROJECTOR_STATUS = 'projector_status';
 

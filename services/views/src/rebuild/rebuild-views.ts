@@ -5,7 +5,7 @@ import { noCache, type CacheInvalidator } from '../cache/cache-invalidator.js';
 import type { ProjectorGate } from '../messaging/projector-gate.js';
 import { allProjectors, NotYetApplicableError, type Projector } from '../messaging/projectors.js';
 import { seedCatalogue } from '../persistence/seed-catalogue.js';
-import { PROJECTOR_STATUS, VIEW_DATABASES, type ViewDatabase, type ViewStore } from '../persistence/view-databases.js';
+import { PROJECTION_VERSIONS, PROJECTOR_STATUS, VIEW_DATABASES, type ViewDatabase, type ViewStore } from '../persistence/view-databases.js';
 
 /** A service whose event store the read side replays: its name and base URL. */
 export interface EventSource {
@@ -109,7 +109,7 @@ export async function rebuildViews(deps: RebuildDeps, progress: RebuildProgress)
     for (const view of views) {
       await shadow.replaceLive(view);
       for (const name of VIEW_DATABASES[view]) progress.counts[`${view}.${name}`] = await store.collection(view, name).countDocuments();
-      await store.collection(view, PROJECTOR_STATUS).updateOne({ _id: 'status' } as never, { $set: { rebuiltAt: new Date().toISOString(), rebuiltFromEvents: events.length } }, { upsert: true });
+      await store.collection(view, PROJECTOR_STATUS).updateOne({ _id: 'status' } as never, { $set: { rebuiltAt: new Date().toISOString(), rebuiltFromEvents: events.length, projectionVersion: PROJECTION_VERSIONS[view] } }, { upsert: true });
     }
     await invalidateRebuilt(store, deps.cache, views);
     progress.phase = 'done';
@@ -124,25 +124,44 @@ export async function rebuildViews(deps: RebuildDeps, progress: RebuildProgress)
   }
 }
 
-/** Applies each event to every projector that reads it; one that follows something not yet applied is tried again after the pass. */
-async function replay(projectors: Projector[], events: EventEnvelope[], applied: () => void): Promise<void> {
+/**
+ * Applies each event to every projector that reads it, the streams side by side (each stream's
+ * events in order; the reductions do not depend on the order across streams, and the writes of
+ * one document are serialized). One that follows something not yet applied is tried again after
+ * the pass.
+ */
+async function replay(projectors: Projector[], events: EventEnvelope[], applied: () => void, parallel = 8): Promise<void> {
   let pending = events.flatMap((event) => projectors.filter((p) => p.events.includes(event.type)).map((projector) => ({ projector, event })));
   for (let pass = 0; pending.length > 0; pass++) {
     const deferred: typeof pending = [];
+    const streams = new Map<string, typeof pending>();
     for (const item of pending) {
-      try {
-        await item.projector.apply(item.event);
-        applied();
-      } catch (error) {
-        if (!(error instanceof NotYetApplicableError)) throw error;
-        deferred.push(item);
-      }
+      const key = `${item.event.source}/${item.event.aggregateId}`;
+      const stream = streams.get(key);
+      if (stream) stream.push(item);
+      else streams.set(key, [item]);
     }
+    const queue = [...streams.values()];
+    await Promise.all(
+      Array.from({ length: parallel }, async () => {
+        for (let stream = queue.shift(); stream; stream = queue.shift()) {
+          for (const item of stream) {
+            try {
+              await item.projector.apply(item.event);
+              applied();
+            } catch (error) {
+              if (!(error instanceof NotYetApplicableError)) throw error;
+              deferred.push(item);
+            }
+          }
+        }
+      }),
+    );
     if (deferred.length > 0 && (deferred.length === pending.length || pass >= 5)) {
       const first = deferred[0]!;
       throw new Error(`${deferred.length} events cannot be applied, e.g. ${first.event.type} ${first.event.id}: ${first.event.aggregateId} has no earlier event in the stores`);
     }
-    pending = deferred;
+    pending = deferred.sort((a, b) => replayOrder(a.event, b.event));
   }
 }
 
@@ -183,9 +202,10 @@ export class Rebuilds {
   }
 
   /**
-   * Builds the views that have never been built, from the event stores: what was published
-   * before their queues existed (the seed's users, say) never reached them. Retries until the
-   * services answer; the live projection goes on meanwhile.
+   * Builds from the event stores the views that were never built (what was published before
+   * their queues existed, the seed's users say, never reached them) or were built by another
+   * version of their projection. Retries until the services answer; the live projection goes on
+   * meanwhile.
    */
   async bootstrap(views: ViewDatabase[], stopped: () => boolean): Promise<void> {
     for (let delay = 1000; views.length > 0 && !stopped(); delay = Math.min(delay * 2, 15_000)) {
