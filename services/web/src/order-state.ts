@@ -47,6 +47,7 @@ const REASONS: Record<string, string> = {
   'out-of-stock': 'Not enough stock',
   declined: 'The payment was declined',
   timeout: 'The payment did not answer in time',
+  'provider-error': 'The payment provider failed',
   'unknown-sku': 'A product is not sold any more',
 };
 
