@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['cli/**/*.test.ts', 'services/**/*.test.ts', 'terraform/**/*.test.ts'],
+    // The storefront's component tests are .tsx and choose jsdom per file (// @vitest-environment jsdom).
+    include: ['cli/**/*.test.ts', 'services/**/*.test.ts', 'services/web/src/**/*.test.tsx', 'terraform/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/.frank/**'],
     // Integration tests start real servers; one file at a time keeps a 2-core machine responsive.
     fileParallelism: false,

@@ -35,6 +35,8 @@ export async function plannedInstallSteps(topology: Topology, options: { testToo
   const aptPackages = [
     ...(kinds.has('rabbitmq') && !findRabbitmqServer() ? ['rabbitmq-server'] : []),
     ...(kinds.has('redis') && !findProgram('redis-server') ? ['redis-server'] : []),
+    // The storefront's end-to-end test drives Debian's Chromium: a browser download of its own cannot reach this network.
+    ...(options.testTools && !findProgram('chromium') ? ['chromium'] : []),
   ];
   if (aptPackages.length > 0) {
     steps.push({ what: aptPackages.join(', '), command: `apt-get install -y --no-install-recommends ${aptPackages.join(' ')}`, run: () => aptInstall(aptPackages) });

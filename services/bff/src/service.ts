@@ -5,6 +5,7 @@ import { readRoutes } from './api/read-routes.js';
 import { bffRoutes } from './api/routes.js';
 import { noReadCache, redisReadCache } from './cache/read-cache.js';
 import { ViewReader } from './read/view-reader.js';
+import { storefrontRoutes } from './web/storefront.js';
 
 const config = {
   USER_URL: z.url(),
@@ -14,6 +15,8 @@ const config = {
   MONGO_URL: z.string().min(1).optional(),
   REDIS_URL: z.string().min(1).optional(),
   BFF_CACHE_TTL_S: z.coerce.number().int().min(1).max(86_400).default(30),
+  /** The built storefront; absent, `/` says how to build it. */
+  WEB_DIST_DIR: z.string().min(1).optional(),
 };
 
 /**
@@ -37,5 +40,6 @@ export const definition: ServiceDefinition = {
     };
     app.use(readRoutes({ views: mongo ? new ViewReader(mongo) : undefined, cache, jwtSecret: settings.JWT_SECRET, order: downstreams.order, log }));
     app.use(bffRoutes(downstreams, log));
+    app.use(storefrontRoutes(settings.WEB_DIST_DIR));
   },
 };
