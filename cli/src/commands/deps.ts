@@ -10,7 +10,7 @@ export function depsCommand(): Command {
     .command('install')
     .description('Install whatever is missing (apt, pip, go); does nothing when all is there')
     .option('--dry-run', 'print what would be installed, install nothing')
-    .option('--test-tools', 'also what the test suite needs (checkov)')
+    .option('--test-tools', 'also what the test suite needs (checkov, chromium)')
     .addHelpText('after', '\nExamples:\n  npx frank deps install\n  npx frank deps install --dry-run')
     .action(async (options: { dryRun?: boolean; testTools?: boolean }, command: Command) => {
       const output = outputOf(command);
