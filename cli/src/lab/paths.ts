@@ -7,6 +7,8 @@ export interface LabPaths {
   state: string;
   labFile: string;
   credentialsFile: string;
+  /** The chaos faults in force (`frank chaos`); `frank down` removes it: faults do not survive a down. */
+  faultsFile: string;
   data(resource: string): string;
   log(resource: string): string;
   pid(resource: string): string;
@@ -25,6 +27,7 @@ export function labPaths(root: string): LabPaths {
     state,
     labFile: path.join(state, 'lab.json'),
     credentialsFile: path.join(state, 'credentials.json'),
+    faultsFile: path.join(state, 'faults.json'),
     data: (resource) => path.join(state, 'data', resource),
     log: (resource) => path.join(state, 'logs', `${resource}.log`),
     pid: (resource) => path.join(state, 'run', `${resource}.pid`),
