@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { analyticsCommand } from './commands/analytics.js';
+import { chaosCommand } from './commands/chaos.js';
 import { cloudCommand } from './commands/cloud.js';
 import { composeCommand } from './commands/compose.js';
 import { depsCommand } from './commands/deps.js';
@@ -26,7 +27,7 @@ function buildProgram(): Command {
       .showHelpAfterError('(run with --help for usage)')
       .exitOverride(),
   );
-  for (const command of [upCommand(), downCommand(), statusCommand(), envCommand(), logsCommand(), migrateCommand(), seedCommand(), sagaCommand(), viewsCommand(), analyticsCommand(), doctorCommand(), depsCommand(), cloudCommand(), composeCommand()]) {
+  for (const command of [upCommand(), downCommand(), statusCommand(), envCommand(), logsCommand(), migrateCommand(), seedCommand(), sagaCommand(), chaosCommand(), viewsCommand(), analyticsCommand(), doctorCommand(), depsCommand(), cloudCommand(), composeCommand()]) {
     program.addCommand(command);
   }
   for (const command of program.commands) {
