@@ -11,6 +11,7 @@ import { armEventTrigger } from './event-trigger.js';
 import type { Fault } from './fault-spec.js';
 import { healExpiredFaults, healFaults, injectFault } from './faults.js';
 import { startOrderGateway } from './order-gateway.js';
+import { patientAccess } from './patient-access.js';
 import { probeRecovery, type RecoveryResult } from './recovery-probe.js';
 import type { SagaEventType } from './saga-events.js';
 
@@ -55,9 +56,10 @@ export interface ExperimentResult {
 const TERMINAL = ['CONFIRMED', 'CANCELLED'];
 
 /**
- * How long the saga load driver waits for each order's outcome. It hears outcomes on a broker
- * connection of its own that does not come back after kill-broker, and would then wait this long
- * for every order; the experiment's own settle (`settleTimeoutMs`) waits for the sagas themselves.
+ * How long past the fault's hold the saga load driver waits for each order's outcome. It hears
+ * outcomes on a broker connection of its own that does not come back after kill-broker, and would
+ * then wait this long for every order; the experiment's own settle (`settleTimeoutMs`) waits for the
+ * sagas themselves. Long enough that the load's own settle starts after the heal.
  */
 const LOAD_OUTCOME_WAIT_MS = 15_000;
 
@@ -114,7 +116,8 @@ export async function runExperiment(chaos: ChaosLab, access: LabAccess, options:
   const probeSku = await stockedProbeSku(access, options.scenario);
   const gateway = await startOrderGateway(access.url('order'), { holdMs: options.settleTimeoutMs });
   const trigger = await armEventTrigger(access.amqpUrl, options.trigger);
-  const loadAccess: LabAccess = { ...access, url: (service) => (service === 'order' ? gateway.url : access.url(service)) };
+  const patient = patientAccess(access, options.holdMs + options.settleTimeoutMs);
+  const loadAccess: LabAccess = { ...patient, url: (service) => (service === 'order' ? gateway.url : access.url(service)) };
   let run: RunResult | undefined;
   let recovery: RecoveryResult | undefined;
   const loadWall = new Date();
@@ -126,7 +129,7 @@ export async function runExperiment(chaos: ChaosLab, access: LabAccess, options:
       orders: options.orders,
       concurrency: options.concurrency,
       seed: options.seed,
-      settleTimeoutMs: Math.min(options.settleTimeoutMs, LOAD_OUTCOME_WAIT_MS),
+      settleTimeoutMs: Math.min(options.settleTimeoutMs, options.holdMs + LOAD_OUTCOME_WAIT_MS),
       onProgress: (line) => say(`  ${line.trim()}`),
     }).then(
       (value) => {

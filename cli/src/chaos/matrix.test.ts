@@ -30,9 +30,9 @@ describe('matrixFaults', () => {
       'kill-service analytics',
       'latency order.order-db 200ms±50ms',
       'partition order.rabbitmq',
-      'partition views.mongo',
-      'timeout views.redis 1s',
       'reset-peer payment-provider.aws',
+      'timeout views.redis 1s',
+      'partition views.mongo',
     ]);
   });
 

@@ -19,8 +19,8 @@ const LINK_FAULTS: Record<string, (link: Link) => { words: string[]; flags?: Fau
   postgres: (link) => ({ words: ['latency', link.name, '200ms'], flags: { jitter: '50ms' } }),
   rabbitmq: (link) => ({ words: ['partition', link.name] }),
   aws: (link) => ({ words: ['reset-peer', link.name] }),
-  mongo: (link) => ({ words: ['partition', link.name] }),
   redis: (link) => ({ words: ['timeout', link.name, '1s'] }),
+  mongo: (link) => ({ words: ['partition', link.name] }),
 };
 
 /** Every service database, the broker, every saga service, and one Toxiproxy fault on each kind of link. */
@@ -30,7 +30,8 @@ export function matrixFaults(topology: Topology): Fault[] {
   for (const db of topology.resources.filter((r) => r.kind === 'postgres' && linked(r))) cells.push({ words: ['kill-db', db.name] });
   for (const broker of topology.resources.filter((r) => r.kind === 'rabbitmq')) cells.push({ words: ['kill-broker', broker.name] });
   for (const service of SAGA_STEP_SERVICES.filter((s) => topology.services.some((t) => t.name === s))) cells.push({ words: ['kill-service', service] });
-  const kinds = [...new Set(topology.resources.filter(linked).map((r) => r.kind))];
+  // In LINK_FAULTS' order: the read side's stores last, so a projector that does not recover spoils no other cell's steady state.
+  const kinds = Object.keys(LINK_FAULTS).filter((kind) => topology.resources.some((r) => r.kind === kind && linked(r)));
   // A saga step's link first, then a consumer's (it has a backlog to recover), then any.
   const rank = (l: Link) => {
     const step = (SAGA_STEP_SERVICES as readonly string[]).indexOf(l.service);
