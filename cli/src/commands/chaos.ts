@@ -150,8 +150,10 @@ async function waitForTrigger(lab: Lab, fault: Fault, trigger: SagaEventType, wi
   if (!amqpUrl) throw new FrankError(`${lab.topology.file} has no broker: --when has no events to wait for.`);
   const armed = await armEventTrigger(amqpUrl, trigger);
   writeInfo(`armed: ${fault.label} goes in when the first ${trigger} passes on frank.events (waiting up to ${formatDuration(withinMs)}; Ctrl-C gives up)`);
+  // The timer goes when the wait ends, or it would keep frank alive for the rest of --within.
+  const waited = new AbortController();
   try {
-    const timeout = sleep(withinMs, 'timeout' as const, { signal }).catch(() => 'aborted' as const);
+    const timeout = sleep(withinMs, 'timeout' as const, { signal: AbortSignal.any([signal, waited.signal]) }).catch(() => 'aborted' as const);
     const outcome = await Promise.race([armed.fired.then((event) => ({ event })), timeout]);
     if (outcome === 'aborted') {
       writeInfo('given up: nothing was injected');
@@ -161,6 +163,7 @@ async function waitForTrigger(lab: Lab, fault: Fault, trigger: SagaEventType, wi
     writeInfo(`${trigger} passed${outcome.event.aggregateId ? ` (order ${outcome.event.aggregateId})` : ''}`);
     return true;
   } finally {
+    waited.abort();
     await armed.close();
   }
 }
