@@ -180,7 +180,7 @@ describe('frank chaos', () => {
       expect((await proxy('order.order-db')).toxics).toEqual([]);
     });
 
-    it('a --for fault whose process died is healed by the next `chaos status`', async () => {
+    it('a --for fault whose process died is healed by the next `chaos status` or `up`', async () => {
       const holding = spawnFrank('partition', 'payment', 'rabbitmq', '--for', '5s');
       const [fault] = await until(async () => (await recorded()).length === 1 && (await recorded()), 15_000, 'the fault to be recorded');
       holding.kill('SIGKILL');
@@ -194,6 +194,18 @@ describe('frank chaos', () => {
       expect(status.stderr).toMatch(/healed partition payment\.rabbitmq \(\w+\) \(its --for ran out\)/);
       expect(status.stdout).toBe('No faults in force.');
       expect((await proxy('payment.rabbitmq')).enabled).toBe(true);
+
+      // `frank up` does the same before it looks at the lab.
+      const again = spawnFrank('latency', 'order-db', '100ms', '--for', '2s');
+      const [slow] = await until(async () => (await recorded()).length === 1 && (await recorded()), 15_000, 'the fault to be recorded');
+      again.kill('SIGKILL');
+      await again;
+      await until(async () => Date.now() > Date.parse(slow!.healAt!), 10_000, 'the heal time');
+      const up = await runFrank(dir, ['up']);
+      expect(up.exitCode, up.stderr).toBe(0);
+      expect(up.stderr).toMatch(/Healed latency order-db 100ms: its --for ran out\.[\s\S]*The lab is already up/);
+      expect((await proxy('order.order-db')).toxics).toEqual([]);
+      expect(await recorded()).toEqual([]);
     });
 
     it('Ctrl-C while a fault holds heals it at once: the killed service is back', async () => {
