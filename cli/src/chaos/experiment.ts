@@ -189,6 +189,7 @@ export async function runExperiment(chaos: ChaosLab, access: LabAccess, options:
   result.invariants = end.invariants;
   // The load's orders: those placed since it began, less the probes (the steady state had none in flight).
   const loadOrders = (await ordersPlacedSince(access, loadWall)).filter((id) => !probeIds.includes(id));
+  // Assigned in the load's callback, which TypeScript's flow analysis does not follow.
   const finalRun = run as RunResult | undefined;
   if (end.snapshot) {
     const counts = outcomeCounts(end.snapshot, loadOrders);

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { Command } from 'commander';
 import { openChaos } from '../chaos/chaos-lab.js';
 import { healExpiredFaults } from '../chaos/faults.js';
+import { errorMessage } from '../errors.js';
 import { openLab, type Lab } from '../lab/lab.js';
 import { upLab, type PhaseEvent } from '../lab/up.js';
 import { paint, writeData, writeInfo, type Color } from '../ui/output.js';
@@ -47,7 +48,12 @@ async function settleFaults(lab: Lab): Promise<void> {
     return;
   }
   const chaos = await openChaos(lab);
-  for (const healed of await healExpiredFaults(chaos)) writeInfo(`Healed ${healed.record.label}: its --for ran out.`);
+  try {
+    for (const healed of await healExpiredFaults(chaos)) writeInfo(`Healed ${healed.record.label}: its --for ran out.`);
+  } catch (error) {
+    // Toxiproxy itself may be down: `up` restarts it without the toxics, and the next `chaos status` clears the record.
+    writeInfo(`Could not heal every fault whose --for ran out: ${errorMessage(error)}`);
+  }
   const inForce = await chaos.store.list();
   if (inForce.length > 0) writeInfo(`Faults in force: ${inForce.map((f) => f.label).join(', ')} (\`npx frank chaos heal\` removes them).`);
 }
