@@ -215,7 +215,7 @@ describe('frank chaos', () => {
       holding.kill('SIGINT');
       const done = await holding;
       expect(done.exitCode, String(done.stderr)).toBe(0);
-      expect(String(done.stderr)).toMatch(/interrupted: healing now[\s\S]*healed kill-service notification/);
+      expect(String(done.stderr)).toMatch(/interrupted: healing what is in force[\s\S]*healed kill-service notification/);
       expect(await answers(portOf('notification'))).toBe(true);
       expect(await faultsInForce()).toEqual([]);
     });

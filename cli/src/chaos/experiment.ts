@@ -103,7 +103,8 @@ export async function runExperiment(chaos: ChaosLab, access: LabAccess, options:
   if (inForce.length > 0) throw new FrankError(`Faults are in force already: ${inForce.map((f) => f.label).join(', ')}.`, { hint: 'Heal them first: `npx frank chaos heal`.' });
 
   say(`steady state: waiting for every invariant to hold (up to ${Math.round(options.settleTimeoutMs / 1000)} s)`);
-  const steady = (await atRest(access, [], options.settleTimeoutMs)).invariants;
+  const steady = (await atRest(access, [], options.settleTimeoutMs, options.signal)).invariants;
+  if (options.signal?.aborted) throw new FrankError('Interrupted before the load: nothing was injected.');
   result.steadyState = { ok: steady.every((i) => i.ok), failed: steady.filter((i) => !i.ok).map((i) => `${i.name}: ${i.details}`) };
   if (!result.steadyState.ok) {
     result.invariants = steady;
@@ -141,10 +142,17 @@ export async function runExperiment(chaos: ChaosLab, access: LabAccess, options:
       },
     );
 
-    const fired = await Promise.race([trigger.fired.then((event) => event, () => undefined), load.then(() => undefined)]);
+    const interrupted = new Promise<'interrupted'>((resolve) => {
+      if (options.signal?.aborted) resolve('interrupted');
+      options.signal?.addEventListener('abort', () => resolve('interrupted'), { once: true });
+    });
+    const fired = await Promise.race([trigger.fired.then((event) => event, () => undefined), load.then(() => undefined), interrupted]);
     await trigger.close();
+    if (fired === 'interrupted') throw new FrankError('Interrupted before the fault went in: nothing was injected; the load\'s sagas settle by themselves.');
     if (!fired) {
       await load;
+      const finalRun = run as RunResult | undefined;
+      if (finalRun) result.orders = { placed: finalRun.orders.placed, confirmed: finalRun.orders.confirmed, cancelled: finalRun.orders.cancelled, stuck: finalRun.orders.stuck, refused: finalRun.orders.failedToPlace };
       result.reasons.push(`the fault was never injected: no ${options.trigger} passed during the load${result.load.error ? ` (the load failed: ${result.load.error})` : ''}`);
       return finish();
     }
@@ -204,7 +212,7 @@ export async function runExperiment(chaos: ChaosLab, access: LabAccess, options:
 }
 
 /** Polls until every invariant holds (the probes included) or the timeout passes; the last reading either way. */
-async function atRest(access: LabAccess, placedOrderIds: string[], timeoutMs: number): Promise<{ invariants: InvariantResult[]; snapshot?: LabSnapshot }> {
+async function atRest(access: LabAccess, placedOrderIds: string[], timeoutMs: number, signal?: AbortSignal): Promise<{ invariants: InvariantResult[]; snapshot?: LabSnapshot }> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     let reading: { invariants: InvariantResult[]; snapshot?: LabSnapshot };
@@ -213,7 +221,7 @@ async function atRest(access: LabAccess, placedOrderIds: string[], timeoutMs: nu
     } catch (error) {
       reading = { invariants: [{ name: 'lab-readable', ok: false, details: `the lab could not be read: ${errorMessage(error)}`, ids: [] }] };
     }
-    if (reading.invariants.every((i) => i.ok) || performance.now() > deadline) return reading;
+    if (reading.invariants.every((i) => i.ok) || performance.now() > deadline || signal?.aborted) return reading;
     await sleep(500);
   }
 }

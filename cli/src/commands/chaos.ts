@@ -64,7 +64,7 @@ function positive(flag: string): (value: string) => number {
 function interruption(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const abort = () => {
-    if (!controller.signal.aborted) writeInfo('interrupted: healing now');
+    if (!controller.signal.aborted) writeInfo('interrupted: healing what is in force');
     controller.abort();
   };
   process.on('SIGINT', abort);
