@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { analyticsCommand } from './commands/analytics.js';
+import { chaosCommand } from './commands/chaos.js';
 import { cloudCommand } from './commands/cloud.js';
 import { completionCommand } from './commands/completion.js';
 import { composeCommand } from './commands/compose.js';
@@ -29,7 +30,7 @@ export function buildProgram(): Command {
       .showHelpAfterError('(run with --help for usage)')
       .exitOverride(),
   );
-  for (const command of [upCommand(), downCommand(), statusCommand(), envCommand(), logsCommand(), migrateCommand(), seedCommand(), sagaCommand(), outboxCommand(), viewsCommand(), dashboardCommand(), analyticsCommand(), doctorCommand(), depsCommand(), cloudCommand(), composeCommand(), newCommand(), completionCommand()]) {
+  for (const command of [upCommand(), downCommand(), statusCommand(), envCommand(), logsCommand(), migrateCommand(), seedCommand(), sagaCommand(), outboxCommand(), chaosCommand(), viewsCommand(), dashboardCommand(), analyticsCommand(), doctorCommand(), depsCommand(), cloudCommand(), composeCommand(), newCommand(), completionCommand()]) {
     program.addCommand(command);
   }
   for (const command of program.commands) {

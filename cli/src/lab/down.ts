@@ -32,6 +32,8 @@ export async function downLab(lab: Lab, options: { purge: boolean }): Promise<Do
     await Promise.all(units.filter((u) => u.kind !== 'service' && u.kind !== 'toxiproxy').reverse().map(stopOne));
     sweptLeftovers = await runtime.sweep(context, { purge: options.purge });
   }
+  // Toxics die with Toxiproxy and killed units are stopped anyway: a record of them would lie.
+  await rm(paths.faultsFile, { force: true });
   if (options.purge) {
     for (const sub of ['data', 'logs', 'run']) await rm(path.join(paths.state, sub), { recursive: true, force: true });
     await rm(paths.labFile, { force: true });

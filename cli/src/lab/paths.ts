@@ -9,6 +9,8 @@ export interface LabPaths {
   credentialsFile: string;
   /** Recorded saga runs, one folder each (`frank saga runs`). */
   runs: string;
+  /** The chaos faults in force (`frank chaos`); `frank down` removes it: faults do not survive a down. */
+  faultsFile: string;
   data(resource: string): string;
   log(resource: string): string;
   pid(resource: string): string;
@@ -28,6 +30,7 @@ export function labPaths(root: string): LabPaths {
     labFile: path.join(state, 'lab.json'),
     credentialsFile: path.join(state, 'credentials.json'),
     runs: path.join(state, 'runs'),
+    faultsFile: path.join(state, 'faults.json'),
     data: (resource) => path.join(state, 'data', resource),
     log: (resource) => path.join(state, 'logs', `${resource}.log`),
     pid: (resource) => path.join(state, 'run', `${resource}.pid`),

@@ -109,7 +109,21 @@ export async function upLab(lab: Lab, onPhase: ProgressListener = () => undefine
 
 class CancelledError extends Error {}
 
-async function bringUp(unit: LabUnit, context: RuntimeContext, lab: Lab, store: LabStateStore, onPhase: ProgressListener, signal: AbortSignal, options: UpOptions): Promise<void> {
+/**
+ * Brings one unit back after it died (a chaos fault, a crash): the same start, readiness probes
+ * and provisioning as `up`, without the migration and seed jobs, which ran when the lab came up
+ * (a seed after a load would put back stock the orders took).
+ */
+export async function restartUnit(lab: Lab, unit: LabUnit, onPhase: ProgressListener = () => undefined): Promise<void> {
+  if (!lab.state) throw new FrankError('The lab is not up.', { hint: 'Run `npx frank up` first.' });
+  const store = new LabStateStore(lab.paths.labFile, lab.state);
+  const context = await runtimeContext(lab, lab.state.id);
+  // What the dead unit left: a stale pid file, an exited container.
+  await lab.runtime.stop(unit, context);
+  await bringUp(unit, context, lab, store, onPhase, new AbortController().signal, { jobs: false });
+}
+
+async function bringUp(unit: LabUnit, context: RuntimeContext, lab: Lab, store: LabStateStore, onPhase: ProgressListener, signal: AbortSignal, options: UpOptions & { jobs?: boolean }): Promise<void> {
   const began = Date.now();
   const adapter = adapterFor(unit);
   const route = lab.runtime.proxyRoute?.bind(lab.runtime);
@@ -130,10 +144,12 @@ async function bringUp(unit: LabUnit, context: RuntimeContext, lab: Lab, store: 
     await waitUntil((s) => adapter.probe(unit, access, s), { timeoutMs: adapter.readyTimeoutMs, intervalMs: 100, giveUpWhen: started.exited, signal });
     await enter('ready');
     await adapter.provision(unit, access);
-    for (const owner of owners) await migrateService(owner, context.topology, context.credentials);
-    await enter('migrated');
-    for (const owner of owners) await seedService(owner, context.topology, context.credentials, options.seed ?? 1);
-    await enter('seeded');
+    if (options.jobs !== false) {
+      for (const owner of owners) await migrateService(owner, context.topology, context.credentials);
+      await enter('migrated');
+      for (const owner of owners) await seedService(owner, context.topology, context.credentials, options.seed ?? 1);
+      await enter('seeded');
+    }
     // The same probe again, after the jobs; a loaded machine may need a few tries.
     await waitUntil((s) => adapter.probe(unit, access, s), { timeoutMs: 15_000, intervalMs: 200, giveUpWhen: started.exited, signal });
     await enter('healthy');

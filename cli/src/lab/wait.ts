@@ -75,3 +75,17 @@ export function portOpen(host: string, port: number): Check {
     });
   };
 }
+
+/** Nothing accepts connections on the port any more: a killed server is really gone. */
+export function portClosed(host: string, port: number): Check {
+  const open = portOpen(host, port);
+  return async (signal) => {
+    let answered = true;
+    try {
+      await open(signal);
+    } catch {
+      answered = false;
+    }
+    if (answered) throw new Error(`${host}:${port} still accepts connections`);
+  };
+}

@@ -19,6 +19,12 @@ export interface Runtime {
   /** Stops the unit gracefully, then by force; a unit that is not running is fine. */
   stop(unit: LabUnit, context: RuntimeContext): Promise<void>;
   /**
+   * Kills the unit at once, as a crash would (SIGKILL, no shutdown): what `frank chaos kill-*`
+   * injects. Its data stays, so `start` brings it back from there (a database recovers from its
+   * data directory). Resolves once it is gone; a unit that is not running is fine.
+   */
+  kill(unit: LabUnit, context: RuntimeContext): Promise<void>;
+  /**
    * Removes whatever carries this lab's label: what a crash or a half-started `up` left behind.
    * With `purge` the lab's data goes too (the docker runtime's volumes; the native runtime's data
    * lives under .frank/, which `down --purge` deletes itself).

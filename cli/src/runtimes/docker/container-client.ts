@@ -21,6 +21,8 @@ export interface ContainerClient {
   /** Undefined when no container has that name. */
   inspectContainer(name: string): Promise<ContainerStatus | undefined>;
   stopContainer(name: string, timeoutSeconds: number): Promise<void>;
+  /** Sends the signal to the container's main process (`docker kill`); one that is not running or gone is fine. */
+  killContainer(name: string, signal: string): Promise<void>;
   /** By force; `anonymousVolumes` also removes the volumes its image declared and nobody named. */
   removeContainer(name: string, options: { anonymousVolumes: boolean }): Promise<void>;
   /** The last lines of its stdout and stderr, interleaved as written. */

@@ -101,7 +101,7 @@ describe('containerSpecs over the repository frank.yaml', () => {
     expect(cmd.slice(1).filter((_, i) => i % 2 === 0).every((flag) => flag === '-c')).toBe(true);
     expect(settings).toEqual({
       fsync: 'off',
-      synchronous_commit: 'off',
+      synchronous_commit: 'on',
       full_page_writes: 'off',
       shared_buffers: '16MB',
       max_connections: '20',

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { labPaths } from '../../lab/paths.js';
 import { loadTopology, type Resource, type Topology } from '../../lab/topology.js';
@@ -143,6 +146,72 @@ describe('DockerRuntime while the lab runs', () => {
     const context = await labContext();
     const link = context.topology.links.find((l) => l.name === 'order.order-db')!;
     expect(new DockerRuntime({ client: freshEngine() }).proxyRoute(link, context.topology)).toEqual({ listen: `0.0.0.0:${link.listenPort}`, upstream: 'order-db:5432' });
+  });
+});
+
+describe('DockerRuntime.kill (chaos) and the start that follows', () => {
+  it('kills the container with SIGKILL, keeps it and its volume, and `exited` rejects with 137', async () => {
+    const engine = freshEngine();
+    const context = await labContext();
+    const runtime = new DockerRuntime({ client: engine, exitPollMs: 5 });
+    const db = resource(context.topology, 'payment-db');
+    const started = await runtime.start(db, context);
+    await runtime.kill(db, context);
+    expect(engine.callsTo('killContainer')).toEqual([[`frank-${LAB}-payment-db`, 'SIGKILL']]);
+    expect(engine.callsTo('stopContainer')).toEqual([]);
+    expect(engine.containers.get(`frank-${LAB}-payment-db`)).toMatchObject({ state: 'exited', exitCode: 137 });
+    expect(await runtime.isRunning(db, context)).toBe(false);
+    await expect(started.exited).rejects.toThrow(`container frank-${LAB}-payment-db exited (exit code 137)`);
+  });
+
+  it('start after a kill runs a new container over the same named volume: the database comes back from its data', async () => {
+    const engine = freshEngine();
+    const context = await labContext();
+    const runtime = new DockerRuntime({ client: engine });
+    const db = resource(context.topology, 'order-db');
+    await runtime.start(db, context);
+    const volumeMounts = () => engine.containers.get(`frank-${LAB}-order-db`)!.options.HostConfig?.Mounts?.filter((m) => m.Type === 'volume');
+    const before = volumeMounts();
+    await runtime.kill(db, context);
+    await runtime.start(db, context);
+    expect(engine.containers.get(`frank-${LAB}-order-db`)?.state).toBe('running');
+    expect(volumeMounts()).toEqual(before);
+    expect(before).toContainEqual(expect.objectContaining({ Source: `frank-${LAB}-order-db-data` }));
+    expect(engine.volumes.has(`frank-${LAB}-order-db-data`)).toBe(true);
+    expect(engine.callsTo('createVolume').filter(([spec]) => (spec as { name: string }).name === `frank-${LAB}-order-db-data`)).toHaveLength(2);
+  });
+
+  it('killing what is not running, or gone, is fine', async () => {
+    const engine = freshEngine();
+    const context = await labContext();
+    const runtime = new DockerRuntime({ client: engine });
+    const broker = resource(context.topology, 'rabbitmq');
+    await expect(runtime.kill(broker, context)).resolves.toBeUndefined();
+    await runtime.start(broker, context);
+    await runtime.kill(broker, context);
+    await expect(runtime.kill(broker, context)).resolves.toBeUndefined();
+    expect(engine.containers.get(`frank-${LAB}-rabbitmq`)?.exitCode).toBe(137);
+  });
+
+  it('kills a service container the same way, and leaves a service run as a process to the process runtime', async () => {
+    const engine = freshEngine();
+    const context = await labContext();
+    const inventory = context.topology.services.find((s) => s.name === 'inventory')!;
+    const inContainers = new DockerRuntime({ client: engine, services: 'containers' });
+    await inContainers.start(inventory, context);
+    await inContainers.kill(inventory, context);
+    expect(engine.containers.get(`frank-${LAB}-inventory`)).toMatchObject({ state: 'exited', exitCode: 137 });
+
+    const asProcesses = new DockerRuntime({ client: engine, services: 'processes' });
+    const calls = engine.calls.length;
+    // A lab folder with no pid file: nothing runs, nothing to kill, and the engine is not asked.
+    const empty = await mkdtemp(path.join(tmpdir(), 'frank-kill-'));
+    try {
+      await asProcesses.kill(inventory, { ...context, paths: labPaths(empty) });
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+    expect(engine.calls.length).toBe(calls);
   });
 });
 

@@ -114,6 +114,15 @@ export class DockerRuntime implements Runtime {
   }
 
   /**
+   * `docker kill -s SIGKILL`: the container stays, exited, with its volume. `start` replaces it by
+   * a new container over the same volume, so the resource comes back from its data.
+   */
+  async kill(resource: LabUnit, context: RuntimeContext): Promise<void> {
+    if (this.runsAsProcess(resource)) return this.processes.kill(resource, context);
+    await this.client.killContainer(containerName(context.labId, resource.name), 'SIGKILL');
+  }
+
+  /**
    * Removes every container and the network labelled with this lab's id, and with `purge` its
    * volumes too. Returns the containers that were still there: what a crash or a half-started
    * `up` left. The network is always removed and is not counted as a leftover.

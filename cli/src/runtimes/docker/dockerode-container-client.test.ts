@@ -138,6 +138,27 @@ describe('DockerodeContainerClient', () => {
     ]);
   });
 
+  it('kills with the signal given; a container not running (409) or gone (404) is fine', async () => {
+    route('POST', '/containers/c1/kill', (_req, res) => {
+      res.writeHead(204);
+      res.end();
+    });
+    route('POST', '/containers/c2/kill', (_req, res) => json(res, 409, { message: 'Container c2 is not running' }));
+    await client().killContainer('c1', 'SIGKILL');
+    await client().killContainer('c2', 'SIGKILL');
+    await client().killContainer('missing', 'SIGKILL');
+    expect(seen.map((s) => [s.method, s.path, s.query])).toEqual([
+      ['POST', '/containers/c1/kill', { signal: 'SIGKILL' }],
+      ['POST', '/containers/c2/kill', { signal: 'SIGKILL' }],
+      ['POST', '/containers/missing/kill', { signal: 'SIGKILL' }],
+    ]);
+  });
+
+  it('a kill the engine refuses for another reason is an error in its words', async () => {
+    route('POST', '/containers/c1/kill', (_req, res) => json(res, 500, { message: 'cannot kill container: permission denied' }));
+    await expect(client().killContainer('c1', 'SIGKILL')).rejects.toThrow('docker could not kill container c1: cannot kill container: permission denied');
+  });
+
   it('lists containers, networks and volumes by label', async () => {
     route('GET', '/containers/json', (_req, res) => json(res, 200, [{ Id: 'x', Names: ['/frank-lab-redis'], Labels: { 'dev.frank.lab': 'lab' } }]));
     route('GET', '/networks', (_req, res) => json(res, 200, [{ Name: 'frank-lab', Labels: { 'dev.frank.lab': 'lab' } }]));

@@ -116,6 +116,11 @@ export class DockerodeContainerClient implements ContainerClient {
     await this.ignoring([304, 404], () => this.docker.getContainer(name).stop({ t: timeoutSeconds }), `stop container ${name}`);
   }
 
+  async killContainer(name: string, signal: string): Promise<void> {
+    // 404: gone already; 409: not running.
+    await this.ignoring([404, 409], () => this.docker.getContainer(name).kill({ signal }), `kill container ${name}`);
+  }
+
   async removeContainer(name: string, options: { anonymousVolumes: boolean }): Promise<void> {
     await this.ignoring([404], () => this.docker.getContainer(name).remove({ force: true, v: options.anonymousVolumes }), `remove container ${name}`);
   }

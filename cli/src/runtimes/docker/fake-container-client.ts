@@ -149,6 +149,17 @@ export class FakeContainerClient implements ContainerClient {
     }
   }
 
+  async killContainer(name: string, signal: string): Promise<void> {
+    this.record('killContainer', name, signal);
+    const container = this.containers.get(name);
+    if (container?.state === 'running') {
+      container.state = 'exited';
+      // The engine reports 128 + the signal's number.
+      container.exitCode = 128 + (SIGNAL_NUMBERS[signal] ?? 15);
+      container.logs.push(`${name} killed (${signal})`);
+    }
+  }
+
   async removeContainer(name: string, options: { anonymousVolumes: boolean }): Promise<void> {
     this.record('removeContainer', name, options);
     this.containers.delete(name);
@@ -198,6 +209,8 @@ export class FakeContainerClient implements ContainerClient {
     return container;
   }
 }
+
+const SIGNAL_NUMBERS: Record<string, number> = { SIGKILL: 9, SIGTERM: 15, SIGINT: 2 };
 
 function hostBindings(options: Docker.ContainerCreateOptions): string[] {
   return Object.values(options.HostConfig?.PortBindings ?? {}).flatMap((bindings) =>

@@ -13,6 +13,8 @@ import { prepareService } from './service.js';
 import { prepareToxiproxy } from './toxiproxy.js';
 
 const STOP_GRACE_MS = 10_000;
+/** How long a SIGKILLed group may take to be gone (the kernel reaps it; a loaded machine is slow). */
+const KILL_WAIT_MS = 5_000;
 
 /** Real server programs as child processes, with data, logs and pid files under `.frank/`. */
 export class NativeRuntime implements Runtime {
@@ -77,6 +79,12 @@ export class NativeRuntime implements Runtime {
         if (/\bepmd\b/.test(command)) await stopProcessGroup(pid, 'SIGTERM', 2000);
       }
     }
+  }
+
+  /** SIGKILL to the unit's whole process group (a postgres and its backends, beam and its helpers); the pid file stays, as after a crash. */
+  async kill(resource: LabUnit, context: RuntimeContext): Promise<void> {
+    const record = await readPidRecord(context.paths.pid(resource.name));
+    if (record && (await isAlive(record))) await stopProcessGroup(record.pid, 'SIGKILL', KILL_WAIT_MS);
   }
 
   async sweep(context: RuntimeContext): Promise<string[]> {

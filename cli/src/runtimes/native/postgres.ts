@@ -8,10 +8,16 @@ import type { LaunchSpec } from './launch-spec.js';
 import { findPostgresBin, INSTALL_HINT } from './programs.js';
 import { assertReachable, unprivilegedUser, type SystemUser } from './unprivileged-user.js';
 
-/** Lab settings, shared with the docker runtime: durability is not the point of a lab, start speed and a small footprint are. */
+/**
+ * Lab settings, shared with the docker runtime: start speed and a small footprint, and no data lost
+ * when a server process dies. fsync=off only risks a machine crash (the kernel keeps what was
+ * written); synchronous_commit stays on because with it off a killed postgres (`frank chaos
+ * kill-db`) loses commits it had acknowledged, such as a consumer's inbox row for a message it then
+ * acked: a saga stuck for good, which a real database would not cause.
+ */
 export const POSTGRES_LAB_SETTINGS: Readonly<Record<string, string>> = {
   fsync: 'off',
-  synchronous_commit: 'off',
+  synchronous_commit: 'on',
   full_page_writes: 'off',
   shared_buffers: '16MB',
   max_connections: '60',
