@@ -183,6 +183,8 @@ describe('frank chaos', () => {
     it('a --for fault whose process died is healed by the next `chaos status` or `up`', async () => {
       const holding = spawnFrank('partition', 'payment', 'rabbitmq', '--for', '5s');
       const [fault] = await until(async () => (await recorded()).length === 1 && (await recorded()), 15_000, 'the fault to be recorded');
+      // The fault is recorded before it goes in (so a crash halfway is still healed): wait until it is in.
+      await until(async () => (await proxy('payment.rabbitmq')).enabled === false, 10_000, 'the link to be cut');
       holding.kill('SIGKILL');
       await holding;
       expect((await proxy('payment.rabbitmq')).enabled).toBe(false);

@@ -127,29 +127,64 @@ export async function loginCustomers(access: LabAccess, limit: number): Promise<
 }
 
 /** Waits for terminal events on an exclusive queue of frank.events, bound before the first order. */
-async function listenForOutcomes(amqpUrl: string) {
-  const connection = await amqplib.connect(amqpUrl);
-  connection.on('error', () => undefined);
-  const channel = await connection.createChannel();
-  const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
-  for (const key of ['order.confirmed', 'order.cancelled']) await channel.bindQueue(queue, 'frank.events', key);
+/**
+ * Waits for each order's terminal event on frank.events. A broker that goes away (a chaos run
+ * kills it) is reconnected to; the outcomes that passed meanwhile are read from order-service's
+ * database, so no order waits out its timeout for an event it missed.
+ */
+async function listenForOutcomes(access: LabAccess) {
   const waiting = new Map<string, (type: PlacedOrder['terminal']) => void>();
   const early = new Map<string, PlacedOrder['terminal']>();
-  await channel.consume(
-    queue,
-    (message) => {
-      if (!message) return;
+  let connection: amqplib.ChannelModel | undefined;
+  let closed = false;
+  const settle = (orderId: string, type: PlacedOrder['terminal']) => {
+    const done = waiting.get(orderId);
+    if (done) done(type);
+    else early.set(orderId, type);
+  };
+  const subscribe = async (): Promise<void> => {
+    const opened = await amqplib.connect(access.amqpUrl);
+    opened.on('error', () => undefined);
+    const channel = await opened.createChannel();
+    const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
+    for (const key of ['order.confirmed', 'order.cancelled']) await channel.bindQueue(queue, 'frank.events', key);
+    await channel.consume(
+      queue,
+      (message) => {
+        if (!message) return;
+        try {
+          const event = JSON.parse(message.content.toString('utf8')) as { type: PlacedOrder['terminal']; data: { orderId: string } };
+          settle(event.data.orderId, event.type);
+        } catch {
+          /* not ours to judge: the consumers dead-letter poison */
+        }
+      },
+      { noAck: true },
+    );
+    connection = opened;
+    opened.on('close', () => {
+      if (!closed) void resubscribe();
+    });
+  };
+  const resubscribe = async () => {
+    while (!closed) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
       try {
-        const event = JSON.parse(message.content.toString('utf8')) as { type: PlacedOrder['terminal']; data: { orderId: string } };
-        const done = waiting.get(event.data.orderId);
-        if (done) done(event.type);
-        else early.set(event.data.orderId, event.type);
+        await subscribe();
+        break;
       } catch {
-        /* not ours to judge: the consumers dead-letter poison */
+        /* the broker is still away */
       }
-    },
-    { noAck: true },
-  );
+    }
+    const ids = [...waiting.keys()];
+    if (closed || ids.length === 0) return;
+    const { rows } = await access
+      .db('order')
+      .query<{ id: string; status: string }>("SELECT id::text, status FROM order_domain.orders WHERE id = ANY($1::uuid[]) AND status IN ('CONFIRMED', 'CANCELLED')", [ids])
+      .catch(() => ({ rows: [] as { id: string; status: string }[] }));
+    for (const row of rows) settle(row.id, row.status === 'CONFIRMED' ? 'order.confirmed' : 'order.cancelled');
+  };
+  await subscribe();
   return {
     wait(orderId: string, timeoutMs: number): Promise<PlacedOrder['terminal'] | undefined> {
       const already = early.get(orderId);
@@ -166,13 +201,16 @@ async function listenForOutcomes(amqpUrl: string) {
         });
       });
     },
-    close: () => connection.close().catch(() => undefined),
+    close: async () => {
+      closed = true;
+      await connection?.close().catch(() => undefined);
+    },
   };
 }
 
 /** What both models share: placing one order, waiting for its outcome, counting. */
 async function loadSession(access: LabAccess, customers: Customer[], settleTimeoutMs: number) {
-  const outcomes = await listenForOutcomes(access.amqpUrl);
+  const outcomes = await listenForOutcomes(access);
   const placed: PlacedOrder[] = [];
   const failures: string[] = [];
   const counts = { failedToPlace: 0, settled: 0, inFlight: 0, peakInFlight: 0 };
@@ -187,7 +225,15 @@ async function loadSession(access: LabAccess, customers: Customer[], settleTimeo
       try {
         const customer = customers[index % customers.length]!;
         const startedAt = performance.now();
-        const answer = await http<{ orderId?: string; sagaId?: string; error?: { message?: string } }>(`${access.url('order')}/orders`, { body: { items }, token: customer.token });
+        let answer: Awaited<ReturnType<typeof http<{ orderId?: string; sagaId?: string; error?: { message?: string } }>>>;
+        try {
+          answer = await http(`${access.url('order')}/orders`, { body: { items }, token: customer.token });
+        } catch (error) {
+          // No answer at all (order-service killed, its link cut): a refused order, not the end of the run.
+          counts.failedToPlace++;
+          if (failures.length < 5) failures.push(`no answer (${errorMessage(error)}); the order may exist`);
+          return;
+        }
         if (answer.status !== 202 || !answer.body.orderId) {
           counts.failedToPlace++;
           if (failures.length < 5) failures.push(`${answer.status} ${answer.body.error?.message ?? JSON.stringify(answer.body)}`);
