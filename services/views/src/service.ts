@@ -64,7 +64,7 @@ export const definition: ServiceDefinition = {
     const projectors = allProjectors({ store, cache, seeded, log });
     const gates = new Map<ViewDatabase, ProjectorGate>();
     const lags = new Map<ViewDatabase, LagWindow>();
-    const rebuilds = new Rebuilds({ store, cache, gates, sources, inventoryUrl: settings.INVENTORY_URL, log });
+    const rebuilds = new Rebuilds({ store, cache, gates, projectors, sources, inventoryUrl: settings.INVENTORY_URL, log });
     const toBuild = await viewsToBuild(store, projectors.map((p) => p.view)).catch((error: unknown) => {
       log.warn('cannot tell which views need building (Mongo away?); not building them from the event stores', errorFields(error));
       return [];

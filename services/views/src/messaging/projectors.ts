@@ -20,6 +20,8 @@ export interface Projector {
   refresh?(): Promise<void>;
   /** Drops the derived writes still scheduled: the service is stopping (`refresh` at the next start catches up). */
   stop?(): void;
+  /** Forgets what it mirrors in memory: a rebuild replaced its collections. */
+  forget?(): void;
 }
 
 /** An event that cannot be applied yet (what it follows has not arrived): requeued with backoff. */
@@ -116,10 +118,27 @@ export function userViewsProjector({ store, cache, derivedDelayMs = DERIVED_DELA
   const summaries = store.collection('user_views', 'user_summary');
   const profiles = store.collection('user_views', 'user_profile');
   const activities = store.collection('user_views', 'user_activity');
+  // Each user's order lines, mirrored in memory: a summary is recomputed from them without a query
+  // by userId, which FerretDB answers by reading the whole collection. Loaded once per user;
+  // what this process writes is newer than what the load read.
+  const mirror = new Map<string, { loaded: boolean; lines: Map<string, UserOrder> }>();
+  const entryOf = (userId: string) => {
+    let entry = mirror.get(userId);
+    if (!entry) mirror.set(userId, (entry = { loaded: false, lines: new Map() }));
+    return entry;
+  };
+  const linesOf = async (userId: string): Promise<UserOrder[]> => {
+    const entry = entryOf(userId);
+    if (!entry.loaded) {
+      const stored = (await orders.find({ userId }).toArray()) as unknown as UserOrder[];
+      for (const line of stored) if (!entry.lines.has(line.orderId)) entry.lines.set(line.orderId, line);
+      entry.loaded = true;
+    }
+    return [...entry.lines.values()];
+  };
   const summarize = async (userId: string) => {
     const profile = (await profiles.findOne({ _id: userId } as never)) as UserProfile | null;
-    const lines = (await orders.find({ userId }, { projection: { status: 1, totalCents: 1, createdAt: 1 } }).toArray()) as unknown as UserOrder[];
-    await summaries.replaceOne({ _id: userId } as never, summarizeUser(userId, profile, lines), { upsert: true });
+    await summaries.replaceOne({ _id: userId } as never, summarizeUser(userId, profile, await linesOf(userId)), { upsert: true });
     await cache.invalidate([userGeneration(userId)], 'user_summary');
   };
   // A summary counts all of a user's orders: recomputed a moment after their events, not per event.
@@ -132,11 +151,15 @@ export function userViewsProjector({ store, cache, derivedDelayMs = DERIVED_DELA
       const userId = userIdOf(event);
       if (!userId) return;
       if (event.type === 'user.registered') await casUpdate<UserProfile>(profiles, userId, (current) => reduceUserProfile(current, event));
-      else await casUpdate<UserOrder>(orders, String((event.data as { orderId?: unknown }).orderId), (current) => reduceUserOrder(current, event));
+      else {
+        const written = await casUpdate<UserOrder>(orders, String((event.data as { orderId?: unknown }).orderId), (current) => reduceUserOrder(current, event));
+        if (written) entryOf(userId).lines.set(written.doc.orderId, written.doc);
+      }
       await casUpdate<UserActivity>(activities, userId, (current) => reduceUserActivity(current, event));
       if (derivedDelayMs !== null) pending.schedule(userId);
     },
     stop: () => pending.stop(),
+    forget: () => mirror.clear(),
     async refresh() {
       const users = new Set([...(await orders.distinct('userId')), ...(await profiles.distinct('_id'))].map(String));
       for (const userId of users) await summarize(userId);
@@ -149,13 +172,26 @@ export function notificationViewsProjector({ store, derivedDelayMs = DERIVED_DEL
   const deliveries = store.collection('notification_views', 'delivery_status');
   const channels = store.collection('notification_views', 'channel_performance');
   const templates = store.collection('notification_views', 'template_usage');
-  // channel_performance and template_usage are recomputed from delivery_status: counting per
-  // event could not tell a redelivery from a new delivery.
+  // channel_performance and template_usage are recomputed from delivery_status (counting per
+  // event could not tell a redelivery from a new delivery), mirrored in memory: a $group is a
+  // scan of the whole collection on FerretDB. Loaded once; this process's writes are newer.
+  let loaded = false;
+  const mirror = new Map<string, Pick<DeliveryStatus, 'channel' | 'template' | 'status' | 'attempts'>>();
   const refresh = async () => {
-    const groups = (await deliveries
-      .aggregate([{ $group: { _id: { channel: '$channel', template: '$template', status: '$status' }, deliveries: { $sum: 1 }, attempts: { $sum: '$attempts' } } }])
-      .toArray()) as { _id: Omit<DeliveryGroup, 'deliveries' | 'attempts'>; deliveries: number; attempts: number }[];
-    const figures = deliveryFigures(groups.map((g) => ({ ...g._id, template: g._id.template ?? 'unknown', deliveries: g.deliveries, attempts: g.attempts })));
+    if (!loaded) {
+      for (const doc of (await deliveries.find({}).toArray()) as unknown as DeliveryStatus[]) if (!mirror.has(doc.deliveryId)) mirror.set(doc.deliveryId, doc);
+      loaded = true;
+    }
+    const groups = new Map<string, DeliveryGroup>();
+    for (const d of mirror.values()) {
+      const template = d.template ?? 'unknown';
+      const key = `${d.channel}\u0000${template}\u0000${d.status}`;
+      const group = groups.get(key) ?? { channel: d.channel, template, status: d.status, deliveries: 0, attempts: 0 };
+      group.deliveries++;
+      group.attempts += d.attempts;
+      groups.set(key, group);
+    }
+    const figures = deliveryFigures([...groups.values()]);
     await replaceAll(channels, figures.channels);
     await replaceAll(templates, figures.templates);
   };
@@ -167,11 +203,16 @@ export function notificationViewsProjector({ store, derivedDelayMs = DERIVED_DEL
     async apply(event) {
       const deliveryId = (event.data as { deliveryId?: unknown }).deliveryId;
       if (typeof deliveryId !== 'string') return;
-      await casUpdate<DeliveryStatus>(deliveries, deliveryId, (current) => reduceDeliveryStatus(current, event));
+      const written = await casUpdate<DeliveryStatus>(deliveries, deliveryId, (current) => reduceDeliveryStatus(current, event));
+      if (written) mirror.set(deliveryId, written.doc);
       if (derivedDelayMs !== null) pending.schedule('figures');
     },
     refresh,
     stop: () => pending.stop(),
+    forget: () => {
+      mirror.clear();
+      loaded = false;
+    },
   };
 }
 

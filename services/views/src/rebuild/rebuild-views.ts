@@ -17,6 +17,8 @@ export interface RebuildDeps {
   store: ViewStore;
   cache: CacheInvalidator;
   gates: Map<ViewDatabase, ProjectorGate>;
+  /** The live projectors: what they mirror of the collections a rebuild replaces is forgotten. */
+  projectors: Projector[];
   sources: EventSource[];
   inventoryUrl: string | undefined;
   log: Logger;
@@ -108,6 +110,7 @@ export async function rebuildViews(deps: RebuildDeps, progress: RebuildProgress)
     progress.phase = 'swapping';
     for (const view of views) {
       await shadow.replaceLive(view);
+      for (const live of deps.projectors) if (live.view === view) live.forget?.();
       for (const name of VIEW_DATABASES[view]) progress.counts[`${view}.${name}`] = await store.collection(view, name).countDocuments();
       await store.collection(view, PROJECTOR_STATUS).updateOne({ _id: 'status' } as never, { $set: { rebuiltAt: new Date().toISOString(), rebuiltFromEvents: events.length, projectionVersion: PROJECTION_VERSIONS[view] } }, { upsert: true });
     }
