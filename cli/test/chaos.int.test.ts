@@ -284,6 +284,25 @@ describe('frank chaos', () => {
     expect(markdown).toContain('Verdict: **PASS**');
   });
 
+  it('saga run --chaos injects each fault at its time from the run start, heals it after its duration, and the run passes', async () => {
+    const run = await runFrank(dir, ['saga', 'run', 'happy-path', '--rate', '2', '--duration', '8s', '--chaos', 'kill-service:inventory@2s/3s', '--json']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as { verdict: string; orders: { placed: number; stuck: number }; chaos: { fault: string; plannedAtMs: number; injectedAtMs: number; healedAtMs: number; error: string | null }[] };
+    expect(result.verdict).toBe('pass');
+    expect(result.orders).toMatchObject({ stuck: 0 });
+    expect(result.orders.placed).toBeGreaterThan(0);
+    expect(result.chaos).toHaveLength(1);
+    const [fault] = result.chaos;
+    expect(fault).toMatchObject({ fault: 'kill-service inventory', plannedAtMs: 2000, error: null });
+    expect(fault!.injectedAtMs).toBeGreaterThanOrEqual(2000);
+    expect(fault!.healedAtMs - fault!.injectedAtMs).toBeGreaterThanOrEqual(3000);
+    expect(run.stderr).toMatch(/chaos: kill-service inventory in force at \d+\.\d s, for 3\.0 s[\s\S]*chaos: kill-service inventory healed/);
+    expect(await recorded()).toEqual([]);
+    const bad = await runFrank(dir, ['saga', 'run', 'happy-path', '--chaos', 'kill-db:payment@soon/5s']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/the start of kill-db:payment takes a duration/);
+  });
+
   describe('bad input: a clear error, and nothing broken', () => {
     it.each([
       [['kill-db', 'billing'], /No service or database "billing"[\s\S]*try: Use a service with a database \(user, inventory, order, payment, notification, analytics\)/],

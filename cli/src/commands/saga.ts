@@ -2,6 +2,9 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { UsageError, errorMessage } from '../errors.js';
 import { openLab } from '../lab/lab.js';
+import { openChaos } from '../chaos/chaos-lab.js';
+import { patientAccess } from '../chaos/patient-access.js';
+import { parseSchedule, startSchedule, type ScheduledOutcome } from '../chaos/schedule.js';
 import { labAccess } from '../saga/lab-access.js';
 import { checkLoadDuration, parseRate, resolveLoadModel } from '../saga/load-model.js';
 import { diffRuns, formatChange } from '../saga/run-diff.js';
@@ -26,6 +29,7 @@ interface RunFlags {
   settleTimeout?: string;
   report?: string;
   junit?: string;
+  chaos?: string;
 }
 
 function positive(flag: string): (value: string) => number {
@@ -73,6 +77,7 @@ export function sagaCommand(): Command {
     .option('--settle-timeout <duration>', 'how long sagas may take to settle and the lab to come to rest, e.g. 60s (default: the scenario\'s)')
     .option('--report <file.md>', 'write a Markdown report there, with two SVG charts beside it (<name>-latency.svg, <name>-throughput.svg)')
     .option('--junit <file.xml>', 'write JUnit XML there: a testcase per invariant and per expectation')
+    .option('--chaos <schedule>', 'faults during the run, from its start: kill-db:payment@10s/15s,latency:order-db:300ms@30s/20s (see `frank chaos`); orders refused while one is in force do not fail the verdict')
     .addHelpText(
       'after',
       `
@@ -86,9 +91,11 @@ Examples:
   npx frank saga run happy-path
   npx frank saga run payment-declined --orders 200 --concurrency 20 --seed 7
   npx frank saga run mixed --rate 50 --duration 60s --report out/report.md --junit out/junit.xml
-  npx frank saga run --file my-scenario.yaml --json > result.json`,
+  npx frank saga run --file my-scenario.yaml --json > result.json
+  npx frank saga run mixed --duration 60s --rate 10 --chaos 'kill-db:payment@10s/15s,latency:order-db:300ms@30s/20s'`,
     )
     .action(async (name: string | undefined, flags: RunFlags, command: Command) => {
+      let chaosOutcomes: ScheduledOutcome[] | undefined;
       if ((name === undefined) === (flags.file === undefined)) {
         throw new UsageError(name ? 'Give a scenario name or --file, not both.' : 'Which scenario? Give its name or --file <path>.', { hint: 'See `npx frank saga list`.' });
       }
@@ -100,12 +107,23 @@ Examples:
       await checkReportTargets(targets);
       const output = outputOf(command);
       const lab = await openLab(labOptionsOf(command));
-      const access = await labAccess(lab);
+      const schedule = flags.chaos === undefined ? undefined : parseSchedule(flags.chaos, lab.topology);
+      // Under scheduled faults the checker's reads wait out a killed database instead of failing the run.
+      const access = schedule ? patientAccess(await labAccess(lab), 60_000) : await labAccess(lab);
+      const chaos = schedule ? startSchedule(await openChaos(lab), schedule, writeInfo) : undefined;
       try {
-        const run = await runScenarioWithOrders(access, scenario, { ...loadFlags, seed: flags.seed, settleTimeoutMs, onProgress: writeInfo });
+        const run = await runScenarioWithOrders(access, scenario, { ...loadFlags, seed: flags.seed, settleTimeoutMs, onProgress: writeInfo }).finally(async () => {
+          if (chaos) chaosOutcomes = await chaos.finish();
+        });
         let result = run.result;
+        if (chaosOutcomes) {
+          // As in `chaos run`: orders the lab refused while a fault was in force do not fail it; a fault that
+          // did not go in, a saga left unfinished or a broken invariant or expectation does.
+          const held = chaosOutcomes.every((c) => c.error === null) && result.orders.stuck === 0 && result.invariants.every((i) => i.ok) && result.expectations.every((e) => e.ok);
+          result = { ...result, chaos: chaosOutcomes, verdict: held ? 'pass' : 'fail' };
+        }
         try {
-          result = (await recordRun(lab.paths.runs, run.result, run.orders)).result;
+          result = (await recordRun(lab.paths.runs, result, run.orders)).result;
         } catch (error) {
           writeInfo(`warning: the run could not be recorded under ${lab.paths.runs}: ${errorMessage(error)}`);
         }

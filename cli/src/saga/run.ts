@@ -47,6 +47,8 @@ export interface RunResult {
   throughputPerSecond: number[];
   /** Latencies of the settled sagas in equal buckets (for charts). */
   latencyHistogram: HistogramBucket[];
+  /** The faults of `--chaos`: when each went in and was healed. */
+  chaos?: { fault: string; plannedAtMs: number; injectedAtMs: number | null; healedAtMs: number | null; error: string | null }[];
 }
 
 /** Why an open-model run skipped arrivals, for every report of it; undefined when none was skipped. */

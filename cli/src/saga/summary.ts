@@ -28,6 +28,7 @@ export function renderSummary(result: RunResult, color: boolean): string {
   const notes = [
     ...(limit ? [limit] : []),
     ...(result.stuckOrderIds.length ? [`stuck orders: ${result.stuckOrderIds.slice(0, 10).join(', ')}`] : []),
+    ...(result.chaos ?? []).map((c) => `chaos: ${c.fault} ${c.error ? `failed: ${c.error}` : c.injectedAtMs === null ? 'never went in (the run ended first)' : `in force ${(c.injectedAtMs / 1000).toFixed(1)}–${c.healedAtMs === null ? '?' : (c.healedAtMs / 1000).toFixed(1)} s`}`),
     ...result.failures.map((f) => `POST /orders refused: ${f}`),
   ];
   return `${figures}\n${expectations}\n${invariants}\n${notes.join('\n')}\nverdict: ${verdict} (${result.scenario}, seed ${result.seed}${result.runId ? `, run ${result.runId}` : ''})`;
