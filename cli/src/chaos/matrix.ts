@@ -1,11 +1,9 @@
 import { UsageError } from '../errors.js';
 import type { Link, Resource, Topology } from '../lab/topology.js';
 import type { LabAccess } from '../saga/lab-access.js';
-import type { Scenario } from '../saga/scenario.js';
 import type { ChaosLab } from './chaos-lab.js';
-import { runExperiment, type ExperimentResult } from './experiment.js';
+import { runExperiment, type ExperimentOptions, type ExperimentResult } from './experiment.js';
 import { parseFault, type Fault, type FaultFlags } from './fault-spec.js';
-import type { SagaEventType } from './saga-events.js';
 
 /** The services that carry out the saga's steps (services/README.md): each is killed once. */
 export const SAGA_STEP_SERVICES = ['order', 'inventory', 'payment', 'payment-provider', 'eventbridge-bridge', 'notification', 'analytics'] as const;
@@ -57,18 +55,10 @@ export function selectFaults(faults: Fault[], only: string[] | undefined): Fault
   return picked;
 }
 
-export interface MatrixOptions {
+/** One experiment's options for every fault, and how many runs each. */
+export interface MatrixOptions extends Omit<ExperimentOptions, 'fault'> {
   faults: Fault[];
   runs: number;
-  scenario: Scenario;
-  orders: number;
-  concurrency: number;
-  seed: number;
-  holdMs: number;
-  trigger: SagaEventType;
-  settleTimeoutMs: number;
-  onProgress?: (line: string) => void;
-  signal?: AbortSignal;
 }
 
 export interface MatrixCellResult {

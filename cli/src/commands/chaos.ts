@@ -20,7 +20,7 @@ import type { PhaseEvent } from '../lab/up.js';
 import { labAccess } from '../saga/lab-access.js';
 import { findScenario, loadScenarioFile, type Scenario } from '../saga/scenario.js';
 import { paint, renderTable, writeData, writeInfo } from '../ui/output.js';
-import { labOptionsOf, outputOf, wholeNumber } from './global-options.js';
+import { labOptionsOf, outputOf, positiveNumber, wholeNumber } from './global-options.js';
 
 interface FaultFlags {
   for?: string;
@@ -52,13 +52,6 @@ const ARGUMENTS: Record<FaultCommand, { args: string[]; description: string; exa
   'limit-data': { args: ['<target>', '<size>'], description: 'close each connection on the links after so many bytes (64kb, 1mb)', example: 'limit-data payment-db 64kb --for 20s' },
   partition: { args: ['<service>', '[resource]'], description: 'cut a link: `partition payment rabbitmq` (a disabled Toxiproxy proxy)', example: 'partition payment rabbitmq --for 20s' },
 };
-
-function positive(flag: string): (value: string) => number {
-  return (value) => {
-    if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) throw new UsageError(`${flag} takes a whole number ≥ 1, not "${value}".`);
-    return Number(value);
-  };
-}
 
 /** Ctrl-C (or a SIGTERM) while a fault is held: heal it now instead of leaving it in force. */
 function interruption(): { signal: AbortSignal; dispose(): void } {
@@ -214,8 +207,8 @@ export function chaosCommand(): Command {
     command
       .option('--scenario <name>', 'the load: a scenario of the catalogue (`frank saga list`)', 'mixed')
       .option('--file <path>', 'the load from your own scenario file')
-      .option('--orders <n>', 'orders in the load', positive('--orders'), defaults.orders)
-      .option('--concurrency <n>', 'orders in flight at once (default: all of them, so the fault meets every saga in flight)', positive('--concurrency'))
+      .option('--orders <n>', 'orders in the load', positiveNumber('--orders'), defaults.orders)
+      .option('--concurrency <n>', 'orders in flight at once (default: all of them, so the fault meets every saga in flight)', positiveNumber('--concurrency'))
       .option('--seed <n>', 'seed of the order mix', wholeNumber('--seed'), 1)
       .option('--for <duration>', 'how long the fault is held', defaults.for)
       .option('--when <event>', 'inject when the first event of this type of the load passes', 'inventory.reserved')
@@ -252,7 +245,7 @@ export function chaosCommand(): Command {
     chaos
       .command('matrix')
       .description('Every service database, the broker, every saga service and one fault per kind of link, each under the same load: verdicts and recovery times')
-      .option('--runs <n>', 'experiments per fault', positive('--runs'), 1)
+      .option('--runs <n>', 'experiments per fault', positiveNumber('--runs'), 1)
       .option('--only <faults>', 'only the faults whose name contains one of these words, comma-separated (kill-db,partition)')
       .option('--report <file>', 'also write the matrix as Markdown to this file')
       .addHelpText('after', '\nExamples:\n  npx frank chaos matrix\n  npx frank chaos matrix --runs 3 --report chaos.md\n  npx frank chaos matrix --only kill-db,partition --json'),

@@ -21,6 +21,13 @@ export function addGlobalOptions(program: Command): Command {
 }
 
 /** A flag's whole number ≥ 0; anything else is a usage error that names the flag. */
+export function positiveNumber(flag: string): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) throw new UsageError(`${flag} takes a whole number ≥ 1, not "${value}".`);
+    return Number(value);
+  };
+}
+
 export function wholeNumber(flag: string): (value: string) => number {
   return (value) => {
     if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new UsageError(`${flag} takes a whole number ≥ 0, not "${value}".`);

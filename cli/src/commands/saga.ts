@@ -16,7 +16,7 @@ import { describeLoad, renderSummary } from '../saga/summary.js';
 import { checkSagaId, readSagaTimeline, renderTimeline } from '../saga/timeline.js';
 import { checkReportTargets, writeRunReports } from '../saga/write-reports.js';
 import { renderTable, writeData, writeInfo } from '../ui/output.js';
-import { labOptionsOf, outputOf } from './global-options.js';
+import { labOptionsOf, outputOf, positiveNumber, wholeNumber } from './global-options.js';
 
 interface RunFlags {
   orders?: number;
@@ -30,18 +30,6 @@ interface RunFlags {
   report?: string;
   junit?: string;
   chaos?: string;
-}
-
-function positive(flag: string): (value: string) => number {
-  return (value) => {
-    if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) throw new UsageError(`${flag} takes a whole number ≥ 1, not "${value}".`);
-    return Number(value);
-  };
-}
-
-function seedNumber(value: string): number {
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new UsageError(`--seed takes a whole number ≥ 0, not "${value}".`);
-  return Number(value);
 }
 
 const loadDuration = (value: string) => checkLoadDuration(parseDuration(value, '--duration'), value);
@@ -68,12 +56,12 @@ export function sagaCommand(): Command {
     .description('Run a scenario: load, wait for every saga to settle, check the invariants; exit 0 only when everything holds. Every run is recorded under .frank/runs/<id>/')
     .argument('[scenario]', 'a scenario of the catalogue (see `frank saga list`)')
     .option('--file <path>', 'run your own scenario file instead of one of the catalogue')
-    .option('--orders <n>', 'closed model: how many orders to place (default: the scenario\'s)', positive('--orders'))
-    .option('--concurrency <n>', 'closed model: orders in flight at once (default: the scenario\'s)', positive('--concurrency'))
+    .option('--orders <n>', 'closed model: how many orders to place (default: the scenario\'s)', positiveNumber('--orders'))
+    .option('--concurrency <n>', 'closed model: orders in flight at once (default: the scenario\'s)', positiveNumber('--concurrency'))
     .option('--rate <n>', 'open model: orders per second, e.g. 50 or 0.5 (needs a duration: --duration or the scenario\'s)', parseRate)
     .option('--duration <time>', 'open model: how long orders arrive, e.g. 60s (needs a rate: --rate or the scenario\'s)', loadDuration)
-    .option('--max-in-flight <n>', 'open model: the safety limit of orders in flight; an arrival beyond it is skipped and fails the run (default 1000)', positive('--max-in-flight'))
-    .option('--seed <n>', 'seed of the order mix', seedNumber, 1)
+    .option('--max-in-flight <n>', 'open model: the safety limit of orders in flight; an arrival beyond it is skipped and fails the run (default 1000)', positiveNumber('--max-in-flight'))
+    .option('--seed <n>', 'seed of the order mix', wholeNumber('--seed'), 1)
     .option('--settle-timeout <duration>', 'how long sagas may take to settle and the lab to come to rest, e.g. 60s (default: the scenario\'s)')
     .option('--report <file.md>', 'write a Markdown report there, with two SVG charts beside it (<name>-latency.svg, <name>-throughput.svg)')
     .option('--junit <file.xml>', 'write JUnit XML there: a testcase per invariant and per expectation')
@@ -197,7 +185,7 @@ Examples:
     .command('stuck')
     .description('Every unsettled saga older than a grace period, and where it stopped')
     .option('--older-than <duration>', 'grace period: orders younger than this are still in flight, not stuck', graceDuration, 30_000)
-    .option('--limit <n>', 'diagnose at most this many (oldest first)', positive('--limit'), 50)
+    .option('--limit <n>', 'diagnose at most this many (oldest first)', positiveNumber('--limit'), 50)
     .option('--no-peek', 'do not read the dead-letter queues (see below)')
     .addHelpText(
       'after',
