@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { FrankError, errorMessage } from '../errors.js';
+import { FrankError, ResourceError, errorMessage } from '../errors.js';
 import { probeOnce, restartUnit, type ProgressListener } from '../lab/up.js';
 import { portClosed, waitUntil } from '../lab/wait.js';
 import { unitOf, type ChaosLab } from './chaos-lab.js';
@@ -65,7 +65,9 @@ export async function healFaults(chaos: ChaosLab, match: (record: FaultRecord) =
       healed.push({ record, ms: Math.round(performance.now() - began) });
     } catch (error) {
       await chaos.store.add(record);
-      failures.push(`${record.label}: ${errorMessage(error)}`);
+      // The server's own last words say why it did not come back.
+      const logTail = error instanceof ResourceError && error.logTail ? `\n${error.logTail}` : '';
+      failures.push(`${record.label}: ${errorMessage(error)}${logTail}`);
     }
   }
   if (failures.length > 0) throw new FrankError(`Could not heal ${failures.join('; ')}`, { hint: '`npx frank up` restarts whatever is down; `npx frank chaos heal` tries again.' });

@@ -118,10 +118,23 @@ export async function restartUnit(lab: Lab, unit: LabUnit, onPhase: ProgressList
   if (!lab.state) throw new FrankError('The lab is not up.', { hint: 'Run `npx frank up` first.' });
   const store = new LabStateStore(lab.paths.labFile, lab.state);
   const context = await runtimeContext(lab, lab.state.id);
-  // What the dead unit left: a stale pid file, an exited container.
-  await lab.runtime.stop(unit, context);
-  await bringUp(unit, context, lab, store, onPhase, new AbortController().signal, { jobs: false });
+  for (let attempt = 1; ; attempt++) {
+    // What the dead unit left: a stale pid file, an exited container, an epmd still holding the node's name.
+    await lab.runtime.stop(unit, context);
+    try {
+      await bringUp(unit, context, lab, store, onPhase, new AbortController().signal, { jobs: false });
+      return;
+    } catch (error) {
+      // A server that exits while it recovers from a SIGKILL gets another start, as a supervisor would give it;
+      // one that never answers in time does not.
+      const exitedWhileStarting = error instanceof ResourceError && !(error.cause instanceof WaitTimeoutError);
+      if (!exitedWhileStarting || attempt >= RESTART_ATTEMPTS) throw error;
+      onPhase({ resource: unit.name, phase: 'starting', elapsedMs: 0 });
+    }
+  }
 }
+
+const RESTART_ATTEMPTS = 3;
 
 async function bringUp(unit: LabUnit, context: RuntimeContext, lab: Lab, store: LabStateStore, onPhase: ProgressListener, signal: AbortSignal, options: UpOptions & { jobs?: boolean }): Promise<void> {
   const began = Date.now();

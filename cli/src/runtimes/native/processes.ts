@@ -145,6 +145,7 @@ export async function removePidFile(pidFile: string): Promise<void> {
 
 export async function tailFile(file: string, lines = 20): Promise<string> {
   try {
+    if (lines <= 0) return '';
     const text = await readFile(file, 'utf8');
     return text.trimEnd().split('\n').slice(-lines).join('\n');
   } catch {
