@@ -7,6 +7,7 @@ import { LagWindow } from './messaging/lag-window.js';
 import { ProjectorGate } from './messaging/projector-gate.js';
 import { allProjectors } from './messaging/projectors.js';
 import { runProjector } from './messaging/run-projector.js';
+import { watchClient } from './persistence/client-watchdog.js';
 import { seedUntilDone } from './persistence/seed-catalogue.js';
 import { PROJECTION_VERSIONS, PROJECTOR_STATUS, ViewStore, type ViewDatabase } from './persistence/view-databases.js';
 import { Rebuilds, type EventSource } from './rebuild/rebuild-views.js';
@@ -43,14 +44,17 @@ export const definition: ServiceDefinition = {
     const settings = readConfig(config, env);
     if (!amqp) throw new Error('views needs AMQP_URL: it projects the events of frank.events');
     const sources = eventSources(settings.VIEWS_EVENT_SOURCES, env);
-    const client = new MongoClient(settings.MONGO_URL, { serverSelectionTimeoutMS: 3000, connectTimeoutMS: 3000 });
+    const clientOptions = { serverSelectionTimeoutMS: 3000, connectTimeoutMS: 3000 };
+    const client = new MongoClient(settings.MONGO_URL, clientOptions);
     const store = new ViewStore(client);
     const cache = settings.REDIS_URL ? redisInvalidator(settings.REDIS_URL, log) : noCache;
     let stopped = false;
     let seededNow = !settings.INVENTORY_URL;
     const stops: (() => void)[] = [];
+    const watchdog = watchClient({ client, url: settings.MONGO_URL, clientOptions, log });
     onShutdown(async () => {
       stopped = true;
+      watchdog.stop();
       for (const stop of stops) stop();
       await cache.close();
       await client.close().catch(() => undefined);
