@@ -18,6 +18,21 @@ export function paint(text: string, color: Color, enabled: boolean): string {
   return enabled ? `\u001b[${codes[color]}m${text}\u001b[0m` : text;
 }
 
+/** A unit's phase as `up` shows it, in the text lines and in the live view alike. */
+export function phaseColor(phase: string): Color {
+  return phase === 'healthy' ? 'green' : phase === 'failed' ? 'red' : phase === 'starting' || phase === 'stopped' || phase === 'waiting' ? 'gray' : 'cyan';
+}
+
+/** A unit's live health as `status` and `dashboard` show it. */
+export function healthColor(health: string): Color {
+  return health === 'healthy' ? 'green' : health === 'unhealthy' ? 'red' : 'gray';
+}
+
+/** Seconds with one decimal, right-aligned in six columns: `  3.4s`. */
+export function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`.padStart(6);
+}
+
 export function writeData(value: unknown): void {
   process.stdout.write(typeof value === 'string' ? value : JSON.stringify(value, null, 2) + '\n');
 }

@@ -1,0 +1,167 @@
+import { Box, render, Text, type Instance } from 'ink';
+import type { LabPhase } from '../errors.js';
+import type { PhaseEvent, UpResult } from '../lab/up.js';
+import { formatSeconds, phaseColor, type Color } from './output.js';
+
+/** Where one unit is in `frank up`: waiting for what it uses, walking its phases, or done. */
+export interface UnitProgress {
+  name: string;
+  kind: string;
+  phase: LabPhase | 'waiting';
+  /** The clock (ms) when it began its walk; absent while it waits. */
+  startedAt?: number;
+  /** Its time at the last phase it entered: for a unit that is done, its whole time. */
+  elapsedMs: number;
+  /** The phase it was in when it failed. */
+  failedIn?: LabPhase;
+}
+
+export interface UpSummary {
+  ok: boolean;
+  text: string;
+  /** Said before the summary: the services that were not started because they have no code. */
+  note?: string;
+}
+
+const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+const SPINNER_STEP_MS = 80;
+
+/** The units this run starts, all still waiting. */
+export function planProgress(units: { name: string; kind: string }[]): UnitProgress[] {
+  return units.map((u) => ({ name: u.name, kind: u.kind, phase: 'waiting', elapsedMs: 0 }));
+}
+
+/** The progress after one phase event seen at clock `now`; a unit not in the plan is added. */
+export function advance(units: UnitProgress[], event: PhaseEvent, now: number): UnitProgress[] {
+  const known = units.some((u) => u.name === event.resource);
+  const list = known ? units : [...units, { name: event.resource, kind: '', phase: 'waiting' as const, elapsedMs: 0 }];
+  return list.map((u) =>
+    u.name !== event.resource
+      ? u
+      : {
+          ...u,
+          phase: event.phase,
+          startedAt: u.startedAt ?? now - event.elapsedMs,
+          elapsedMs: event.elapsedMs,
+          failedIn: event.phase === 'failed' && u.phase !== 'waiting' ? u.phase : u.failedIn,
+        },
+  );
+}
+
+/** After a failure `up` stops everything it started: what had not finished is stopped too. */
+export function stopUnfinished(units: UnitProgress[], now: number): UnitProgress[] {
+  return units.map((u) => (isDone(u) ? u : { ...u, phase: 'stopped', elapsedMs: u.startedAt === undefined ? 0 : now - u.startedAt }));
+}
+
+/** The last line of `frank up` when it succeeds, the same on a terminal and in a log. */
+export function upSummary(result: UpResult): UpSummary {
+  const note = result.withoutCode.length > 0 ? `Not started, no code yet: ${result.withoutCode.join(', ')} (services/<name>/src/main.ts).` : undefined;
+  if (result.alreadyUp) return { ok: true, note, text: 'The lab is already up: everything is healthy. Nothing to do.' };
+  return { ok: true, note, text: `The lab is up: ${result.started.length} started, all healthy in ${(result.elapsedMs / 1000).toFixed(1)} s. See \`npx frank status\`.` };
+}
+
+/** The last line when a unit failed: which, in which phase, and that the rest was stopped. */
+export function failureSummary(units: UnitProgress[]): UpSummary {
+  const failed = units.filter((u) => u.phase === 'failed').map((u) => `${u.name} failed${u.failedIn ? ` while ${u.failedIn}` : ''} after ${formatSeconds(u.elapsedMs).trim()}`);
+  return { ok: false, text: `${failed.length > 0 ? failed.join('; ') : 'frank up did not finish'}: everything this run started is stopped again.` };
+}
+
+function isDone(unit: UnitProgress): boolean {
+  return unit.phase === 'healthy' || unit.phase === 'failed' || unit.phase === 'stopped';
+}
+
+function symbolOf(unit: UnitProgress, now: number): string {
+  if (unit.phase === 'healthy') return '✔';
+  if (unit.phase === 'failed') return '✖';
+  if (unit.phase === 'stopped' || unit.phase === 'waiting') return '·';
+  return SPINNER[Math.floor(now / SPINNER_STEP_MS) % SPINNER.length]!;
+}
+
+function elapsedOf(unit: UnitProgress, now: number): string {
+  if (unit.startedAt === undefined) return ' '.repeat(6);
+  return formatSeconds(isDone(unit) ? unit.elapsedMs : now - unit.startedAt);
+}
+
+export interface UpViewProps {
+  units: UnitProgress[];
+  /** The clock the spinners and the running times are drawn at. */
+  now: number;
+  summary?: UpSummary;
+  color: boolean;
+}
+
+/** `frank up` on a terminal: one row per unit with its kind, phase, a spinner while it walks, and its time. */
+export function UpView({ units, now, summary, color }: UpViewProps) {
+  const nameWidth = Math.max(0, ...units.map((u) => u.name.length));
+  const kindWidth = Math.max(0, ...units.map((u) => u.kind.length));
+  const tint = (c: Color) => (color ? c : undefined);
+  return (
+    <Box flexDirection="column">
+      {units.map((u) => {
+        const phaseTint = tint(phaseColor(u.phase));
+        return (
+          <Text key={u.name}>
+            {'  '}
+            <Text color={phaseTint}>{symbolOf(u, now)}</Text> {u.name.padEnd(nameWidth)}  <Text color={tint('gray')}>{u.kind.padEnd(kindWidth)}</Text>  {elapsedOf(u, now)}{'  '}
+            <Text color={phaseTint}>{u.phase}</Text>
+            {u.failedIn ? <Text color={phaseTint}> while {u.failedIn}</Text> : null}
+          </Text>
+        );
+      })}
+      {summary ? (
+        <Box marginTop={units.length > 0 ? 1 : 0} flexDirection="column">
+          {summary.note ? <Text>{summary.note}</Text> : null}
+          <Text color={tint(summary.ok ? 'green' : 'red')}>{summary.text}</Text>
+        </Box>
+      ) : null}
+    </Box>
+  );
+}
+
+/**
+ * The live `frank up` view on stderr: fed the plan and the phase events, redrawn while units walk
+ * so spinners turn and times run. It never reads the keyboard: Ctrl-C stays a SIGINT, as without it,
+ * and ink puts the cursor back on the way out.
+ */
+export class LiveUpView {
+  private units: UnitProgress[] = [];
+  private summary: UpSummary | undefined;
+  private readonly instance: Instance;
+  private readonly ticker: NodeJS.Timeout;
+
+  constructor(
+    private readonly color: boolean,
+    stream: NodeJS.WriteStream = process.stderr,
+  ) {
+    this.instance = render(this.view(), { stdout: stream, exitOnCtrlC: false });
+    this.ticker = setInterval(() => this.draw(), SPINNER_STEP_MS);
+    this.ticker.unref();
+  }
+
+  plan(units: { name: string; kind: string }[]): void {
+    this.units = planProgress(units);
+    this.draw();
+  }
+
+  onPhase(event: PhaseEvent): void {
+    this.units = advance(this.units, event, Date.now());
+    this.draw();
+  }
+
+  /** Draws the last frame, with its summary, and leaves it on the screen. */
+  finish(summary: UpSummary | 'failed'): void {
+    if (summary === 'failed') this.units = stopUnfinished(this.units, Date.now());
+    this.summary = summary === 'failed' ? failureSummary(this.units) : summary;
+    clearInterval(this.ticker);
+    this.draw();
+    this.instance.unmount();
+  }
+
+  private draw(): void {
+    this.instance.rerender(this.view());
+  }
+
+  private view() {
+    return <UpView units={this.units} now={Date.now()} summary={this.summary} color={this.color} />;
+  }
+}
