@@ -44,8 +44,13 @@ export function writeInfo(line: string): void {
 /** A plain aligned table; `stream` is stdout for a command whose table is its data. */
 export function renderTable(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => stripAnsi(r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(widths[i]! - stripAnsi(c).length)).join('  ').trimEnd();
+  const line = (cells: string[]) => cells.map((c, i) => padVisible(c, widths[i]!)).join('  ').trimEnd();
   return [line(headers.map((h) => h.toUpperCase())), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** Pads text that may hold colour codes to `width` columns of what shows. */
+export function padVisible(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - stripAnsi(text).length));
 }
 
 function stripAnsi(text: string): string {

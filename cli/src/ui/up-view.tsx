@@ -1,6 +1,7 @@
-import { Box, render, Text, type Instance } from 'ink';
+import { Box, Text, type Instance } from 'ink';
 import type { LabPhase } from '../errors.js';
 import type { PhaseEvent, UpResult } from '../lab/up.js';
+import { renderLive } from './live.js';
 import { formatSeconds, phaseColor, type Color } from './output.js';
 
 /** Where one unit is in `frank up`: waiting for what it uses, walking its phases, or done. */
@@ -118,11 +119,7 @@ export function UpView({ units, now, summary, color }: UpViewProps) {
   );
 }
 
-/**
- * The live `frank up` view on stderr: fed the plan and the phase events, redrawn while units walk
- * so spinners turn and times run. It never reads the keyboard: Ctrl-C stays a SIGINT, as without it,
- * and ink puts the cursor back on the way out.
- */
+/** The live `frank up` view on stderr: fed the plan and the phase events, redrawn while units walk so spinners turn and times run. */
 export class LiveUpView {
   private units: UnitProgress[] = [];
   private summary: UpSummary | undefined;
@@ -133,7 +130,7 @@ export class LiveUpView {
     private readonly color: boolean,
     stream: NodeJS.WriteStream = process.stderr,
   ) {
-    this.instance = render(this.view(), { stdout: stream, exitOnCtrlC: false });
+    this.instance = renderLive(this.view(), stream);
     this.ticker = setInterval(() => this.draw(), SPINNER_STEP_MS);
     this.ticker.unref();
   }
@@ -148,10 +145,10 @@ export class LiveUpView {
     this.draw();
   }
 
-  /** Draws the last frame, with its summary, and leaves it on the screen. */
+  /** Draws the last frame, with its summary, and leaves it on the screen. A failure before the plan leaves it to the error. */
   finish(summary: UpSummary | 'failed'): void {
     if (summary === 'failed') this.units = stopUnfinished(this.units, Date.now());
-    this.summary = summary === 'failed' ? failureSummary(this.units) : summary;
+    this.summary = summary !== 'failed' ? summary : this.units.length > 0 ? failureSummary(this.units) : undefined;
     clearInterval(this.ticker);
     this.draw();
     this.instance.unmount();
