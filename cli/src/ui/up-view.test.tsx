@@ -17,17 +17,16 @@ function walk(units: UnitProgress[], events: [at: number, event: PhaseEvent][]):
 
 /** A frame's row for one unit, spaces squeezed. */
 function row(frame: string, name: string): string {
-  return (frame.split('\n').find((line) => line.includes(` ${name} `)) ?? '').replace(/\s+/g, ' ').trim();
+  return (frame.split('\n').find((line) => line.includes(` ${name} `) || line.endsWith(` ${name}`)) ?? '').replace(/\s+/g, ' ').trim();
 }
 
 describe('UpView', () => {
-  it('shows every unit waiting before the first starts, with no time yet', () => {
+  it('shows the units waiting on one line before the first starts, with no time yet', () => {
     const frame = render(<UpView units={plan} now={T0} color={false} />).lastFrame()!;
-    for (const name of ['order-db', 'rabbitmq', 'cache', 'order']) expect(row(frame, name)).toMatch(new RegExp(`^· ${name} \\w+ waiting$`));
-    expect(row(frame, 'order-db')).toBe('· order-db postgres waiting');
+    expect(frame).toBe('  · waiting: order-db, rabbitmq, cache, order');
   });
 
-  it('shows each unit in its phase with a spinner and the time it has run, and a finished one with its total', () => {
+  it('shows each unit walking with a spinner and the time it has run, above those that wait; a finished one with its total', () => {
     const units = walk(plan, [
       [T0, { resource: 'order-db', phase: 'starting', elapsedMs: 0 }],
       [T0 + 300, { resource: 'order-db', phase: 'booted', elapsedMs: 300 }],
@@ -37,12 +36,26 @@ describe('UpView', () => {
       [T0 + 700, { resource: 'cache', phase: 'healthy', elapsedMs: 700 }],
     ]);
     const frame = render(<UpView units={units} now={T0 + 2500} color={false} />).lastFrame()!;
-    expect(row(frame, 'order-db')).toMatch(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] order-db postgres 2\.5s booted$/);
-    expect(row(frame, 'rabbitmq')).toMatch(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] rabbitmq rabbitmq 2\.5s ready$/);
-    // Done: its own time stays, the clock does not move it.
-    expect(row(frame, 'cache')).toBe('✔ cache redis 0.7s healthy');
-    expect(row(frame, 'order')).toBe('· order service waiting');
+    const lines = frame.split('\n');
+    // Done: printed first, its own time stays, the clock does not move it.
+    expect(row(lines[0]!, 'cache')).toBe('✔ cache redis 0.7s healthy');
+    expect(row(lines[1]!, 'order-db')).toMatch(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] order-db postgres 2\.5s booted$/);
+    expect(row(lines[2]!, 'rabbitmq')).toMatch(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] rabbitmq rabbitmq 2\.5s ready$/);
+    expect(lines[3]).toBe('  · waiting: order');
+    expect(lines).toHaveLength(4);
     expect(frame).not.toMatch(/\u001b\[/);
+  });
+
+  it('prints the finished units in the order they finished, each once, as frames go by', () => {
+    const view = render(<UpView units={plan} now={T0} color={false} />);
+    let units = plan;
+    for (const [at, resource] of [[T0 + 500, 'cache'], [T0 + 900, 'order-db'], [T0 + 1200, 'rabbitmq']] as const) {
+      units = walk(units, [[at, { resource, phase: 'healthy', elapsedMs: at - T0 }]]);
+      view.rerender(<UpView units={units} now={at} color={false} />);
+    }
+    const lines = view.lastFrame()!.split('\n');
+    expect(lines.map((line) => line.trim().split(/\s+/)[1])).toEqual(['cache', 'order-db', 'rabbitmq', 'waiting:']);
+    expect(row(lines[1]!, 'order-db')).toBe('✔ order-db postgres 0.9s healthy');
   });
 
   it('turns the spinner as the clock moves', () => {

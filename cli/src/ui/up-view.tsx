@@ -1,4 +1,4 @@
-import { Box, Text, type Instance } from 'ink';
+import { Box, Static, Text, type Instance } from 'ink';
 import type { LabPhase } from '../errors.js';
 import type { PhaseEvent, UpResult } from '../lab/up.js';
 import { renderLive } from './live.js';
@@ -15,6 +15,8 @@ export interface UnitProgress {
   elapsedMs: number;
   /** The phase it was in when it failed. */
   failedIn?: LabPhase;
+  /** 1 for the first unit to finish (healthy, failed or stopped), 2 for the next… */
+  finished?: number;
 }
 
 export interface UpSummary {
@@ -36,6 +38,7 @@ export function planProgress(units: { name: string; kind: string }[]): UnitProgr
 export function advance(units: UnitProgress[], event: PhaseEvent, now: number): UnitProgress[] {
   const known = units.some((u) => u.name === event.resource);
   const list = known ? units : [...units, { name: event.resource, kind: '', phase: 'waiting' as const, elapsedMs: 0 }];
+  const done = event.phase === 'healthy' || event.phase === 'failed' || event.phase === 'stopped';
   return list.map((u) =>
     u.name !== event.resource
       ? u
@@ -45,13 +48,19 @@ export function advance(units: UnitProgress[], event: PhaseEvent, now: number): 
           startedAt: u.startedAt ?? now - event.elapsedMs,
           elapsedMs: event.elapsedMs,
           failedIn: event.phase === 'failed' && u.phase !== 'waiting' ? u.phase : u.failedIn,
+          finished: u.finished ?? (done ? finishedCount(list) + 1 : undefined),
         },
   );
 }
 
 /** After a failure `up` stops everything it started: what had not finished is stopped too. */
 export function stopUnfinished(units: UnitProgress[], now: number): UnitProgress[] {
-  return units.map((u) => (isDone(u) ? u : { ...u, phase: 'stopped', elapsedMs: u.startedAt === undefined ? 0 : now - u.startedAt }));
+  let finished = finishedCount(units);
+  return units.map((u) => (u.finished !== undefined ? u : { ...u, phase: 'stopped', elapsedMs: u.startedAt === undefined ? 0 : now - u.startedAt, finished: ++finished }));
+}
+
+function finishedCount(units: UnitProgress[]): number {
+  return units.filter((u) => u.finished !== undefined).length;
 }
 
 /** The last line of `frank up` when it succeeds, the same on a terminal and in a log. */
@@ -91,31 +100,50 @@ export interface UpViewProps {
   color: boolean;
 }
 
-/** `frank up` on a terminal: one row per unit with its kind, phase, a spinner while it walks, and its time. */
+/**
+ * `frank up` on a terminal: a unit that finished is printed once, in the order they finish, with
+ * its kind, phase and time; below them the units still walking, each with a spinner and the time
+ * it has run, and one line for those that wait. The live part stays short, so it fits a terminal.
+ */
 export function UpView({ units, now, summary, color }: UpViewProps) {
-  const nameWidth = Math.max(0, ...units.map((u) => u.name.length));
-  const kindWidth = Math.max(0, ...units.map((u) => u.kind.length));
+  const widths = { name: Math.max(0, ...units.map((u) => u.name.length)), kind: Math.max(0, ...units.map((u) => u.kind.length)) };
+  const finished = units.filter((u) => u.finished !== undefined).sort((a, b) => a.finished! - b.finished!);
+  const walking = units.filter((u) => u.finished === undefined && u.phase !== 'waiting');
+  const waiting = units.filter((u) => u.phase === 'waiting');
   const tint = (c: Color) => (color ? c : undefined);
   return (
-    <Box flexDirection="column">
-      {units.map((u) => {
-        const phaseTint = tint(phaseColor(u.phase));
-        return (
-          <Text key={u.name}>
+    <>
+      <Static items={finished}>{(u) => <UnitRow key={u.name} unit={u} now={now} widths={widths} color={color} />}</Static>
+      <Box flexDirection="column">
+        {walking.map((u) => (
+          <UnitRow key={u.name} unit={u} now={now} widths={widths} color={color} />
+        ))}
+        {waiting.length > 0 ? (
+          <Text wrap="truncate-end">
             {'  '}
-            <Text color={phaseTint}>{symbolOf(u, now)}</Text> {u.name.padEnd(nameWidth)}  <Text color={tint('gray')}>{u.kind.padEnd(kindWidth)}</Text>  {elapsedOf(u, now)}{'  '}
-            <Text color={phaseTint}>{u.phase}</Text>
-            {u.failedIn ? <Text color={phaseTint}> while {u.failedIn}</Text> : null}
+            <Text color={tint('gray')}>· waiting: {waiting.map((u) => u.name).join(', ')}</Text>
           </Text>
-        );
-      })}
-      {summary ? (
-        <Box marginTop={units.length > 0 ? 1 : 0} flexDirection="column">
-          {summary.note ? <Text>{summary.note}</Text> : null}
-          <Text color={tint(summary.ok ? 'green' : 'red')}>{summary.text}</Text>
-        </Box>
-      ) : null}
-    </Box>
+        ) : null}
+        {summary ? (
+          <Box marginTop={units.length > 0 ? 1 : 0} flexDirection="column">
+            {summary.note ? <Text>{summary.note}</Text> : null}
+            <Text color={tint(summary.ok ? 'green' : 'red')}>{summary.text}</Text>
+          </Box>
+        ) : null}
+      </Box>
+    </>
+  );
+}
+
+function UnitRow({ unit, now, widths, color }: { unit: UnitProgress; now: number; widths: { name: number; kind: number }; color: boolean }) {
+  const phaseTint = color ? phaseColor(unit.phase) : undefined;
+  return (
+    <Text>
+      {'  '}
+      <Text color={phaseTint}>{symbolOf(unit, now)}</Text> {unit.name.padEnd(widths.name)}  <Text color={color ? 'gray' : undefined}>{unit.kind.padEnd(widths.kind)}</Text>  {elapsedOf(unit, now)}{'  '}
+      <Text color={phaseTint}>{unit.phase}</Text>
+      {unit.failedIn ? <Text color={phaseTint}> while {unit.failedIn}</Text> : null}
+    </Text>
   );
 }
 
