@@ -28,6 +28,8 @@ export interface UpSummary {
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const SPINNER_STEP_MS = 80;
+/** A unit in one of these has finished its walk. */
+const FINAL_PHASES: ReadonlySet<string> = new Set(['healthy', 'failed', 'stopped']);
 
 /** The units this run starts, all still waiting. */
 export function planProgress(units: { name: string; kind: string }[]): UnitProgress[] {
@@ -38,7 +40,6 @@ export function planProgress(units: { name: string; kind: string }[]): UnitProgr
 export function advance(units: UnitProgress[], event: PhaseEvent, now: number): UnitProgress[] {
   const known = units.some((u) => u.name === event.resource);
   const list = known ? units : [...units, { name: event.resource, kind: '', phase: 'waiting' as const, elapsedMs: 0 }];
-  const done = event.phase === 'healthy' || event.phase === 'failed' || event.phase === 'stopped';
   return list.map((u) =>
     u.name !== event.resource
       ? u
@@ -48,7 +49,7 @@ export function advance(units: UnitProgress[], event: PhaseEvent, now: number): 
           startedAt: u.startedAt ?? now - event.elapsedMs,
           elapsedMs: event.elapsedMs,
           failedIn: event.phase === 'failed' && u.phase !== 'waiting' ? u.phase : u.failedIn,
-          finished: u.finished ?? (done ? finishedCount(list) + 1 : undefined),
+          finished: u.finished ?? (FINAL_PHASES.has(event.phase) ? finishedCount(list) + 1 : undefined),
         },
   );
 }
@@ -76,10 +77,6 @@ export function failureSummary(units: UnitProgress[]): UpSummary {
   return { ok: false, text: `${failed.length > 0 ? failed.join('; ') : 'frank up did not finish'}: everything this run started is stopped again.` };
 }
 
-function isDone(unit: UnitProgress): boolean {
-  return unit.phase === 'healthy' || unit.phase === 'failed' || unit.phase === 'stopped';
-}
-
 function symbolOf(unit: UnitProgress, now: number): string {
   if (unit.phase === 'healthy') return '✔';
   if (unit.phase === 'failed') return '✖';
@@ -89,7 +86,7 @@ function symbolOf(unit: UnitProgress, now: number): string {
 
 function elapsedOf(unit: UnitProgress, now: number): string {
   if (unit.startedAt === undefined) return ' '.repeat(6);
-  return formatSeconds(isDone(unit) ? unit.elapsedMs : now - unit.startedAt);
+  return formatSeconds(unit.finished !== undefined ? unit.elapsedMs : now - unit.startedAt);
 }
 
 export interface UpViewProps {
