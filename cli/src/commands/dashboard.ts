@@ -1,14 +1,16 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
 import { readFrame, renderFrame, type FrameState } from '../dashboard/dashboard.js';
 import { parseDuration } from '../saga/scenario.js';
 import { openLab } from '../lab/lab.js';
 import { labAccess } from '../saga/lab-access.js';
+import { LiveDashboardView } from '../ui/dashboard-view.js';
 import { writeData, writeInfo } from '../ui/output.js';
 import { labOptionsOf, outputOf } from './global-options.js';
 
 export function dashboardCommand(): Command {
   return new Command('dashboard')
-    .description("Live: every unit's health, sagas settled per second, orders by state, queue depths and outbox backlogs")
+    .description("Live: every unit's health, sagas settled per second, orders by state, queue depths, outbox backlogs and the faults in force")
     .option('--every <duration>', 'how often to redraw, e.g. 2s', '1s')
     .option('--once', 'print one frame and exit (with --json: the frame as JSON)')
     .addHelpText('after', '\nOn a terminal the frame is redrawn in place until Ctrl-C; elsewhere each frame is printed after the last.\n\nExamples:\n  npx frank dashboard\n  npx frank dashboard --every 5s\n  npx frank dashboard --once --json')
@@ -17,20 +19,24 @@ export function dashboardCommand(): Command {
       const output = outputOf(command);
       const lab = await openLab(labOptionsOf(command));
       const access = await labAccess(lab);
-      const live = !flags.once && process.stderr.isTTY === true;
-      let stopped = false;
-      process.once('SIGINT', () => (stopped = true));
+      // On a terminal an ink view redrawn in place; elsewhere, or with --once, each frame as text after the last.
+      const view = !flags.once && !output.json && process.stderr.isTTY === true ? new LiveDashboardView(output.color) : undefined;
+      const stop = new AbortController();
+      const leave = () => stop.abort();
+      process.once('SIGINT', leave);
       let state: FrameState | undefined;
       try {
         do {
           const read = await readFrame(lab, access, state);
           state = read.state;
           if (output.json) writeData(flags.once ? read.frame : JSON.stringify(read.frame) + '\n');
-          else if (live) process.stderr.write(`\u001b[H\u001b[2J${renderFrame(read.frame, output.color)}\n(Ctrl-C to leave)\n`);
+          else if (view) view.show(read.frame);
           else writeInfo(renderFrame(read.frame, output.color) + '\n');
-          if (!flags.once) await new Promise((resolve) => setTimeout(resolve, everyMs));
-        } while (!flags.once && !stopped);
+          if (!flags.once) await sleep(everyMs, undefined, { signal: stop.signal }).catch(() => undefined);
+        } while (!flags.once && !stop.signal.aborted);
       } finally {
+        process.off('SIGINT', leave);
+        view?.close();
         await access.close();
       }
     });

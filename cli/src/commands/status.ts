@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { openLab } from '../lab/lab.js';
 import { labStatus } from '../lab/status.js';
-import { paint, renderTable, writeData } from '../ui/output.js';
+import { healthColor, paint, renderTable, writeData } from '../ui/output.js';
 import { labOptionsOf, outputOf } from './global-options.js';
 
 export function statusCommand(): Command {
@@ -16,7 +16,7 @@ export function statusCommand(): Command {
         writeData({ lab: { id: lab.state?.id ?? null, runtime: lab.runtime.name, portOffset: lab.topology.portOffset }, resources });
         return;
       }
-      const color = (health: string) => paint(health, health === 'healthy' ? 'green' : health === 'unhealthy' ? 'red' : 'gray', output.color);
+      const color = (health: string) => paint(health, healthColor(health), output.color);
       writeData(renderTable(['resource', 'kind', 'runtime', 'port', 'phase', 'health'], resources.map((r) => [r.name, r.kind, r.runtime, String(r.port), r.phase, color(r.health)])));
       // Not healthy after frank up walked it there: something broke. Never started is not a failure.
       if (lab.isUp && resources.some((r) => r.health !== 'healthy' && r.phase !== 'declared' && r.phase !== 'stopped')) process.exitCode = 1;

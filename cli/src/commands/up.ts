@@ -4,11 +4,10 @@ import { openChaos } from '../chaos/chaos-lab.js';
 import { healExpiredFaults } from '../chaos/faults.js';
 import { errorMessage } from '../errors.js';
 import { openLab, type Lab } from '../lab/lab.js';
-import { upLab, type PhaseEvent } from '../lab/up.js';
-import { paint, writeData, writeInfo, type Color } from '../ui/output.js';
+import { upLab, type PhaseEvent, type UpOptions, type UpResult } from '../lab/up.js';
+import { formatSeconds, paint, phaseColor, writeData, writeInfo } from '../ui/output.js';
+import { LiveUpView, upSummary } from '../ui/up-view.js';
 import { labOptionsOf, outputOf, wholeNumber } from './global-options.js';
-
-const PHASE_COLOR: Record<string, Color> = { healthy: 'green', failed: 'red', starting: 'gray' };
 
 export function upCommand(): Command {
   return new Command('up')
@@ -20,22 +19,35 @@ export function upCommand(): Command {
       const output = outputOf(command);
       const lab = await openLab(labOptionsOf(command));
       writeInfo(`frank up: ${lab.topology.resources.length} resources and ${lab.topology.services.length} services, ${lab.selection.name} runtime (${lab.selection.reason}), port offset ${lab.topology.portOffset}`);
-      const width = Math.max(...[...lab.topology.resources, ...lab.topology.services].map((r) => r.name.length));
-      const onPhase = (event: PhaseEvent) => {
-        const seconds = `${(event.elapsedMs / 1000).toFixed(1)}s`.padStart(6);
-        writeInfo(`  ${event.resource.padEnd(width)}  ${seconds}  ${paint(event.phase, PHASE_COLOR[event.phase] ?? 'cyan', output.color)}`);
-      };
       await settleFaults(lab);
-      const result = await upLab(lab, onPhase, { services: options.services, seed: options.seed });
-      if (result.withoutCode.length > 0) writeInfo(`Not started, no code yet: ${result.withoutCode.join(', ')} (services/<name>/src/main.ts).`);
+      const upOptions = { services: options.services, seed: options.seed };
+      // On a terminal a live view; elsewhere (CI, a pipe) one plain line per unit and phase.
+      const result = process.stderr.isTTY === true ? await upWithView(lab, upOptions, output.color) : await upWithLines(lab, upOptions, output.color);
       const seconds = (result.elapsedMs / 1000).toFixed(1);
-      writeInfo(
-        result.alreadyUp
-          ? 'The lab is already up: everything is healthy. Nothing to do.'
-          : paint(`The lab is up: ${result.started.length} started, all healthy in ${seconds} s. See \`npx frank status\`.`, 'green', output.color),
-      );
       if (output.json) writeData({ alreadyUp: result.alreadyUp, started: result.started, seconds: Number(seconds) });
     });
+}
+
+async function upWithLines(lab: Lab, options: UpOptions, color: boolean): Promise<UpResult> {
+  const width = Math.max(...[...lab.topology.resources, ...lab.topology.services].map((r) => r.name.length));
+  const onPhase = (event: PhaseEvent) => writeInfo(`  ${event.resource.padEnd(width)}  ${formatSeconds(event.elapsedMs)}  ${paint(event.phase, phaseColor(event.phase), color)}`);
+  const result = await upLab(lab, onPhase, options);
+  const summary = upSummary(result);
+  if (summary.note) writeInfo(summary.note);
+  writeInfo(result.alreadyUp ? summary.text : paint(summary.text, 'green', color));
+  return result;
+}
+
+async function upWithView(lab: Lab, options: UpOptions, color: boolean): Promise<UpResult> {
+  const view = new LiveUpView(color);
+  try {
+    const result = await upLab(lab, (event) => view.onPhase(event), { ...options, onPlan: (units) => view.plan(units) });
+    view.finish(upSummary(result));
+    return result;
+  } catch (error) {
+    view.finish('failed');
+    throw error;
+  }
 }
 
 /**

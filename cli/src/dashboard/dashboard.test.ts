@@ -17,6 +17,7 @@ const frame: DashboardFrame = {
     { queue: 'views.order-views.dlq', messages: null },
   ],
   outbox: { order: 2, inventory: 0 },
+  faults: [],
 };
 
 describe('renderFrame', () => {
@@ -27,6 +28,7 @@ describe('renderFrame', () => {
     expect(text).toContain('12.5 settled/s   orders: CANCELLED 2, CONFIRMED 40, PENDING 3');
     expect(text).toContain('queues    payment.saga 3, views.order-views.dlq missing');
     expect(text).toContain('outboxes  order 2');
+    expect(text).toContain('faults    none in force');
     expect(text).not.toMatch(/\u001b\[/);
   });
 
@@ -35,5 +37,15 @@ describe('renderFrame', () => {
     expect(text).toContain('sagas     - settled/s');
     expect(text).toContain('queues    all empty');
     expect(text).toContain('outboxes  all dispatched');
+  });
+
+  it('lays the resources out three to a row, each column as wide as its widest cell', () => {
+    const text = renderFrame(frame, false);
+    expect(text).toContain('RESOURCES\norder-db healthy  rabbitmq healthy  payment stopped\nviews healthy\n');
+  });
+
+  it('names the faults in force, with when a --for one heals itself', () => {
+    const text = renderFrame({ ...frame, faults: [{ label: 'kill-db:payment' }, { label: 'latency:order→order-db 800ms', healAt: '2026-11-30T06:41:02.000Z' }] }, false);
+    expect(text).toContain('faults    kill-db:payment, latency:order→order-db 800ms (heals at 06:41:02)');
   });
 });

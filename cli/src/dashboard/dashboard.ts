@@ -1,9 +1,10 @@
+import { FaultStore } from '../chaos/fault-store.js';
 import type { Lab } from '../lab/lab.js';
 import { labStatus, type ResourceStatus } from '../lab/status.js';
 import type { LabAccess } from '../saga/lab-access.js';
 import { listOutbox } from '../saga/outbox.js';
 import { CONSUMER_QUEUES, queueDepths } from '../saga/snapshot.js';
-import { paint, renderTable } from '../ui/output.js';
+import { healthColor, padVisible, paint, type Color } from '../ui/output.js';
 
 /** One frame of `frank dashboard`: what the lab looks like now, and what changed since the last frame. */
 export interface DashboardFrame {
@@ -14,6 +15,8 @@ export interface DashboardFrame {
   settledPerSecond: number | null;
   queues: { queue: string; messages: number | null }[];
   outbox: Record<string, number>;
+  /** The chaos faults in force, with when a `--for` one heals itself. */
+  faults: { label: string; healAt?: string }[];
 }
 
 export interface FrameState {
@@ -21,9 +24,10 @@ export interface FrameState {
   atMs: number;
 }
 
-/** Reads one frame: every unit's health, the orders by state, queue depths and the outboxes' backlogs. */
+/** Reads one frame: every unit's health, the orders by state, queue depths, the outboxes' backlogs and the faults in force. */
 export async function readFrame(lab: Lab, access: LabAccess, previous: FrameState | undefined): Promise<{ frame: DashboardFrame; state: FrameState }> {
-  const [resources, orders, queues, outbox] = await Promise.all([
+  const faultStore = lab.state && new FaultStore(lab.paths.faultsFile, lab.state.id);
+  const [resources, orders, queues, outbox, faults] = await Promise.all([
     labStatus(lab),
     access
       .db('order')
@@ -34,34 +38,82 @@ export async function readFrame(lab: Lab, access: LabAccess, previous: FrameStat
       (rows) => rows.reduce<Record<string, number>>((counts, row) => ({ ...counts, [row.service]: (counts[row.service] ?? 0) + 1 }), {}),
       () => ({}),
     ),
+    faultStore ? faultStore.list().catch(() => []) : [],
   ]);
   const now = Date.now();
   const settled = (orders.CONFIRMED ?? 0) + (orders.CANCELLED ?? 0);
   const settledPerSecond = previous ? Math.round(((settled - previous.settled) / Math.max(0.001, (now - previous.atMs) / 1000)) * 10) / 10 : null;
   return {
-    frame: { at: new Date(now).toISOString(), resources: resources.map(({ name, kind, phase, health }) => ({ name, kind, phase, health })), orders, settledPerSecond, queues, outbox },
+    frame: {
+      at: new Date(now).toISOString(),
+      resources: resources.map(({ name, kind, phase, health }) => ({ name, kind, phase, health })),
+      orders,
+      settledPerSecond,
+      queues,
+      outbox,
+      faults: faults.map(({ label, healAt }) => ({ label, ...(healAt ? { healAt } : {}) })),
+    },
     state: { settled, atMs: now },
   };
 }
 
-/** The frame as text: resources in columns, then sagas, the queues that hold messages, and the outbox backlogs. */
-export function renderFrame(frame: DashboardFrame, color: boolean): string {
-  const health = (h: string) => paint(h, h === 'healthy' ? 'green' : h === 'unhealthy' ? 'red' : 'gray', color);
-  const cells = frame.resources.map((r) => `${r.name} ${health(r.health)}`);
-  const columns = 3;
-  const rows: string[][] = [];
-  for (let i = 0; i < cells.length; i += columns) rows.push(cells.slice(i, i + columns));
-  const unhealthy = frame.resources.filter((r) => r.health !== 'healthy').length;
+/** A frame in words, laid out once for both renderers: the text one here and the live ink view. */
+export interface FrameLayout {
+  time: string;
+  healthy: number;
+  total: number;
+  /** The resources three to a row; `widths` pads each column the same in every row. */
+  grid: { name: string; health: string }[][];
+  widths: number[];
+  /** sagas, queues, outboxes and faults: a label, what it says, and a colour when it wants a look. */
+  lines: { label: string; text: string; tone?: Color }[];
+}
+
+export const GRID_HEADING = 'RESOURCES';
+const GRID_COLUMNS = 3;
+
+export function layoutFrame(frame: DashboardFrame): FrameLayout {
+  const grid: FrameLayout['grid'] = [];
+  for (let i = 0; i < frame.resources.length; i += GRID_COLUMNS) grid.push(frame.resources.slice(i, i + GRID_COLUMNS).map(({ name, health }) => ({ name, health })));
+  const widths = Array.from({ length: GRID_COLUMNS }, (_, column) => Math.max(column === 0 ? GRID_HEADING.length : 0, ...grid.map((row) => cellWidth(row[column]))));
   const orders = Object.entries(frame.orders).map(([status, n]) => `${status} ${n}`).join(', ') || 'none';
   const busy = frame.queues.filter((q) => q.messages === null || q.messages > 0);
   const backlog = Object.entries(frame.outbox).filter(([, n]) => n > 0);
+  return {
+    time: frame.at.slice(11, 19),
+    healthy: frame.resources.filter((r) => r.health === 'healthy').length,
+    total: frame.resources.length,
+    grid,
+    widths,
+    lines: [
+      { label: 'sagas', text: `${frame.settledPerSecond === null ? '-' : frame.settledPerSecond} settled/s   orders: ${orders}` },
+      busy.length === 0 ? { label: 'queues', text: 'all empty' } : { label: 'queues', text: busy.map((q) => `${q.queue} ${q.messages ?? 'missing'}`).join(', '), tone: 'yellow' },
+      backlog.length === 0 ? { label: 'outboxes', text: 'all dispatched' } : { label: 'outboxes', text: backlog.map(([service, n]) => `${service} ${n}`).join(', '), tone: 'yellow' },
+      frame.faults.length === 0
+        ? { label: 'faults', text: 'none in force' }
+        : { label: 'faults', text: frame.faults.map((f) => (f.healAt ? `${f.label} (heals at ${f.healAt.slice(11, 19)})` : f.label)).join(', '), tone: 'red' },
+    ],
+  };
+}
+
+/** How many columns a grid cell takes: its name, a space, its health. */
+export function cellWidth(cell: { name: string; health: string } | undefined): number {
+  return cell ? cell.name.length + 1 + cell.health.length : 0;
+}
+
+/** The labels of the lines under the grid are padded to this. */
+export const LABEL_WIDTH = 10;
+
+/** The frame as text: resources in columns, then sagas, the queues that hold messages, the outbox backlogs and the faults in force. */
+export function renderFrame(frame: DashboardFrame, color: boolean): string {
+  const layout = layoutFrame(frame);
+  const row = (cells: string[]) => cells.map((cell, i) => padVisible(cell, layout.widths[i]!)).join('  ').trimEnd();
+  const cells = layout.grid.map((r) => r.map((cell) => `${cell.name} ${paint(cell.health, healthColor(cell.health), color)}`));
   return [
-    `frank dashboard  ${frame.at.slice(11, 19)}  ${frame.resources.length - unhealthy}/${frame.resources.length} healthy`,
+    `frank dashboard  ${layout.time}  ${layout.healthy}/${layout.total} healthy`,
     '',
-    renderTable(['resources', '', ''], rows).trimEnd(),
+    [GRID_HEADING, ...cells.map(row)].join('\n'),
     '',
-    `sagas     ${frame.settledPerSecond === null ? '-' : frame.settledPerSecond} settled/s   orders: ${orders}`,
-    `queues    ${busy.length === 0 ? 'all empty' : busy.map((q) => `${q.queue} ${q.messages ?? 'missing'}`).join(', ')}`,
-    `outboxes  ${backlog.length === 0 ? 'all dispatched' : backlog.map(([service, n]) => `${service} ${n}`).join(', ')}`,
+    ...layout.lines.map((line) => `${line.label.padEnd(LABEL_WIDTH)}${line.tone ? paint(line.text, line.tone, color) : line.text}`),
   ].join('\n');
 }

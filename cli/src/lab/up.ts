@@ -26,6 +26,8 @@ export interface UpOptions {
   seed?: number;
   /** Start the servers only, e.g. to run the services from an editor. */
   services?: boolean;
+  /** Told the units this run will start, before the first one starts (nothing when all are up). */
+  onPlan?: (units: LabUnit[]) => void;
 }
 
 export interface UpResult {
@@ -81,6 +83,7 @@ export async function upLab(lab: Lab, onPhase: ProgressListener = () => undefine
   const toStart = units.filter((u) => !healthy.has(u.name));
   await Promise.all(toStart.map((u) => runtime.stop(u, context)));
   await assertPortsFree(topology, healthy);
+  options.onPlan?.(toStart);
 
   const abort = new AbortController();
   const walks = new Map<string, Promise<void>>();
