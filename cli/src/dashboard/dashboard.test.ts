@@ -17,6 +17,10 @@ const frame: DashboardFrame = {
     { queue: 'views.order-views.dlq', messages: null },
   ],
   outbox: { order: 2, inventory: 0 },
+  sagas: [],
+  faults: [
+    { id: 'f1', label: 'latency order-db 300ms', fault: { kind: 'link', command: 'latency', target: 'order-db', links: ['order.order-db'], toxic: { type: 'latency', attributes: { latency: 300, jitter: 0 } }, label: 'latency order-db 300ms' }, injectedAt: '2026-11-30T06:40:00.000Z', pid: 1 },
+  ],
 };
 
 describe('renderFrame', () => {
@@ -27,13 +31,15 @@ describe('renderFrame', () => {
     expect(text).toContain('12.5 settled/s   orders: CANCELLED 2, CONFIRMED 40, PENDING 3');
     expect(text).toContain('queues    payment.saga 3, views.order-views.dlq missing');
     expect(text).toContain('outboxes  order 2');
+    expect(text).toContain('faults    latency order-db 300ms');
     expect(text).not.toMatch(/\u001b\[/);
   });
 
   it('says when everything is quiet, and that the first frame has no rate yet', () => {
-    const text = renderFrame({ ...frame, settledPerSecond: null, queues: [{ queue: 'order.saga', messages: 0 }], outbox: {} }, false);
+    const text = renderFrame({ ...frame, settledPerSecond: null, queues: [{ queue: 'order.saga', messages: 0 }], outbox: {}, faults: [] }, false);
     expect(text).toContain('sagas     - settled/s');
     expect(text).toContain('queues    all empty');
     expect(text).toContain('outboxes  all dispatched');
+    expect(text).toContain('faults    none');
   });
 });

@@ -1,7 +1,9 @@
+import { FaultStore, type FaultRecord } from '../chaos/fault-store.js';
 import type { Lab } from '../lab/lab.js';
 import { labStatus, type ResourceStatus } from '../lab/status.js';
 import type { LabAccess } from '../saga/lab-access.js';
 import { listOutbox } from '../saga/outbox.js';
+import { readRecentSagas, type RecentSaga } from '../saga/recent.js';
 import { CONSUMER_QUEUES, queueDepths } from '../saga/snapshot.js';
 import { paint, renderTable } from '../ui/output.js';
 
@@ -14,7 +16,14 @@ export interface DashboardFrame {
   settledPerSecond: number | null;
   queues: { queue: string; messages: number | null }[];
   outbox: Record<string, number>;
+  /** The latest sagas, newest first (`frank saga recent`). */
+  sagas: RecentSaga[];
+  /** The chaos faults in force (`frank chaos status`), read only: the frame heals nothing. */
+  faults: FaultRecord[];
 }
+
+/** How many of the latest sagas a frame carries. */
+export const RECENT_SAGAS = 10;
 
 export interface FrameState {
   settled: number;
@@ -23,7 +32,7 @@ export interface FrameState {
 
 /** Reads one frame: every unit's health, the orders by state, queue depths and the outboxes' backlogs. */
 export async function readFrame(lab: Lab, access: LabAccess, previous: FrameState | undefined): Promise<{ frame: DashboardFrame; state: FrameState }> {
-  const [resources, orders, queues, outbox] = await Promise.all([
+  const [resources, orders, queues, outbox, sagas, faults] = await Promise.all([
     labStatus(lab),
     access
       .db('order')
@@ -34,17 +43,19 @@ export async function readFrame(lab: Lab, access: LabAccess, previous: FrameStat
       (rows) => rows.reduce<Record<string, number>>((counts, row) => ({ ...counts, [row.service]: (counts[row.service] ?? 0) + 1 }), {}),
       () => ({}),
     ),
+    readRecentSagas(access, RECENT_SAGAS).catch((): RecentSaga[] => []),
+    lab.state ? new FaultStore(lab.paths.faultsFile, lab.state.id).list().catch((): FaultRecord[] => []) : Promise.resolve<FaultRecord[]>([]),
   ]);
   const now = Date.now();
   const settled = (orders.CONFIRMED ?? 0) + (orders.CANCELLED ?? 0);
   const settledPerSecond = previous ? Math.round(((settled - previous.settled) / Math.max(0.001, (now - previous.atMs) / 1000)) * 10) / 10 : null;
   return {
-    frame: { at: new Date(now).toISOString(), resources: resources.map(({ name, kind, phase, health }) => ({ name, kind, phase, health })), orders, settledPerSecond, queues, outbox },
+    frame: { at: new Date(now).toISOString(), resources: resources.map(({ name, kind, phase, health }) => ({ name, kind, phase, health })), orders, settledPerSecond, queues, outbox, sagas, faults },
     state: { settled, atMs: now },
   };
 }
 
-/** The frame as text: resources in columns, then sagas, the queues that hold messages, and the outbox backlogs. */
+/** The frame as text: resources in columns, then sagas, the queues that hold messages, the outbox backlogs and the faults in force. */
 export function renderFrame(frame: DashboardFrame, color: boolean): string {
   const health = (h: string) => paint(h, h === 'healthy' ? 'green' : h === 'unhealthy' ? 'red' : 'gray', color);
   const cells = frame.resources.map((r) => `${r.name} ${health(r.health)}`);
@@ -63,5 +74,6 @@ export function renderFrame(frame: DashboardFrame, color: boolean): string {
     `sagas     ${frame.settledPerSecond === null ? '-' : frame.settledPerSecond} settled/s   orders: ${orders}`,
     `queues    ${busy.length === 0 ? 'all empty' : busy.map((q) => `${q.queue} ${q.messages ?? 'missing'}`).join(', ')}`,
     `outboxes  ${backlog.length === 0 ? 'all dispatched' : backlog.map(([service, n]) => `${service} ${n}`).join(', ')}`,
+    `faults    ${frame.faults.length === 0 ? 'none' : frame.faults.map((f) => paint(f.label, 'red', color)).join(', ')}`,
   ].join('\n');
 }
