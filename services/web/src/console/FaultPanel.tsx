@@ -94,7 +94,7 @@ export function FaultPanel({ faults, resources, actions = { inject: injectFault,
         <h3 id="inject-heading">Inject a fault</h3>
         <div className="fields">
           <div className="field">
-            <label htmlFor={`${ids}-kind`}>Fault</label>
+            <label htmlFor={`${ids}-kind`}>Kind of fault</label>
             <select
               id={`${ids}-kind`}
               value={form.kind}

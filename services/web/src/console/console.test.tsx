@@ -89,7 +89,7 @@ describe('the fault form', () => {
   it('refuses to kill the service that serves the console, or a target of the wrong kind', () => {
     const a = actions();
     render(<FaultPanel faults={[]} resources={resources} actions={a} />);
-    fireEvent.change(screen.getByLabelText('Fault'), { target: { value: 'kill-service' } });
+    fireEvent.change(screen.getByLabelText('Kind of fault'), { target: { value: 'kill-service' } });
     fill('Target', 'bff');
     inject();
     expect(screen.getByRole('alert').textContent).toBe('The bff serves this console: kill it from a terminal.');
@@ -123,7 +123,7 @@ describe('the fault form', () => {
     const a = actions();
     a.inject = vi.fn(async () => Promise.reject(new Error('The lab is not up: there is nothing to break or heal.')));
     render(<FaultPanel faults={[]} resources={resources} actions={a} />);
-    fireEvent.change(screen.getByLabelText('Fault'), { target: { value: 'kill-broker' } });
+    fireEvent.change(screen.getByLabelText('Kind of fault'), { target: { value: 'kill-broker' } });
     expect(screen.queryByLabelText('Target')).toBeNull();
     inject();
     expect((await screen.findByRole('alert')).textContent).toBe('Not injected: The lab is not up: there is nothing to break or heal.');

@@ -61,15 +61,15 @@ export interface SagaTimeline {
 
 /** The faults of `frank chaos`, what each asks for, and how the console names them. */
 export const FAULT_KINDS = {
-  latency: { title: 'latency: slow every answer on the links', target: 'a resource, service or link', value: { label: 'Latency', example: '300ms', required: true, kind: 'duration' } },
-  'kill-service': { title: 'kill-service: SIGKILL a service', target: 'a service', value: undefined },
-  'kill-db': { title: "kill-db: SIGKILL a service's database", target: 'a service or its database', value: undefined },
-  'kill-broker': { title: 'kill-broker: SIGKILL the broker', target: undefined, value: undefined },
+  latency: { title: 'latency: slow the links', target: 'a resource, service or link', value: { label: 'Latency', example: '300ms', required: true, kind: 'duration' } },
+  'kill-service': { title: 'kill-service: kill a service', target: 'a service', value: undefined },
+  'kill-db': { title: "kill-db: kill a database", target: 'a service or its database', value: undefined },
+  'kill-broker': { title: 'kill-broker: kill the broker', target: undefined, value: undefined },
   partition: { title: 'partition: cut links', target: 'a service or a link', value: undefined },
-  timeout: { title: 'timeout: let no data through', target: 'a resource, service or link', value: { label: 'Close after', example: '2s', required: false, kind: 'duration' } },
+  timeout: { title: 'timeout: stall the links', target: 'a resource, service or link', value: { label: 'Close after', example: '2s', required: false, kind: 'duration' } },
   'reset-peer': { title: 'reset-peer: reset connections', target: 'a resource, service or link', value: { label: 'Reset after', example: '1s', required: false, kind: 'duration' } },
   bandwidth: { title: 'bandwidth: cap the links', target: 'a resource, service or link', value: { label: 'Rate in KB/s', example: '16', required: true, kind: 'rate' } },
-  'limit-data': { title: 'limit-data: close connections after so many bytes', target: 'a resource, service or link', value: { label: 'Size', example: '64kb', required: true, kind: 'size' } },
+  'limit-data': { title: 'limit-data: cut after N bytes', target: 'a resource, service or link', value: { label: 'Size', example: '64kb', required: true, kind: 'size' } },
 } as const satisfies Record<string, { title: string; target: string | undefined; value: { label: string; example: string; required: boolean; kind: 'duration' | 'rate' | 'size' } | undefined }>;
 export type FaultKind = keyof typeof FAULT_KINDS;
 

@@ -17,10 +17,10 @@ export function ConsolePage() {
       </p>
       {frame && (
         <div className="panels">
-          <ResourceTable resources={frame.resources} />
           <FaultPanel faults={frame.faults} resources={frame.resources} />
-          <SagaPanel orders={frame.orders} settledPerSecond={frame.settledPerSecond} sagas={frame.sagas} />
+          <ResourceTable resources={frame.resources} />
           <QueuePanel queues={frame.queues} outbox={frame.outbox} />
+          <SagaPanel orders={frame.orders} settledPerSecond={frame.settledPerSecond} sagas={frame.sagas} />
         </div>
       )}
     </section>
