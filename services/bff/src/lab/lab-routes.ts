@@ -36,7 +36,7 @@ function knownUnits(frames: LabFrames): KnownUnits | undefined {
 
 /** Which field of the request a CLI usage error is about, when its message quotes it. */
 function fieldOf(message: string, request: FaultRequest, body: Record<string, unknown>): string | undefined {
-  for (const field of ['target', 'resource', 'value', 'for']) {
+  for (const field of ['resource', 'value', 'for', 'target']) {
     const value = body[field];
     if (typeof value === 'string' && value.trim() && message.includes(value.trim())) return field;
   }
