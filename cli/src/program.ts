@@ -12,6 +12,7 @@ import { envCommand } from './commands/env.js';
 import { logsCommand } from './commands/logs.js';
 import { migrateCommand } from './commands/migrate.js';
 import { newCommand } from './commands/new.js';
+import { openCommand } from './commands/open.js';
 import { dashboardCommand } from './commands/dashboard.js';
 import { outboxCommand } from './commands/outbox.js';
 import { sagaCommand } from './commands/saga.js';
@@ -30,7 +31,7 @@ export function buildProgram(): Command {
       .showHelpAfterError('(run with --help for usage)')
       .exitOverride(),
   );
-  for (const command of [upCommand(), downCommand(), statusCommand(), envCommand(), logsCommand(), migrateCommand(), seedCommand(), sagaCommand(), outboxCommand(), chaosCommand(), viewsCommand(), dashboardCommand(), analyticsCommand(), doctorCommand(), depsCommand(), cloudCommand(), composeCommand(), newCommand(), completionCommand()]) {
+  for (const command of [upCommand(), downCommand(), statusCommand(), envCommand(), logsCommand(), migrateCommand(), seedCommand(), sagaCommand(), outboxCommand(), chaosCommand(), viewsCommand(), dashboardCommand(), openCommand(), analyticsCommand(), doctorCommand(), depsCommand(), cloudCommand(), composeCommand(), newCommand(), completionCommand()]) {
     program.addCommand(command);
   }
   for (const command of program.commands) {

@@ -11,6 +11,7 @@ import { diffRuns, formatChange } from '../saga/run-diff.js';
 import { listRuns, loadRun, recordRun } from '../saga/run-store.js';
 import { runScenarioWithOrders } from '../saga/run.js';
 import { findScenario, listScenarios, loadScenarioFile, parseDuration } from '../saga/scenario.js';
+import { readRecentSagas } from '../saga/recent.js';
 import { findStuckSagas, renderStuck } from '../saga/stuck.js';
 import { describeLoad, renderSummary } from '../saga/summary.js';
 import { checkSagaId, readSagaTimeline, renderTimeline } from '../saga/timeline.js';
@@ -176,6 +177,28 @@ Examples:
       try {
         const timeline = await readSagaTimeline(access, sagaId);
         writeData(outputOf(command).json ? timeline : renderTimeline(timeline));
+      } finally {
+        await access.close();
+      }
+    });
+
+  saga
+    .command('recent')
+    .description('The latest sagas, newest first: each order\'s state and its saga\'s status and step (ids for `frank saga show`)')
+    .option('--limit <n>', 'how many', positiveNumber('--limit'), 10)
+    .addHelpText('after', '\nExamples:\n  npx frank saga recent\n  npx frank saga recent --limit 50 --json | jq -r \'.[0].sagaId\'')
+    .action(async (flags: { limit: number }, command: Command) => {
+      const access = await labAccess(await openLab(labOptionsOf(command)));
+      try {
+        const sagas = await readRecentSagas(access, flags.limit);
+        if (outputOf(command).json) return writeData(sagas);
+        if (sagas.length === 0) return writeInfo('No order has been placed yet. `npx frank saga run happy-path` places some.');
+        writeData(
+          renderTable(
+            ['order', 'saga', 'order state', 'saga', 'step', 'placed'],
+            sagas.map((s) => [s.orderId, s.sagaId, s.orderStatus + (s.cancelReason ? ` (${s.cancelReason})` : ''), s.sagaStatus ?? '-', s.sagaStep ?? '-', new Date(s.createdAt).toLocaleTimeString()]),
+          ),
+        );
       } finally {
         await access.close();
       }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderFrame, type DashboardFrame } from './dashboard.js';
+import { faultInForce } from './frame-fixture.js';
 
 const frame: DashboardFrame = {
   at: '2026-11-30T06:40:12.000Z',
@@ -17,6 +18,7 @@ const frame: DashboardFrame = {
     { queue: 'views.order-views.dlq', messages: null },
   ],
   outbox: { order: 2, inventory: 0 },
+  sagas: [],
   faults: [],
 };
 
@@ -33,10 +35,11 @@ describe('renderFrame', () => {
   });
 
   it('says when everything is quiet, and that the first frame has no rate yet', () => {
-    const text = renderFrame({ ...frame, settledPerSecond: null, queues: [{ queue: 'order.saga', messages: 0 }], outbox: {} }, false);
+    const text = renderFrame({ ...frame, settledPerSecond: null, queues: [{ queue: 'order.saga', messages: 0 }], outbox: {}, faults: [] }, false);
     expect(text).toContain('sagas     - settled/s');
     expect(text).toContain('queues    all empty');
     expect(text).toContain('outboxes  all dispatched');
+    expect(text).toContain('faults    none');
   });
 
   it('lays the resources out three to a row, each column as wide as its widest cell', () => {
@@ -45,7 +48,7 @@ describe('renderFrame', () => {
   });
 
   it('names the faults in force, with when a --for one heals itself', () => {
-    const text = renderFrame({ ...frame, faults: [{ label: 'kill-db:payment' }, { label: 'latency:order→order-db 800ms', healAt: '2026-11-30T06:41:02.000Z' }] }, false);
+    const text = renderFrame({ ...frame, faults: [faultInForce('kill-db:payment'), faultInForce('latency:order→order-db 800ms', '2026-11-30T06:41:02.000Z')] }, false);
     expect(text).toContain('faults    kill-db:payment, latency:order→order-db 800ms (heals at 06:41:02)');
   });
 });

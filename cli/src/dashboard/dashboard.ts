@@ -1,8 +1,9 @@
-import { FaultStore } from '../chaos/fault-store.js';
+import { FaultStore, type FaultRecord } from '../chaos/fault-store.js';
 import type { Lab } from '../lab/lab.js';
 import { labStatus, type ResourceStatus } from '../lab/status.js';
 import type { LabAccess } from '../saga/lab-access.js';
 import { listOutbox } from '../saga/outbox.js';
+import { readRecentSagas, type RecentSaga } from '../saga/recent.js';
 import { CONSUMER_QUEUES, queueDepths } from '../saga/snapshot.js';
 import { healthColor, padVisible, paint, type Color } from '../ui/output.js';
 
@@ -15,9 +16,14 @@ export interface DashboardFrame {
   settledPerSecond: number | null;
   queues: { queue: string; messages: number | null }[];
   outbox: Record<string, number>;
-  /** The chaos faults in force, with when a `--for` one heals itself. */
-  faults: { label: string; healAt?: string }[];
+  /** The latest sagas, newest first (`frank saga recent`). */
+  sagas: RecentSaga[];
+  /** The chaos faults in force (`frank chaos status`), read only: the frame heals nothing. */
+  faults: FaultRecord[];
 }
+
+/** How many of the latest sagas a frame carries. */
+export const RECENT_SAGAS = 10;
 
 export interface FrameState {
   settled: number;
@@ -26,8 +32,7 @@ export interface FrameState {
 
 /** Reads one frame: every unit's health, the orders by state, queue depths, the outboxes' backlogs and the faults in force. */
 export async function readFrame(lab: Lab, access: LabAccess, previous: FrameState | undefined): Promise<{ frame: DashboardFrame; state: FrameState }> {
-  const faultStore = lab.state && new FaultStore(lab.paths.faultsFile, lab.state.id);
-  const [resources, orders, queues, outbox, faults] = await Promise.all([
+  const [resources, orders, queues, outbox, sagas, faults] = await Promise.all([
     labStatus(lab),
     access
       .db('order')
@@ -38,7 +43,8 @@ export async function readFrame(lab: Lab, access: LabAccess, previous: FrameStat
       (rows) => rows.reduce<Record<string, number>>((counts, row) => ({ ...counts, [row.service]: (counts[row.service] ?? 0) + 1 }), {}),
       () => ({}),
     ),
-    faultStore ? faultStore.list().catch(() => []) : [],
+    readRecentSagas(access, RECENT_SAGAS).catch((): RecentSaga[] => []),
+    lab.state ? new FaultStore(lab.paths.faultsFile, lab.state.id).list().catch((): FaultRecord[] => []) : Promise.resolve<FaultRecord[]>([]),
   ]);
   const now = Date.now();
   const settled = (orders.CONFIRMED ?? 0) + (orders.CANCELLED ?? 0);
@@ -51,7 +57,8 @@ export async function readFrame(lab: Lab, access: LabAccess, previous: FrameStat
       settledPerSecond,
       queues,
       outbox,
-      faults: faults.map(({ label, healAt }) => ({ label, ...(healAt ? { healAt } : {}) })),
+      sagas,
+      faults,
     },
     state: { settled, atMs: now },
   };

@@ -4,6 +4,7 @@ import { FrankError, ResourceError, errorMessage, type LabPhase } from '../error
 import type { RuntimeContext } from '../runtimes/runtime.js';
 import { adapterFor } from './kinds/index.js';
 import { runtimeContext, type Lab } from './lab.js';
+import { labConsoleEnvironment, WEB_SERVICE } from './lab-console.js';
 import { LabStateStore, newLabState } from './lab-state.js';
 import { migrateService, seedService, serviceDatabases } from './migrations.js';
 import { assertPortsFree } from './ports.js';
@@ -155,6 +156,7 @@ async function bringUp(unit: LabUnit, context: RuntimeContext, lab: Lab, store: 
   try {
     await enter('starting');
     const env = unit.kind === 'service' ? serviceEnvironment(unit, context.topology, context.credentials) : undefined;
+    if (env && unit.name === WEB_SERVICE) Object.assign(env, labConsoleEnvironment(lab));
     const started = await lab.runtime.start(unit, context, env);
     await enter('booted');
     await waitUntil((s) => adapter.probe(unit, access, s), { timeoutMs: adapter.readyTimeoutMs, intervalMs: 100, giveUpWhen: started.exited, signal });

@@ -1,6 +1,7 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import type { DashboardFrame } from '../dashboard/dashboard.js';
+import { faultInForce } from '../dashboard/frame-fixture.js';
 import { DashboardView } from './dashboard-view.js';
 
 const frame: DashboardFrame = {
@@ -20,7 +21,8 @@ const frame: DashboardFrame = {
     { queue: 'views.order-views.dlq', messages: null },
   ],
   outbox: { order: 4, inventory: 0 },
-  faults: [{ label: 'kill-db:payment-db' }, { label: 'latency:order→order-db 800ms', healAt: '2026-11-30T06:41:02.000Z' }],
+  sagas: [],
+  faults: [faultInForce('kill-db:payment-db'), faultInForce('latency:order→order-db 800ms', '2026-11-30T06:41:02.000Z')],
 };
 
 describe('DashboardView', () => {

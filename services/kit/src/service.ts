@@ -20,6 +20,8 @@ export interface ServiceContext {
   app: Express;
   /** Runs on shutdown, before the pool and the broker close. */
   onShutdown(stop: () => Promise<void>): void;
+  /** Runs as shutdown begins, before the server waits for open answers: end long-lived ones (event streams) here. */
+  onStopping(end: () => void): void;
   /** Another dependency /health/ready must find answering (an SQS queue, a provider). */
   addReadyCheck(check: () => Promise<void>): void;
 }
@@ -47,6 +49,7 @@ export async function runService(definition: ServiceDefinition, env: NodeJS.Proc
   const pool = config.DATABASE_URL ? createPool(config.DATABASE_URL, log) : undefined;
   const amqp = config.AMQP_URL ? new AmqpConnection(config.AMQP_URL, log) : undefined;
   const stops: (() => Promise<void>)[] = [];
+  const stopping: (() => void)[] = [];
   const readyChecks: (() => Promise<void>)[] = [];
   const app = createServiceApp({
     name: definition.name,
@@ -59,7 +62,7 @@ export async function runService(definition: ServiceDefinition, env: NodeJS.Proc
   });
   const amqpStarted = amqp?.start();
   amqpStarted?.catch(() => undefined);
-  await definition.setup({ name: definition.name, log, env, pool, amqp, app, onShutdown: (stop) => stops.push(stop), addReadyCheck: (check) => readyChecks.push(check) });
+  await definition.setup({ name: definition.name, log, env, pool, amqp, app, onShutdown: (stop) => stops.push(stop), onStopping: (end) => stopping.push(end), addReadyCheck: (check) => readyChecks.push(check) });
   if (pool) app.use(eventReplayRoutes(pool, definition.name));
   finishApp(app, log);
   let relay: OutboxRelay | undefined;
@@ -67,10 +70,11 @@ export async function runService(definition: ServiceDefinition, env: NodeJS.Proc
   const server = await listen(app, config.HOST, config.PORT);
   log.info('listening', { host: config.HOST, port: config.PORT });
 
-  let stopping: Promise<void> | undefined;
+  let stopped: Promise<void> | undefined;
   const stop = () =>
-    (stopping ??= (async () => {
+    (stopped ??= (async () => {
       log.info('shutting down');
+      for (const end of stopping) end();
       server.closeIdleConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of stops.reverse()) await s().catch((error) => log.warn('shutdown step failed', errorFields(error)));

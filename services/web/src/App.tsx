@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Session } from './api';
 import { cartCount, type CartLine } from './cart';
 import { CartPage } from './pages/CartPage';
+import { ConsolePage } from './pages/ConsolePage';
 import { HistoryPage } from './pages/HistoryPage';
 import { LoginPage } from './pages/LoginPage';
 import { OrderPage } from './pages/OrderPage';
@@ -48,7 +49,10 @@ export function App() {
   }, [navigate]);
 
   let page;
-  if (!session || path === '/login') {
+  // The lab console is the lab's, not a customer's: no login.
+  if (path === '/console') {
+    page = <ConsolePage />;
+  } else if (!session || path === '/login') {
     page = (
       <LoginPage
         onLoggedIn={(s) => {
@@ -87,16 +91,23 @@ export function App() {
       </a>
       <header>
         <span className="brand">frank shop</span>
-        {session && (
-          <nav aria-label="Main">
-            {link('/', 'Products')}
-            {link('/cart', `Cart (${cartCount(cart)})`)}
-            {link('/orders', 'My orders')}
+        <nav aria-label="Main">
+          {session ? (
+            <>
+              {link('/', 'Products')}
+              {link('/cart', `Cart (${cartCount(cart)})`)}
+              {link('/orders', 'My orders')}
+            </>
+          ) : (
+            path === '/console' && link('/', 'Shop')
+          )}
+          {link('/console', 'Lab console')}
+          {session && (
             <button type="button" className="link" onClick={loggedOut}>
               Log out {session.name}
             </button>
-          </nav>
-        )}
+          )}
+        </nav>
       </header>
       <main id="main" tabIndex={-1}>
         {page}

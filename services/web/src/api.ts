@@ -1,4 +1,5 @@
 import type { OrderView } from './order-state';
+import type { LabFrame, SagaTimeline } from './console/lab-frame';
 
 /** The BFF's answers that the storefront reads. */
 export interface Product {
@@ -97,4 +98,21 @@ export function getOrder(token: string, orderId: string): Promise<OrderView> {
 
 export function getHistory(token: string, userId: string): Promise<History> {
   return call<History>(`/api/users/${encodeURIComponent(userId)}/orders?limit=20`, { token });
+}
+
+/** The lab console's calls (the BFF answers them with the frank CLI). */
+export function getSagaTimeline(id: string): Promise<SagaTimeline> {
+  return call<SagaTimeline>(`/api/lab/sagas/${encodeURIComponent(id)}`);
+}
+
+export function getLabFrame(): Promise<LabFrame> {
+  return call<LabFrame>('/api/lab/frame');
+}
+
+export function injectFault(body: Record<string, string>): Promise<{ fault: { id: string; label: string }; for?: string }> {
+  return call('/api/lab/faults', { method: 'POST', body: JSON.stringify(body) });
+}
+
+export function healFaults(): Promise<{ healed: { id: string; label: string }[] }> {
+  return call('/api/lab/faults/heal', { method: 'POST', body: '{}' });
 }

@@ -1,34 +1,17 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLab } from '../../../cli/src/lab/lab.js';
-import { REPOSITORY_ROOT } from '../../../cli/src/lab/paths.js';
 import { labAccess, type LabAccess } from '../../../cli/src/saga/lab-access.js';
 import { freeOffset, makeLabDir, removeLabDir, runFrank } from '../../../cli/test/lab-fixture.js';
+import { ARTIFACTS, buildWeb, CHROMIUM, CHROMIUM_ARGS, DIST_INDEX, until } from './e2e-support.js';
 
 /**
  * The storefront in real headless Chromium (Debian's) against a whole real lab: the BFF serves
  * the built app; a customer logs in, orders, watches the saga settle, and is refused what the
  * stock cannot give. Screenshots go to .frank/test-artifacts/.
  */
-
-const ARTIFACTS = path.join(REPOSITORY_ROOT, '.frank', 'test-artifacts');
-const DIST_INDEX = path.join(REPOSITORY_ROOT, 'services', 'web', 'dist', 'index.html');
-// Without the background-networking flags Chromium keeps dialling out, and this machine refuses it.
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-async function until<T>(read: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('the storefront, end to end', () => {
   let dir: string;
@@ -61,16 +44,14 @@ describe('the storefront, end to end', () => {
   };
 
   beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
-    // Build every time (under a second), as `npm run build:web` does: a clean clone has no dist, an old one may be stale.
-    await execa(process.execPath, [path.join(REPOSITORY_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'services/web'], { cwd: REPOSITORY_ROOT });
+    await buildWeb();
     expect(existsSync(DIST_INDEX)).toBe(true);
     dir = await makeLabDir();
     const up = await runFrank(dir, ['up', '--port-offset', String(await freeOffset(dir))]);
     expect(up.exitCode, up.stderr).toBe(0);
     access = await labAccess(await openLab({ config: path.join(dir, 'frank.yaml') }));
     bff = access.url('bff');
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     page.on('request', (request) => {
       if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/orders') orderPosts.push(request.url());

@@ -1,0 +1,47 @@
+import type { LabAccess } from './lab-access.js';
+
+/** One of the latest sagas as order-service tracks it: the order's state and the saga's step. */
+export interface RecentSaga {
+  orderId: string;
+  sagaId: string;
+  orderStatus: string;
+  /** saga_coord.saga_state; null while order-service has not recorded it. */
+  sagaStatus: string | null;
+  sagaStep: string | null;
+  totalCents: number;
+  cancelReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The `limit` latest orders, newest first, each with its saga's status and step. */
+export async function readRecentSagas(access: LabAccess, limit: number): Promise<RecentSaga[]> {
+  const { rows } = await access.db('order').query<{
+    id: string;
+    saga_id: string;
+    status: string;
+    saga_status: string | null;
+    saga_step: string | null;
+    total_cents: string;
+    cancel_reason: string | null;
+    created_at: Date;
+    updated_at: Date;
+  }>(
+    `SELECT o.id::text, o.saga_id::text, o.status, s.status AS saga_status, s.step AS saga_step, o.total_cents::text, o.cancel_reason, o.created_at, o.updated_at
+       FROM order_domain.orders o LEFT JOIN saga_coord.saga_state s ON s.saga_id = o.saga_id
+      ORDER BY o.created_at DESC, o.id
+      LIMIT $1`,
+    [limit],
+  );
+  return rows.map((r) => ({
+    orderId: r.id,
+    sagaId: r.saga_id,
+    orderStatus: r.status,
+    sagaStatus: r.saga_status,
+    sagaStep: r.saga_step,
+    totalCents: Number(r.total_cents),
+    cancelReason: r.cancel_reason,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  }));
+}
