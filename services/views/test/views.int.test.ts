@@ -24,7 +24,7 @@ resources:
 `;
 
 /** A stand-in service's event store, as GET /internal/events pages it (one page here). */
-async function eventStoreStandIn(events: Envelope[]): Promise<{ url: string; close(): Promise<void> }> {
+async function eventStoreStandIn(events: Envelope[]): Promise<{ url: string; events: Envelope[]; close(): Promise<void> }> {
   const app = express();
   app.get('/internal/events', (req, res) => {
     const types = typeof req.query.types === 'string' ? req.query.types.split(',') : undefined;
@@ -33,7 +33,7 @@ async function eventStoreStandIn(events: Envelope[]): Promise<{ url: string; clo
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => new Promise((r) => server.close(() => r())) };
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, events, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 /** A stand-in inventory-service: the catalogue snapshot the projector seeds from. */
@@ -177,6 +177,19 @@ describe('views projects events into Mongo, against real RabbitMQ, Mongo and Red
       expect(await doc('user_views', 'user_summary', userId)).toMatchObject({ email: 'r@frank.lab', orderCount: 1, confirmedCount: 0 });
       expect(await doc('user_views', 'user_summary', 'u-stale')).toBeNull();
       expect(await doc('order_views', 'order_details', 'o-rebuilt')).toMatchObject({ status: 'PENDING', totalCents: 1250 });
+
+      // The projector remembers what it wrote; a rebuild that swaps the collections must make it forget.
+      const rebuiltBase = `http://127.0.0.1:${port}`;
+      const live = (totalCents: number) => at(envelope('order.created', 'o-swapped', { orderId: 'o-swapped', userId, customer: { email: 'r@frank.lab', name: 'R' }, items: [{ sku: 'SKU-A', qty: 1, priceCents: totalCents }], totalCents, currency: 'EUR' }), 'order', 1);
+      await tap.publish(live(1));
+      await until(async () => (await doc('order_views', 'order_details', 'o-swapped'))?.totalCents === 1, 20_000, 'the live order projected');
+      orders.events.push(live(777));
+      const started = (await (await fetch(`${rebuiltBase}/views/rebuild`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ views: ['order_views'] }) })).json()) as { id: string };
+      await until(async () => ((await (await fetch(`${rebuiltBase}/views/rebuild/${started.id}`)).json()) as { phase: string }).phase === 'done', 30_000, 'the order_views rebuild');
+      expect(await doc('order_views', 'order_details', 'o-swapped')).toMatchObject({ totalCents: 777 });
+      await tap.publish(at(envelope('order.confirmed', 'o-swapped', { orderId: 'o-swapped', userId, totalCents: 777 }), 'order', 2));
+      await until(async () => (await doc('order_views', 'order_details', 'o-swapped'))?.status === 'CONFIRMED', 20_000, 'the confirmation projected');
+      expect(await doc('order_views', 'order_details', 'o-swapped')).toMatchObject({ status: 'CONFIRMED', totalCents: 777 });
     } finally {
       await Promise.all([users.close(), orders.close(), empty.close()]);
     }

@@ -7,7 +7,7 @@ import { deliveryFigures, NOTIFICATION_VIEW_EVENTS, reduceDeliveryStatus, type D
 import { historyEntryOf, ORDER_DETAILS_EVENTS, PAYMENT_INFO_EVENTS, reduceOrderDetails, reducePaymentInfo, type OrderDetails, type PaymentInfo } from '../projections/order-views.js';
 import { reduceUserActivity, reduceUserOrder, reduceUserProfile, summarizeUser, USER_VIEW_EVENTS, userIdOf, type UserActivity, type UserOrder, type UserProfile } from '../projections/user-views.js';
 import { Coalesced } from './coalesced.js';
-import { casUpdate } from '../persistence/cas-update.js';
+import { casUpdate, readDocument } from '../persistence/cas-update.js';
 import type { ViewDatabase, ViewStore } from '../persistence/view-databases.js';
 
 /** A view database's projector: its own queue, the events it reads, and how one event lands in Mongo. */
@@ -50,7 +50,7 @@ export function orderViewsProjector({ store, derivedDelayMs = DERIVED_DELAY_MS, 
   const payments = store.collection('order_views', 'payment_info');
   // order_history is derived from order_details: written once for the events of a moment, not per event.
   const writeHistory = async (orderId: string) => {
-    const doc = (await details.findOne({ _id: orderId } as never)) as OrderDetails | null;
+    const doc = await readDocument<OrderDetails>(details, orderId);
     if (doc) await history.replaceOne({ _id: orderId } as never, historyEntryOf(doc), { upsert: true });
   };
   const pending = new Coalesced(derivedDelayMs ?? 0, writeHistory, (orderId, error) => log?.warn('order history not written; the next event of the order tries again', { orderId, ...errorFields(error) }));
@@ -97,7 +97,7 @@ export function inventoryViewsProjector({ store, cache, seeded }: ProjectorDeps)
         lines = (event.data as { items: { sku: string; qty: number }[] }).items;
         await casUpdate<ReservationView>(reservations, orderId, (current) => reduceReservation(current, event));
       } else {
-        const reservation = (await reservations.findOne({ _id: orderId } as never)) as ReservationView | null;
+        const reservation = await readDocument<ReservationView>(reservations, orderId);
         if (!reservation) throw new NotYetApplicableError(`${event.type} for order ${orderId} before its inventory.reserved`);
         lines = reservation.items;
         await casUpdate<ReservationView>(reservations, orderId, (current) => reduceReservation(current, event));
@@ -137,7 +137,7 @@ export function userViewsProjector({ store, cache, derivedDelayMs = DERIVED_DELA
     return [...entry.lines.values()];
   };
   const summarize = async (userId: string) => {
-    const profile = (await profiles.findOne({ _id: userId } as never)) as UserProfile | null;
+    const profile = (await readDocument<UserProfile>(profiles, userId)) ?? null;
     await summaries.replaceOne({ _id: userId } as never, summarizeUser(userId, profile, await linesOf(userId)), { upsert: true });
     await cache.invalidate([userGeneration(userId)], 'user_summary');
   };

@@ -1,4 +1,5 @@
 import type { Collection, Document, MongoClient } from 'mongodb';
+import { forgetDocuments } from './cas-update.js';
 
 /** The read side's Mongo databases (DESIGN.md, "Read side") and the collections the projectors keep. */
 export const VIEW_DATABASES = {
@@ -61,6 +62,7 @@ export class ViewStore {
   /** Empties this store's collections of one view database (a shadow before a rebuild writes it). */
   async clear(database: ViewDatabase): Promise<void> {
     for (const name of VIEW_DATABASES[database]) await this.collection(database, name).drop().catch(ignoreMissing);
+    forgetDocuments(database);
   }
 
   /** Swaps this shadow's collections of one view database in for the live ones, each in one rename. */
@@ -83,6 +85,7 @@ export class ViewStore {
         await db.renameCollection(shadowName, name);
       }
     }
+    forgetDocuments(database);
   }
 }
 
