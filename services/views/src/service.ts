@@ -16,7 +16,7 @@ const config = {
   MONGO_URL: z.string().min(1),
   REDIS_URL: z.string().optional(),
   INVENTORY_URL: z.url().optional(),
-  VIEWS_PREFETCH: z.coerce.number().int().min(1).max(500).default(10),
+  VIEWS_PREFETCH: z.coerce.number().int().min(1).max(500).default(200),
   /** The services whose event stores a rebuild replays (their `<NAME>_URL` must be set); empty: none, and no bootstrap. */
   VIEWS_EVENT_SOURCES: z.string().default('user,order,inventory,payment,notification'),
 };

@@ -6,6 +6,7 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeLabDir } from '../../../cli/test/lab-fixture.js';
 import { envelope, freePort, startLab, tapEvents, until, type Envelope, type EventTap } from '../../../cli/test/service-lab.js';
+import { casUpdate } from '../src/persistence/cas-update.js';
 import { definition } from '../src/service.js';
 
 const LAB = `version: 1
@@ -94,6 +95,41 @@ describe('views projects events into Mongo, against real RabbitMQ, Mongo and Red
     for (const e of events) await tap.publish(e);
     for (const e of events) await tap.publish(e);
   };
+
+  it('writes the changes of one document that come within the write-behind window once, and refuses them all when that write fails', async () => {
+    const collection = mongo.db('order_views').collection<Document>('write_behind_test');
+    const writes: string[] = [];
+    let failNext = false;
+    const counted = new Proxy(collection, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== 'insertOne' && property !== 'replaceOne') return value;
+        return (...args: unknown[]) => {
+          writes.push(property);
+          if (failNext) {
+            failNext = false;
+            return Promise.reject(new Error('connection closed'));
+          }
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const add = (item: string) => casUpdate<{ _id: string; items: string[] }>(counted, 'doc-1', (current) => (current?.items.includes(item) ? undefined : { _id: 'doc-1', items: [...(current?.items ?? []), item] }), { writeBehindMs: 300 });
+
+    const first = await Promise.all([add('a'), add('b'), add('c'), add('a')]);
+    expect(first.map((r) => r?.rev)).toEqual([1, 2, 3, undefined]);
+    expect(writes).toEqual(['insertOne']);
+    expect(await collection.findOne({ _id: 'doc-1' } as Document)).toMatchObject({ items: ['a', 'b', 'c'], rev: 3 });
+
+    failNext = true;
+    const failed = await Promise.allSettled([add('d'), add('e')]);
+    expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(await collection.findOne({ _id: 'doc-1' } as Document)).toMatchObject({ items: ['a', 'b', 'c'] });
+    // Redelivered, they apply again to what Mongo has: nothing of the failed write is taken as written.
+    await Promise.all([add('d'), add('e')]);
+    expect(await collection.findOne({ _id: 'doc-1' } as Document)).toMatchObject({ items: ['a', 'b', 'c', 'd', 'e'] });
+    expect(writes).toEqual(['insertOne', 'replaceOne', 'replaceOne']);
+  });
 
   it('seeds product_list, category_tree and stock_levels from inventory-service', async () => {
     expect(await doc('inventory_views', 'product_list', 'SKU-A')).toMatchObject({ sku: 'SKU-A', priceCents: 1250, category: 'hammers', categories: ['tools', 'hammers'] });

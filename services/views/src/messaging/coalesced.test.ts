@@ -25,18 +25,21 @@ describe('Coalesced', () => {
     expect(most).toBe(2);
   });
 
-  it('reports a failed run and runs the next ask', async () => {
+  it('reports a failed run and tries it again by itself, later each time, until it succeeds', async () => {
     const failures: string[] = [];
-    let calls = 0;
+    const at: number[] = [];
+    const began = performance.now();
     const work = new Coalesced(5, async () => {
-      calls++;
-      if (calls === 1) throw new Error('mongo away');
+      at.push(performance.now() - began);
+      if (at.length <= 2) throw new Error('mongo away');
     }, (key, error) => failures.push(`${key}: ${(error as Error).message}`));
     work.schedule('figures');
-    await tick(20);
-    work.schedule('figures');
-    await tick(20);
-    expect(failures).toEqual(['figures: mongo away']);
-    expect(calls).toBe(2);
+    await tick(900);
+    expect(failures).toEqual(['figures: mongo away', 'figures: mongo away']);
+    expect(at).toHaveLength(3);
+    // 200 ms after the first failure, 400 ms after the second.
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(190);
+    expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(390);
+    work.stop();
   });
 });

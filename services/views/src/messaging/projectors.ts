@@ -39,12 +39,15 @@ export interface ProjectorDeps {
   seeded: Promise<void>;
   /** How long derived documents (user summaries, delivery figures) wait to be recomputed after an event; null: only when `refresh` is called. */
   derivedDelayMs?: number | null;
+  /** How long a changed document waits to be written with the changes that follow it (see casUpdate); 0 at once. */
+  writeBehindMs?: number;
   log?: Logger;
 }
 
 const DERIVED_DELAY_MS = 250;
+const WRITE_BEHIND_MS = 200;
 
-export function orderViewsProjector({ store, derivedDelayMs = DERIVED_DELAY_MS, log }: ProjectorDeps): Projector {
+export function orderViewsProjector({ store, derivedDelayMs = DERIVED_DELAY_MS, log, writeBehindMs = WRITE_BEHIND_MS }: ProjectorDeps): Projector {
   const details = store.collection('order_views', 'order_details');
   const history = store.collection('order_views', 'order_history');
   const payments = store.collection('order_views', 'payment_info');
@@ -53,7 +56,7 @@ export function orderViewsProjector({ store, derivedDelayMs = DERIVED_DELAY_MS, 
     const doc = await readDocument<OrderDetails>(details, orderId);
     if (doc) await history.replaceOne({ _id: orderId } as never, historyEntryOf(doc), { upsert: true });
   };
-  const pending = new Coalesced(derivedDelayMs ?? 0, writeHistory, (orderId, error) => log?.warn('order history not written; the next event of the order tries again', { orderId, ...errorFields(error) }));
+  const pending = new Coalesced(derivedDelayMs ?? 0, writeHistory, (orderId, error) => log?.warn('order history not written; tried again shortly', { orderId, ...errorFields(error) }));
   return {
     view: 'order_views',
     queue: 'views.order-views',
@@ -61,10 +64,10 @@ export function orderViewsProjector({ store, derivedDelayMs = DERIVED_DELAY_MS, 
     async apply(event) {
       const orderId = String((event.data as { orderId?: unknown }).orderId ?? event.aggregateId);
       if ((PAYMENT_INFO_EVENTS as readonly string[]).includes(event.type)) {
-        await casUpdate<PaymentInfo>(payments, orderId, (current) => reducePaymentInfo(current, event));
+        await casUpdate<PaymentInfo>(payments, orderId, (current) => reducePaymentInfo(current, event), { writeBehindMs });
         return;
       }
-      await casUpdate<OrderDetails>(details, orderId, (current) => reduceOrderDetails(current, event));
+      await casUpdate<OrderDetails>(details, orderId, (current) => reduceOrderDetails(current, event), { writeBehindMs });
       // Even when nothing changed: a redelivery after a crash before the history was written writes it.
       if (derivedDelayMs !== null) pending.schedule(orderId);
     },
@@ -79,7 +82,7 @@ export function orderViewsProjector({ store, derivedDelayMs = DERIVED_DELAY_MS, 
   };
 }
 
-export function inventoryViewsProjector({ store, cache, seeded }: ProjectorDeps): Projector {
+export function inventoryViewsProjector({ store, cache, seeded, writeBehindMs = WRITE_BEHIND_MS }: ProjectorDeps): Projector {
   const stock = store.collection('inventory_views', 'stock_levels');
   const reservations = store.collection('inventory_views', 'reservations');
   return {
@@ -95,17 +98,17 @@ export function inventoryViewsProjector({ store, cache, seeded }: ProjectorDeps)
         lines = [{ sku: adjusted.sku, qty: adjusted.delta }];
       } else if (event.type === 'inventory.reserved') {
         lines = (event.data as { items: { sku: string; qty: number }[] }).items;
-        await casUpdate<ReservationView>(reservations, orderId, (current) => reduceReservation(current, event));
+        await casUpdate<ReservationView>(reservations, orderId, (current) => reduceReservation(current, event), { writeBehindMs });
       } else {
         const reservation = await readDocument<ReservationView>(reservations, orderId);
         if (!reservation) throw new NotYetApplicableError(`${event.type} for order ${orderId} before its inventory.reserved`);
         lines = reservation.items;
-        await casUpdate<ReservationView>(reservations, orderId, (current) => reduceReservation(current, event));
+        await casUpdate<ReservationView>(reservations, orderId, (current) => reduceReservation(current, event), { writeBehindMs });
       }
       // Each sku's document remembers the events applied to it, so a redelivery after a partial write finishes the rest only.
       for (const line of lines) {
         const delta = stockDeltaOf(event.type, line.qty);
-        if (delta) await casUpdate<StockLevel>(stock, line.sku, (current) => reduceStockLevel(current, line.sku, event, delta));
+        if (delta) await casUpdate<StockLevel>(stock, line.sku, (current) => reduceStockLevel(current, line.sku, event, delta), { writeBehindMs });
       }
       // Always, even when nothing changed: a redelivery after a failed invalidation must still invalidate.
       await cache.invalidate([productsGeneration], 'stock_levels');
@@ -113,7 +116,7 @@ export function inventoryViewsProjector({ store, cache, seeded }: ProjectorDeps)
   };
 }
 
-export function userViewsProjector({ store, cache, derivedDelayMs = DERIVED_DELAY_MS, log }: ProjectorDeps): Projector {
+export function userViewsProjector({ store, cache, derivedDelayMs = DERIVED_DELAY_MS, log, writeBehindMs = WRITE_BEHIND_MS }: ProjectorDeps): Projector {
   const orders = store.collection('user_views', 'user_orders');
   const summaries = store.collection('user_views', 'user_summary');
   const profiles = store.collection('user_views', 'user_profile');
@@ -142,7 +145,7 @@ export function userViewsProjector({ store, cache, derivedDelayMs = DERIVED_DELA
     await cache.invalidate([userGeneration(userId)], 'user_summary');
   };
   // A summary counts all of a user's orders: recomputed a moment after their events, not per event.
-  const pending = new Coalesced(derivedDelayMs ?? 0, summarize, (userId, error) => log?.warn('user summary not recomputed; the next event of the user tries again', { userId, ...errorFields(error) }));
+  const pending = new Coalesced(derivedDelayMs ?? 0, summarize, (userId, error) => log?.warn('user summary not recomputed; tried again shortly', { userId, ...errorFields(error) }));
   return {
     view: 'user_views',
     queue: 'views.user-views',
@@ -150,12 +153,12 @@ export function userViewsProjector({ store, cache, derivedDelayMs = DERIVED_DELA
     async apply(event) {
       const userId = userIdOf(event);
       if (!userId) return;
-      if (event.type === 'user.registered') await casUpdate<UserProfile>(profiles, userId, (current) => reduceUserProfile(current, event));
+      if (event.type === 'user.registered') await casUpdate<UserProfile>(profiles, userId, (current) => reduceUserProfile(current, event), { writeBehindMs });
       else {
-        const written = await casUpdate<UserOrder>(orders, String((event.data as { orderId?: unknown }).orderId), (current) => reduceUserOrder(current, event));
+        const written = await casUpdate<UserOrder>(orders, String((event.data as { orderId?: unknown }).orderId), (current) => reduceUserOrder(current, event), { writeBehindMs });
         if (written) entryOf(userId).lines.set(written.doc.orderId, written.doc);
       }
-      await casUpdate<UserActivity>(activities, userId, (current) => reduceUserActivity(current, event));
+      await casUpdate<UserActivity>(activities, userId, (current) => reduceUserActivity(current, event), { writeBehindMs });
       if (derivedDelayMs !== null) pending.schedule(userId);
     },
     stop: () => pending.stop(),
@@ -168,7 +171,7 @@ export function userViewsProjector({ store, cache, derivedDelayMs = DERIVED_DELA
   };
 }
 
-export function notificationViewsProjector({ store, derivedDelayMs = DERIVED_DELAY_MS, log }: ProjectorDeps): Projector {
+export function notificationViewsProjector({ store, derivedDelayMs = DERIVED_DELAY_MS, log, writeBehindMs = WRITE_BEHIND_MS }: ProjectorDeps): Projector {
   const deliveries = store.collection('notification_views', 'delivery_status');
   const channels = store.collection('notification_views', 'channel_performance');
   const templates = store.collection('notification_views', 'template_usage');
@@ -195,7 +198,7 @@ export function notificationViewsProjector({ store, derivedDelayMs = DERIVED_DEL
     await replaceAll(channels, figures.channels);
     await replaceAll(templates, figures.templates);
   };
-  const pending = new Coalesced(derivedDelayMs ?? 0, refresh, (_key, error) => log?.warn('delivery figures not recomputed; the next delivery tries again', errorFields(error)));
+  const pending = new Coalesced(derivedDelayMs ?? 0, refresh, (_key, error) => log?.warn('delivery figures not recomputed; tried again shortly', errorFields(error)));
   return {
     view: 'notification_views',
     queue: 'views.notification-views',
@@ -203,7 +206,7 @@ export function notificationViewsProjector({ store, derivedDelayMs = DERIVED_DEL
     async apply(event) {
       const deliveryId = (event.data as { deliveryId?: unknown }).deliveryId;
       if (typeof deliveryId !== 'string') return;
-      const written = await casUpdate<DeliveryStatus>(deliveries, deliveryId, (current) => reduceDeliveryStatus(current, event));
+      const written = await casUpdate<DeliveryStatus>(deliveries, deliveryId, (current) => reduceDeliveryStatus(current, event), { writeBehindMs });
       if (written) mirror.set(deliveryId, written.doc);
       if (derivedDelayMs !== null) pending.schedule('figures');
     },

@@ -28,92 +28,163 @@ function serialized<T>(key: string, work: () => Promise<T>): Promise<T> {
 
 /**
  * The documents this process last read or wrote, newest last: the views service is the only writer
- * of its collections, and it writes each document one update at a time (above), so what it wrote
- * is what Mongo holds. A hit saves the read before every update. Bounded; `forgetDocuments` drops
- * a database's entries when its collections are dropped or swapped (a rebuild).
+ * of its collections, and it changes each document one update at a time (above), so what it holds
+ * is what Mongo holds, or what Mongo is about to hold (a write behind, below). A hit saves the read
+ * before every update. Bounded (a document waiting to be written is never dropped);
+ * `forgetDocuments` drops a database's entries when its collections are dropped or swapped.
  */
-const documents = new Map<string, { doc: Document; rev: number }>();
+interface Remembered {
+  doc: Document;
+  rev: number;
+  /** Mongo has the document (some revision of it): the next write replaces instead of inserting. */
+  stored: boolean;
+}
+const documents = new Map<string, Remembered>();
 const DOCUMENTS_KEPT = 20_000;
+
+/** Documents changed in memory and not yet written, with what waits for the write. */
+const unwritten = new Map<string, { collection: Collection<Document>; id: string; written: Promise<void>; settle: (error?: unknown) => void }>();
 
 function keyOf(collection: Collection<Document>, id: string): string {
   return `${collection.dbName}.${collection.collectionName}/${id}`;
 }
 
-function remember(key: string, doc: Document, rev: number): void {
+function remember(key: string, entry: Remembered): void {
   documents.delete(key);
-  documents.set(key, { doc, rev });
-  if (documents.size > DOCUMENTS_KEPT) documents.delete(documents.keys().next().value!);
+  documents.set(key, entry);
+  if (documents.size <= DOCUMENTS_KEPT) return;
+  for (const oldest of documents.keys()) {
+    if (unwritten.has(oldest)) continue;
+    documents.delete(oldest);
+    break;
+  }
 }
 
 /** Drops what is remembered of one view database's documents (its collections, and their rebuild shadows). */
 export function forgetDocuments(dbName: string): void {
-  for (const key of documents.keys()) if (key.startsWith(`${dbName}.`)) documents.delete(key);
-}
-
-/** One document as the projector last wrote it (or as Mongo has it), without its revision. */
-export async function readDocument<T extends { _id: string }>(collection: Collection<Document>, id: string): Promise<T | undefined> {
-  return (await storedDocument<T>(collection, id))?.doc;
-}
-
-async function storedDocument<T>(collection: Collection<Document>, id: string): Promise<{ doc: T; rev: number } | undefined> {
-  const key = keyOf(collection, id);
-  const known = documents.get(key);
-  if (known) return known as unknown as { doc: T; rev: number };
-  const stored = (await collection.findOne({ _id: id } as Document)) as (T & { rev?: number }) | null;
-  if (!stored) return undefined;
-  const doc = withoutRev(stored);
-  remember(key, doc as Document, stored.rev ?? 0);
-  return { doc, rev: stored.rev ?? 0 };
+  for (const key of documents.keys()) if (key.startsWith(`${dbName}.`) && !unwritten.has(key)) documents.delete(key);
 }
 
 /**
- * Read, reduce, write. A reducer that answers undefined means "nothing to change". Returns what
- * was written and its revision, or undefined.
+ * One document as the projector last made it (or as Mongo has it), without its revision: read in
+ * the document's turn, after the updates asked for before (an event that follows another of the
+ * same document, delivered just after it, finds it applied).
+ */
+export async function readDocument<T extends { _id: string }>(collection: Collection<Document>, id: string): Promise<T | undefined> {
+  return (await serialized(keyOf(collection, id), () => storedDocument(collection, id)))?.doc as T | undefined;
+}
+
+async function storedDocument(collection: Collection<Document>, id: string): Promise<Remembered | undefined> {
+  const key = keyOf(collection, id);
+  const known = documents.get(key);
+  if (known) return known;
+  const found = (await collection.findOne({ _id: id } as Document)) as (Document & { rev?: number }) | null;
+  if (!found) return undefined;
+  const entry = { doc: withoutRev(found), rev: found.rev ?? 0, stored: true };
+  remember(key, entry);
+  return entry;
+}
+
+export interface UpdateOptions {
+  /**
+   * Write behind: the change is made in memory now and written with the others of the same
+   * document that come within this many milliseconds, in one write; the promise resolves once it
+   * is written (a message is acked only then). 0 writes at once.
+   */
+  writeBehindMs?: number;
+  attempts?: number;
+}
+
+/**
+ * Read, reduce, write. A reducer that answers undefined means "nothing to change". Resolves, once
+ * Mongo has it, with what was written and its revision, or undefined.
  *
  * Updates of one document are serialized within the process: FerretDB on SQLite does not apply a
  * filtered replace atomically (40 concurrent compare-and-sets on one document all "won" and 22 of
  * them were lost). The replace filters on `_id` alone: FerretDB answers that filter from its
  * primary key, while `{_id, rev}` made it read the whole collection (95 against 22 ms a replace at
- * 5,000 documents). A document that vanished meanwhile (a rebuild swapped its collection) is read again.
+ * 5,000 documents). Every replace still costs FerretDB time that grows with the collection, hence
+ * the write behind: a saga's events for one order come within a second, and are written together.
  */
-export function casUpdate<T extends { _id: string }>(
+export async function casUpdate<T extends { _id: string }>(
   collection: Collection<Document>,
   id: string,
   reduce: (current: T | undefined) => T | undefined,
-  attempts = 20,
-): Promise<{ doc: T; rev: number } | undefined> {
-  return serialized(keyOf(collection, id), () => compareAndSet(collection, id, reduce, attempts));
-}
-
-async function compareAndSet<T extends { _id: string }>(
-  collection: Collection<Document>,
-  id: string,
-  reduce: (current: T | undefined) => T | undefined,
-  attempts: number,
+  options: UpdateOptions = {},
 ): Promise<{ doc: T; rev: number } | undefined> {
   const key = keyOf(collection, id);
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    const stored = await storedDocument<T>(collection, id);
-    const next = reduce(stored?.doc);
-    if (!next) return undefined;
-    const rev = (stored?.rev ?? 0) + 1;
-    const doc = { ...withoutRev(next as T & { rev?: number }), _id: id };
-    try {
-      if (!stored) await collection.insertOne({ ...doc, rev } as Document);
-      else if ((await collection.replaceOne({ _id: id } as Document, { ...doc, rev } as Document)).matchedCount !== 1) {
-        documents.delete(key);
-        continue;
+  const { writeBehindMs = 0, attempts = 20 } = options;
+  // The reduction is serialized; waiting for the write is not, so later events join the same write.
+  const { result, written } = await serialized(key, async () => {
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      const stored = await storedDocument(collection, id);
+      const next = reduce(stored?.doc as T | undefined);
+      // Nothing to change, but a redelivery must not be acked before what it changed is written.
+      if (!next) return { result: undefined, written: unwritten.get(key)?.written };
+      const rev = (stored?.rev ?? 0) + 1;
+      const entry = { doc: { ...withoutRev(next as T & { rev?: number }), _id: id }, rev, stored: stored?.stored ?? false };
+      if (writeBehindMs > 0) {
+        remember(key, entry);
+        return { result: { doc: next, rev }, written: scheduleWrite(key, collection, id, writeBehindMs) };
       }
-    } catch (error) {
-      // What failed may have been written or not: read it again next time.
-      documents.delete(key);
-      if (isDuplicateKey(error)) continue;
-      throw error;
+      if (await write(key, collection, entry)) return { result: { doc: next, rev }, written: undefined };
     }
-    remember(key, doc as Document, rev);
-    return { doc: next, rev };
+    throw new ContentionError(collection.collectionName, id);
+  });
+  await written;
+  return result;
+}
+
+/** Writes one document as remembered; false when it vanished meanwhile (a rebuild swapped its collection). */
+async function write(key: string, collection: Collection<Document>, entry: Remembered): Promise<boolean> {
+  const doc = { ...entry.doc, rev: entry.rev };
+  try {
+    if (!entry.stored) await collection.insertOne(doc);
+    else if ((await collection.replaceOne({ _id: entry.doc._id } as Document, doc)).matchedCount !== 1) {
+      documents.delete(key);
+      return false;
+    }
+  } catch (error) {
+    // What failed may have been written or not: read it again next time.
+    documents.delete(key);
+    if (isDuplicateKey(error)) return false;
+    throw error;
   }
-  throw new ContentionError(collection.collectionName, id);
+  remember(key, { ...entry, stored: true });
+  return true;
+}
+
+function scheduleWrite(key: string, collection: Collection<Document>, id: string, delayMs: number): Promise<void> {
+  const pending = unwritten.get(key);
+  if (pending) return pending.written;
+  let settle!: (error?: unknown) => void;
+  const written = new Promise<void>((resolve, reject) => (settle = (error) => (error === undefined ? resolve() : reject(error))));
+  written.catch(() => undefined);
+  unwritten.set(key, { collection, id, written, settle });
+  setTimeout(() => void flush(key), delayMs).unref();
+  return written;
+}
+
+/**
+ * Writes a document changed behind. Runs in the document's turn, so no change is made while it
+ * writes. A failed write forgets the document: every change it carried is refused (its messages
+ * are requeued) and applied again to what Mongo has.
+ */
+function flush(key: string): Promise<void> {
+  return serialized(key, async () => {
+    const pending = unwritten.get(key);
+    if (!pending) return;
+    unwritten.delete(key);
+    const entry = documents.get(key);
+    try {
+      if (!entry) throw new Error(`${key} was forgotten before it was written`);
+      if (!(await write(key, pending.collection, entry))) throw new ContentionError(pending.collection.collectionName, pending.id);
+      pending.settle();
+    } catch (error) {
+      documents.delete(key);
+      pending.settle(error);
+    }
+  });
 }
 
 function withoutRev<T>(doc: T & { rev?: number }): T {

@@ -1,5 +1,5 @@
 import { errorFields, type Logger } from '@frank/kit';
-import { MongoClient, type MongoClientOptions } from 'mongodb';
+import { MongoClient, type MongoClientOptions, type ServerDescriptionChangedEvent } from 'mongodb';
 
 export interface ClientWatchdogOptions {
   /** The service's client: every collection the projectors hold comes from it. */
@@ -10,8 +10,10 @@ export interface ClientWatchdogOptions {
   log: Logger;
   /** Between checks. */
   everyMs?: number;
-  /** A ping slower than this counts as failed. */
-  pingTimeoutMs?: number;
+  /** How long the client must have taken the server for unreachable before it counts as stuck. */
+  stuckAfterMs?: number;
+  /** How long the fresh client may take to get an answer. */
+  probeTimeoutMs?: number;
 }
 
 /**
@@ -26,29 +28,32 @@ export interface ClientWatchdogOptions {
  * server selection after serverSelectionTimeoutMS, for as long as the process lives. FerretDB
  * reports no topologyVersion, so the monitor polls and `Monitor.reset` never restarts it.
  *
- * So: a ping every few seconds. A failed ping alone means nothing (Mongo may really be away, and
- * the driver reconnects by itself then); if a fresh client reaches Mongo and a second ping of
- * ours still fails, ours is stuck: it is closed and connected again. The same MongoClient object
- * is kept, so the collections the projectors took from it work on after `connect`; operations
- * in flight fail meanwhile and their messages are requeued like any other Mongo failure.
+ * So: the client's own view of the server is watched (SDAM events). When it has said "Unknown"
+ * for several seconds on end and a fresh client gets an answer from Mongo, ours is stuck: it is
+ * closed and connected again. A slow Mongo is not a stuck client (a ping that times out under
+ * load once triggered a reconnect that failed every operation in flight). The same MongoClient
+ * object is kept, so the collections the projectors took from it work on after `connect`;
+ * operations in flight fail meanwhile and their messages are requeued like any other Mongo failure.
  */
 export function watchClient(options: ClientWatchdogOptions): { stop(): void } {
-  const { client, url, clientOptions, log, everyMs = 2000, pingTimeoutMs = 5000 } = options;
+  const { client, url, clientOptions, log, everyMs = 2000, stuckAfterMs = 6000, probeTimeoutMs = 5000 } = options;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-
-  const pings = () => withTimeout(client.db('admin').command({ ping: 1 }), pingTimeoutMs).then(() => true, () => false);
+  let unknownSince: number | undefined;
+  const onDescription = (event: ServerDescriptionChangedEvent) => {
+    unknownSince = event.newDescription.type === 'Unknown' ? (unknownSince ?? Date.now()) : undefined;
+  };
+  client.on('serverDescriptionChanged', onDescription);
 
   const check = async () => {
-    if (await pings()) return;
-    if (stopped || !(await reachable(url, clientOptions, pingTimeoutMs))) return;
-    // Mongo answers: give our client's own monitor one more ping's time to notice.
-    if (stopped || (await pings())) return;
-    if (stopped) return;
+    if (unknownSince === undefined || Date.now() - unknownSince < stuckAfterMs) return;
+    if (stopped || !(await reachable(url, clientOptions, probeTimeoutMs))) return;
+    if (stopped || unknownSince === undefined) return;
     const began = performance.now();
-    log.warn('Mongo answers, but the client cannot reach it (its monitor is stuck since a cut of the link); reconnecting it');
+    log.warn('Mongo answers, but the client has taken it for unreachable for seconds (its monitor is stuck since a cut of the link); reconnecting it', { unknownForMs: Date.now() - unknownSince });
     await client.close().catch(() => undefined);
     if (stopped) return;
+    unknownSince = undefined;
     await client.connect();
     log.info('Mongo client reconnected', { tookMs: Math.round(performance.now() - began) });
   };
@@ -68,6 +73,7 @@ export function watchClient(options: ClientWatchdogOptions): { stop(): void } {
     stop() {
       stopped = true;
       clearTimeout(timer);
+      client.off('serverDescriptionChanged', onDescription);
     },
   };
 }

@@ -82,7 +82,7 @@ export async function rebuildViews(deps: RebuildDeps, progress: RebuildProgress)
   const { store, gates, log } = deps;
   const views = progress.views;
   const shadow = store.shadow(SHADOW_SUFFIX);
-  const projectors = allProjectors({ store: shadow, cache: noCache, seeded: Promise.resolve(), derivedDelayMs: null }).filter((p) => views.includes(p.view));
+  const projectors = allProjectors({ store: shadow, cache: noCache, seeded: Promise.resolve(), derivedDelayMs: null, writeBehindMs: 0 }).filter((p) => views.includes(p.view));
   const types = [...new Set(projectors.flatMap((p) => [...p.events]))];
   const held = views.map((view) => gates.get(view)).filter((gate): gate is ProjectorGate => gate !== undefined);
   try {
