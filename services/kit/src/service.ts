@@ -35,7 +35,6 @@ const baseConfig = {
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(1).max(65535),
   DATABASE_URL: z.string().optional(),
-  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   AMQP_URL: z.string().optional(),
 };
 
@@ -47,7 +46,7 @@ const baseConfig = {
 export async function runService(definition: ServiceDefinition, env: NodeJS.ProcessEnv = process.env): Promise<{ server: Server; stop(): Promise<void> }> {
   const log = createLogger(definition.name, {}, (env.LOG_LEVEL as LogLevel | undefined) ?? 'info');
   const config = readConfig(baseConfig, env);
-  const pool = config.DATABASE_URL ? createPool(config.DATABASE_URL, log, config.DATABASE_POOL_MAX) : undefined;
+  const pool = config.DATABASE_URL ? createPool(config.DATABASE_URL, log) : undefined;
   const amqp = config.AMQP_URL ? new AmqpConnection(config.AMQP_URL, log) : undefined;
   const stops: (() => Promise<void>)[] = [];
   const stopping: (() => void)[] = [];
