@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { build, type BuildFailure } from 'esbuild';
-import { FrankError, UsageError, errorMessage } from '../errors.js';
+import { FrankError, UsageError } from '../errors.js';
+import { bundleForNode, describeBundleFailure } from '../lab/node-bundle.js';
 import { zipArchive } from './zip-archive.js';
 
 /** Where `frank cloud package` writes the bundles, relative to the repository; terraform/envs/aws reads them from there. */
@@ -31,9 +31,6 @@ export interface PackagedLambda {
 }
 
 const LAMBDA_NAME = /^[a-z][a-z0-9-]*$/;
-
-// Bundled CommonJS dependencies (amqplib) call require(); an ES module has none unless we make one.
-const REQUIRE_SHIM = "import { createRequire as __frankCreateRequire } from 'node:module';\nconst require = __frankCreateRequire(import.meta.url);";
 
 /**
  * Bundles each handler with its dependencies into one ES module, index.mjs (Lambda handler
@@ -71,27 +68,13 @@ export async function packageLambdas(options: PackageLambdasOptions): Promise<Pa
 
 async function bundle(name: string, entry: string, root: string): Promise<Uint8Array> {
   try {
-    const result = await build({
-      entryPoints: [entry],
-      absWorkingDir: root, // paths in the bundle's comments are relative to the repository, whatever the cwd
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: LAMBDA_NODE_TARGET,
-      outfile: 'index.mjs',
-      write: false,
-      banner: { js: REQUIRE_SHIM },
-      logLevel: 'silent',
-    });
-    const output = result.outputFiles.find((file) => file.path.endsWith('index.mjs'));
+    const { files } = await bundleForNode({ entry, root, outfile: 'index.mjs', target: LAMBDA_NODE_TARGET });
+    const output = files.find((file) => file.path.endsWith('index.mjs'));
     if (!output) throw new FrankError(`esbuild produced no index.mjs for ${name}.`);
     return output.contents;
   } catch (error) {
     if (error instanceof FrankError) throw error;
-    const failure = error as Partial<BuildFailure>;
-    const first = failure.errors?.[0];
-    const where = first?.location ? ` (${first.location.file}:${first.location.line})` : '';
-    throw new FrankError(`Cannot bundle the ${name} Lambda from ${path.relative(root, entry)}: ${first?.text ?? errorMessage(error)}${where}`, {
+    throw new FrankError(`Cannot bundle the ${name} Lambda from ${path.relative(root, entry)}: ${describeBundleFailure(error, root)}`, {
       hint: 'Fix the handler so that `npx tsx <entry>` loads it, then package again.',
       cause: error,
     });
