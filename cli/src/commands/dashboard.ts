@@ -4,7 +4,6 @@ import { readFrame, renderFrame, type FrameState } from '../dashboard/dashboard.
 import { parseDuration } from '../saga/scenario.js';
 import { openLab } from '../lab/lab.js';
 import { labAccess } from '../saga/lab-access.js';
-import { LiveDashboardView } from '../ui/dashboard-view.js';
 import { writeData, writeInfo } from '../ui/output.js';
 import { labOptionsOf, outputOf } from './global-options.js';
 
@@ -20,7 +19,7 @@ export function dashboardCommand(): Command {
       const lab = await openLab(labOptionsOf(command));
       const access = await labAccess(lab);
       // On a terminal an ink view redrawn in place; elsewhere, or with --once, each frame as text after the last.
-      const view = !flags.once && !output.json && process.stderr.isTTY === true ? new LiveDashboardView(output.color) : undefined;
+      const view = !flags.once && !output.json && process.stderr.isTTY === true ? new (await import('../ui/dashboard-view.js')).LiveDashboardView(output.color) : undefined;
       const stop = new AbortController();
       const leave = () => stop.abort();
       process.once('SIGINT', leave);

@@ -6,7 +6,7 @@ import { errorMessage } from '../errors.js';
 import { openLab, type Lab } from '../lab/lab.js';
 import { upLab, type PhaseEvent, type UpOptions, type UpResult } from '../lab/up.js';
 import { formatSeconds, paint, phaseColor, writeData, writeInfo } from '../ui/output.js';
-import { LiveUpView, upSummary } from '../ui/up-view.js';
+import { upSummary } from '../ui/up-summary.js';
 import { labOptionsOf, outputOf, wholeNumber } from './global-options.js';
 
 export function upCommand(): Command {
@@ -39,6 +39,8 @@ async function upWithLines(lab: Lab, options: UpOptions, color: boolean): Promis
 }
 
 async function upWithView(lab: Lab, options: UpOptions, color: boolean): Promise<UpResult> {
+  // ink is loaded only for a terminal: it costs every other frank command a third of a second.
+  const { LiveUpView } = await import('../ui/up-view.js');
   const view = new LiveUpView(color);
   try {
     const result = await upLab(lab, (event) => view.onPhase(event), { ...options, onPlan: (units) => view.plan(units) });

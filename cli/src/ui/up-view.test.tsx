@@ -1,7 +1,8 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import type { PhaseEvent } from '../lab/up.js';
-import { advance, failureSummary, planProgress, stopUnfinished, upSummary, UpView, type UnitProgress } from './up-view.js';
+import { upSummary } from './up-summary.js';
+import { advance, failureSummary, planProgress, stopUnfinished, UpView, type UnitProgress } from './up-view.js';
 
 const T0 = 1_000_000;
 const plan = planProgress([

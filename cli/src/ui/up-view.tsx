@@ -3,6 +3,7 @@ import type { LabPhase } from '../errors.js';
 import type { PhaseEvent, UpResult } from '../lab/up.js';
 import { renderLive } from './live.js';
 import { formatSeconds, phaseColor, type Color } from './output.js';
+import type { UpSummary } from './up-summary.js';
 
 /** Where one unit is in `frank up`: waiting for what it uses, walking its phases, or done. */
 export interface UnitProgress {
@@ -17,13 +18,6 @@ export interface UnitProgress {
   failedIn?: LabPhase;
   /** 1 for the first unit to finish (healthy, failed or stopped), 2 for the next… */
   finished?: number;
-}
-
-export interface UpSummary {
-  ok: boolean;
-  text: string;
-  /** Said before the summary: the services that were not started because they have no code. */
-  note?: string;
 }
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -62,13 +56,6 @@ export function stopUnfinished(units: UnitProgress[], now: number): UnitProgress
 
 function finishedCount(units: UnitProgress[]): number {
   return units.filter((u) => u.finished !== undefined).length;
-}
-
-/** The last line of `frank up` when it succeeds, the same on a terminal and in a log. */
-export function upSummary(result: UpResult): UpSummary {
-  const note = result.withoutCode.length > 0 ? `Not started, no code yet: ${result.withoutCode.join(', ')} (services/<name>/src/main.ts).` : undefined;
-  if (result.alreadyUp) return { ok: true, note, text: 'The lab is already up: everything is healthy. Nothing to do.' };
-  return { ok: true, note, text: `The lab is up: ${result.started.length} started, all healthy in ${(result.elapsedMs / 1000).toFixed(1)} s. See \`npx frank status\`.` };
 }
 
 /** The last line when a unit failed: which, in which phase, and that the rest was stopped. */
