@@ -1,4 +1,4 @@
-import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -50,19 +50,6 @@ export async function labProcesses(dir: string): Promise<string[]> {
   const state = await readLabState(path.join(dir, '.frank', 'lab.json'));
   if (!state) return [];
   return (await findLabelledProcesses(state.id)).map((p) => `${p.pid} ${p.command}`);
-}
-
-export async function listeningPorts(ports: number[]): Promise<number[]> {
-  const table = (await readFile('/proc/net/tcp', 'utf8')) + (await readFile('/proc/net/tcp6', 'utf8').catch(() => ''));
-  const listening = new Set(
-    table
-      .split('\n')
-      .slice(1)
-      .map((line) => line.trim().split(/\s+/))
-      .filter((cols) => cols[3] === '0A')
-      .map((cols) => parseInt(cols[1]!.split(':')[1]!, 16)),
-  );
-  return ports.filter((p) => listening.has(p));
 }
 
 export async function removeLabDir(dir: string): Promise<void> {

@@ -8,7 +8,8 @@ import pg from 'pg';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labPorts, loadTopology, type Topology } from '../src/lab/topology.js';
-import { freeOffset, labProcesses, listeningPorts, makeLabDir, removeLabDir, runFrank } from './lab-fixture.js';
+import { listeningPorts } from '../src/lab/ports.js';
+import { freeOffset, labProcesses, makeLabDir, removeLabDir, runFrank } from './lab-fixture.js';
 
 interface StatusJson {
   resources: { name: string; kind: string; runtime: string; port: number; phase: string; health: string; url: string }[];

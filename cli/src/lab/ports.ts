@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { FrankError } from '../errors.js';
 import { labPorts, type Topology } from './topology.js';
@@ -41,4 +42,26 @@ async function suggestOffset(topology: Topology): Promise<number | undefined> {
     if (free) return offset;
   }
   return undefined;
+}
+
+/**
+ * Which of these ports a socket listens on, from the kernel's tables (Linux); undefined where
+ * /proc/net/tcp cannot be read.
+ */
+export async function listeningPorts(ports: number[]): Promise<number[] | undefined> {
+  let table: string;
+  try {
+    table = (await readFile('/proc/net/tcp', 'utf8')) + (await readFile('/proc/net/tcp6', 'utf8').catch(() => ''));
+  } catch {
+    return undefined;
+  }
+  const listening = new Set(
+    table
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((cols) => cols[3] === '0A')
+      .map((cols) => parseInt(cols[1]!.split(':')[1]!, 16)),
+  );
+  return ports.filter((p) => listening.has(p));
 }

@@ -7,7 +7,7 @@ import { runtimeContext, type Lab } from './lab.js';
 import { labConsoleEnvironment, WEB_SERVICE } from './lab-console.js';
 import { LabStateStore, newLabState } from './lab-state.js';
 import { migrateService, seedService, serviceDatabases } from './migrations.js';
-import { assertPortsFree } from './ports.js';
+import { assertPortsFree, listeningPorts } from './ports.js';
 import { serviceDirectory } from './service-code.js';
 import { serviceEnvironment } from './service-env.js';
 import type { LabUnit, Link, Topology } from './topology.js';
@@ -159,7 +159,14 @@ async function bringUp(unit: LabUnit, context: RuntimeContext, lab: Lab, store: 
     if (env && unit.name === WEB_SERVICE) Object.assign(env, labConsoleEnvironment(lab));
     const started = await lab.runtime.start(unit, context, env);
     await enter('booted');
-    await waitUntil((s) => adapter.probe(unit, access, s), { timeoutMs: adapter.readyTimeoutMs, intervalMs: 100, giveUpWhen: started.exited, signal });
+    // Natively, the probe connects only once the port listens: a connection to a port nobody
+    // listens on can be given that very port as its own (one try in a few thousand in the
+    // ephemeral range) and connect to itself, and then the server cannot bind it.
+    const probe = async (s: AbortSignal) => {
+      if (lab.runtime.name === 'native' && (await listeningPorts([unit.port]))?.length === 0) throw new Error(`nothing listens on port ${unit.port} yet`);
+      await adapter.probe(unit, access, s);
+    };
+    await waitUntil(probe, { timeoutMs: adapter.readyTimeoutMs, intervalMs: 100, giveUpWhen: started.exited, signal });
     await enter('ready');
     await adapter.provision(unit, access);
     if (options.jobs !== false) {
