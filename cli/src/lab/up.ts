@@ -133,7 +133,6 @@ export async function restartUnit(lab: Lab, unit: LabUnit, onPhase: ProgressList
       // one that never answers in time does not.
       const exitedWhileStarting = error instanceof ResourceError && !(error.cause instanceof WaitTimeoutError);
       if (!exitedWhileStarting || attempt >= RESTART_ATTEMPTS) throw error;
-      onPhase({ resource: unit.name, phase: 'starting', elapsedMs: 0 });
     }
   }
 }
