@@ -85,6 +85,13 @@ describe('frank.yaml', () => {
     expect(usageErrorOf(repositoryYaml, 60000).message).toMatch(/above 65535/);
   });
 
+  it('rejects an offset that puts an HTTP server on a port fetch and browsers refuse', () => {
+    // The BFF's 3000 + 3000: X11's port, where every fetch fails with "bad port".
+    const error = usageErrorOf(repositoryYaml, 3000);
+    expect(error.message).toMatch(/services\.bff\.port: port 6000 is one that browsers and Node's fetch refuse/);
+    expect(error.hint).toMatch(/another --port-offset/);
+  });
+
   it('reports broken YAML with its line', () => {
     expect(usageErrorOf('version: 1\nresources:\n  a: [unclosed\n').message).toMatch(/^frank\.yaml:\d+:\d+: not valid YAML/);
   });

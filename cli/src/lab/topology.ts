@@ -169,6 +169,13 @@ export function parseTopology(text: string, file: string, options: LoadOptions =
   return resolve(parsed.data, file, offset, (keyPath) => lineOf(doc, lineCounter, keyPath));
 }
 
+/** The Fetch standard's "bad ports": fetch and browsers will not connect to them, so no HTTP server of the lab may listen there. */
+const FETCH_BLOCKED_PORTS = new Set([
+  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465,
+  512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667,
+  6668, 6669, 6679, 6697, 10080,
+]);
+
 function resolve(raw: RawTopology, file: string, offset: number, lineAt: (keyPath: string[]) => string): Topology {
   const fail = (keyPath: string[], message: string, hint?: string): never => {
     throw new UsageError(`${file}${lineAt(keyPath)}: ${describeKey(keyPath)}: ${message}`, { hint });
@@ -221,6 +228,9 @@ function resolve(raw: RawTopology, file: string, offset: number, lineAt: (keyPat
     if (r.kind === 'rabbitmq') claim(['resources', r.name, 'port'], r.distPort, `${r.name} (Erlang distribution, port + ${RABBITMQ_DIST_SHIFT})`);
   }
   for (const s of services) claim(['services', s.name, 'port'], s.port, `service ${s.name}`);
+  for (const [keyPath, p] of [...resources.filter((r) => r.kind === 'aws' || r.kind === 'toxiproxy').map((r) => [['resources', r.name, 'port'], r.port] as const), ...services.map((s) => [['services', s.name, 'port'], s.port] as const)]) {
+    if (FETCH_BLOCKED_PORTS.has(p)) fail([...keyPath], `port ${p} is one that browsers and Node's fetch refuse to speak HTTP to (it belongs to another protocol)`, offset > 0 ? 'Choose another --port-offset.' : 'Choose another port.');
+  }
   for (const l of links) {
     if (l.listenPort > 65535) fail(['resources', toxi!.name, 'proxyPorts'], 'the proxies run past port 65535', 'Lower proxyPorts.');
     claim(['resources', toxi!.name, 'proxyPorts'], l.listenPort, `proxy ${l.name}`);
