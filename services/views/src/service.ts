@@ -59,8 +59,10 @@ export const definition: ServiceDefinition = {
       await cache.close();
       await client.close().catch(() => undefined);
     });
+    // Ready once the catalogue is in: a storefront opened after `frank up` shows every product.
     addReadyCheck(async () => {
       await client.db('admin').command({ ping: 1 });
+      if (!seededNow) throw new Error(`the catalogue is not seeded yet from inventory-service (${settings.INVENTORY_URL}); see this service's log`);
     });
     await store.ensureIndexes().catch((error: unknown) => log.warn('indexes not created yet (Mongo away?)', { error: String(error) }));
 

@@ -38,12 +38,14 @@ async function eventStoreStandIn(events: Envelope[]): Promise<{ url: string; eve
 }
 
 /** A stand-in inventory-service: the catalogue snapshot the projector seeds from. */
-async function inventoryStandIn(): Promise<{ url: string; close(): Promise<void> }> {
+async function inventoryStandIn(): Promise<{ url: string; answering: boolean; close(): Promise<void> }> {
   const products: Record<string, Document> = {
     'SKU-A': { sku: 'SKU-A', name: 'Claw hammer', description: 'd', priceCents: 1250, category: 'hammers', onHand: 10, reserved: 0 },
     'SKU-B': { sku: 'SKU-B', name: 'Saw', description: 'd', priceCents: 499, category: 'tools', onHand: 5, reserved: 0 },
   };
   const app = express();
+  const standIn = { url: '', answering: true, close: () => Promise.resolve() };
+  app.use((_req, res, next) => (standIn.answering ? next() : res.status(503).json({ error: 'starting' })));
   app.get('/categories', (_req, res) => res.json([{ id: 1, slug: 'tools', name: 'Tools', children: [{ id: 2, slug: 'hammers', name: 'Hammers', children: [] }] }]));
   app.get('/products', (_req, res) => res.json(Object.values(products).map(({ sku }) => ({ sku }))));
   app.get('/products/:sku', (req, res) => (products[req.params.sku] ? res.json(products[req.params.sku]) : res.status(404).json({})));
@@ -51,7 +53,9 @@ async function inventoryStandIn(): Promise<{ url: string; close(): Promise<void>
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => new Promise((r) => server.close(() => r())) };
+  standIn.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  standIn.close = () => new Promise((r) => server.close(() => r()));
+  return standIn;
 }
 
 describe('views projects events into Mongo, against real RabbitMQ, Mongo and Redis', () => {
@@ -72,12 +76,22 @@ describe('views projects events into Mongo, against real RabbitMQ, Mongo and Red
     redis = createClient({ url: lab.env.REDIS_URL! });
     await redis.connect();
     inventory = await inventoryStandIn();
+    inventory.answering = false;
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     [mongoUrl, redisUrl, amqpUrl] = [lab.env.MONGO_URL!, lab.env.REDIS_URL!, lab.env.RABBITMQ_URL!];
     service = await runService(definition, { PORT: String(port), MONGO_URL: mongoUrl, REDIS_URL: redisUrl, AMQP_URL: amqpUrl, INVENTORY_URL: inventory.url, VIEWS_EVENT_SOURCES: '' });
-    await until(async () => (await fetch(`${base}/health/ready`)).ok);
-    await until(async () => ((await (await fetch(`${base}/views/status`)).json()) as { catalogueSeeded: boolean }).catalogueSeeded, 20_000, 'the catalogue seed');
+    // Not ready while inventory-service does not answer: once the broker is connected, the catalogue is what it waits for.
+    const notReady = async () => {
+      const answer = await fetch(`${base}/health/ready`);
+      return answer.status === 503 && ((await answer.json()) as { reason: string }).reason;
+    };
+    await until(async () => /catalogue/.test((await notReady()) || ''), 20_000, 'views to say it waits for the catalogue');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await notReady()).toMatch(/^the catalogue is not seeded yet from inventory-service/);
+    inventory.answering = true;
+    await until(async () => (await fetch(`${base}/health/ready`)).ok, 20_000, 'views ready once the catalogue is seeded');
+    expect(((await (await fetch(`${base}/views/status`)).json()) as { catalogueSeeded: boolean }).catalogueSeeded).toBe(true);
   });
 
   afterAll(async () => {

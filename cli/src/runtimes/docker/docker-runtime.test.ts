@@ -234,7 +234,7 @@ describe('DockerRuntime.stop and sweep', () => {
     const engine = freshEngine();
     const context = await labContext();
     const other = await labContext('0ther1ab');
-    const otherTopology = await loadTopology(FRANK_YAML, { portOffset: 2000 });
+    const otherTopology = await loadTopology(FRANK_YAML, { portOffset: 4000 });
     await startAll(new DockerRuntime({ client: engine }), context);
     await startAll(new DockerRuntime({ client: engine }), { ...other, topology: otherTopology });
 

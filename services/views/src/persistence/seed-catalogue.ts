@@ -81,7 +81,8 @@ export async function seedUntilDone(store: ViewStore, inventoryUrl: string, log:
     } catch (error) {
       log.warn('catalogue seed failed; retrying', { ...errorFields(error), retryInMs: delay });
       await new Promise((resolve) => setTimeout(resolve, delay));
-      delay = Math.min(delay * 2, 10_000);
+      // views is not ready until this is done, and inventory-service starts beside it: retry soon.
+      delay = Math.min(delay * 2, 2_000);
     }
   }
 }

@@ -3,7 +3,7 @@ import { ApiError, getOrder, type Session } from '../api';
 import { OrderState } from '../OrderState';
 import { isSettled, type OrderView } from '../order-state';
 
-/** Polling (SSE comes later): every second until settled, then a little longer for payment and delivery news. */
+/** Polls the BFF (which reads the views and cache, not the services) every second until settled, then a little longer for payment and delivery news. */
 const POLL_MS = 1000;
 const AFTER_SETTLED_POLLS = 10;
 /** A just-placed order is not in the views yet: a 404 is "not yet" for this long. */
