@@ -187,6 +187,7 @@ describe('frank chaos', () => {
       expect(listed.healAt).toBeDefined();
       expect(Date.parse(listed.healAt!) - Date.parse(listed.injectedAt)).toBe(4000);
       expect((await frank('status')).stdout).toMatch(new RegExp(`^${listed.id}\\s+latency order-db 100ms`, 'm'));
+      await until(async () => (await proxy('order.order-db')).toxics.length > 0, 10_000, 'the toxic to go in');
       expect((await proxy('order.order-db')).toxics.map((t) => t.name)).toEqual([`frank-${listed.id}`]);
       const done = await holding;
       expect(done.exitCode, String(done.stderr)).toBe(0);
@@ -228,7 +229,8 @@ describe('frank chaos', () => {
     it('Ctrl-C while a fault holds heals it at once: the killed service is back', async () => {
       const holding = spawnFrank('kill-service', 'notification', '--for', '5m');
       await until(async () => (await recorded()).length === 1, 15_000, 'the fault to be recorded');
-      expect(await answers(portOf('notification'))).toBe(false);
+      // Recorded before it goes in (a crash halfway is still healed): wait until the service is down.
+      await until(async () => !(await answers(portOf('notification'))), 10_000, 'notification to be killed');
       holding.kill('SIGINT');
       const done = await holding;
       expect(done.exitCode, String(done.stderr)).toBe(0);
