@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { FrankError, ResourceError, errorMessage } from '../errors.js';
-import { probeOnce, restartUnit, type ProgressListener } from '../lab/up.js';
+import { answersProbe, restartUnit, type ProgressListener } from '../lab/up.js';
 import { portClosed, waitUntil } from '../lab/wait.js';
 import { unitOf, type ChaosLab } from './chaos-lab.js';
 import type { Fault } from './fault-spec.js';
@@ -116,7 +116,7 @@ async function undoFault(chaos: ChaosLab, record: FaultRecord, onPhase?: Progres
   if (fault.kind === 'kill') {
     const unit = unitOf(chaos, fault.unit);
     // `frank up` may have brought it back already.
-    if ((await chaos.lab.runtime.isRunning(unit, chaos.context)) && (await probeOnce(unit, chaos.context))) return;
+    if ((await chaos.lab.runtime.isRunning(unit, chaos.context)) && (await answersProbe(unit, chaos.context))) return;
     await restartUnit(chaos.lab, unit, onPhase);
     return;
   }

@@ -2,7 +2,7 @@ import { UsageError, type LabPhase } from '../errors.js';
 import { serviceEnvironment } from './service-env.js';
 import { adapterFor } from './kinds/index.js';
 import { runtimeContext, type Lab } from './lab.js';
-import { labUnits, probeOnce } from './up.js';
+import { labUnits, answersProbe } from './up.js';
 
 export interface ResourceStatus {
   name: string;
@@ -20,7 +20,7 @@ export async function labStatus(lab: Lab): Promise<ResourceStatus[]> {
   return Promise.all(
     labUnits(lab.topology).units.map(async (resource) => {
       const running = lab.state ? await lab.runtime.isRunning(resource, context) : false;
-      const health = !running ? 'stopped' : (await probeOnce(resource, context)) ? 'healthy' : 'unhealthy';
+      const health = !running ? 'stopped' : (await answersProbe(resource, context)) ? 'healthy' : 'unhealthy';
       return {
         name: resource.name,
         kind: resource.kind,

@@ -75,7 +75,7 @@ export async function upLab(lab: Lab, onPhase: ProgressListener = () => undefine
   const healthy = new Set<string>();
   await Promise.all(
     units.map(async (unit) => {
-      if ((await runtime.isRunning(unit, context)) && (await probeOnce(unit, context))) healthy.add(unit.name);
+      if ((await runtime.isRunning(unit, context)) && (await answersProbe(unit, context))) healthy.add(unit.name);
     }),
   );
   if (healthy.size === units.length) return { alreadyUp: true, started: [], withoutCode, elapsedMs: Date.now() - began };
@@ -195,11 +195,18 @@ async function bringUp(unit: LabUnit, context: RuntimeContext, lab: Lab, store: 
   }
 }
 
-export async function probeOnce(unit: LabUnit, context: RuntimeContext): Promise<boolean> {
-  try {
-    await adapterFor(unit).probe(unit, { topology: context.topology, credentials: context.credentials }, AbortSignal.timeout(3000));
-    return true;
-  } catch {
-    return false;
+/**
+ * Whether a running unit answers its protocol probe; one that fails is asked once more, since a
+ * single slow answer on a busy machine is no sick unit (and `up` would restart what it calls sick).
+ */
+export async function answersProbe(unit: LabUnit, context: RuntimeContext): Promise<boolean> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await adapterFor(unit).probe(unit, { topology: context.topology, credentials: context.credentials }, AbortSignal.timeout(3000));
+      return true;
+    } catch {
+      // the second try decides
+    }
   }
+  return false;
 }
