@@ -112,10 +112,20 @@ export interface SeedOptions {
 
 type SeedFunction = (client: pg.ClientBase, options: SeedOptions) => Promise<void>;
 
+let typeScriptLoaded: Promise<void> | undefined;
+
+/** A seed is TypeScript: the bundled CLI (JavaScript) lets tsx load it; from the sources something loads it already. */
+function loadTypeScript(): Promise<void> {
+  if (import.meta.url.endsWith('.ts')) return Promise.resolve();
+  typeScriptLoaded ??= import('tsx/esm/api').then(({ register }) => void register());
+  return typeScriptLoaded;
+}
+
 /** Runs services/<name>/src/seed.ts when the service has one; seeds are deterministic and idempotent. */
 export async function seedService(owner: ServiceDatabase, topology: Topology, credentials: Credentials, seed: number): Promise<boolean> {
   const file = path.join(serviceDirectory(topology, owner.service.name), 'src', 'seed.ts');
   if (!existsSync(file)) return false;
+  await loadTypeScript();
   const module = (await import(file)) as { seed?: SeedFunction };
   if (typeof module.seed !== 'function') throw new FrankError(`${file} does not export a function seed(client, options).`);
   const client = await connectAsService(owner, topology, credentials);

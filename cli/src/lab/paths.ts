@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,8 +19,15 @@ export interface LabPaths {
   toolsBin: string;
 }
 
-/** The checkout frank runs from (two folders above cli/src/lab). */
-export const REPOSITORY_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+/** The checkout frank runs from: the folder above cli/, whether this runs from cli/src or from the bundle in cli/.bundle. */
+export const REPOSITORY_ROOT = checkoutAbove(path.dirname(fileURLToPath(import.meta.url)));
+
+function checkoutAbove(folder: string): string {
+  for (let dir = folder; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'cli', 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`frank's checkout is not above ${folder}: no cli/package.json there`);
+  }
+}
 
 export function labPaths(root: string): LabPaths {
   const state = path.join(root, '.frank');

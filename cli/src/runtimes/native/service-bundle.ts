@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { bundleIsCurrent } from '../../../bin/bundle-cache.js';
 import { FrankError } from '../../errors.js';
-import { bundleForNode, describeBundleFailure } from '../../lab/node-bundle.js';
+import { bundleForNode, describeBundleFailure, writeBundle } from '../../lab/node-bundle.js';
 import { REPOSITORY_ROOT } from '../../lab/paths.js';
 
 /**
@@ -11,12 +10,6 @@ import { REPOSITORY_ROOT } from '../../lab/paths.js';
  */
 export function bundlePath(serviceDir: string): string {
   return path.join(serviceDir, '.bundle', 'main.mjs');
-}
-
-/** What a bundle was built from, beside it, to tell whether it is still current. */
-interface BundleInputs {
-  builtAtMs: number;
-  inputs: string[];
 }
 
 /**
@@ -28,8 +21,7 @@ interface BundleInputs {
  */
 export async function serviceBundle(name: string, serviceDir: string, entry: string): Promise<string> {
   const outfile = bundlePath(serviceDir);
-  const manifest = `${outfile}.inputs.json`;
-  if (await isCurrent(outfile, manifest)) return outfile;
+  if (await bundleIsCurrent(outfile)) return outfile;
   const startedAtMs = Date.now();
   let bundle;
   try {
@@ -40,28 +32,6 @@ export async function serviceBundle(name: string, serviceDir: string, entry: str
       cause: error,
     });
   }
-  await mkdir(path.dirname(outfile), { recursive: true });
-  const suffix = `.${process.pid}.${randomBytes(3).toString('hex')}.tmp`;
-  // The map first: a bundle that names its map always finds it.
-  for (const file of [...bundle.files].sort((a, b) => Number(b.path.endsWith('.map')) - Number(a.path.endsWith('.map')))) {
-    await writeFile(file.path + suffix, file.contents);
-    await rename(file.path + suffix, file.path);
-  }
-  const inputs: BundleInputs = { builtAtMs: startedAtMs, inputs: Object.keys(bundle.metafile.inputs).map((input) => path.resolve(REPOSITORY_ROOT, input)) };
-  await writeFile(manifest + suffix, JSON.stringify(inputs));
-  await rename(manifest + suffix, manifest);
+  await writeBundle(bundle, outfile, REPOSITORY_ROOT, startedAtMs);
   return outfile;
-}
-
-/** The bundle exists and no file it was built from changed since (an edit, an npm install). */
-async function isCurrent(outfile: string, manifest: string): Promise<boolean> {
-  let recorded: BundleInputs;
-  try {
-    recorded = JSON.parse(await readFile(manifest, 'utf8')) as BundleInputs;
-    await stat(outfile);
-  } catch {
-    return false;
-  }
-  const changed = await Promise.all(recorded.inputs.map((input) => stat(input).then((s) => s.mtimeMs > recorded.builtAtMs, () => true)));
-  return !changed.includes(true);
 }
