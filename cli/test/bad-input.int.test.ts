@@ -104,7 +104,11 @@ describe('bad input gets a clear error, exit code 1 or 2, and leaves nothing run
     const { REPOSITORY_ROOT } = await import('../src/lab/paths.js');
     const up = execa(process.execPath, [path.join(REPOSITORY_ROOT, 'cli/bin/frank.js'), 'up', '--port-offset', String(offset)], { cwd: dir, reject: false, stdin: 'ignore' });
     // Kill frank itself once RabbitMQ has been launched and is still booting.
-    for (let i = 0; i < 200 && !existsSync(path.join(dir, '.frank', 'run', 'queue.pid')); i++) await new Promise((r) => setTimeout(r, 50));
+    const deadline = Date.now() + 60_000;
+    while (!existsSync(path.join(dir, '.frank', 'run', 'queue.pid'))) {
+      if (Date.now() > deadline) throw new Error('frank up launched no RabbitMQ within 60 s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
     up.kill('SIGKILL');
     await up;
     expect((await labProcesses(dir)).length).toBeGreaterThan(0);

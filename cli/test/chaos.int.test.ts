@@ -156,17 +156,20 @@ describe('frank chaos', () => {
       const client = new pg.Client({ connectionString: throughLink('order', 'order.order-db') });
       client.on('error', () => undefined);
       await client.connect();
-      const roundTrip = async () => {
+      /** Five round trips, fastest first. */
+      const roundTrips = async () => {
         const times: number[] = [];
         for (let i = 0; i < 5; i++) {
           const began = performance.now();
           await client.query('SELECT 1');
           times.push(performance.now() - began);
         }
-        return times.sort((a, b) => a - b)[2]!;
+        return times.sort((a, b) => a - b);
       };
+      const roundTrip = async () => (await roundTrips())[2]!;
       try {
-        const base = await roundTrip();
+        // The fastest as the base: a slow moment while measuring it would raise the bar below.
+        const base = (await roundTrips())[0]!;
         const slow = await frank('latency', 'order-db', '300ms');
         expect(slow.exitCode, slow.stderr).toBe(0);
         expect((await proxy('order.order-db')).toxics).toHaveLength(1);
@@ -280,7 +283,8 @@ describe('frank chaos', () => {
     // payment races the trigger for that event: it took the payment before it was killed or once it was back, never while dead.
     const payment = await until(async () => (await access.db('payment').query('SELECT created_at FROM payment_domain.payments WHERE order_id = $1', [orderId])).rows[0], 30_000, 'the payment');
     const paidAt = (payment.created_at as Date).getTime();
-    expect(paidAt < Date.parse(fault.injectedAt) || paidAt > Date.parse(fault.healAt!), `payment taken at ${new Date(paidAt).toISOString()}, while payment was dead`).toBe(true);
+    // injectedAt is recorded just before the kill: a payment may start in between.
+    expect(paidAt < Date.parse(fault.injectedAt) + 1000 || paidAt > Date.parse(fault.healAt!), `payment taken at ${new Date(paidAt).toISOString()}, while payment was dead`).toBe(true);
     await until(async () => (await checkInvariants(access, { placedOrderIds: [orderId] })).invariants.every((i) => i.ok), 30_000, 'the saga to settle with every invariant');
   });
 
@@ -299,7 +303,7 @@ describe('frank chaos', () => {
     expect(markdown).toMatch(/\| kill-service inventory \| \*\*PASS 1\/1\*\* \| \d+\.\d s \|/);
     expect(markdown).toMatch(/\| latency order\.order-db 200ms±50ms \| \*\*PASS 1\/1\*\* \| \d+\.\d s \|/);
     expect(markdown).toContain('Verdict: **PASS**');
-  });
+  }, 240_000);
 
   it('saga run --chaos injects each fault at its time from the run start, heals it after its duration, and the run passes', async () => {
     const run = await runFrank(dir, ['saga', 'run', 'happy-path', '--rate', '2', '--duration', '8s', '--chaos', 'kill-service:inventory@2s/3s', '--json']);

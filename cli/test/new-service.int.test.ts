@@ -69,7 +69,7 @@ describe('frank new service: a working service from the template', () => {
     });
     expect(vitest.exitCode, vitest.stdout + vitest.stderr).toBe(0);
     expect(vitest.stdout).toMatch(/Tests\s+3 passed/);
-  });
+  }, 300_000);
 
   it('refuses a bad name with a usage error and writes nothing', async () => {
     const before = await readFile(path.join(dir, 'frank.yaml'), 'utf8');

@@ -345,5 +345,5 @@ describe('frank saga tools', () => {
     await atRest();
     const settled = await runFrank(dir, ['saga', 'stuck', '--older-than', '0s']);
     expect(settled.exitCode, settled.stdout).toBe(0);
-  });
+  }, 300_000);
 });

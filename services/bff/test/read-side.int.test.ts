@@ -73,6 +73,8 @@ describe('the BFF reads the views through the Redis cache (real RabbitMQ, Mongo,
     env = { PORT: String(port), USER_URL: order.url, INVENTORY_URL: inventory.url, ORDER_URL: order.url, JWT_SECRET: SECRET, MONGO_URL: lab.env.MONGO_URL!, REDIS_URL: lab.env.REDIS_URL! };
     running.push(await runService(definition, env));
     await until(async () => (await fetch(`${base}/health/ready`)).ok);
+    // The BFF is ready before its Redis client is: reads meanwhile say the cache is missing.
+    await until(async () => (await fetch(`${base}/api/products/SKU-C`).then((r) => r.json())).missing?.length === 0, 10_000, 'the BFF to reach its cache');
   });
 
   afterAll(async () => {
@@ -143,8 +145,9 @@ describe('the BFF reads the views through the Redis cache (real RabbitMQ, Mongo,
 
     const history = await until(async () => {
       const answer = await get(`/api/users/${userId}/orders`, userId);
-      return answer.body.summary?.confirmedCount === 1 ? answer : undefined;
-    }, 20_000, 'the user summary');
+      // The summary (user_views) and the history line (order_views, derived) come from two projectors.
+      return answer.body.summary?.confirmedCount === 1 && answer.body.orders?.[0]?.status === 'CONFIRMED' ? answer : undefined;
+    }, 20_000, 'the user summary and history');
     expect(history.body).toMatchObject({ userId, summary: { orderCount: 1, totalSpentCents: 1000 }, orders: [{ orderId, status: 'CONFIRMED' }], missing: [] });
     expect(await counter('views:cache:misses:user_summary')).toBeGreaterThanOrEqual(1);
   });

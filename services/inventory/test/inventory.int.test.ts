@@ -156,8 +156,12 @@ describe('the saga', () => {
     expect(await stockOf('SKU-0001')).toEqual({ on_hand: 10, reserved: 3 });
     expect(await stockOf('SKU-0002')).toEqual({ on_hand: 10, reserved: 1 });
     expect(await (await fetch(`${lab.baseUrl}/products/SKU-0001`)).json()).toMatchObject({ available: 7, onHand: 10, reserved: 3 });
-    const outbox = await lab.db.query("SELECT aggregate_type, dispatched_at FROM saga_coord.outbox WHERE aggregate_id = $1", [orderId]);
-    expect(outbox.rows).toEqual([{ aggregate_type: 'inventory', dispatched_at: expect.any(Date) }]);
+    // The relay marks the row after the broker's confirm, so the event may be seen first.
+    const outbox = await until(async () => {
+      const rows = (await lab.db.query("SELECT aggregate_type, dispatched_at FROM saga_coord.outbox WHERE aggregate_id = $1", [orderId])).rows;
+      return rows.every((r) => r.dispatched_at !== null) && rows;
+    }, 15_000, 'the outbox row dispatched');
+    expect(outbox).toEqual([{ aggregate_type: 'inventory', dispatched_at: expect.any(Date) }]);
   });
 
   it('reserves nothing when one line is out of stock, and says which', async () => {

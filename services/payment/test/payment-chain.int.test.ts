@@ -11,7 +11,8 @@ import { PAYMENT_LAB, freePort, migratePayment, until } from './lab.js';
 
 type Running = Awaited<ReturnType<typeof runService>>;
 
-const TIMEOUT_MS = 1000;
+// Room for the whole webhook chain (provider, EventBridge, SQS, bridge, broker) on a busy machine.
+const TIMEOUT_MS = 4000;
 
 /**
  * The whole webhook chain on real servers: payment → provider (HTTP) → EventBridge PutEvents on

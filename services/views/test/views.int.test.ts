@@ -173,6 +173,8 @@ describe('views projects events into Mongo, against real RabbitMQ, Mongo and Red
     await until(async () => (await doc('order_views', 'order_details', orderId))?.status === 'CONFIRMED' && (await doc('notification_views', 'delivery_status', 'd-1')), 20_000, 'the order projected');
     await until(async () => (await doc('user_views', 'user_summary', 'u-1'))?.confirmedCount === 1, 20_000, 'the user summary');
     await until(async () => (await doc('inventory_views', 'stock_levels', 'SKU-A'))?.onHand === 8, 20_000, 'the stock committed');
+    // order_history is derived from order_details a moment later.
+    await until(async () => (await doc('order_views', 'order_history', orderId))?.status === 'CONFIRMED', 20_000, 'the order history');
     // Let every duplicate drain before looking for double effects.
     await until(async () => {
       const status = (await (await fetch(`${base}/views/status`)).json()) as { projectors: { applied: number }[] };

@@ -179,13 +179,13 @@ describe('the storefront, end to end', () => {
     await shot('second-last-unit');
     console.info(`second order of the last unit: ${outcome}`);
     expect(orderPosts).toHaveLength(outcome.startsWith('placed') ? 3 : 2);
-    expect(await available('SKU-0057')).toBe(0);
+    await expect.poll(() => available('SKU-0057'), { timeout: 15_000 }).toBe(0);
 
     await goTo(/^My orders/);
     const row = page.locator(`tr[data-order-id="${first}"]`);
     await row.waitFor();
     await expect.poll(() => row.locator('td').allTextContents(), { timeout: 10_000 }).toEqual([expect.any(String), 'CONFIRMED', expect.stringMatching(/€/), 'Paid', expect.stringMatching(/^(Sent by|failed by|Not yet)/)]);
-    expect(await page.locator('tr[data-order-id]').count()).toBe(outcome.startsWith('placed') ? 3 : 2);
+    await expect.poll(() => page.locator('tr[data-order-id]').count(), { timeout: 15_000 }).toBe(outcome.startsWith('placed') ? 3 : 2);
     await shot('history');
   });
 });
