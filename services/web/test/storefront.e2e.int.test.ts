@@ -85,8 +85,8 @@ describe('the storefront, end to end', () => {
   });
 
   it('browses by category with live stock, and the page fits a narrow window', async () => {
-    // The catalogue reaches the views from inventory's outbox after `up`: on a busy machine some
-    // products are still on their way, and the list re-reads itself every few seconds.
+    // views is ready once it has the catalogue; the poll only rides out a list read a moment early
+    // (it re-reads itself every few seconds).
     await expect.poll(() => page.locator('article[data-sku]').count(), { timeout: 30_000 }).toBe(60);
     const all = 60;
     expect(await card('SKU-0060').getByTestId('stock').textContent()).toBe('Out of stock');
