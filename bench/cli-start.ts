@@ -35,7 +35,9 @@ for (const command of commands) {
   }
   rows.push({ command: command.join(' '), bundleSeconds: median(bundle), tsxSeconds: median(tsx) });
 }
-const bare = await seconds(['-e', '0']);
+const bareRuns: number[] = [];
+for (let run = 0; run < runs; run++) bareRuns.push(await seconds(['-e', '0']));
+const bare = median(bareRuns);
 
 const result = { date: new Date().toISOString(), machine: `${os.cpus().length} cores`, runs, nodeBareSeconds: bare, commands: rows };
 await mkdir(path.join(REPOSITORY_ROOT, 'bench', 'results'), { recursive: true });

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +30,26 @@ describe('the CLI bundle', () => {
     expect((await execa(process.execPath, [CLI_BUNDLE, '--version'])).stdout).toBe(version);
     // The scenario catalogue is read from the checkout's templates/: the bundle finds the checkout.
     expect((await execa(process.execPath, [CLI_BUNDLE, 'saga', 'list'], { env: { NO_COLOR: '1' } })).stdout).toMatch(/happy-path/);
+  });
+
+  it('removes the files of a former build once they are an hour old, and keeps younger ones a running frank may still load', async () => {
+    const folder = path.dirname(CLI_BUNDLE);
+    const old = path.join(folder, 'up-view-FORMER1.js');
+    const young = path.join(folder, 'up-view-FORMER2.js');
+    await buildCliBundle();
+    await writeFile(old, '');
+    await writeFile(young, '');
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    await utimes(old, twoHoursAgo, twoHoursAgo);
+    try {
+      await buildCliBundle();
+      expect(existsSync(old)).toBe(false);
+      expect(existsSync(young)).toBe(true);
+      expect(existsSync(CLI_BUNDLE)).toBe(true);
+    } finally {
+      await rm(young, { force: true });
+      await rm(old, { force: true });
+    }
   });
 
   it('loads ink only for a live view: no command pays for it at start', async () => {

@@ -1,6 +1,7 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleManifestPath } from '../bin/bundle-cache.js';
 import { bundleForNode, writeBundle } from './lab/node-bundle.js';
 
 const CLI_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -8,8 +9,8 @@ const CLI_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 /** Where `bin/frank.js` finds the CLI built: `cli/.bundle/main.js`, at the depth of `src/main.ts`. */
 export const CLI_BUNDLE = path.join(CLI_ROOT, '.bundle', 'main.js');
 
-/** Chunks no bundle names any more are removed once no process that started with them can still load one. */
-const STALE_CHUNK_MS = 60 * 60 * 1000;
+/** Files of a former build (chunks, lazily loaded views, maps, a crashed writer's .tmp) go once no process started from them can still load one. */
+const STALE_OUTPUT_MS = 60 * 60 * 1000;
 
 /**
  * The CLI's own code as ES modules (esbuild), packages left in node_modules: a command starts in
@@ -18,14 +19,13 @@ const STALE_CHUNK_MS = 60 * 60 * 1000;
  */
 export async function buildCliBundle(): Promise<string> {
   const startedAtMs = Date.now();
-  const bundle = await bundleForNode({ entry: path.join(CLI_ROOT, 'src', 'main.ts'), root: CLI_ROOT, outfile: CLI_BUNDLE, target: `node${process.versions.node.split('.')[0]}`, sourcemap: true, packagesExternal: true, split: true });
+  const bundle = await bundleForNode({ entry: path.join(CLI_ROOT, 'src', 'main.ts'), root: CLI_ROOT, outfile: CLI_BUNDLE, sourcemap: true, packagesExternal: true, split: true });
   await writeBundle(bundle, CLI_BUNDLE, CLI_ROOT, startedAtMs);
-  const current = new Set(bundle.files.map((f) => path.basename(f.path)));
+  const current = new Set([...bundle.files.map((f) => f.path), bundleManifestPath(CLI_BUNDLE)]);
   const folder = path.dirname(CLI_BUNDLE);
-  for (const name of await readdir(folder)) {
-    if (!name.startsWith('chunk-') || current.has(name)) continue;
-    const file = path.join(folder, name);
-    if (startedAtMs - (await stat(file).then((s) => s.mtimeMs, () => startedAtMs)) > STALE_CHUNK_MS) await rm(file, { force: true });
+  for (const file of (await readdir(folder)).map((name) => path.join(folder, name))) {
+    if (current.has(file)) continue;
+    if (startedAtMs - (await stat(file).then((s) => s.mtimeMs, () => startedAtMs)) > STALE_OUTPUT_MS) await rm(file, { force: true });
   }
   return CLI_BUNDLE;
 }

@@ -19,7 +19,8 @@ export interface NodeBundleOptions {
   root: string;
   /** The bundle's file; with `split`, the folder takes the entry as main.js and a chunk per lazily imported part. */
   outfile: string;
-  target: string;
+  /** esbuild's target; the Node.js running frank when not given (a bundle it runs itself). */
+  target?: string;
   sourcemap?: boolean;
   /** Packages stay in node_modules, imported at run time; only the project's own code is bundled. */
   packagesExternal?: boolean;
@@ -35,7 +36,7 @@ export async function bundleForNode(options: NodeBundleOptions): Promise<NodeBun
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: options.target,
+    target: options.target ?? `node${process.versions.node.split('.')[0]}`,
     ...(options.split ? { outdir: path.dirname(options.outfile), entryNames: path.basename(options.outfile, '.js'), splitting: true } : { outfile: options.outfile }),
     packages: options.packagesExternal ? 'external' : 'bundle',
     jsx: 'automatic',

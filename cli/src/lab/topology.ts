@@ -223,13 +223,18 @@ function resolve(raw: RawTopology, file: string, offset: number, lineAt: (keyPat
     if (holder) fail(keyPath, `port ${p - offset} is already used by ${holder}`, 'Give each resource and service its own port.');
     claimed.set(p, owner);
   };
+  // Ports frank and browsers speak HTTP to: the services, the AWS emulator, Toxiproxy's API.
+  const servesHttp = (keyPath: string[], p: number) => {
+    if (FETCH_BLOCKED_PORTS.has(p)) fail(keyPath, `port ${p} is one that browsers and Node's fetch refuse to speak HTTP to (it belongs to another protocol)`, offset > 0 ? 'Choose another --port-offset.' : 'Choose another port.');
+  };
   for (const r of resources) {
     claim(['resources', r.name, 'port'], r.port, r.name);
+    if (r.kind === 'aws' || r.kind === 'toxiproxy') servesHttp(['resources', r.name, 'port'], r.port);
     if (r.kind === 'rabbitmq') claim(['resources', r.name, 'port'], r.distPort, `${r.name} (Erlang distribution, port + ${RABBITMQ_DIST_SHIFT})`);
   }
-  for (const s of services) claim(['services', s.name, 'port'], s.port, `service ${s.name}`);
-  for (const [keyPath, p] of [...resources.filter((r) => r.kind === 'aws' || r.kind === 'toxiproxy').map((r) => [['resources', r.name, 'port'], r.port] as const), ...services.map((s) => [['services', s.name, 'port'], s.port] as const)]) {
-    if (FETCH_BLOCKED_PORTS.has(p)) fail([...keyPath], `port ${p} is one that browsers and Node's fetch refuse to speak HTTP to (it belongs to another protocol)`, offset > 0 ? 'Choose another --port-offset.' : 'Choose another port.');
+  for (const s of services) {
+    claim(['services', s.name, 'port'], s.port, `service ${s.name}`);
+    servesHttp(['services', s.name, 'port'], s.port);
   }
   for (const l of links) {
     if (l.listenPort > 65535) fail(['resources', toxi!.name, 'proxyPorts'], 'the proxies run past port 65535', 'Lower proxyPorts.');

@@ -25,7 +25,7 @@ export async function serviceBundle(name: string, serviceDir: string, entry: str
   const startedAtMs = Date.now();
   let bundle;
   try {
-    bundle = await bundleForNode({ entry, root: REPOSITORY_ROOT, outfile, target: `node${process.versions.node.split('.')[0]}`, sourcemap: true });
+    bundle = await bundleForNode({ entry, root: REPOSITORY_ROOT, outfile, sourcemap: true });
   } catch (error) {
     throw new FrankError(`Cannot build service ${name} from ${path.relative(process.cwd(), entry)}: ${describeBundleFailure(error, REPOSITORY_ROOT)}`, {
       hint: `Fix the code so that \`npx tsx ${path.relative(process.cwd(), entry)}\` loads it, then run \`npx frank up\` again.`,
