@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -6,24 +6,34 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { Command } from 'commander';
-import { describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { composeCommand } from '../commands/compose.js';
 import { addGlobalOptions } from '../commands/global-options.js';
 import type { Credentials } from '../lab/credentials.js';
 import { labPorts, loadTopology, parseTopology, type Topology } from '../lab/topology.js';
-import { serviceEnvironment } from '../lab/service-env.js';
+import { checkEnvironment } from '@frank/kit/settings';
+import { contractOf, loadServiceContracts, type ServiceContracts } from '../lab/service-contracts.js';
 import { containerSpecs, serviceContainerSpecs } from '../runtimes/docker/container-spec.js';
 import { IMAGES } from '../runtimes/docker/images.js';
 import { containerPort } from '../runtimes/docker/resource-blueprint.js';
 import { composeFile, renderComposeFile, type ComposeFile } from './compose-file.js';
-import { writeComposeFile } from './write-compose-file.js';
+import { writeComposeEnv, writeComposeFile } from './write-compose-file.js';
+import { containerEnvironments } from '../runtimes/docker/test-fixtures.js';
 
 const REPOSITORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const FRANK_YAML = path.join(REPOSITORY, 'frank.yaml');
 const COMMITTED = path.join(REPOSITORY, 'compose', 'docker-compose.yml');
 
 const repositoryLab = (portOffset?: number) => loadTopology(FRANK_YAML, { portOffset });
+
+let contracts: ServiceContracts;
+beforeAll(async () => {
+  contracts = await loadServiceContracts(await repositoryLab());
+}, 60_000);
+
+/** How the compose file refers to a secret compose/.env holds. */
+const secret = (variable: string) => `\${${variable}:?run npx frank compose to generate compose/.env}`;
 
 /** The Compose Specification's JSON schema, as the dclint package ships it (schemas/compose.schema.json). */
 function composeSpecSchema(): Record<string, unknown> {
@@ -59,7 +69,7 @@ function portsOf(file: ComposeFile, service: string): PortMapping[] {
 
 describe('compose/docker-compose.yml', () => {
   it('is what `frank compose` writes from frank.yaml (run `npx frank compose` after changing frank.yaml)', async () => {
-    expect(await readFile(COMMITTED, 'utf8')).toBe(renderComposeFile(await repositoryLab()));
+    expect(await readFile(COMMITTED, 'utf8')).toBe(renderComposeFile(await repositoryLab(), contracts));
   });
 
   it('is valid against the Compose Specification schema', async () => {
@@ -72,7 +82,7 @@ describe('compose/docker-compose.yml', () => {
 
   it('would be caught by the schema if it were wrong (the check checks)', async () => {
     const validate = validator();
-    const file = structuredClone(composeFile(await repositoryLab())) as unknown as { services: Record<string, Record<string, unknown>> };
+    const file = structuredClone(composeFile(await repositoryLab(), contracts)) as unknown as { services: Record<string, Record<string, unknown>> };
     file.services['user-db']!.healthcheck = { test: ['CMD', 'true'], start_intervall: '1s' };
     expect(validate(file)).toBe(false);
     expect(validate.errors?.[0]).toMatchObject({ instancePath: '/services/user-db/healthcheck', keyword: 'additionalProperties' });
@@ -130,25 +140,20 @@ describe('compose/docker-compose.yml', () => {
     expect(committed.networks.default).toEqual({ name: 'frank-compose', labels: { 'dev.frank.lab': 'compose' } });
   });
 
-  it('takes credentials from environment variables with lab defaults, never from generated secrets', async () => {
+  it('takes credentials from compose/.env: user names have a default, passwords and secrets none', async () => {
     const committed = parse(await readFile(COMMITTED, 'utf8')) as ComposeFile;
-    expect(committed.services['user-db']!.environment).toMatchObject({ POSTGRES_USER: '${FRANK_PG_USER:-frank}', POSTGRES_PASSWORD: '${FRANK_PG_PASSWORD:-frank}' });
-    expect(committed.services.rabbitmq!.environment).toEqual({ RABBITMQ_DEFAULT_USER: '${FRANK_RABBITMQ_USER:-frank}', RABBITMQ_DEFAULT_PASS: '${FRANK_RABBITMQ_PASSWORD:-frank}' });
-    expect(committed.services.redis!.command).toContain('${FRANK_REDIS_PASSWORD:-frank}');
-    expect(committed.services.redis!.environment).toEqual({ REDISCLI_AUTH: '${FRANK_REDIS_PASSWORD:-frank}' });
+    expect(committed.services['user-db']!.environment).toMatchObject({ POSTGRES_USER: '${FRANK_PG_USER:-frank}', POSTGRES_PASSWORD: secret('FRANK_PG_PASSWORD') });
+    expect(committed.services.rabbitmq!.environment).toEqual({ RABBITMQ_DEFAULT_USER: '${FRANK_RABBITMQ_USER:-frank}', RABBITMQ_DEFAULT_PASS: secret('FRANK_RABBITMQ_PASSWORD') });
+    expect(committed.services.redis!.command).toContain(secret('FRANK_REDIS_PASSWORD'));
+    expect(committed.services.redis!.environment).toEqual({ REDISCLI_AUTH: secret('FRANK_REDIS_PASSWORD') });
     // Every `$` in the file starts one of these references.
     const text = await readFile(COMMITTED, 'utf8');
     expect(text.match(/\$[^{]|\$$/g)).toBeNull();
-    expect(new Set(text.match(/\$\{[A-Z_]+:-[a-z]*\}/g))).toEqual(
+    expect(new Set(text.match(/\$\{[A-Z_]+:[-?][^}]*\}/g))).toEqual(
       new Set([
         '${FRANK_PG_USER:-frank}',
-        '${FRANK_PG_PASSWORD:-frank}',
         '${FRANK_RABBITMQ_USER:-frank}',
-        '${FRANK_RABBITMQ_PASSWORD:-frank}',
-        '${FRANK_REDIS_PASSWORD:-frank}',
-        '${FRANK_DB_PASSWORD:-frank}',
-        '${FRANK_JWT_SECRET:-frank}',
-        '${FRANK_AWS_SECRET_ACCESS_KEY:-frank}',
+        ...['FRANK_PG_PASSWORD', 'FRANK_RABBITMQ_PASSWORD', 'FRANK_REDIS_PASSWORD', 'FRANK_DB_PASSWORD', 'FRANK_JWT_SECRET', 'FRANK_AWS_SECRET_ACCESS_KEY'].map(secret),
       ]),
     );
   });
@@ -183,26 +188,31 @@ describe("compose/docker-compose.yml's lab services", () => {
     for (const service of topology.services) {
       const env = committed.services[service.name]!.environment!;
       expect(JSON.stringify(env), service.name).not.toMatch(/127\.0\.0\.1|localhost/);
-      expect(env).toMatchObject({ SERVICE_NAME: service.name, HOST: '0.0.0.0', PORT: String(service.port), JWT_SECRET: '${FRANK_JWT_SECRET:-frank}' });
-      // The same variables as natively, and NODE_ENV as native/service.ts sets it.
-      const native = serviceEnvironment(service, topology, { admin: { user: '', password: '' }, databaseRoles: {}, rabbitmq: { user: '', password: '' }, redis: { password: '' }, aws: { accessKeyId: '', secretAccessKey: '' }, jwtSecret: '' });
-      expect(Object.keys(env).sort(), service.name).toEqual(['NODE_ENV', ...Object.keys(native)].sort());
-      for (const other of topology.services.filter((o) => o.name !== service.name)) {
-        expect(env[`${other.name.toUpperCase().replace(/-/g, '_')}_URL`]).toBe(`http://${other.name}:${other.port}`);
+      expect(env).toMatchObject({ HOST: '0.0.0.0', PORT: String(service.port), NODE_ENV: 'development' });
+      // The settings contract: every setting the service requires, and nothing it does not read.
+      expect(checkEnvironment(contractOf(contracts, service.name).described, Object.keys(env)), service.name).toEqual([]);
+      for (const setting of contractOf(contracts, service.name).described) {
+        if (setting.source.from !== 'service') continue;
+        const other = topology.services.find((o) => o.name === (setting.source as { service: string }).service)!;
+        expect(env[setting.name], `${service.name} ${setting.name}`).toBe(`http://${other.name}:${other.port}`);
       }
       for (const link of topology.links.filter((l) => l.service === service.name)) {
         expect(Object.values(env).some((value) => value.includes(`@toxiproxy:${link.listenPort}`) || value.includes(`//toxiproxy:${link.listenPort}`)), link.name).toBe(true);
       }
     }
     const env = (name: string) => committed.services[name]!.environment!;
-    expect(env('order').DATABASE_URL).toBe('postgres://order_service:${FRANK_DB_PASSWORD:-frank}@toxiproxy:8486/order_service');
-    expect(env('order').AMQP_URL).toBe('amqp://${FRANK_RABBITMQ_USER:-frank}:${FRANK_RABBITMQ_PASSWORD:-frank}@toxiproxy:8487');
-    expect(env('bff')).toMatchObject({ MONGO_URL: 'mongodb://toxiproxy:8480/?directConnection=true', REDIS_URL: 'redis://:${FRANK_REDIS_PASSWORD:-frank}@toxiproxy:8481' });
+    expect(env('order').DATABASE_URL).toBe(`postgres://order_service:${secret('FRANK_DB_PASSWORD')}@toxiproxy:8486/order_service`);
+    expect(env('order').AMQP_URL).toBe(`amqp://\${FRANK_RABBITMQ_USER:-frank}:${secret('FRANK_RABBITMQ_PASSWORD')}@toxiproxy:8487`);
+    expect(env('order').INVENTORY_URL).toBe('http://inventory:3002');
+    expect(env('bff')).toMatchObject({ MONGO_URL: 'mongodb://toxiproxy:8480/?directConnection=true', REDIS_URL: `redis://:${secret('FRANK_REDIS_PASSWORD')}@toxiproxy:8481` });
+    // The token secret reaches only the services that sign or verify tokens.
+    expect(topology.services.filter((s) => 'JWT_SECRET' in env(s.name)).map((s) => s.name).sort()).toEqual(['bff', 'order', 'user']);
+    expect(env('user').JWT_SECRET).toBe(secret('FRANK_JWT_SECRET'));
     expect(env('payment-provider')).toMatchObject({
       AWS_ENDPOINT_URL: 'http://toxiproxy:8494',
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'frank',
-      AWS_SECRET_ACCESS_KEY: '${FRANK_AWS_SECRET_ACCESS_KEY:-frank}',
+      AWS_SECRET_ACCESS_KEY: secret('FRANK_AWS_SECRET_ACCESS_KEY'),
       PROVIDER_LATENCY_MS: '20',
     });
     expect(env('notification')).toMatchObject({ CHANNEL_FAILURE_RATE: '0', NOTIFICATION_MAX_ATTEMPTS: '3' });
@@ -237,14 +247,14 @@ describe('composeFile', () => {
     const topology = await repositoryLab();
     // Credentials that read like compose's references make the two directly comparable.
     const references: Credentials = {
-      admin: { user: '${FRANK_PG_USER:-frank}', password: '${FRANK_PG_PASSWORD:-frank}' },
+      admin: { user: '${FRANK_PG_USER:-frank}', password: secret('FRANK_PG_PASSWORD') },
       databaseRoles: {},
-      rabbitmq: { user: '${FRANK_RABBITMQ_USER:-frank}', password: '${FRANK_RABBITMQ_PASSWORD:-frank}' },
-      redis: { password: '${FRANK_REDIS_PASSWORD:-frank}' },
+      rabbitmq: { user: '${FRANK_RABBITMQ_USER:-frank}', password: secret('FRANK_RABBITMQ_PASSWORD') },
+      redis: { password: secret('FRANK_REDIS_PASSWORD') },
       aws: { accessKeyId: 'frank', secretAccessKey: 'unused' },
       jwtSecret: 'unused',
     };
-    const file = composeFile(topology);
+    const file = composeFile(topology, contracts);
     for (const spec of containerSpecs(topology, references, 'lab')) {
       const service = file.services[spec.resource]!;
       expect(service.image, spec.resource).toBe(spec.create.Image);
@@ -254,7 +264,7 @@ describe('composeFile', () => {
       expect(service.volumes?.[0]?.split(':')[1], spec.resource).toBe(spec.create.HostConfig?.Mounts?.[0]?.Target);
       expect(service.hostname, spec.resource).toBe(spec.create.Hostname);
     }
-    for (const spec of serviceContainerSpecs(topology, references, 'lab')) {
+    for (const spec of serviceContainerSpecs(topology, 'lab', containerEnvironments(topology, references, contracts))) {
       const service = file.services[spec.resource]!;
       expect(service.image, spec.resource).toBe(spec.create.Image);
       expect(service.command, spec.resource).toEqual(spec.create.Cmd);
@@ -268,15 +278,15 @@ describe('composeFile', () => {
   });
 
   it('uses the ports of frank.yaml whatever port offset frank was given', async () => {
-    expect(composeFile(await repositoryLab(500))).toEqual(composeFile(await repositoryLab(0)));
-    expect(renderComposeFile(await repositoryLab(500))).toBe(renderComposeFile(await repositoryLab(0)));
+    expect(composeFile(await repositoryLab(500), contracts)).toEqual(composeFile(await repositoryLab(0), contracts));
+    expect(renderComposeFile(await repositoryLab(500), contracts)).toBe(renderComposeFile(await repositoryLab(0), contracts));
   });
 
   it('escapes a literal $ from frank.yaml so compose does not read it as a variable', () => {
     const topology = parseTopology("version: 1\nresources:\n  db: { kind: postgres, port: 5432, databases: {}, settings: { search_path: '\"$user\", public' } }\n", 'frank.yaml');
-    const file = composeFile(topology);
+    const file = composeFile(topology, contracts);
     expect(file.services.db!.command).toContain('search_path="$$user", public');
-    expect(file.services.db!.environment?.POSTGRES_PASSWORD).toBe('${FRANK_PG_PASSWORD:-frank}');
+    expect(file.services.db!.environment?.POSTGRES_PASSWORD).toBe(secret('FRANK_PG_PASSWORD'));
   });
 
   it('waits only for a start, not a health check, when an upstream has none (FerretDB)', () => {
@@ -284,20 +294,20 @@ describe('composeFile', () => {
       'version: 1\nresources:\n  docs: { kind: mongo, port: 27017, engine: ferretdb }\n  cache: { kind: redis, port: 6379 }\n  toxiproxy: { kind: toxiproxy, port: 8474, proxyPorts: 8480 }\nservices:\n  bff: { port: 3000, uses: [docs, cache] }\n',
       'frank.yaml',
     );
-    expect(composeFile(topology).services.toxiproxy!.depends_on).toEqual({ docs: { condition: 'service_started' }, cache: { condition: 'service_healthy' } });
-    expect(validator()(composeFile(topology))).toBe(true);
+    expect(composeFile(topology, contracts).services.toxiproxy!.depends_on).toEqual({ docs: { condition: 'service_started' }, cache: { condition: 'service_healthy' } });
+    expect(validator()(composeFile(topology, contracts))).toBe(true);
   });
 
   it('writes no proxies config for a lab without links', () => {
     const topology = parseTopology('version: 1\nresources:\n  cache: { kind: redis, port: 6379 }\n', 'frank.yaml');
-    const file = composeFile(topology);
+    const file = composeFile(topology, contracts);
     expect(file.configs).toBeUndefined();
     expect(Object.keys(file.services)).toEqual(['cache']);
     expect(validator()(file)).toBe(true);
   });
 
   it('quotes what a YAML 1.1 reader would take for a boolean or a number', async () => {
-    const text = renderComposeFile(await repositoryLab());
+    const text = renderComposeFile(await repositoryLab(), contracts);
     expect(text).toContain('- "127.0.0.1:5432:5432"');
     expect(text).toContain('--appendonly, "no"]');
     expect(text.startsWith('# Generated from frank.yaml by `npx frank compose`')).toBe(true);
@@ -309,9 +319,34 @@ describe('writeComposeFile', () => {
     const root = await mkdtemp(path.join(tmpdir(), 'frank-compose-'));
     try {
       const topology: Topology = { ...(await repositoryLab()), root, file: path.join(root, 'frank.yaml') };
-      expect(await writeComposeFile(topology)).toEqual({ file: path.join(root, 'compose', 'docker-compose.yml'), changed: true });
-      expect(await readFile(path.join(root, 'compose', 'docker-compose.yml'), 'utf8')).toBe(renderComposeFile(topology));
-      expect(await writeComposeFile(topology)).toEqual({ file: path.join(root, 'compose', 'docker-compose.yml'), changed: false });
+      expect(await writeComposeFile(topology, contracts)).toEqual({ file: path.join(root, 'compose', 'docker-compose.yml'), changed: true });
+      expect(await readFile(path.join(root, 'compose', 'docker-compose.yml'), 'utf8')).toBe(renderComposeFile(topology, contracts));
+      expect(await writeComposeFile(topology, contracts)).toEqual({ file: path.join(root, 'compose', 'docker-compose.yml'), changed: false });
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('writeComposeEnv', () => {
+  it('generates every secret the compose file requires into compose/.env (0600), and keeps what it already holds', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'frank-compose-env-'));
+    try {
+      const topology: Topology = { ...(await repositoryLab()), root, file: path.join(root, 'frank.yaml') };
+      const required = [...new Set([...renderComposeFile(topology, contracts).matchAll(/\$\{([A-Z_]+):\?/g)].map((m) => m[1]!))].sort();
+      const first = await writeComposeEnv(topology);
+      expect([...first.added].sort()).toEqual(required);
+      const file = path.join(root, 'compose', '.env');
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      const text = await readFile(file, 'utf8');
+      for (const variable of required) expect(text).toMatch(new RegExp(`^${variable}=[A-Za-z0-9]{32}$`, 'm'));
+      // No default password anywhere in the file compose reads.
+      expect(renderComposeFile(topology, contracts)).not.toMatch(/PASSWORD:-|SECRET[A-Z_]*:-/);
+      await writeFile(file, text.replace(/^FRANK_JWT_SECRET=.*\n/m, ''));
+      const second = await writeComposeEnv(topology);
+      expect(second.added).toEqual(['FRANK_JWT_SECRET']);
+      const after = await readFile(file, 'utf8');
+      expect(after.match(/^FRANK_PG_PASSWORD=.*$/m)![0]).toBe(text.match(/^FRANK_PG_PASSWORD=.*$/m)![0]);
     } finally {
       await rm(root, { recursive: true, force: true });
     }
@@ -345,11 +380,11 @@ describe('frank compose', () => {
     try {
       await copyFile(FRANK_YAML, path.join(root, 'frank.yaml'));
       const first = await run('--config', path.join(root, 'frank.yaml'), 'compose');
-      expect(first.stderr).toMatch(/^Wrote .*compose\/docker-compose\.yml \(12 resources and 11 lab services\)\.\n$/);
+      expect(first.stderr).toMatch(/^Wrote .*compose\/docker-compose\.yml \(12 resources and 11 lab services\)\.\nGenerated FRANK_PG_PASSWORD, .* into .*compose\/\.env \(mode 0600, ignored by git\)\.\n$/);
       expect(await readFile(path.join(root, 'compose', 'docker-compose.yml'), 'utf8')).toBe(await readFile(COMMITTED, 'utf8'));
       const again = await run('--config', path.join(root, 'frank.yaml'), '--json', 'compose');
-      expect(again.stderr).toMatch(/is up to date\.\n$/);
-      expect(JSON.parse(again.stdout)).toEqual({ file: path.join(root, 'compose', 'docker-compose.yml'), changed: false });
+      expect(again.stderr).toMatch(/is up to date\.\n.*compose\/\.env holds every secret compose needs\.\n$/);
+      expect(JSON.parse(again.stdout)).toEqual({ file: path.join(root, 'compose', 'docker-compose.yml'), changed: false, envFile: path.join(root, 'compose', '.env'), generated: [] });
     } finally {
       await rm(root, { recursive: true, force: true });
     }

@@ -1,9 +1,11 @@
 import { Document, isScalar, isSeq, Scalar, visit } from 'yaml';
 import type { Credentials } from '../lab/credentials.js';
-import type { Resource, Topology } from '../lab/topology.js';
+import type { Resource, Service, Topology } from '../lab/topology.js';
 import { LAB_LABEL, RESOURCE_LABEL } from '../runtimes/docker/docker-names.js';
 import { blueprints, proxyRoute, type Blueprint, type ContainerSecrets, type HealthCheck } from '../runtimes/docker/resource-blueprint.js';
-import { serviceBlueprints, type ServiceBlueprint } from '../runtimes/docker/service-blueprint.js';
+import { containerAddresses, serviceBlueprints, type ServiceBlueprint } from '../runtimes/docker/service-blueprint.js';
+import { contractOf, type ServiceContracts } from '../lab/service-contracts.js';
+import { serviceEnvironment } from '../lab/service-env.js';
 
 /**
  * compose/docker-compose.yml: the lab of frank.yaml for `docker compose`, written from the same
@@ -48,25 +50,36 @@ export interface ComposeHealthcheck {
   start_interval: string;
 }
 
-/** The environment variables compose reads the credentials from, each with the lab's default. */
+/**
+ * The environment variables compose reads the credentials from. A user name has a default; a
+ * password or secret has none: `npx frank compose` generates them into compose/.env (0600), which
+ * compose reads, and compose refuses to start without one.
+ */
+export interface ComposeVariable {
+  variable: string;
+  default?: string;
+  /** Generated into compose/.env when it lacks it. */
+  secret?: boolean;
+}
+
 export const COMPOSE_CREDENTIALS = {
   postgresUser: { variable: 'FRANK_PG_USER', default: 'frank' },
-  postgresPassword: { variable: 'FRANK_PG_PASSWORD', default: 'frank' },
+  postgresPassword: { variable: 'FRANK_PG_PASSWORD', secret: true },
   rabbitmqUser: { variable: 'FRANK_RABBITMQ_USER', default: 'frank' },
-  rabbitmqPassword: { variable: 'FRANK_RABBITMQ_PASSWORD', default: 'frank' },
-  redisPassword: { variable: 'FRANK_REDIS_PASSWORD', default: 'frank' },
+  rabbitmqPassword: { variable: 'FRANK_RABBITMQ_PASSWORD', secret: true },
+  redisPassword: { variable: 'FRANK_REDIS_PASSWORD', secret: true },
   localstackAuthToken: { variable: 'LOCALSTACK_AUTH_TOKEN', default: '' },
-} as const satisfies Record<keyof ContainerSecrets, { variable: string; default: string }>;
+} as const satisfies Record<keyof ContainerSecrets, ComposeVariable>;
 
-/** The secrets only the lab's services take, each with the lab's default. */
+/** The secrets only the lab's services take. */
 export const COMPOSE_SERVICE_SECRETS = {
   /** Every service's own database role: `frank up` creates the roles (compose does not). */
-  databasePassword: { variable: 'FRANK_DB_PASSWORD', default: 'frank' },
-  jwtSecret: { variable: 'FRANK_JWT_SECRET', default: 'frank' },
-  awsSecretAccessKey: { variable: 'FRANK_AWS_SECRET_ACCESS_KEY', default: 'frank' },
-} as const;
+  databasePassword: { variable: 'FRANK_DB_PASSWORD', secret: true },
+  jwtSecret: { variable: 'FRANK_JWT_SECRET', secret: true },
+  awsSecretAccessKey: { variable: 'FRANK_AWS_SECRET_ACCESS_KEY', secret: true },
+} as const satisfies Record<string, ComposeVariable>;
 
-const COMPOSE_VARIABLES: Record<string, { variable: string; default: string }> = { ...COMPOSE_CREDENTIALS, ...COMPOSE_SERVICE_SECRETS };
+export const COMPOSE_VARIABLES: Record<string, ComposeVariable> = { ...COMPOSE_CREDENTIALS, ...COMPOSE_SERVICE_SECRETS };
 
 /** Where compose/docker-compose.yml mounts the repository from: compose resolves it against the file's folder. */
 const REPOSITORY_FROM_COMPOSE = '..';
@@ -84,19 +97,21 @@ export const COMPOSE_HEADER = [
   '# The lab of `npx frank up --runtime docker`, for those who prefer compose:',
   '#   docker compose -f compose/docker-compose.yml up -d --wait',
   '#   docker compose -f compose/docker-compose.yml down        # add -v to delete the data',
-  '# Ports are those of frank.yaml, on 127.0.0.1. Credentials come from FRANK_PG_USER, FRANK_PG_PASSWORD,',
-  '# FRANK_RABBITMQ_USER, FRANK_RABBITMQ_PASSWORD and FRANK_REDIS_PASSWORD, each "frank" when unset.',
+  '# Ports are those of frank.yaml, on 127.0.0.1. Credentials come from compose/.env, which `npx frank compose`',
+  '# writes with generated passwords (mode 0600, never committed): FRANK_PG_PASSWORD, FRANK_RABBITMQ_PASSWORD,',
+  '# FRANK_REDIS_PASSWORD; FRANK_PG_USER and FRANK_RABBITMQ_USER are "frank" when unset.',
   '# Toxiproxy starts with one proxy per service link. The databases, roles, schemas, exchanges, buses',
   '# and queues inside the servers are created by `frank up`, not by compose.',
   '# The lab\'s services are in the profile "services" (`--profile services up`), since their databases,',
   '# roles and migrations come from frank: they run in the node image with this repository mounted read-only at /lab, as the',
-  '# user node, reaching their links through toxiproxy:<port> and each other by name. They take',
-  '# FRANK_DB_PASSWORD (their database roles), FRANK_JWT_SECRET and FRANK_AWS_SECRET_ACCESS_KEY, each',
-  '# "frank" when unset. The mounted node_modules must be installed for Linux on the engine\'s CPU.',
+  '# user node, reaching their links through toxiproxy:<port> and each other by name, each given exactly the',
+  '# settings its src/settings.ts declares. Their secrets come from compose/.env too: FRANK_DB_PASSWORD (their',
+  '# database roles), FRANK_JWT_SECRET and FRANK_AWS_SECRET_ACCESS_KEY.',
+  '# The mounted node_modules must be installed for Linux on the engine\'s CPU.',
   '',
 ].join('\n');
 
-export function composeFile(topology: Topology): ComposeFile {
+export function composeFile(topology: Topology, contracts: ServiceContracts): ComposeFile {
   const lab = atPortOffsetZero(topology);
   // Placeholders first, so that a literal `$` anywhere else can be escaped for compose before they become ${...}.
   const placeholders = Object.fromEntries(Object.keys(COMPOSE_CREDENTIALS).map((key) => [key, `\u0000${key}\u0000`])) as unknown as ContainerSecrets;
@@ -120,7 +135,10 @@ export function composeFile(topology: Topology): ComposeFile {
     }
     services[plan.resource] = reorder(service);
   }
-  for (const plan of serviceBlueprints(lab, placeholderCredentials(lab, placeholders))) {
+  const credentials = placeholderCredentials(lab, placeholders);
+  const environmentOf = (service: Service) =>
+    serviceEnvironment(service, lab, credentials, contractOf(contracts, service.name).described, { addresses: containerAddresses(lab), runtime: { NODE_ENV: 'development' } });
+  for (const plan of serviceBlueprints(lab, environmentOf)) {
     services[plan.service] = reorder(composeLabService(plan, lab, healthChecked));
   }
 
@@ -138,8 +156,8 @@ export function composeFile(topology: Topology): ComposeFile {
  * The compose file as text: the header, then YAML. Commands and health checks are written on one
  * line each; strings a YAML 1.1 reader would take for something else (`no`, `on`, `1:2`) are quoted.
  */
-export function renderComposeFile(topology: Topology): string {
-  const doc = new Document(composeFile(topology));
+export function renderComposeFile(topology: Topology, contracts: ServiceContracts): string {
+  const doc = new Document(composeFile(topology, contracts));
   visit(doc, {
     Pair(_key, pair) {
       const key = isScalar(pair.key) ? pair.key.value : undefined;
@@ -239,12 +257,12 @@ function labels(resource: string): Record<string, string> {
 
 /**
  * Every `$` is doubled (compose would read it as a variable), then each placeholder, as it is or
- * percent-encoded in a URL, becomes `${VARIABLE:-default}`.
+ * percent-encoded in a URL, becomes `${VARIABLE:-default}`, or `${VARIABLE:?…}` for a secret.
  */
 function substitutePlaceholders<T>(value: T): T {
   const text = JSON.stringify(value).replace(/\$/g, '$$$$');
   const replaced = Object.entries(COMPOSE_VARIABLES).reduce((out, [key, { variable, default: fallback }]) => {
-    const reference = `\${${variable}:-${fallback}}`;
+    const reference = fallback === undefined ? `\${${variable}:?run npx frank compose to generate compose/.env}` : `\${${variable}:-${fallback}}`;
     const raw = JSON.stringify(`\u0000${key}\u0000`).slice(1, -1);
     return out.split(raw).join(reference).split(encodeURIComponent(`\u0000${key}\u0000`)).join(reference);
   }, text);

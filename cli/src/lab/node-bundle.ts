@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { build, type BuildFailure, type Metafile, type OutputFile } from 'esbuild';
+import { build, type BuildFailure, type Metafile, type OutputFile, type Plugin } from 'esbuild';
 import { bundleManifestPath, type BundleInputs } from '../../bin/bundle-cache.js';
 import { errorMessage } from '../errors.js';
 
@@ -22,11 +22,18 @@ export interface NodeBundleOptions {
   /** esbuild's target; the Node.js running frank when not given (a bundle it runs itself). */
   target?: string;
   sourcemap?: boolean;
-  /** Packages stay in node_modules, imported at run time; only the project's own code is bundled. */
+  /** Packages stay in node_modules, imported at run time; only the project's own code (its @frank/* workspaces too) is bundled. */
   packagesExternal?: boolean;
   /** Code behind `await import()` goes in chunks of its own, loaded only when imported. */
   split?: boolean;
 }
+
+const externalPackagesButWorkspaces: Plugin = {
+  name: 'external-packages-but-workspaces',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@frank/') || path.isAbsolute(args.path) ? undefined : { path: args.path, external: true }));
+  },
+};
 
 /** ESM for Node built in memory (esbuild), for a Lambda, a lab service or the CLI itself. */
 export async function bundleForNode(options: NodeBundleOptions): Promise<NodeBundle> {
@@ -38,7 +45,8 @@ export async function bundleForNode(options: NodeBundleOptions): Promise<NodeBun
     format: 'esm',
     target: options.target ?? `node${process.versions.node.split('.')[0]}`,
     ...(options.split ? { outdir: path.dirname(options.outfile), entryNames: path.basename(options.outfile, '.js'), splitting: true } : { outfile: options.outfile }),
-    packages: options.packagesExternal ? 'external' : 'bundle',
+    // The workspaces export TypeScript, which Node cannot import: they are the project's own code.
+    plugins: options.packagesExternal ? [externalPackagesButWorkspaces] : [],
     jsx: 'automatic',
     write: false,
     sourcemap: options.sourcemap ? 'linked' : false,

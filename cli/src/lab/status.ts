@@ -1,8 +1,8 @@
 import { UsageError, type LabPhase } from '../errors.js';
-import { serviceEnvironment } from './service-env.js';
+import { loadServiceContract } from './service-contracts.js';
 import { adapterFor } from './kinds/index.js';
 import { runtimeContext, type Lab } from './lab.js';
-import { labUnits, answersProbe } from './up.js';
+import { answersProbe, labServiceEnvironment, labUnits } from './up.js';
 
 export interface ResourceStatus {
   name: string;
@@ -48,5 +48,6 @@ export async function serviceEnvironmentOf(lab: Lab, name: string): Promise<Reco
     throw new UsageError(`No service "${name}" in ${lab.topology.file}.`, { hint: `Use one of: ${lab.topology.services.map((s) => s.name).join(', ')}.` });
   }
   const context = await runtimeContext(lab, lab.state?.id ?? '');
-  return serviceEnvironment(service, lab.topology, context.credentials);
+  const contracts = new Map([[name, await loadServiceContract(lab.topology, name)]]);
+  return labServiceEnvironment(lab, service, context.credentials, contracts);
 }

@@ -4,13 +4,15 @@ import { FrankError, ResourceError, errorMessage, type LabPhase } from '../error
 import type { RuntimeContext } from '../runtimes/runtime.js';
 import { adapterFor } from './kinds/index.js';
 import { runtimeContext, type Lab } from './lab.js';
-import { labConsoleEnvironment, WEB_SERVICE } from './lab-console.js';
+import { labParts } from './lab-console.js';
 import { LabStateStore, newLabState } from './lab-state.js';
 import { migrateService, seedService, serviceDatabases } from './migrations.js';
 import { assertPortsFree, listeningPorts } from './ports.js';
 import { serviceDirectory } from './service-code.js';
-import { serviceEnvironment } from './service-env.js';
-import type { LabUnit, Link, Topology } from './topology.js';
+import { assertContracts, contractOf, loadServiceContract, loadServiceContracts, type ServiceContracts } from './service-contracts.js';
+import { serviceEnvironment, type ServiceAddresses } from './service-env.js';
+import type { Credentials } from './credentials.js';
+import type { LabUnit, Link, Service, Topology } from './topology.js';
 import { WaitTimeoutError, waitUntil } from './wait.js';
 
 export interface PhaseEvent {
@@ -66,6 +68,10 @@ export async function upLab(lab: Lab, onPhase: ProgressListener = () => undefine
   const all = labUnits(topology);
   const units = options.services === false ? all.units.filter((u) => u.kind !== 'service') : all.units;
   const withoutCode = options.services === false ? [] : all.withoutCode;
+  // frank.yaml against what each service reads, before anything starts.
+  const services = units.filter((u): u is Service => u.kind === 'service');
+  const contracts = await loadServiceContracts({ ...topology, services });
+  assertContracts({ ...topology, services }, contracts);
 
   const store = new LabStateStore(lab.paths.labFile, lab.state ?? newLabState(runtime.name, topology.portOffset));
   store.state.runtime = runtime.name;
@@ -93,7 +99,7 @@ export async function upLab(lab: Lab, onPhase: ProgressListener = () => undefine
   }
   for (const unit of toStart) {
     const dependencies = unit.kind === 'service' ? unit.uses.map((name) => walks.get(name)).filter((w): w is Promise<void> => w !== undefined) : [];
-    const walk = Promise.all(dependencies).then(() => bringUp(unit, context, lab, store, onPhase, abort.signal, options));
+    const walk = Promise.all(dependencies).then(() => bringUp(unit, context, lab, store, onPhase, abort.signal, { ...options, contracts }));
     walk.catch(() => abort.abort());
     walks.set(unit.name, walk);
   }
@@ -113,6 +119,11 @@ export async function upLab(lab: Lab, onPhase: ProgressListener = () => undefine
 
 class CancelledError extends Error {}
 
+/** What the lab gives one of its services: what it declares, natively or in a container, with the lab's own parts. */
+export function labServiceEnvironment(lab: Pick<Lab, 'topology'>, service: Service, credentials: Credentials, contracts: ServiceContracts, addresses?: ServiceAddresses): Record<string, string> {
+  return serviceEnvironment(service, lab.topology, credentials, contractOf(contracts, service.name).described, { ...(addresses ? { addresses } : {}), lab: labParts(lab), runtime: { NODE_ENV: 'development' } });
+}
+
 /**
  * Brings one unit back after it died (a chaos fault, a crash): the same start, readiness probes
  * and provisioning as `up`, without the migration and seed jobs, which ran when the lab came up
@@ -122,11 +133,12 @@ export async function restartUnit(lab: Lab, unit: LabUnit, onPhase: ProgressList
   if (!lab.state) throw new FrankError('The lab is not up.', { hint: 'Run `npx frank up` first.' });
   const store = new LabStateStore(lab.paths.labFile, lab.state);
   const context = await runtimeContext(lab, lab.state.id);
+  const contracts: ServiceContracts = unit.kind === 'service' ? new Map([[unit.name, await loadServiceContract(lab.topology, unit.name)]]) : new Map();
   for (let attempt = 1; ; attempt++) {
     // What the dead unit left: a stale pid file, an exited container, an epmd still holding the node's name.
     await lab.runtime.stop(unit, context);
     try {
-      await bringUp(unit, context, lab, store, onPhase, new AbortController().signal, { jobs: false });
+      await bringUp(unit, context, lab, store, onPhase, new AbortController().signal, { jobs: false, contracts });
       return;
     } catch (error) {
       // A server that exits while it recovers from a SIGKILL gets another start, as a supervisor would give it;
@@ -139,7 +151,7 @@ export async function restartUnit(lab: Lab, unit: LabUnit, onPhase: ProgressList
 
 const RESTART_ATTEMPTS = 3;
 
-async function bringUp(unit: LabUnit, context: RuntimeContext, lab: Lab, store: LabStateStore, onPhase: ProgressListener, signal: AbortSignal, options: UpOptions & { jobs?: boolean }): Promise<void> {
+async function bringUp(unit: LabUnit, context: RuntimeContext, lab: Lab, store: LabStateStore, onPhase: ProgressListener, signal: AbortSignal, options: UpOptions & { jobs?: boolean; contracts: ServiceContracts }): Promise<void> {
   const began = Date.now();
   const adapter = adapterFor(unit);
   const route = lab.runtime.proxyRoute?.bind(lab.runtime);
@@ -154,9 +166,8 @@ async function bringUp(unit: LabUnit, context: RuntimeContext, lab: Lab, store: 
   const owners = serviceDatabases(context.topology).filter((owner) => owner.resource.name === unit.name);
   try {
     await enter('starting');
-    const env = unit.kind === 'service' ? serviceEnvironment(unit, context.topology, context.credentials) : undefined;
-    if (env && unit.name === WEB_SERVICE) Object.assign(env, labConsoleEnvironment(lab));
-    const started = await lab.runtime.start(unit, context, env);
+    const environment = unit.kind === 'service' ? (addresses?: ServiceAddresses) => labServiceEnvironment(lab, unit, context.credentials, options.contracts, addresses) : undefined;
+    const started = await lab.runtime.start(unit, context, environment);
     await enter('booted');
     // Natively, the probe connects only once the port listens: a connection to a port nobody
     // listens on can be given that very port as its own (one try in a few thousand in the

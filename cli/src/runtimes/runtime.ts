@@ -1,20 +1,25 @@
 import type { Credentials } from '../lab/credentials.js';
 import type { LabPaths } from '../lab/paths.js';
+import type { ServiceAddresses } from '../lab/service-env.js';
 import type { LabUnit, Link, Topology } from '../lab/topology.js';
 
 /**
  * How the lab's programs are run. The lab model above this (phases, probes, provisioning) does
  * not know which runtime runs them: it reaches every resource on host:port.
  */
+/** A service's environment at the given addresses (absent: the lab's host address, as a process sees it). */
+export type ServiceEnvironment = (addresses?: ServiceAddresses) => Record<string, string>;
+
 export interface Runtime {
   readonly name: RuntimeName;
   /** The programs this topology needs, found or not, each with the command that installs it. */
   requirements(topology: Topology): Promise<Requirement[]>;
   /**
    * Launches the unit and returns once its process (or container) exists: the `booted` phase.
-   * A service gets its environment (URLs through its links, secrets) from the lab model.
+   * A service gets its environment (what it declares: URLs through its links, secrets) from the lab
+   * model, for the addresses it will reach things at.
    */
-  start(unit: LabUnit, context: RuntimeContext, env?: Record<string, string>): Promise<StartedResource>;
+  start(unit: LabUnit, context: RuntimeContext, environment?: ServiceEnvironment): Promise<StartedResource>;
   isRunning(unit: LabUnit, context: RuntimeContext): Promise<boolean>;
   /** Stops the unit gracefully, then by force; a unit that is not running is fine. */
   stop(unit: LabUnit, context: RuntimeContext): Promise<void>;

@@ -1,16 +1,16 @@
 import { consumeEvents, type ServiceDefinition } from '@frank/kit';
 import { registerRoutes } from './api/routes.js';
-import { readAnalyticsConfig } from './config.js';
 import { analyticsHandlers, EVERY_EVENT } from './messaging/analytics-handlers.js';
 import { startCubeRefresher } from './persistence/cube-refresher.js';
+import { settings } from './settings.js';
 
 export const QUEUE = 'analytics.events';
 
-export const definition: ServiceDefinition = {
+export const definition: ServiceDefinition<typeof settings> = {
   name: 'analytics',
-  async setup({ env, pool, amqp, app, log, onShutdown }) {
+  settings,
+  async setup({ settings: config, pool, amqp, app, log, onShutdown }) {
     if (!pool || !amqp) throw new Error('analytics needs DATABASE_URL and AMQP_URL');
-    const config = readAnalyticsConfig(env);
     const cubes = startCubeRefresher({ pool, log, minIntervalMs: config.ANALYTICS_REFRESH_INTERVAL_MS });
     onShutdown(() => cubes.stop());
     registerRoutes(app, { pool, cubes });

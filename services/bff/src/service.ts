@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import { MongoClient } from 'mongodb';
-import { readConfig, type ServiceDefinition } from '@frank/kit';
+import type { ServiceDefinition } from '@frank/kit';
 import { readRoutes } from './api/read-routes.js';
 import { bffRoutes } from './api/routes.js';
 import { noReadCache, redisReadCache } from './cache/read-cache.js';
@@ -9,32 +8,16 @@ import { frankCli } from './lab/frank-cli.js';
 import { LabFrames } from './lab/lab-frames.js';
 import { labRoutes } from './lab/lab-routes.js';
 import { storefrontRoutes } from './web/storefront.js';
-
-const config = {
-  USER_URL: z.url(),
-  INVENTORY_URL: z.url(),
-  ORDER_URL: z.url(),
-  JWT_SECRET: z.string().min(1),
-  MONGO_URL: z.string().min(1).optional(),
-  REDIS_URL: z.string().min(1).optional(),
-  BFF_CACHE_TTL_S: z.coerce.number().int().min(1).max(86_400).default(30),
-  /** The built storefront; absent, `/` says how to build it. */
-  WEB_DIST_DIR: z.string().min(1).optional(),
-  /** The lab console: the frank CLI and the lab's frank.yaml (`frank up` gives both); absent, /api/lab/* answers 503. */
-  FRANK_CLI: z.string().min(1).optional(),
-  FRANK_CONFIG: z.string().min(1).optional(),
-  /** How often the console's live view reads the lab while someone watches it. */
-  LAB_EVENTS_EVERY: z.string().regex(/^\d+(\.\d+)?(ms|s|m)$/, 'a duration such as 2s').default('2s'),
-};
+import { settings as declared } from './settings.js';
 
 /**
  * The backend for the frontend: reads from the Mongo views (cached in Redis), writes and logins
  * passed through. Ready = live: a view store or cache that is away makes answers partial, not the BFF unready.
  */
-export const definition: ServiceDefinition = {
+export const definition: ServiceDefinition<typeof declared> = {
   name: 'bff',
-  async setup({ env, app, log, onShutdown, onStopping }) {
-    const settings = readConfig(config, env);
+  settings: declared,
+  async setup({ settings, app, log, onShutdown, onStopping }) {
     const mongo = settings.MONGO_URL ? new MongoClient(settings.MONGO_URL, { serverSelectionTimeoutMS: 1500, connectTimeoutMS: 1500, socketTimeoutMS: 5000 }) : undefined;
     const cache = settings.REDIS_URL ? redisReadCache(settings.REDIS_URL, settings.BFF_CACHE_TTL_S, log) : noReadCache;
     onShutdown(async () => {

@@ -2,6 +2,9 @@ import amqp from 'amqplib';
 import type { EventBridgeEvent } from './eventbridge-event.js';
 import { bridgeWebhookEvent } from './handler.js';
 import { createLogger, errorFields } from '@frank/kit/log';
+import { secretReader } from '@frank/kit/aws-secrets';
+import { readSettings } from '@frank/kit/settings';
+import { lambdaSettings } from './settings.js';
 
 /** The parts of Lambda's SQS event that the handler reads (no @types/aws-lambda in the project). */
 export interface SqsEvent {
@@ -22,8 +25,7 @@ const EVENTS_EXCHANGE = 'frank.events';
  */
 export async function handler(event: SqsEvent): Promise<SqsBatchResponse> {
   const log = createLogger('eventbridge-bridge-lambda');
-  const url = process.env.AMQP_URL;
-  if (!url) throw new Error('AMQP_URL is not set');
+  const url = await amqpUrl();
   const connection = await amqp.connect(url, { timeout: 5000 });
   try {
     const channel = await connection.createConfirmChannel();
@@ -45,4 +47,24 @@ export async function handler(event: SqsEvent): Promise<SqsBatchResponse> {
   } finally {
     await connection.close().catch(() => undefined);
   }
+}
+
+let resolvedUrl: Promise<string> | undefined;
+
+/** RabbitMQ's URL: read from its secret once per warm container (on AWS), or given as is (the lab). */
+function amqpUrl(): Promise<string> {
+  const settings = readSettings(lambdaSettings);
+  if (settings.AMQP_URL) return Promise.resolve(settings.AMQP_URL);
+  if (!settings.AMQP_URL_SECRET_ARN) return Promise.reject(new Error('Bad Lambda configuration: set AMQP_URL_SECRET_ARN (the secret with JSON key url) or AMQP_URL'));
+  const reference = `${settings.AMQP_URL_SECRET_ARN}:url::`;
+  resolvedUrl ??= (async () => {
+    const reader = secretReader(settings);
+    try {
+      return await reader.read(reference);
+    } finally {
+      reader.close();
+    }
+  })();
+  resolvedUrl.catch(() => (resolvedUrl = undefined));
+  return resolvedUrl;
 }

@@ -2,15 +2,17 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { EVENTS_EXCHANGE, type ServiceDefinition } from '@frank/kit';
 import { awsClientConfig } from '@frank/kit/aws';
 import { bridgeWebhookEvent } from './handler.js';
+import { settings } from './settings.js';
 import { queueUrlOf, startSqsWebhookPoller } from './sqs-webhook-poller.js';
 
 export const WEBHOOK_QUEUE = 'frank-payment-webhooks';
 
-export const definition: ServiceDefinition = {
+export const definition: ServiceDefinition<typeof settings> = {
   name: 'eventbridge-bridge',
-  async setup({ amqp, env, log, onShutdown }) {
+  settings,
+  async setup({ amqp, settings: values, log, onShutdown }) {
     if (!amqp) throw new Error('Bad service configuration: AMQP_URL is required');
-    const sqs = new SQSClient(awsClientConfig(env));
+    const sqs = new SQSClient(awsClientConfig(values));
     // The kit's readiness covers the broker only; listening after SQS answered once covers SQS.
     const queueUrl = await queueUrlOf(sqs, WEBHOOK_QUEUE, log);
     const poller = startSqsWebhookPoller(queueUrl, {

@@ -1,4 +1,3 @@
-export { commonConfig, readConfig } from './config.js';
 export { createPool, inTransaction, isTransient, withRetry, type DbClient, type Pool } from './db/pool.js';
 export { HttpError, KitError, PoisonMessageError, type KitErrorCode } from './errors.js';
 export { bearerToken, createServiceApp, finishApp, listen, validate } from './http/create-app.js';
@@ -13,3 +12,4 @@ export { main, runService, type ServiceContext, type ServiceDefinition } from '.
 export type { SeedOptions } from './seed-options.js';
 export { awsClientConfig, type AwsClientConfig } from './aws-client-config.js';
 export { pick, randomInt, seededRandom } from './seeded-random.js';
+export { awsSettings, checkEnvironment, defineSettings, describeSettings, readSettings, serviceUrlVariable, setting, type SettingDescription, type SettingSource, type SettingValues } from './settings.js';

@@ -1,18 +1,18 @@
 import type { Server } from 'node:http';
 import type { Express } from 'express';
-import { z } from 'zod';
-import { readConfig } from './config.js';
 import { createPool, type Pool } from './db/pool.js';
 import { createServiceApp, finishApp, listen } from './http/create-app.js';
 import { eventReplayRoutes } from './http/event-replay.js';
-import { createLogger, errorFields, type Logger, type LogLevel } from './log.js';
+import { createLogger, errorFields, type Logger } from './log.js';
 import { AmqpConnection } from './messaging/amqp-connection.js';
 import { startOutboxRelay, type OutboxRelay } from './messaging/outbox-relay.js';
+import { readSettings, type CommonSettings, type SettingsShape, type SettingValues } from './settings.js';
 
-export interface ServiceContext {
+export interface ServiceContext<S extends SettingsShape = CommonSettings> {
   name: string;
   log: Logger;
-  env: NodeJS.ProcessEnv;
+  /** Its declared settings, read from the environment (src/settings.ts). */
+  settings: SettingValues<S>;
   /** Present when the service has DATABASE_URL. */
   pool: Pool | undefined;
   /** Present when the service has AMQP_URL. */
@@ -26,26 +26,22 @@ export interface ServiceContext {
   addReadyCheck(check: () => Promise<void>): void;
 }
 
-export interface ServiceDefinition {
+export interface ServiceDefinition<S extends SettingsShape = SettingsShape> {
   name: string;
-  setup(context: ServiceContext): Promise<void>;
+  /** Everything it reads from its environment, from `defineSettings` (the launchers' contract). */
+  settings: S & CommonSettings;
+  setup(context: ServiceContext<S & CommonSettings>): Promise<void>;
 }
-
-const baseConfig = {
-  HOST: z.string().default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(1).max(65535),
-  DATABASE_URL: z.string().optional(),
-  AMQP_URL: z.string().optional(),
-};
 
 /**
  * Wires a service: config from the environment, a resilient pool, the broker connection, the
  * outbox relay (when it has a database and a broker), its HTTP app with health endpoints and the
  * replay of its event store (GET /internal/events), and a graceful shutdown on SIGTERM/SIGINT.
  */
-export async function runService(definition: ServiceDefinition, env: NodeJS.ProcessEnv = process.env): Promise<{ server: Server; stop(): Promise<void> }> {
-  const log = createLogger(definition.name, {}, (env.LOG_LEVEL as LogLevel | undefined) ?? 'info');
-  const config = readConfig(baseConfig, env);
+export async function runService<S extends SettingsShape>(definition: ServiceDefinition<S>, env: NodeJS.ProcessEnv = process.env): Promise<{ server: Server; stop(): Promise<void> }> {
+  const settings = readSettings(definition.settings, env);
+  const log = createLogger(definition.name, {}, settings.LOG_LEVEL);
+  const config = settings as { HOST: string; PORT: number; DATABASE_URL?: string; AMQP_URL?: string };
   const pool = config.DATABASE_URL ? createPool(config.DATABASE_URL, log) : undefined;
   const amqp = config.AMQP_URL ? new AmqpConnection(config.AMQP_URL, log) : undefined;
   const stops: (() => Promise<void>)[] = [];
@@ -62,7 +58,7 @@ export async function runService(definition: ServiceDefinition, env: NodeJS.Proc
   });
   const amqpStarted = amqp?.start();
   amqpStarted?.catch(() => undefined);
-  await definition.setup({ name: definition.name, log, env, pool, amqp, app, onShutdown: (stop) => stops.push(stop), onStopping: (end) => stopping.push(end), addReadyCheck: (check) => readyChecks.push(check) });
+  await definition.setup({ name: definition.name, log, settings, pool, amqp, app, onShutdown: (stop) => stops.push(stop), onStopping: (end) => stopping.push(end), addReadyCheck: (check) => readyChecks.push(check) });
   if (pool) app.use(eventReplayRoutes(pool, definition.name));
   finishApp(app, log);
   let relay: OutboxRelay | undefined;
@@ -86,7 +82,7 @@ export async function runService(definition: ServiceDefinition, env: NodeJS.Proc
 }
 
 /** The entry point of a service process: runs it, stops it on SIGTERM/SIGINT, exits non-zero if it cannot start. */
-export async function main(definition: ServiceDefinition): Promise<void> {
+export async function main<S extends SettingsShape>(definition: ServiceDefinition<S>): Promise<void> {
   try {
     const service = await runService(definition);
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {

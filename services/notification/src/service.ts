@@ -1,18 +1,18 @@
 import { consumeEvents, type ServiceDefinition } from '@frank/kit';
 import { registerRoutes } from './api/routes.js';
-import { readNotificationConfig } from './config.js';
 import { createChannelSettingsStore } from './domain/channel-settings.js';
 import { startDeliveryWorker } from './messaging/delivery-worker.js';
 import { onOrderCreated } from './messaging/on-order-created.js';
 import { onPaymentCompleted } from './messaging/on-payment-completed.js';
+import { settings } from './settings.js';
 
 export const QUEUE = 'notification.saga';
 
-export const definition: ServiceDefinition = {
+export const definition: ServiceDefinition<typeof settings> = {
   name: 'notification',
-  async setup({ env, pool, amqp, app, log, onShutdown }) {
+  settings,
+  async setup({ settings: config, pool, amqp, app, log, onShutdown }) {
     if (!pool || !amqp) throw new Error('notification needs DATABASE_URL and AMQP_URL');
-    const config = readNotificationConfig(env);
     const channels = createChannelSettingsStore({ failureRate: config.CHANNEL_FAILURE_RATE, latencyMs: config.CHANNEL_LATENCY_MS });
     registerRoutes(app, { pool, channels });
     await consumeEvents({ amqp, pool, log, queue: QUEUE, handlers: { 'order.created': onOrderCreated, 'payment.completed': onPaymentCompleted } });

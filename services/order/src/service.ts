@@ -1,18 +1,13 @@
-import { z } from 'zod';
-import { readConfig, type ServiceDefinition } from '@frank/kit';
+import type { ServiceDefinition } from '@frank/kit';
 import { orderRoutes } from './api/order-routes.js';
 import { consumeSagaEvents } from './messaging/saga-consumer.js';
-
-const config = {
-  JWT_SECRET: z.string().min(16),
-  INVENTORY_URL: z.url(),
-};
+import { settings } from './settings.js';
 
 /** order-service: takes orders and tracks the saga that settles them. */
-export const definition: ServiceDefinition = {
+export const definition: ServiceDefinition<typeof settings> = {
   name: 'order',
-  async setup({ env, pool, amqp, app, log }) {
-    const { JWT_SECRET, INVENTORY_URL } = readConfig(config, env);
+  settings,
+  async setup({ settings: { JWT_SECRET, INVENTORY_URL }, pool, amqp, app, log }) {
     if (!pool || !amqp) throw new Error('Bad service configuration: DATABASE_URL and AMQP_URL are required');
     app.use(orderRoutes({ pool, jwtSecret: JWT_SECRET, inventoryUrl: INVENTORY_URL }));
     await consumeSagaEvents({ amqp, pool, log });

@@ -1,5 +1,5 @@
-import { readConfig } from '@frank/kit';
-import { z } from 'zod';
+import type { SettingValues } from '@frank/kit';
+import type { settings } from './settings.js';
 
 export interface PaymentConfig {
   providerUrl: string;
@@ -10,20 +10,11 @@ export interface PaymentConfig {
   providerCallTimeoutMs: number;
 }
 
-export function readPaymentConfig(env: NodeJS.ProcessEnv): PaymentConfig {
-  const config = readConfig(
-    {
-      PAYMENT_PROVIDER_URL: z.string().url(),
-      PAYMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
-      PAYMENT_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(250),
-      PAYMENT_PROVIDER_CALL_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
-    },
-    env,
-  );
+export function paymentConfig(values: SettingValues<typeof settings>): PaymentConfig {
   return {
-    providerUrl: config.PAYMENT_PROVIDER_URL.replace(/\/$/, ''),
-    timeoutMs: config.PAYMENT_TIMEOUT_MS,
-    sweepIntervalMs: config.PAYMENT_SWEEP_INTERVAL_MS,
-    providerCallTimeoutMs: config.PAYMENT_PROVIDER_CALL_TIMEOUT_MS,
+    providerUrl: values.PAYMENT_PROVIDER_URL.replace(/\/$/, ''),
+    timeoutMs: values.PAYMENT_TIMEOUT_MS,
+    sweepIntervalMs: values.PAYMENT_SWEEP_INTERVAL_MS,
+    providerCallTimeoutMs: values.PAYMENT_PROVIDER_CALL_TIMEOUT_MS,
   };
 }

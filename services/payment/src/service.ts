@@ -1,6 +1,6 @@
 import { consumeEvents, type ServiceDefinition } from '@frank/kit';
 import { addPaymentRoutes } from './api/payment-routes.js';
-import { readPaymentConfig } from './config.js';
+import { paymentConfig } from './config.js';
 import { onInventoryReserved } from './messaging/on-inventory-reserved.js';
 import { onOrderCreated } from './messaging/on-order-created.js';
 import { onPaymentWebhook } from './messaging/on-payment-webhook.js';
@@ -8,14 +8,16 @@ import { afterTransactionOn } from './persistence/after-transaction.js';
 import { httpProviderClient } from './provider/provider-client.js';
 import { startDeadlineSweeper } from './workers/deadline-sweeper.js';
 import { startProviderRequester } from './workers/provider-requester.js';
+import { settings } from './settings.js';
 
 export const PAYMENT_QUEUE = 'payment.saga';
 
-export const definition: ServiceDefinition = {
+export const definition: ServiceDefinition<typeof settings> = {
   name: 'payment',
-  async setup({ pool, amqp, env, log, app, onShutdown }) {
+  settings,
+  async setup({ pool, amqp, settings: values, log, app, onShutdown }) {
     if (!pool || !amqp) throw new Error('Bad service configuration: payment needs DATABASE_URL and AMQP_URL');
-    const config = readPaymentConfig(env);
+    const config = paymentConfig(values);
     const provider = httpProviderClient(config.providerUrl, config.providerCallTimeoutMs);
     const requester = startProviderRequester({ pool, provider, log, pollIntervalMs: config.sweepIntervalMs, leaseMs: config.providerCallTimeoutMs * 3 });
     const sweeper = startDeadlineSweeper({ pool, log, intervalMs: config.sweepIntervalMs });

@@ -1,6 +1,8 @@
+import { readSettings } from '@frank/kit/settings';
 import { createEventBridgeClient, putEventsWith } from './event-bridge-put-events.js';
 import { forwardOrderOutcome, type ForwardDeps } from './handler.js';
 import { parseOrderOutcome, UnforwardableMessageError } from './order-outcome-envelope.js';
+import { lambdaSettings } from './settings.js';
 
 /** What an Amazon MQ for RabbitMQ event source hands a Lambda (the fields we read). */
 export interface RabbitMqLambdaEvent {
@@ -40,4 +42,7 @@ export function createLambdaHandler(makeDeps: () => ForwardDeps): (event: Rabbit
   };
 }
 
-export const handler = createLambdaHandler(() => ({ putEvents: putEventsWith(createEventBridgeClient({ endpoint: process.env.AWS_ENDPOINT_URL, region: process.env.AWS_REGION })) }));
+export const handler = createLambdaHandler(() => {
+  const settings = readSettings(lambdaSettings);
+  return { putEvents: putEventsWith(createEventBridgeClient({ endpoint: settings.AWS_ENDPOINT_URL, region: settings.AWS_REGION, accessKeyId: settings.AWS_ACCESS_KEY_ID, secretAccessKey: settings.AWS_SECRET_ACCESS_KEY })) };
+});

@@ -1,28 +1,22 @@
-import { errorFields, readConfig, type ServiceDefinition } from '@frank/kit';
-import { z } from 'zod';
+import { errorFields, type ServiceDefinition } from '@frank/kit';
 import { createEventBridgeClient, putEventsWith } from './event-bridge-put-events.js';
 import { forwardOrderOutcome, type ForwardDeps } from './handler.js';
 import { parseOrderOutcome, UnforwardableMessageError } from './order-outcome-envelope.js';
 import { declareOutcomeQueue, QUEUE } from './outcome-queue.js';
+import { settings } from './settings.js';
 
-const config = {
-  AWS_ENDPOINT_URL: z.string().optional(),
-  AWS_REGION: z.string().default('us-east-1'),
-  AWS_ACCESS_KEY_ID: z.string().optional(),
-  AWS_SECRET_ACCESS_KEY: z.string().optional(),
-};
 
 /**
  * The lab's process around forwardOrderOutcome: it consumes its own queue and acks a message only
  * after EventBridge took it. No inbox (no database): a redelivery is forwarded again, with the
  * same eventId in its Detail.
  */
-export const definition: ServiceDefinition = {
+export const definition: ServiceDefinition<typeof settings> = {
   name: 'rabbitmq-bridge',
-  async setup({ env, amqp, log, onShutdown }) {
+  settings,
+  async setup({ settings: values, amqp, log, onShutdown }) {
     if (!amqp) throw new Error('rabbitmq-bridge needs AMQP_URL');
-    const settings = readConfig(config, env);
-    const client = createEventBridgeClient({ endpoint: settings.AWS_ENDPOINT_URL, region: settings.AWS_REGION, accessKeyId: settings.AWS_ACCESS_KEY_ID, secretAccessKey: settings.AWS_SECRET_ACCESS_KEY });
+    const client = createEventBridgeClient({ endpoint: values.AWS_ENDPOINT_URL, region: values.AWS_REGION, accessKeyId: values.AWS_ACCESS_KEY_ID, secretAccessKey: values.AWS_SECRET_ACCESS_KEY });
     onShutdown(async () => client.destroy());
     const deps: ForwardDeps = { putEvents: putEventsWith(client) };
 

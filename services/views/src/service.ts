@@ -1,6 +1,5 @@
-import { errorFields, readConfig, type ServiceDefinition } from '@frank/kit';
+import { errorFields, serviceUrlVariable, type ServiceDefinition, type SettingValues } from '@frank/kit';
 import { MongoClient } from 'mongodb';
-import { z } from 'zod';
 import { registerRoutes } from './api/routes.js';
 import { noCache, redisInvalidator } from './cache/cache-invalidator.js';
 import { LagWindow } from './messaging/lag-window.js';
@@ -11,24 +10,17 @@ import { watchClient } from './persistence/client-watchdog.js';
 import { seedUntilDone } from './persistence/seed-catalogue.js';
 import { PROJECTION_VERSIONS, PROJECTOR_STATUS, ViewStore, type ViewDatabase } from './persistence/view-databases.js';
 import { Rebuilds, type EventSource } from './rebuild/rebuild-views.js';
+import { settings as declared, EVENT_SOURCE_SERVICES } from './settings.js';
 
-const config = {
-  MONGO_URL: z.string().min(1),
-  REDIS_URL: z.string().optional(),
-  INVENTORY_URL: z.url().optional(),
-  VIEWS_PREFETCH: z.coerce.number().int().min(1).max(500).default(200),
-  /** The services whose event stores a rebuild replays (their `<NAME>_URL` must be set); empty: none, and no bootstrap. */
-  VIEWS_EVENT_SOURCES: z.string().default('user,order,inventory,payment,notification'),
-};
-
-function eventSources(names: string, env: NodeJS.ProcessEnv): EventSource[] {
+function eventSources(names: string, settings: SettingValues<typeof declared>): EventSource[] {
   return names
     .split(',')
     .map((name) => name.trim())
     .filter(Boolean)
     .map((name) => {
-      const variable = `${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`;
-      const url = env[variable];
+      if (!(EVENT_SOURCE_SERVICES as readonly string[]).includes(name)) throw new Error(`VIEWS_EVENT_SOURCES names ${name}; the sources are ${EVENT_SOURCE_SERVICES.join(', ')}`);
+      const variable = serviceUrlVariable(name) as keyof typeof settings;
+      const url = settings[variable] as string | undefined;
       if (!url) throw new Error(`VIEWS_EVENT_SOURCES names ${name}, but ${variable} is not set`);
       return { name, url };
     });
@@ -38,12 +30,12 @@ function eventSources(names: string, env: NodeJS.ProcessEnv): EventSource[] {
  * The read side's projectors: each view database of DESIGN.md has its own queue and consumer,
  * writes idempotently into Mongo, and invalidates the BFF's Redis cache after its write.
  */
-export const definition: ServiceDefinition = {
+export const definition: ServiceDefinition<typeof declared> = {
   name: 'views',
-  async setup({ env, app, log, amqp, onShutdown, addReadyCheck }) {
-    const settings = readConfig(config, env);
+  settings: declared,
+  async setup({ settings, app, log, amqp, onShutdown, addReadyCheck }) {
     if (!amqp) throw new Error('views needs AMQP_URL: it projects the events of frank.events');
-    const sources = eventSources(settings.VIEWS_EVENT_SOURCES, env);
+    const sources = eventSources(settings.VIEWS_EVENT_SOURCES, settings);
     const clientOptions = { serverSelectionTimeoutMS: 3000, connectTimeoutMS: 3000 };
     const client = new MongoClient(settings.MONGO_URL, clientOptions);
     const store = new ViewStore(client);

@@ -1,9 +1,11 @@
 import type { ServiceDefinition } from '@frank/kit';
 import { itemRoutes } from './api/item-routes.js';
+import { settings } from './settings.js';
 
 /** {{name}}-service: stores items and announces each one with {{name}}.item-created. */
-export const definition: ServiceDefinition = {
+export const definition: ServiceDefinition<typeof settings> = {
   name: '{{name}}',
+  settings,
   async setup({ pool, amqp, app }) {
     // Without a broker the outbox relay does not run and the events would never leave.
     if (!pool || !amqp) throw new Error('Bad service configuration: DATABASE_URL and AMQP_URL are required');

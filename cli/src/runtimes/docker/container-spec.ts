@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { Credentials } from '../../lab/credentials.js';
-import type { Topology } from '../../lab/topology.js';
+import type { Service, Topology } from '../../lab/topology.js';
 import { containerName, labLabels, networkName, volumeName } from './docker-names.js';
 import { blueprints, type Blueprint, type HealthCheck } from './resource-blueprint.js';
 import { serviceBlueprints, type ServiceBlueprint } from './service-blueprint.js';
@@ -89,8 +89,8 @@ function toContainerSpec(blueprint: Blueprint, topology: Topology, labId: string
  * image, the repository (`topology.root`) mounted read-only, the image's non-root user, its port
  * published on `topology.host`, its environment with container host names. Pure, like containerSpecs.
  */
-export function serviceContainerSpecs(topology: Topology, credentials: Credentials, labId: string): ContainerSpec[] {
-  return serviceBlueprints(topology, credentials).map((blueprint) => toServiceContainerSpec(blueprint, topology, labId));
+export function serviceContainerSpecs(topology: Topology, labId: string, environmentOf: (service: Service) => Record<string, string>): ContainerSpec[] {
+  return serviceBlueprints(topology, environmentOf).map((blueprint) => toServiceContainerSpec(blueprint, topology, labId));
 }
 
 function toServiceContainerSpec(blueprint: ServiceBlueprint, topology: Topology, labId: string): ContainerSpec {

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { labPaths } from '../../lab/paths.js';
+import { contractOf, loadServiceContracts } from '../../lab/service-contracts.js';
+import { serviceEnvironment } from '../../lab/service-env.js';
 import { loadTopology, type Resource, type Topology } from '../../lab/topology.js';
 import type { RuntimeContext } from '../runtime.js';
 import { containerSpecs, serviceContainerSpecs } from './container-spec.js';
@@ -10,7 +12,7 @@ import { DockerRuntime } from './docker-runtime.js';
 import { FakeContainerClient } from './fake-container-client.js';
 import { IMAGES } from './images.js';
 import type { PullProgress } from './pull-progress.js';
-import { FRANK_YAML, testCredentials } from './test-fixtures.js';
+import { containerEnvironments, FRANK_YAML, testCredentials } from './test-fixtures.js';
 
 const LAB = 'feedbeef';
 const OFFSET = 100;
@@ -326,10 +328,12 @@ describe('services in containers', () => {
     const context = await labContext();
     const runtime = new DockerRuntime({ client: engine, services: 'containers' });
     await startAll(runtime, context);
-    // The lab model hands a service the native environment; the container gets its own, with container host names.
-    await Promise.all(context.topology.services.map((s) => runtime.start(s, context, { HOST: '127.0.0.1' })));
+    // The lab model hands a service its environment for any addresses; the container gets it with container host names.
+    const contracts = await loadServiceContracts(context.topology);
+    const environments = containerEnvironments(context.topology, context.credentials, contracts);
+    await Promise.all(context.topology.services.map((s) => runtime.start(s, context, (addresses) => serviceEnvironment(s, context.topology, context.credentials, contractOf(contracts, s.name).described, { ...(addresses ? { addresses } : {}), runtime: { NODE_ENV: 'development' } }))));
 
-    const expected = serviceContainerSpecs(context.topology, context.credentials, LAB).map((s) => s.create);
+    const expected = serviceContainerSpecs(context.topology, LAB, environments).map((s) => s.create);
     expect(engine.created()).toEqual(expect.arrayContaining(expected));
     expect(engine.created()).toHaveLength(context.topology.resources.length + context.topology.services.length);
     expect(engine.callsTo('pullImage').filter(([image]) => image === IMAGES.node)).toHaveLength(1);

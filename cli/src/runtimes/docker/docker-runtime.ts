@@ -1,6 +1,6 @@
 import type { LabUnit, Link, Topology } from '../../lab/topology.js';
 import { NativeRuntime } from '../native/native-runtime.js';
-import type { ProxyRoute, Requirement, Runtime, RuntimeContext, StartedResource } from '../runtime.js';
+import type { ProxyRoute, Requirement, Runtime, RuntimeContext, ServiceEnvironment, StartedResource } from '../runtime.js';
 import type { ContainerClient } from './container-client.js';
 import { containerSpecs, networkSpec, serviceContainerSpecs, STOP_TIMEOUT_SECONDS, type ContainerSpec } from './container-spec.js';
 import { containerName, LAB_LABEL, networkName } from './docker-names.js';
@@ -8,6 +8,7 @@ import { DockerodeContainerClient, ENGINE_HINT } from './dockerode-container-cli
 import { IMAGES } from './images.js';
 import { PullTracker, type PullProgress } from './pull-progress.js';
 import { imageFor, proxyRoute } from './resource-blueprint.js';
+import { containerAddresses } from './service-blueprint.js';
 
 export interface DockerRuntimeOptions {
   /** The engine; a DockerodeContainerClient (DOCKER_HOST or /var/run/docker.sock) when absent. */
@@ -84,12 +85,12 @@ export class DockerRuntime implements Runtime {
   }
 
   /**
-   * A service's container gets the environment serviceEnvironment() gives with container host
-   * names, written from the context here; `env` (the same with the host's address) is for processes.
+   * A service's container gets its environment with container host names; a service run as a
+   * process, with the host's address.
    */
-  async start(resource: LabUnit, context: RuntimeContext, env?: Record<string, string>): Promise<StartedResource> {
-    if (this.runsAsProcess(resource)) return this.processes.start(resource, context, env);
-    const spec = this.specFor(resource, context);
+  async start(resource: LabUnit, context: RuntimeContext, environment: ServiceEnvironment = () => ({})): Promise<StartedResource> {
+    if (this.runsAsProcess(resource)) return this.processes.start(resource, context, environment);
+    const spec = this.specFor(resource, context, environment);
     await this.ensureImage(spec.image);
     await this.ensureNetwork(context.labId);
     if (spec.volume) await this.client.createVolume(spec.volume);
@@ -162,10 +163,10 @@ export class DockerRuntime implements Runtime {
     return unit.kind === 'service' && this.serviceProcesses;
   }
 
-  private specFor(unit: LabUnit, context: RuntimeContext): ContainerSpec {
+  private specFor(unit: LabUnit, context: RuntimeContext, environment: ServiceEnvironment): ContainerSpec {
     const specs =
       unit.kind === 'service'
-        ? serviceContainerSpecs(context.topology, context.credentials, context.labId)
+        ? serviceContainerSpecs(context.topology, context.labId, (service) => (service.name === unit.name ? environment(containerAddresses(context.topology)) : {}))
         : // Read at call time: the token may be set for one run only.
           containerSpecs(context.topology, context.credentials, context.labId, { localstackAuthToken: process.env.LOCALSTACK_AUTH_TOKEN });
     const spec = specs.find((s) => s.resource === unit.name);

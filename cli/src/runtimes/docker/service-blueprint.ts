@@ -1,5 +1,4 @@
-import type { Credentials } from '../../lab/credentials.js';
-import { serviceEnvironment, type ServiceAddresses } from '../../lab/service-env.js';
+import type { ServiceAddresses } from '../../lab/service-env.js';
 import type { Service, Topology } from '../../lab/topology.js';
 import { IMAGES } from './images.js';
 import { proxyListenPort, SLOW_HEALTH, type HealthCheck, type PortMapping } from './resource-blueprint.js';
@@ -8,8 +7,8 @@ import { proxyListenPort, SLOW_HEALTH, type HealthCheck, type PortMapping } from
  * What one lab service's container is, whoever runs it (the docker runtime's container-spec.ts and
  * compose/compose-file.ts): the pinned node image with the repository mounted read-only, running
  * the same command as natively (native/service.ts) as the image's non-root user `node`. Its
- * environment is serviceEnvironment()'s, with container host names: Toxiproxy and the other services
- * by name on the lab's network, listening on every interface of its container.
+ * environment is what the service declares, given at container host names (`containerAddresses`):
+ * Toxiproxy and the other services by name on the lab's network, listening on every interface of its container.
  */
 export interface ServiceBlueprint {
   service: string;
@@ -44,23 +43,22 @@ export function containerAddresses(topology: Topology): ServiceAddresses {
   };
 }
 
-export function serviceBlueprints(topology: Topology, credentials: Credentials): ServiceBlueprint[] {
+export function serviceBlueprints(topology: Topology, environmentOf: (service: Service) => Record<string, string>): ServiceBlueprint[] {
   const resources = new Set(topology.resources.map((r) => r.name));
   const clash = topology.services.find((s) => resources.has(s.name));
   // One network, one name space: a container answers to its name.
   if (clash) throw new Error(`service ${clash.name} has the name of a resource: in a container lab both would answer to "${clash.name}"`);
-  return topology.services.map((service) => serviceBlueprint(service, topology, credentials));
+  return topology.services.map((service) => serviceBlueprint(service, topology, environmentOf(service)));
 }
 
-export function serviceBlueprint(service: Service, topology: Topology, credentials: Credentials): ServiceBlueprint {
+export function serviceBlueprint(service: Service, topology: Topology, env: Record<string, string>): ServiceBlueprint {
   const toxiproxy = topology.resources.find((r) => r.kind === 'toxiproxy');
   const readiness = `http://127.0.0.1:${service.port}/health/ready`;
   return {
     service: service.name,
     image: IMAGES.node,
     command: ['node', '--import', 'tsx', `services/${service.name}/src/main.ts`],
-    // NODE_ENV as native/service.ts sets it; frank.yaml's env still wins.
-    env: { NODE_ENV: 'development', ...serviceEnvironment(service, topology, credentials, containerAddresses(topology)) },
+    env,
     ports: [{ container: service.port, host: service.port }],
     sourcePath: SERVICE_SOURCE_PATH,
     user: SERVICE_USER,

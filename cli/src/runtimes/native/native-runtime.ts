@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import type { LabUnit, Resource, Topology } from '../../lab/topology.js';
-import type { Requirement, Runtime, RuntimeContext, StartedResource } from '../runtime.js';
+import type { Requirement, Runtime, RuntimeContext, ServiceEnvironment, StartedResource } from '../runtime.js';
 import { prepareAws } from './aws.js';
 import type { LaunchSpec } from './launch-spec.js';
 import { prepareMongo } from './mongo.js';
@@ -44,8 +44,8 @@ export class NativeRuntime implements Runtime {
     return requirements;
   }
 
-  async start(resource: LabUnit, context: RuntimeContext, env: Record<string, string> = {}): Promise<StartedResource> {
-    const spec = resource.kind === 'service' ? await prepareService(resource, context, env) : await this.prepare(resource, context);
+  async start(resource: LabUnit, context: RuntimeContext, environment: ServiceEnvironment = () => ({})): Promise<StartedResource> {
+    const spec = resource.kind === 'service' ? await prepareService(resource, context, environment()) : await this.prepare(resource, context);
     await mkdir(context.paths.data(resource.name), { recursive: true });
     const { exited } = await spawnDaemon({
       command: spec.command,

@@ -15,5 +15,5 @@ export async function prepareService(service: Service, context: RuntimeContext, 
     throw new FrankError(`Service ${service.name} has no entry point at ${entry}.`, { hint: `Write services/${service.name}/src/main.ts, or remove the service from frank.yaml.` });
   }
   const bundle = await serviceBundle(service.name, dir, entry);
-  return { command: process.execPath, args: ['--enable-source-maps', bundle], cwd: dir, env: { NODE_ENV: 'development', ...env } };
+  return { command: process.execPath, args: ['--enable-source-maps', bundle], cwd: dir, env };
 }

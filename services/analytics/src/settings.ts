@@ -1,0 +1,8 @@
+import { defineSettings, setting } from '@frank/kit/settings';
+import { z } from 'zod';
+
+export const settings = defineSettings({
+  DATABASE_URL: setting.database(),
+  AMQP_URL: setting.broker(),
+  ANALYTICS_REFRESH_INTERVAL_MS: setting.tunable(z.coerce.number().int().min(0).default(2000), 'two cube refreshes start at least this far apart'),
+});
