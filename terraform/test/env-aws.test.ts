@@ -4,6 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LAMBDA_OUT_DIR } from '../../cli/src/cloud/package-lambdas.js';
 import { renderTfvars, tfvarsFromTopology, type CloudTfvars } from '../../cli/src/cloud/tfvars.js';
+import { loadServiceContracts } from '../../cli/src/lab/service-contracts.js';
 import { loadTopology, type Topology } from '../../cli/src/lab/topology.js';
 import { ENV_DIR, REPO_ROOT, loadModule, type Module } from './hcl.js';
 import { terraform } from './terraform-cli.js';
@@ -16,7 +17,7 @@ let env: Module;
 
 beforeAll(async () => {
   topology = await loadTopology(path.join(REPO_ROOT, 'frank.yaml'));
-  tfvars = tfvarsFromTopology(topology);
+  tfvars = tfvarsFromTopology(topology, await loadServiceContracts(topology));
   env = await loadModule(ENV_DIR);
 });
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tfvarsFromTopology, type CloudTfvars } from '../../cli/src/cloud/tfvars.js';
+import { loadServiceContracts } from '../../cli/src/lab/service-contracts.js';
 import { loadTopology } from '../../cli/src/lab/topology.js';
 import { ENV_DIR, MODULES_DIR, REPO_ROOT, TERRAFORM_DIR, expression, loadModule, nested, parseFile, resource, tfFiles, type Block, type Module } from './hcl.js';
 import { evaluateLocals, terraform } from './terraform-cli.js';
@@ -20,7 +21,8 @@ beforeAll(async () => {
   const loaded = await Promise.all(MODULE_NAMES.map(async (name) => [name, await loadModule(path.join(MODULES_DIR, name))] as const));
   modules = Object.fromEntries(loaded) as Record<ModuleName, Module>;
   env = await loadModule(ENV_DIR);
-  tfvars = tfvarsFromTopology(await loadTopology(path.join(REPO_ROOT, 'frank.yaml')));
+  const topology = await loadTopology(path.join(REPO_ROOT, 'frank.yaml'));
+  tfvars = tfvarsFromTopology(topology, await loadServiceContracts(topology));
 });
 
 describe('every .tf file', () => {

@@ -4,9 +4,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from '@cdktf/hcl2json';
 import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
-import { parseTopology } from '../lab/topology.js';
+import { loadServiceContracts, type ServiceContracts } from '../lab/service-contracts.js';
+import { loadTopology, parseTopology } from '../lab/topology.js';
 import { renderTfvars, tfvarsFromTopology } from './tfvars.js';
 
 const FRANK_YAML = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../frank.yaml');
@@ -32,6 +33,11 @@ services:
   bff: { port: 3000, uses: [mongo, redis] }
 `;
 
+let contracts: ServiceContracts;
+beforeAll(async () => {
+  contracts = await loadServiceContracts(await loadTopology(FRANK_YAML));
+}, 60_000);
+
 async function fmtCheck(text: string) {
   const dir = await mkdtemp(path.join(tmpdir(), 'frank-tfvars-'));
   await writeFile(path.join(dir, 'lab.tfvars'), text);
@@ -40,11 +46,15 @@ async function fmtCheck(text: string) {
 
 describe('tfvarsFromTopology', () => {
   it('maps databases, services, buses, queues and rules by their frank.yaml names', () => {
-    const vars = tfvarsFromTopology(parseTopology(SMALL_LAB, 'frank.yaml'));
+    const vars = tfvarsFromTopology(parseTopology(SMALL_LAB, 'frank.yaml'), contracts);
     expect(vars).toEqual({
       region: 'eu-west-1',
-      databases: { 'orders-db': { database_names: ['audit', 'order_service'], port: 5434 } },
-      services: { bff: { port: 3000, uses: ['mongo', 'redis'] }, order: { port: 3003, uses: ['orders-db', 'rabbitmq'] } },
+      databases: { 'orders-db': { database_names: ['audit', 'order_service'], port: 5434, schemas: { audit: [], order_service: ['order_domain'] } } },
+      // What each reads beyond its uses, from its src/settings.ts: order calls inventory, which this lab lacks.
+      services: {
+        bff: { port: 3000, uses: ['mongo', 'redis'], calls: ['order'], secrets: ['jwt'], environment: {} },
+        order: { port: 3003, uses: ['orders-db', 'rabbitmq'], calls: [], secrets: ['jwt'], environment: {} },
+      },
       broker: { name: 'rabbitmq', exchanges: { 'frank.events': 'topic' } },
       documents: { name: 'mongo', port: 27017 },
       cache: { name: 'redis', port: 6379 },
@@ -56,33 +66,33 @@ describe('tfvarsFromTopology', () => {
   });
 
   it('sorts map keys so the same lab always gives the same variables', () => {
-    const vars = tfvarsFromTopology(parseTopology(SMALL_LAB, 'frank.yaml'));
+    const vars = tfvarsFromTopology(parseTopology(SMALL_LAB, 'frank.yaml'), contracts);
     expect(Object.keys(vars.services)).toEqual(['bff', 'order']);
     expect(JSON.parse(vars.rules.r1!.pattern)).toEqual({ source: ['a'], 'detail-type': ['b'], detail: { z: [1], a: ['x'] } });
   });
 
   it('ignores a local --port-offset: the cloud uses frank.yaml ports', () => {
-    const plain = tfvarsFromTopology(parseTopology(SMALL_LAB, 'frank.yaml'));
-    const shifted = tfvarsFromTopology(parseTopology(SMALL_LAB, 'frank.yaml', { portOffset: 100 }));
+    const plain = tfvarsFromTopology(parseTopology(SMALL_LAB, 'frank.yaml'), contracts);
+    const shifted = tfvarsFromTopology(parseTopology(SMALL_LAB, 'frank.yaml', { portOffset: 100 }), contracts);
     expect(shifted).toEqual(plain);
   });
 
   it('says which resource kind the AWS deployment is missing', () => {
     const withoutRedis = SMALL_LAB.replace(/^ {2}redis:.*\n/m, '').replace('uses: [mongo, redis]', 'uses: [mongo]');
     const topology = parseTopology(withoutRedis, '/lab/frank.yaml');
-    expect(() => tfvarsFromTopology(topology)).toThrow(UsageError);
-    expect(() => tfvarsFromTopology(topology)).toThrow(/\/lab\/frank\.yaml: resources: .*exactly one resource of kind redis .*ElastiCache Redis.*found none/);
+    expect(() => tfvarsFromTopology(topology, contracts)).toThrow(UsageError);
+    expect(() => tfvarsFromTopology(topology, contracts)).toThrow(/\/lab\/frank\.yaml: resources: .*exactly one resource of kind redis .*ElastiCache Redis.*found none/);
   });
 
   it('refuses two brokers, naming both', () => {
     const twoBrokers = SMALL_LAB.replace('  mongo:', '  rabbitmq-2: { kind: rabbitmq, port: 5673 }\n  mongo:');
-    expect(() => tfvarsFromTopology(parseTopology(twoBrokers, 'frank.yaml'))).toThrow(/kind rabbitmq .*found 2: rabbitmq, rabbitmq-2/);
+    expect(() => tfvarsFromTopology(parseTopology(twoBrokers, 'frank.yaml'), contracts)).toThrow(/kind rabbitmq .*found 2: rabbitmq, rabbitmq-2/);
   });
 });
 
 describe('renderTfvars', () => {
   it('writes tfvars that terraform fmt leaves alone', async () => {
-    const text = renderTfvars(tfvarsFromTopology(parseTopology(await readFile(FRANK_YAML, 'utf8'), FRANK_YAML)));
+    const text = renderTfvars(tfvarsFromTopology(parseTopology(await readFile(FRANK_YAML, 'utf8'), FRANK_YAML), contracts));
     const result = await fmtCheck(text);
     expect(result.stdout).toBe('');
     expect(result.exitCode).toBe(0);
@@ -94,7 +104,7 @@ describe('renderTfvars', () => {
   });
 
   it('round-trips through an HCL parser to the same values', async () => {
-    const vars = tfvarsFromTopology(parseTopology(SMALL_LAB, 'frank.yaml'));
+    const vars = tfvarsFromTopology(parseTopology(SMALL_LAB, 'frank.yaml'), contracts);
     expect(await parse('lab.tfvars', renderTfvars(vars))).toEqual(vars);
   });
 

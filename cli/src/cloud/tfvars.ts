@@ -1,14 +1,15 @@
 import { UsageError } from '../errors.js';
-import type { AwsResource, PostgresResource, RabbitmqResource, Resource, ResourceKind, Topology } from '../lab/topology.js';
+import { contractOf, type ServiceContracts } from '../lab/service-contracts.js';
+import type { AwsResource, PostgresResource, RabbitmqResource, Resource, ResourceKind, Service, Topology } from '../lab/topology.js';
 
 /**
- * The variables of terraform/envs/aws, derived from frank.yaml. Maps are keyed by frank.yaml names;
- * ports are frank.yaml's own (a local --port-offset does not reach the cloud).
+ * The variables of terraform/envs/aws, derived from frank.yaml and each service's declared settings.
+ * Maps are keyed by frank.yaml names; ports are frank.yaml's own (a local --port-offset does not reach the cloud).
  */
 export type CloudTfvars = {
   region: string;
-  databases: Record<string, { database_names: string[]; port: number }>;
-  services: Record<string, { port: number; uses: string[] }>;
+  databases: Record<string, { database_names: string[]; port: number; schemas: Record<string, string[]> }>;
+  services: Record<string, CloudService>;
   broker: { name: string; exchanges: Record<string, string> };
   documents: { name: string; port: number };
   cache: { name: string; port: number };
@@ -18,8 +19,21 @@ export type CloudTfvars = {
   rules: Record<string, { bus: string; target: string; pattern: string }>;
 };
 
-/** Pure: the same topology always gives the same variables. */
-export function tfvarsFromTopology(topology: Topology): CloudTfvars {
+/**
+ * What a task definition gives a service beyond its `uses`: the services it calls (`<NAME>_URL`),
+ * the lab secrets it reads (`jwt` → JWT_SECRET) and frank.yaml's `env:` for its tunables, all from
+ * what its src/settings.ts declares.
+ */
+export interface CloudService {
+  port: number;
+  uses: string[];
+  calls: string[];
+  secrets: string[];
+  environment: Record<string, string>;
+}
+
+/** Pure: the same topology and settings always give the same variables. */
+export function tfvarsFromTopology(topology: Topology, contracts: ServiceContracts): CloudTfvars {
   const offset = topology.portOffset;
   const broker = single<RabbitmqResource>(topology, 'rabbitmq', 'Amazon MQ for RabbitMQ');
   const documents = single(topology, 'mongo', 'DocumentDB');
@@ -29,8 +43,8 @@ export function tfvarsFromTopology(topology: Topology): CloudTfvars {
 
   return {
     region: aws.region,
-    databases: sortedRecord(postgres.map((db) => [db.name, { database_names: Object.keys(db.databases).sort(), port: db.port - offset }])),
-    services: sortedRecord(topology.services.map((s) => [s.name, { port: s.port - offset, uses: [...s.uses] }])),
+    databases: sortedRecord(postgres.map((db) => [db.name, { database_names: Object.keys(db.databases).sort(), port: db.port - offset, schemas: sortedRecord(Object.entries(db.databases).map(([name, schemas]) => [name, [...schemas]])) }])),
+    services: sortedRecord(topology.services.map((s) => [s.name, cloudService(s, topology, contracts)])),
     broker: { name: broker.name, exchanges: sortedRecord(Object.entries(broker.exchanges)) },
     documents: { name: documents.name, port: documents.port - offset },
     cache: { name: cache.name, port: cache.port - offset },
@@ -40,6 +54,19 @@ export function tfvarsFromTopology(topology: Topology): CloudTfvars {
     rules: sortedRecord(
       Object.entries(aws.rules).map(([name, rule]) => [name, { bus: rule.bus, target: rule.target, pattern: canonicalJson(rule.pattern) }]),
     ),
+  };
+}
+
+function cloudService(service: Service, topology: Topology, contracts: ServiceContracts): CloudService {
+  const declared = contractOf(contracts, service.name).described;
+  const calls = declared.flatMap((d) => (d.source.from === 'service' && topology.services.some((s) => s.name === (d.source as { service: string }).service) ? [d.source.service] : []));
+  const secrets = declared.flatMap((d) => (d.source.from === 'secret' ? [d.source.secret] : []));
+  return {
+    port: service.port - topology.portOffset,
+    uses: [...service.uses],
+    calls: [...new Set(calls)].sort(),
+    secrets: [...new Set(secrets)].sort(),
+    environment: sortedRecord(Object.entries(service.env).map(([key, value]) => [key, String(value)])),
   };
 }
 

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { LAMBDA_OUT_DIR, packageLambdas } from '../cloud/package-lambdas.js';
 import { renderTfvars, tfvarsFromTopology } from '../cloud/tfvars.js';
+import { assertContracts, loadServiceContracts } from '../lab/service-contracts.js';
 import { findTopologyFile, loadTopology, type Topology } from '../lab/topology.js';
 import { writeData, writeInfo } from '../ui/output.js';
 import { globalsOf, outputOf } from './global-options.js';
@@ -19,7 +20,10 @@ export function cloudCommand(): Command {
     .description("terraform.tfvars for terraform/envs/aws, derived from frank.yaml")
     .addHelpText('after', '\nExamples:\n  npx frank cloud tfvars > terraform/envs/aws/terraform.tfvars\n  npx frank cloud tfvars --json')
     .action(async (_options, command: Command) => {
-      const vars = tfvarsFromTopology(await cloudTopology(command));
+      const topology = await cloudTopology(command);
+      const contracts = await loadServiceContracts(topology);
+      assertContracts(topology, contracts);
+      const vars = tfvarsFromTopology(topology, contracts);
       writeData(outputOf(command).json ? vars : renderTfvars(vars));
     });
   cloud
