@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FrankError, UsageError } from '../errors.js';
 import { bundleForNode, describeBundleFailure } from '../lab/node-bundle.js';
@@ -17,8 +17,19 @@ export interface PackageLambdasOptions {
   root: string;
   /** Folder the zips are written to; created when missing. */
   outDir: string;
-  /** Lambda name (the zip's name) to its handler's entry file, e.g. { 'eventbridge-bridge': 'services/.../handler.ts' }. */
-  entries: Record<string, string>;
+  /** Also writes each package's files, unzipped, into <unpackTo>/<name>/ (to run it locally). */
+  unpackTo?: string;
+  /** Lambda name (the zip's name) to its handler's entry file, e.g. { 'eventbridge-bridge': 'services/.../handler.ts' }, or a LambdaSource. */
+  entries: Record<string, string | LambdaSource>;
+}
+
+/** A Lambda whose entry module is written here (imports resolved from `entry`'s folder), with files zipped beside index.mjs. */
+export interface LambdaSource {
+  entry: string;
+  /** The entry module's code, in place of the file's; it may import the file. */
+  contents?: string;
+  /** Zipped beside index.mjs, e.g. migrations/kit/0001_saga_coord.sql. */
+  files?: { name: string; data: string | Uint8Array }[];
 }
 
 export interface PackagedLambda {
@@ -43,9 +54,13 @@ export async function packageLambdas(options: PackageLambdasOptions): Promise<Pa
   const names = Object.keys(options.entries).sort();
   if (names.length === 0) throw new UsageError('No Lambda entries to package.');
 
+  const sourceOf = (name: string): LambdaSource => {
+    const given = options.entries[name]!;
+    return typeof given === 'string' ? { entry: given } : given;
+  };
   for (const name of names) {
     if (!LAMBDA_NAME.test(name)) throw new UsageError(`Lambda name "${name}" must be lowercase letters, digits and dashes.`);
-    const entry = path.resolve(root, options.entries[name]!);
+    const entry = path.resolve(root, sourceOf(name).entry);
     if (!existsSync(entry)) {
       throw new UsageError(`The ${name} handler ${path.relative(root, entry)} does not exist.`, {
         hint: `Create the handler, or pass the path of the file that exports \`handler\` for ${name}.`,
@@ -56,9 +71,19 @@ export async function packageLambdas(options: PackageLambdasOptions): Promise<Pa
   await mkdir(outDir, { recursive: true });
   const packaged: PackagedLambda[] = [];
   for (const name of names) {
-    const entry = path.resolve(root, options.entries[name]!);
-    const code = await bundle(name, entry, root);
-    const zip = zipArchive([{ name: 'index.mjs', data: code }]);
+    const source = sourceOf(name);
+    const entry = path.resolve(root, source.entry);
+    const code = await bundle(name, entry, root, source.contents);
+    const extra = (source.files ?? []).map((file) => ({ name: file.name, data: typeof file.data === 'string' ? new TextEncoder().encode(file.data) : file.data }));
+    const zip = zipArchive([{ name: 'index.mjs', data: code }, ...extra]);
+    if (options.unpackTo) {
+      const dir = path.join(path.resolve(root, options.unpackTo), name);
+      await rm(dir, { recursive: true, force: true });
+      for (const file of [{ name: 'index.mjs', data: code }, ...extra]) {
+        await mkdir(path.dirname(path.join(dir, file.name)), { recursive: true });
+        await writeFile(path.join(dir, file.name), file.data);
+      }
+    }
     const file = path.join(outDir, `${name}.zip`);
     await writeFile(file, zip);
     packaged.push({ name, entry: path.relative(root, entry), zip: file, bytes: zip.length, sha256: createHash('sha256').update(zip).digest('base64') });
@@ -66,9 +91,9 @@ export async function packageLambdas(options: PackageLambdasOptions): Promise<Pa
   return packaged;
 }
 
-async function bundle(name: string, entry: string, root: string): Promise<Uint8Array> {
+async function bundle(name: string, entry: string, root: string, contents?: string): Promise<Uint8Array> {
   try {
-    const { files } = await bundleForNode({ entry, root, outfile: 'index.mjs', target: LAMBDA_NODE_TARGET });
+    const { files } = await bundleForNode({ entry, root, outfile: 'index.mjs', target: LAMBDA_NODE_TARGET, ...(contents === undefined ? {} : { contents }) });
     const output = files.find((file) => file.path.endsWith('index.mjs'));
     if (!output) throw new FrankError(`esbuild produced no index.mjs for ${name}.`);
     return output.contents;

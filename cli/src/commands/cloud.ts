@@ -1,17 +1,18 @@
 import path from 'node:path';
 import { Command } from 'commander';
+import { cloudLambdas } from '../cloud/cloud-lambdas.js';
+import { planCloud, prepareRoot } from '../cloud/plan.js';
+import { rehearse } from '../cloud/rehearse.js';
+import { UsageError } from '../errors.js';
+import { openLab } from '../lab/lab.js';
+import { renderPlan, renderRehearsal } from '../ui/cloud-report.js';
 import { LAMBDA_OUT_DIR, packageLambdas } from '../cloud/package-lambdas.js';
+import { REPOSITORY_ROOT } from '../lab/paths.js';
 import { renderTfvars, tfvarsFromTopology } from '../cloud/tfvars.js';
 import { assertContracts, loadServiceContracts } from '../lab/service-contracts.js';
 import { findTopologyFile, loadTopology, type Topology } from '../lab/topology.js';
 import { writeData, writeInfo } from '../ui/output.js';
-import { globalsOf, outputOf } from './global-options.js';
-
-/** The bridges' Lambda handlers: the same functions the lab runs as processes. */
-export const BRIDGE_HANDLERS: Record<string, string> = {
-  'eventbridge-bridge': 'services/eventbridge-bridge/src/lambda.ts',
-  'rabbitmq-bridge': 'services/rabbitmq-bridge/src/lambda.ts',
-};
+import { globalsOf, labOptionsOf, outputOf, positiveNumber } from './global-options.js';
 
 export function cloudCommand(): Command {
   const cloud = new Command('cloud').description('Deploy the same topology to AWS with Terraform (terraform/envs/aws)');
@@ -28,13 +29,59 @@ export function cloudCommand(): Command {
     });
   cloud
     .command('package')
-    .description(`Bundle the bridge Lambdas (esbuild) into ${LAMBDA_OUT_DIR}/<name>.zip`)
+    .description(`Bundle the Lambdas (the bridges and the provisioner, esbuild) into ${LAMBDA_OUT_DIR}/<name>.zip`)
     .addHelpText('after', '\nExamples:\n  npx frank cloud package')
     .action(async (_options, command: Command) => {
-      const { root } = await cloudTopology(command);
-      const packaged = await packageLambdas({ root, outDir: path.join(root, LAMBDA_OUT_DIR), entries: BRIDGE_HANDLERS });
-      for (const lambda of packaged) writeInfo(`${lambda.name}: ${path.relative(root, lambda.zip)} (${(lambda.bytes / 1024).toFixed(0)} KiB, sha256 ${lambda.sha256})`);
+      const topology = await cloudTopology(command);
+      const packaged = await packageLambdas({ root: REPOSITORY_ROOT, outDir: path.join(topology.root, LAMBDA_OUT_DIR), entries: await cloudLambdas(topology) });
+      for (const lambda of packaged) writeInfo(`${lambda.name}: ${path.relative(topology.root, lambda.zip)} (${(lambda.bytes / 1024).toFixed(0)} KiB, sha256 ${lambda.sha256})`);
       if (outputOf(command).json) writeData(packaged);
+    });
+  cloud
+    .command('plan')
+    .description('terraform init and plan of terraform/envs/aws with frank.yaml\'s variables: against AWS (your credentials), or with --emulator against the lab\'s own AWS emulator')
+    .option('--emulator', "plan against the running lab's AWS emulator (no AWS account needed), in a scratch copy of the root")
+    .option('--certificate-arn <arn>', 'ACM certificate for the HTTPS listener of the load balancer')
+    .option('--allow-plain-http', 'serve plain HTTP on port 80 without a certificate (on purpose only)')
+    .addHelpText('after', '\nExamples:\n  AWS_PROFILE=lab npx frank cloud plan --certificate-arn arn:aws:acm:…\n  npx frank up --no-services && npx frank cloud plan --emulator --allow-plain-http')
+    .action(async (flags: { emulator?: boolean; certificateArn?: string; allowPlainHttp?: boolean }, command: Command) => {
+      const output = outputOf(command);
+      const topology = await cloudTopology(command);
+      const contracts = await loadServiceContracts(topology);
+      assertContracts(topology, contracts);
+      const emulatorOf = flags.emulator ? await openLab(labOptionsOf(command)) : undefined;
+      writeInfo(`Planning terraform/envs/aws ${emulatorOf ? "against the lab's AWS emulator" : 'against AWS'} …`);
+      const root = await prepareRoot(topology, contracts, { ...(emulatorOf ? { emulatorOf } : {}), settings: { ...(flags.certificateArn ? { certificateArn: flags.certificateArn } : {}), ...(flags.allowPlainHttp ? { allowPlainHttp: true } : {}) } });
+      const plan = await planCloud(root);
+      if (output.json) writeData(plan);
+      else writeInfo(renderPlan(plan).trimEnd());
+    });
+  cloud
+    .command('rehearse')
+    .description("The cloud twin on this machine: apply terraform/envs/aws to the lab's AWS emulator, boot every service with exactly what its task definition gives it, run saga scenarios, report, destroy")
+    .option('--scenarios <names>', 'the scenarios to run, comma-separated', 'happy-path,payment-declined')
+    .option('--orders <n>', "orders per scenario, in place of each scenario's own count", positiveNumber('--orders'))
+    .option('--keep', 'leave the rehearsal up afterwards (its lab is .frank/rehearsal: `npx frank -c .frank/rehearsal/frank.yaml down --purge` ends it)')
+    .addHelpText('after', '\nExamples:\n  npx frank cloud rehearse\n  npx frank cloud rehearse --scenarios happy-path --orders 5 --json')
+    .action(async (flags: { scenarios: string; orders?: number; keep?: boolean }, command: Command) => {
+      const output = outputOf(command);
+      const topology = await cloudTopology(command);
+      const contracts = await loadServiceContracts(topology);
+      const scenarios = flags.scenarios.split(',').map((s) => s.trim()).filter(Boolean);
+      if (scenarios.length === 0) throw new UsageError('--scenarios names no scenario.', { hint: 'e.g. --scenarios happy-path,payment-declined' });
+      const { portOffset } = globalsOf(command);
+      const report = await rehearse({
+        topology,
+        contracts,
+        scenarios,
+        ...(flags.orders ? { orders: flags.orders } : {}),
+        ...(portOffset === undefined ? {} : { portOffset }),
+        ...(flags.keep ? { keep: true } : {}),
+        onProgress: writeInfo,
+      });
+      if (output.json) writeData(report);
+      else process.stderr.write(renderRehearsal(report, output.color));
+      if (report.verdict !== 'pass') process.exitCode = 1;
     });
   return cloud;
 }

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
+import type { SeedOptions } from '@frank/kit';
+import { applyMigrations, MigrationError, readMigrationFiles, type MigrationFile } from '@frank/kit/db';
 import { FrankError, errorMessage } from '../errors.js';
 import type { Credentials } from './credentials.js';
 import { postgresUrl } from './kinds/postgres.js';
@@ -28,28 +28,11 @@ export function serviceDatabases(topology: Topology): ServiceDatabase[] {
   return owned;
 }
 
-export interface MigrationFile {
-  /** `kit/0001_saga_coord.sql` or `order/0001_orders.sql`: unique across the kit and the service. */
-  id: string;
-  path: string;
-  sql: string;
-  checksum: string;
-}
+export type { MigrationFile };
 
 /** The kit's migrations, then the service's own, each in file-name order. No migrations folder: none. */
-export async function migrationFiles(topology: Topology, service: string): Promise<MigrationFile[]> {
-  const own = path.join(serviceDirectory(topology, service), 'migrations');
-  if (!existsSync(own)) return [];
-  const files: MigrationFile[] = [];
-  for (const [source, dir] of [['kit', kitMigrationsDirectory(topology)], [service, own]] as const) {
-    const names = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
-    for (const name of names) {
-      const file = path.join(dir, name);
-      const sql = await readFile(file, 'utf8');
-      files.push({ id: `${source}/${name}`, path: file, sql, checksum: createHash('sha256').update(sql).digest('hex') });
-    }
-  }
-  return files;
+export function migrationFiles(topology: Topology, service: string): Promise<MigrationFile[]> {
+  return readMigrationFiles(kitMigrationsDirectory(topology), service, path.join(serviceDirectory(topology, service), 'migrations'));
 }
 
 /** Connects as the service's own role, so that what its migrations create belongs to it. */
@@ -72,43 +55,21 @@ export async function migrateService(owner: ServiceDatabase, topology: Topology,
   if (files.length === 0) return [];
   const client = await connectAsService(owner, topology, credentials);
   try {
-    await client.query('CREATE TABLE IF NOT EXISTS public.frank_migrations (id text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
-    const applied = new Map((await client.query<{ id: string; checksum: string }>('SELECT id, checksum FROM public.frank_migrations')).rows.map((r) => [r.id, r.checksum]));
-    const done: string[] = [];
-    for (const file of files) {
-      const checksum = applied.get(file.id);
-      if (checksum !== undefined) {
-        if (checksum !== file.checksum) {
-          throw new FrankError(`Migration ${file.id} of ${owner.service.name} changed after it was applied to ${owner.resource.name}.`, {
-            hint: `Put the change in a new migration file, or start the database afresh: npx frank down --purge && npx frank up`,
-          });
-        }
-        continue;
-      }
-      try {
-        await client.query('BEGIN');
-        await client.query(file.sql);
-        await client.query('INSERT INTO public.frank_migrations (id, checksum) VALUES ($1, $2)', [file.id, file.checksum]);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw new FrankError(`Migration ${file.id} of ${owner.service.name} failed on ${owner.resource.name}: ${errorMessage(error)}`, {
-          hint: `Fix ${file.path}; nothing of it was applied.`,
-          cause: error,
-        });
-      }
-      done.push(file.id);
+    return await applyMigrations(client, files);
+  } catch (error) {
+    if (!(error instanceof MigrationError)) throw error;
+    if (error.code === 'changed-after-applied') {
+      throw new FrankError(`Migration ${error.file.id} of ${owner.service.name} changed after it was applied to ${owner.resource.name}.`, {
+        hint: `Put the change in a new migration file, or start the database afresh: npx frank down --purge && npx frank up`,
+      });
     }
-    return done;
+    throw new FrankError(`Migration ${error.file.id} of ${owner.service.name} failed on ${owner.resource.name}: ${errorMessage(error.cause)}`, { hint: `Fix ${error.file.path}; nothing of it was applied.`, cause: error });
   } finally {
     await client.end().catch(() => undefined);
   }
 }
 
-export interface SeedOptions {
-  seed: number;
-  secrets: { jwtSecret: string };
-}
+export type { SeedOptions };
 
 type SeedFunction = (client: pg.ClientBase, options: SeedOptions) => Promise<void>;
 

@@ -26,6 +26,8 @@ export interface NodeBundleOptions {
   packagesExternal?: boolean;
   /** Code behind `await import()` goes in chunks of its own, loaded only when imported. */
   split?: boolean;
+  /** The entry module's code in place of the entry file's (its imports resolved from the entry's folder). */
+  contents?: string;
 }
 
 const externalPackagesButWorkspaces: Plugin = {
@@ -38,7 +40,9 @@ const externalPackagesButWorkspaces: Plugin = {
 /** ESM for Node built in memory (esbuild), for a Lambda, a lab service or the CLI itself. */
 export async function bundleForNode(options: NodeBundleOptions): Promise<NodeBundle> {
   const result = await build({
-    entryPoints: [options.entry],
+    ...(options.contents === undefined
+      ? { entryPoints: [options.entry] }
+      : { stdin: { contents: options.contents, resolveDir: path.dirname(options.entry), sourcefile: `${path.basename(options.entry, path.extname(options.entry))}-entry.ts`, loader: 'ts' as const } }),
     absWorkingDir: options.root, // paths in the bundle's comments are relative to the root, whatever the cwd
     bundle: true,
     platform: 'node',

@@ -16,11 +16,16 @@ export interface LabAccess {
   db(service: SagaService): pg.Pool;
   amqpUrl: string;
   url(service: string): string;
+  /** Where customers log in and place orders: user and order themselves, or the BFF's routes (as the ALB reaches them). */
+  customerUrls(): { login: string; orders: string };
   close(): Promise<void>;
 }
 
-/** From `frank env`'s variables: `<SERVICE>_SERVICE_DATABASE_URL`, `RABBITMQ_URL`, `<SERVICE>_URL`. */
-export function labAccessFromEnv(env: Record<string, string>): LabAccess {
+/**
+ * From `frank env`'s variables: `<SERVICE>_SERVICE_DATABASE_URL`, `RABBITMQ_URL`, `<SERVICE>_URL`.
+ * With `throughBff`, customers reach the lab through that BFF's /api routes.
+ */
+export function labAccessFromEnv(env: Record<string, string>, options: { throughBff?: string } = {}): LabAccess {
   const pools = new Map<string, pg.Pool>();
   const variable = (name: string): string => {
     const value = env[name];
@@ -41,6 +46,10 @@ export function labAccessFromEnv(env: Record<string, string>): LabAccess {
     },
     amqpUrl: variable('RABBITMQ_URL'),
     url: (service) => variable(`${envName(service)}_URL`),
+    customerUrls: () =>
+      options.throughBff
+        ? { login: `${options.throughBff}/api/auth/login`, orders: `${options.throughBff}/api/orders` }
+        : { login: `${variable('USER_URL')}/auth/login`, orders: `${variable('ORDER_URL')}/orders` },
     async close() {
       await Promise.all([...pools.values()].map((p) => p.end().catch(() => undefined)));
       pools.clear();

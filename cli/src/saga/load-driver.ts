@@ -119,7 +119,7 @@ export async function loginCustomers(access: LabAccess, limit: number): Promise<
     .query<{ email: string }>("SELECT u.email FROM user_domain.users u JOIN user_domain.user_roles r ON r.user_id = u.id AND r.role = 'customer' ORDER BY u.email = 'demo@frank.lab' DESC, u.email LIMIT $1", [limit]);
   const customers: Customer[] = [];
   for (const { email } of rows) {
-    const login = await http<{ token?: string }>(`${access.url('user')}/auth/login`, { body: { email, password: email === 'demo@frank.lab' ? 'frank-demo' : 'frank-customer' } });
+    const login = await http<{ token?: string }>(access.customerUrls().login, { body: { email, password: email === 'demo@frank.lab' ? 'frank-demo' : 'frank-customer' } });
     if (login.status === 200 && login.body.token) customers.push({ email, token: login.body.token });
   }
   if (customers.length === 0) throw new FrankError('No seeded customer could log in.', { hint: 'Run `npx frank seed --service user`.' });
@@ -227,7 +227,7 @@ async function loadSession(access: LabAccess, customers: Customer[], settleTimeo
         const startedAt = performance.now();
         let answer: Awaited<ReturnType<typeof http<{ orderId?: string; sagaId?: string; error?: { message?: string } }>>>;
         try {
-          answer = await http(`${access.url('order')}/orders`, { body: { items }, token: customer.token });
+          answer = await http(access.customerUrls().orders, { body: { items }, token: customer.token });
         } catch (error) {
           // No answer at all (order-service killed, its link cut): a refused order, not the end of the run.
           counts.failedToPlace++;

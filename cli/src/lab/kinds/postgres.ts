@@ -1,10 +1,9 @@
 import type pg from 'pg';
+import { provisionRole, provisionSchemas } from '@frank/kit/db';
 import type { PostgresResource } from '../topology.js';
 import type { Access, KindAdapter } from './adapter.js';
 import { envName } from './adapter.js';
 
-const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
-const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
 export function postgresUrl(resource: PostgresResource, access: Access, database = 'postgres', role?: { user: string; password: string }): string {
   const { user, password } = role ?? access.credentials.admin;
@@ -40,26 +39,13 @@ export const postgresAdapter: KindAdapter<PostgresResource> = {
   },
   /** Each database gets its own login role, which alone may connect to it, and owns its schemas. */
   async provision(resource, access) {
+    const grants = Object.entries(resource.databases).map(([database, schemas]) => ({ database, schemas, password: access.credentials.databaseRoles[database] ?? '' }));
     await withClient(postgresUrl(resource, access), async (client) => {
       await client.query('REVOKE CONNECT ON DATABASE postgres FROM PUBLIC');
-      for (const database of Object.keys(resource.databases)) {
-        const password = access.credentials.databaseRoles[database] ?? '';
-        const role = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [database]);
-        const verb = role.rowCount ? 'ALTER' : 'CREATE';
-        await client.query(`${verb} ROLE ${ident(database)} LOGIN PASSWORD ${literal(password)}`);
-        const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-        if (!exists.rowCount) await client.query(`CREATE DATABASE ${ident(database)} OWNER ${ident(database)}`);
-        await client.query(`REVOKE CONNECT ON DATABASE ${ident(database)} FROM PUBLIC`);
-        await client.query(`GRANT CONNECT ON DATABASE ${ident(database)} TO ${ident(database)}`);
-      }
+      for (const grant of grants) await provisionRole(client, grant);
     });
-    for (const [database, schemas] of Object.entries(resource.databases)) {
-      if (schemas.length === 0) continue;
-      await withClient(postgresUrl(resource, access, database), async (client) => {
-        for (const schema of schemas) {
-          await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)} AUTHORIZATION ${ident(database)}`);
-        }
-      });
+    for (const grant of grants.filter((g) => g.schemas.length > 0)) {
+      await withClient(postgresUrl(resource, access, grant.database), (client) => provisionSchemas(client, grant));
     }
   },
 };

@@ -33,5 +33,11 @@ export async function prepareAws(resource: AwsResource, context: RuntimeContext)
   const site = path.join(dir, 'python');
   await mkdir(site, { recursive: true });
   await writeFile(path.join(site, 'sitecustomize.py'), MOTO_PATCH);
-  return { command: moto, args: ['-H', context.topology.host, '-p', String(resource.port)], cwd: dir, env: { PYTHONUNBUFFERED: '1', PYTHONPATH: site } };
+  return {
+    command: moto,
+    args: ['-H', context.topology.host, '-p', String(resource.port)],
+    cwd: dir,
+    // AWS's managed policies exist, as Terraform's IAM attachments (ECS task execution, Lambda VPC access) expect.
+    env: { PYTHONUNBUFFERED: '1', PYTHONPATH: site, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
+  };
 }

@@ -1,0 +1,58 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { isMap, parseDocument } from 'yaml';
+import { downLab } from '../lab/down.js';
+import { openLab, type Lab } from '../lab/lab.js';
+import { labPorts, loadTopology, type Topology } from '../lab/topology.js';
+import { portIsFree } from '../lab/ports.js';
+import { upLab, type ProgressListener } from '../lab/up.js';
+
+/** Where a rehearsal keeps its own lab, beside the lab of frank.yaml and never in its way. */
+export function rehearsalDirectory(topology: Topology): string {
+  return path.join(topology.root, '.frank', 'rehearsal');
+}
+
+/**
+ * The servers of frank.yaml as a lab of their own, standing in for what AWS would run: the same
+ * resources, but the AWS emulator starts empty (Terraform creates the buses, queues and rules) and
+ * no service is started by `up` (the rehearsal starts each from its task definition).
+ */
+export async function rehearsalTopologyText(topology: Topology): Promise<string> {
+  const document = parseDocument(await readFile(topology.file, 'utf8'));
+  const resources = document.get('resources');
+  if (isMap(resources)) {
+    for (const item of resources.items) {
+      const resource = item.value;
+      if (isMap(resource) && resource.get('kind') === 'aws') {
+        resource.set('buses', []);
+        resource.set('queues', []);
+        resource.set('rules', {});
+      }
+    }
+  }
+  return `# Written by \`frank cloud rehearse\` from ${topology.file}: the same servers; Terraform fills the AWS emulator.\n${document.toString()}`;
+}
+
+/** A port offset at which every port of the rehearsal lab is free and below the kernel's ephemeral range. */
+export async function freeRehearsalOffset(file: string, first = 20_000): Promise<number> {
+  for (let offset = first; offset <= 26_000; offset += 100) {
+    const topology = await loadTopology(file, { portOffset: offset });
+    if (Math.max(...labPorts(topology).map((p) => p.port)) >= 32_768) break;
+    const free = await Promise.all(labPorts(topology).map((p) => portIsFree(topology.host, p.port)));
+    if (free.every(Boolean)) return offset;
+  }
+  throw new Error('no port offset between 20000 and 26000 leaves every port of the rehearsal lab free');
+}
+
+/** The rehearsal's lab, up with its servers only; a leftover of an earlier rehearsal goes first. */
+export async function startRehearsalLab(topology: Topology, options: { portOffset?: number; onPhase?: ProgressListener }): Promise<Lab> {
+  const dir = rehearsalDirectory(topology);
+  await mkdir(dir, { recursive: true, mode: 0o755 });
+  const file = path.join(dir, 'frank.yaml');
+  await writeFile(file, await rehearsalTopologyText(topology));
+  const stale = await openLab({ config: file });
+  if (stale.isUp) await downLab(stale, { purge: true });
+  const lab = await openLab({ config: file, portOffset: options.portOffset ?? (await freeRehearsalOffset(file)), runtime: 'native' });
+  await upLab(lab, options.onPhase, { services: false });
+  return openLab({ config: file });
+}
