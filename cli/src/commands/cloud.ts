@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { Command } from 'commander';
+import { applyCloud } from '../cloud/apply.js';
 import { cloudLambdas } from '../cloud/cloud-lambdas.js';
+import { WEB_SERVICE } from '../lab/lab-console.js';
 import { planCloud, prepareRoot } from '../cloud/plan.js';
 import { rehearse } from '../cloud/rehearse.js';
 import { UsageError } from '../errors.js';
@@ -82,6 +84,31 @@ export function cloudCommand(): Command {
       if (output.json) writeData(report);
       else process.stderr.write(renderRehearsal(report, output.color));
       if (report.verdict !== 'pass') process.exitCode = 1;
+    });
+  cloud
+    .command('apply')
+    .description('The real deployment (AWS credentials needed): images built and pushed to ECR, terraform apply (which provisions each service\'s role, database and migrations before the services start), then one saga through the load balancer')
+    .option('--certificate-arn <arn>', 'ACM certificate for the HTTPS listener (port 80 redirects to it)')
+    .option('--allow-plain-http', 'serve plain HTTP on port 80 without a certificate (on purpose only)')
+    .option('--image-tag <tag>', 'the tag of every service image (ECR tags are immutable: a new one per release)', '0.1.0')
+    .option('--skip-images', 'the images are in ECR already (pushed by hand or by CI)')
+    .option('--auto-approve', 'apply without asking (needed without a terminal)')
+    .addHelpText('after', '\nExamples:\n  npx frank cloud plan && AWS_PROFILE=lab npx frank cloud apply --certificate-arn arn:aws:acm:…\n  npx frank cloud apply --allow-plain-http --auto-approve --json\nWhen done: terraform -chdir=terraform/envs/aws destroy (it all costs money by the hour).')
+    .action(async (flags: { certificateArn?: string; allowPlainHttp?: boolean; imageTag: string; skipImages?: boolean; autoApprove?: boolean }, command: Command) => {
+      const output = outputOf(command);
+      const topology = await cloudTopology(command);
+      const contracts = await loadServiceContracts(topology);
+      assertContracts(topology, contracts);
+      const report = await applyCloud(topology, contracts, {
+        settings: { imageTag: flags.imageTag, ...(flags.certificateArn ? { certificateArn: flags.certificateArn } : {}), ...(flags.allowPlainHttp ? { allowPlainHttp: true } : {}) },
+        webService: WEB_SERVICE,
+        ...(flags.autoApprove ? { autoApprove: true } : {}),
+        ...(flags.skipImages ? { skipImages: true } : {}),
+        onLine: writeInfo,
+      });
+      if (output.json) writeData(report);
+      else writeInfo(`Applied in ${(report.applyMs / 1000).toFixed(0)} s; ${report.bffUrl}: order ${report.smoke.orderId} ${report.smoke.status} in ${(report.smoke.settleMs / 1000).toFixed(1)} s.`);
+      if (report.smoke.status !== 'CONFIRMED') process.exitCode = 1;
     });
   return cloud;
 }
