@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, symlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, symlink } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readLabState } from '../src/lab/lab-state.js';
+import { REPOSITORY_ROOT } from '../src/lab/paths.js';
 import { labProcesses, makeLabDir, removeLabDir, runFrank, freeOffset } from './lab-fixture.js';
 
 const dirs: string[] = [];
@@ -30,6 +31,20 @@ describe('bad input gets a clear error, exit code 1 or 2, and leaves nothing run
     expect(result.stderr).toMatch(/try:/);
     expect(result.stdout).toBe('');
     expect(existsSync(path.join(dir, '.frank', 'lab.json'))).toBe(false);
+  });
+
+  it("a frank.yaml that disagrees with a service's declared settings names each key and starts nothing (exit 2)", async () => {
+    const repository = await readFile(path.join(REPOSITORY_ROOT, 'frank.yaml'), 'utf8');
+    const yaml = repository.replace('PAYMENT_TIMEOUT_MS: 3000', 'PAYMENT_TIMEOUT: 3000').replace('bff: { port: 3000, uses: [mongo, redis] }', 'bff: { port: 3000, uses: [mongo, redis, order-db] }');
+    expect(yaml).not.toBe(repository);
+    const dir = await labDir(yaml);
+    const result = await runFrank(dir, ['up', '--port-offset', String(await freeOffset(dir))]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('services.payment.env.PAYMENT_TIMEOUT: payment does not read PAYMENT_TIMEOUT (its settings: PAYMENT_TIMEOUT_MS,');
+    expect(result.stderr).toContain('services.bff.uses: order-db (postgres): bff reads nothing of it');
+    expect(result.stderr).toMatch(/try: Each service's src\/settings\.ts says what it reads/);
+    expect(await noProcessFiles(dir)).toEqual([]);
+    expect(await labProcesses(dir)).toEqual([]);
   });
 
   it('a bad flag is a usage error (exit 2)', async () => {
