@@ -30,6 +30,7 @@ services:
 // A service as small as the kit allows: a table of its own, a seed, and an endpoint that reads it.
 const MAIN = `import { existsSync, rmSync } from 'node:fs';
 import { main } from '@frank/kit';
+import { settings } from './settings.js';
 // A marker file makes the next start die at once, as a server recovering from a crash sometimes does.
 const crashOnce = new URL('../crash-once', import.meta.url);
 if (existsSync(crashOnce)) {
@@ -38,12 +39,23 @@ if (existsSync(crashOnce)) {
 }
 await main({
   name: 'echo',
-  async setup({ app, pool, env }) {
+  settings,
+  async setup({ app, pool, settings: values }) {
     app.get('/greeting', async (_req, res) => {
       const { rows } = await pool!.query('SELECT text FROM echo_domain.greetings ORDER BY id');
-      res.json({ env: env.ECHO_GREETING, rows: rows.map((r) => r.text), secret: Boolean(env.JWT_SECRET) });
+      res.json({ env: values.ECHO_GREETING, rows: rows.map((r) => r.text), secret: Boolean(values.JWT_SECRET) });
     });
   },
+});
+`;
+// Everything it reads: what it uses, a lab secret and a tunable of frank.yaml's env.
+const SETTINGS = `import { defineSettings, setting } from '@frank/kit/settings';
+import { z } from 'zod';
+export const settings = defineSettings({
+  DATABASE_URL: setting.database(),
+  AMQP_URL: setting.broker(),
+  JWT_SECRET: setting.secret('jwt', z.string().min(1), 'proves a lab secret arrives'),
+  ECHO_GREETING: setting.tunable(z.string().default('hi'), 'what it says'),
 });
 `;
 const MIGRATION = 'CREATE TABLE echo_domain.greetings (id integer PRIMARY KEY, text text NOT NULL);\n';
@@ -62,6 +74,7 @@ describe('frank up launches services: migrations and seeds as phases, links thro
     await mkdir(path.join(service, 'src'), { recursive: true });
     await mkdir(path.join(service, 'migrations'));
     await writeFile(path.join(service, 'src', 'main.ts'), MAIN);
+    await writeFile(path.join(service, 'src', 'settings.ts'), SETTINGS);
     await writeFile(path.join(service, 'src', 'seed.ts'), SEED);
     await writeFile(path.join(service, 'migrations', '0001_greetings.sql'), MIGRATION);
     const up = await runFrank(dir, ['up', '--port-offset', String(await freeOffset(dir))]);

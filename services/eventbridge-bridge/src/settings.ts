@@ -15,4 +15,6 @@ export const lambdaSettings = {
   AMQP_URL_SECRET_ARN: setting.tunable(z.string().min(1).optional(), "the secret holding RabbitMQ's URL (JSON key url)"),
   AMQP_URL: setting.tunable(z.string().min(1).optional(), "RabbitMQ's URL, when no secret holds it"),
   ...awsSettings,
+  // Only the secret needs the region, and the Lambda runtime always sets it.
+  AWS_REGION: { ...awsSettings.AWS_REGION, schema: z.string().min(1).optional() },
 };

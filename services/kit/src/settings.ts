@@ -161,9 +161,9 @@ export function readSettings<S extends SettingsShape>(settings: S, env: NodeJS.P
   const problems: string[] = [];
   for (const [name, declared] of Object.entries(settings)) {
     const raw = env[name];
-    const parsed = declared.schema.safeParse(raw === '' ? undefined : raw);
+    const parsed = declared.schema.safeParse(raw);
     if (parsed.success) values[name] = parsed.data;
-    else problems.push(`${name} (${declared.description}): ${raw === undefined || raw === '' ? 'not set' : parsed.error.issues.map((issue) => issue.message).join('; ')}`);
+    else problems.push(`${name} (${declared.description}): ${raw === undefined ? 'not set' : parsed.error.issues.map((issue) => issue.message).join('; ')}`);
   }
   if (problems.length > 0) throw new Error(`Bad service configuration: ${problems.join('; ')}`);
   return values as SettingValues<S>;
