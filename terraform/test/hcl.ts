@@ -103,3 +103,51 @@ export function nested(block: Block, kind: string): Block[] {
   const value = block[kind];
   return Array.isArray(value) ? (value as Block[]) : [];
 }
+
+/** The env root's variables as terraform.tfvars.example sets them (what `frank cloud tfvars` writes). */
+export interface LabTfvars {
+  region: string;
+  databases: Record<string, { database_names: string[]; port: number; schemas: Record<string, string[]> }>;
+  services: Record<string, { port: number; uses: string[]; calls: string[]; secrets: string[]; environment: Record<string, string> }>;
+  broker: { name: string; exchanges: Record<string, string> };
+  documents: { name: string; port: number };
+  cache: { name: string; port: number };
+  aws_resource: string;
+  buses: string[];
+  queues: string[];
+  rules: Record<string, { bus: string; target: string; pattern: string }>;
+}
+
+export const TFVARS_EXAMPLE = path.join(ENV_DIR, 'terraform.tfvars.example');
+
+export async function loadTfvarsExample(): Promise<LabTfvars> {
+  return (await parse('terraform.tfvars.example', await readFile(TFVARS_EXAMPLE, 'utf8'))) as unknown as LabTfvars;
+}
+
+/**
+ * The source text of a local value as written in a module's .tf files, for locals that hcl2json turns into
+ * JSON objects (an object literal holding `for` expressions) rather than one "${...}" expression.
+ */
+export async function localSource(module: Module, name: string): Promise<string> {
+  for (const file of module.files) {
+    const text = await readFile(path.join(module.dir, file), 'utf8');
+    const start = new RegExp(`^  ${name}\\s*=\\s*`, 'm').exec(text);
+    if (!start) continue;
+    let i = start.index + start[0].length;
+    const from = i;
+    let depth = 0;
+    let quoted = false;
+    for (; i < text.length; i++) {
+      const c = text[i]!;
+      if (quoted) {
+        if (c === '\\') i++;
+        else if (c === '"') quoted = false;
+      } else if (c === '"') quoted = true;
+      else if ('{[('.includes(c)) depth++;
+      else if ('}])'.includes(c)) depth--;
+      else if (c === '\n' && depth === 0) break;
+    }
+    return text.slice(from, i).replace(/ #[^\n]*/g, '');
+  }
+  throw new Error(`${path.relative(REPO_ROOT, module.dir)} declares no local ${name}`);
+}

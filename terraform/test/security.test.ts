@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,25 +26,32 @@ interface Skip {
 
 let failures: Failure[];
 let skips: Skip[];
+let skippedPaths: Skip[];
 
-/** The skip list of terraform/.checkov.yaml with the reason each entry gives in its comment. */
-async function readSkips(): Promise<Skip[]> {
+/** A list of terraform/.checkov.yaml with the reason each entry gives in its comment. */
+async function readList(key: 'skip-check' | 'skip-path'): Promise<Skip[]> {
   const doc = parseDocument(await readFile(CONFIG, 'utf8'));
-  const list = doc.get('skip-check', true);
-  if (!isSeq(list)) throw new Error(`${CONFIG}: skip-check must be a list`);
+  const list = doc.get(key, true);
+  if (!isSeq(list)) throw new Error(`${CONFIG}: ${key} must be a list`);
   return list.items.map((item) => {
-    if (!isScalar(item)) throw new Error(`${CONFIG}: skip-check entries must be check IDs`);
+    if (!isScalar(item)) throw new Error(`${CONFIG}: ${key} entries must be plain values`);
     return { id: String(item.value), reason: (item.comment ?? '').trim() };
   });
 }
 
 beforeAll(async () => {
-  skips = await readSkips();
-  // checkov reads .checkov.yaml from the folder it scans too; scan a copy without it to see every failure.
+  skips = await readList('skip-check');
+  skippedPaths = await readList('skip-path');
+  // checkov reads .checkov.yaml from the folder it scans too; scan a copy without it to see every failure
+  // (leaving out only the folders the config skips, as checkov with the config does).
+  const skipped = new Set(skippedPaths.map((entry) => entry.id));
   const copy = await mkdtemp(path.join(tmpdir(), 'frank-checkov-'));
   await cp(TERRAFORM_DIR, copy, {
     recursive: true,
-    filter: (source) => !/(^|\/)(\.checkov\.ya?ml|\.terraform|build|test)$/.test(path.relative(TERRAFORM_DIR, source)),
+    filter: (source) => {
+      const relative = path.relative(TERRAFORM_DIR, source);
+      return !/(^|\/)(\.checkov\.ya?ml|\.terraform|build|test)$/.test(relative) && !skipped.has(relative);
+    },
   });
   const result = await execa(CHECKOV, ['-d', '.', '--framework', 'terraform', '--compact', '--quiet', '--skip-download', '-o', 'json'], {
     cwd: copy,
@@ -76,6 +84,14 @@ describe('checkov on terraform/', () => {
       expect(skip.reason.length, `${skip.id} needs a reason in its comment`).toBeGreaterThan(20);
     }
     expect(new Set(skips.map((skip) => skip.id)).size).toBe(skips.length);
+  });
+
+  it('skips only folders that exist, each with a reason', () => {
+    expect(skippedPaths.map((entry) => entry.id)).toEqual(['rehearsal']);
+    for (const entry of skippedPaths) {
+      expect(existsSync(path.join(TERRAFORM_DIR, entry.id)), entry.id).toBe(true);
+      expect(entry.reason.length, `${entry.id} needs a reason in its comment`).toBeGreaterThan(20);
+    }
   });
 
   it('skips no check that would pass anyway', () => {

@@ -7,76 +7,50 @@ locals {
 
   ecs_services = { for name, spec in var.services : name => spec if !contains(var.bridges, name) }
 
-  # The exchange the bridges publish to: the lab's topic exchange that is not the dead-letter one.
-  events_exchange = try([for name, type in var.broker.exchanges : name if type == "topic" && !endswith(name, ".dlx")][0], "frank.events")
+  # The postgres resource each service uses (at most one, see the validation of var.services) and the database
+  # whose role it connects as: the first database name of that resource.
+  service_databases = {
+    for service, spec in var.services : service => {
+      resource = one([for used in spec.uses : used if contains(keys(var.databases), used)])
+      database = sort(var.databases[one([for used in spec.uses : used if contains(keys(var.databases), used)])].database_names)[0]
+    } if length([for used in spec.uses : used if contains(keys(var.databases), used)]) > 0
+  }
 
-  # What each name in a service's `uses` means on AWS: network access, environment, secrets, IAM.
+  # What each name in a service's `uses` means on AWS: network access, environment, secrets, IAM. Every entry's
+  # keys are written here or come from variables; values from other modules (ARNs, addresses) may be unknown
+  # until apply, and nothing below turns them into keys or counts.
   dependencies = merge(
     {
-      for name, db in module.databases.instances : name => {
-        port              = var.databases[name].port
-        security_group_id = db.security_group_id
-        environment = {
-          DATABASE_HOST    = db.address
-          DATABASE_PORT    = tostring(var.databases[name].port)
-          DATABASE_NAME    = coalesce(db.initial_database, "postgres")
-          DATABASE_SSLMODE = "require"
+      for name, db in var.databases : name => {
+        port              = db.port
+        security_group_id = module.databases.security_group_ids[name]
+        # Each service connects as its own role, never as the master user.
+        service_secrets = {
+          for service, link in local.service_databases : service => {
+            DATABASE_URL = { arn = module.databases.role_secret_arns[link.database], key = "url" }
+          } if link.resource == name
         }
-        secrets = {
-          DATABASE_USER     = "${db.master_secret_arn}:username::"
-          DATABASE_PASSWORD = "${db.master_secret_arn}:password::"
-        }
-        secret_arns = [db.master_secret_arn]
       }
     },
     {
       (var.broker.name) = {
         port              = module.broker.port
         security_group_id = module.broker.security_group_id
-        environment = {
-          RABBITMQ_URL      = module.broker.amqp_endpoint
-          RABBITMQ_EXCHANGE = local.events_exchange
-        }
-        secrets = {
-          RABBITMQ_USER     = "${module.broker.secret_arn}:username::"
-          RABBITMQ_PASSWORD = "${module.broker.secret_arn}:password::"
-        }
-        secret_arns = [module.broker.secret_arn]
+        secrets           = { AMQP_URL = { arn = module.broker.url_secret_arn, key = "url" } }
       }
       (var.documents.name) = {
-        port              = module.documents.port
+        port              = var.documents.port
         security_group_id = module.documents.security_group_id
-        environment = {
-          MONGO_HOST = module.documents.endpoint
-          MONGO_PORT = tostring(module.documents.port)
-          # DocumentDB needs TLS (Amazon's CA bundle in the image) and no retryable writes.
-          MONGO_OPTIONS = "tls=true&replicaSet=rs0&readPreference=secondaryPreferred&retryWrites=false"
-        }
-        secrets = {
-          MONGO_USER     = "${module.documents.secret_arn}:username::"
-          MONGO_PASSWORD = "${module.documents.secret_arn}:password::"
-        }
-        secret_arns = [module.documents.secret_arn]
+        secrets           = { MONGO_URL = { arn = module.documents.url_secret_arn, key = "url" } }
       }
       (var.cache.name) = {
-        port              = module.cache.port
+        port              = var.cache.port
         security_group_id = module.cache.security_group_id
-        environment = {
-          REDIS_HOST = module.cache.primary_endpoint_address
-          REDIS_PORT = tostring(module.cache.port)
-          REDIS_TLS  = "true"
-        }
-        secrets = {
-          REDIS_PASSWORD = "${module.cache.secret_arn}:password::"
-        }
-        secret_arns = [module.cache.secret_arn]
+        secrets           = { REDIS_URL = { arn = module.cache.url_secret_arn, key = "url" } }
       }
+      # No keys and no endpoint: the task role gives the credentials.
       (var.aws_resource) = {
-        environment = merge(
-          { AWS_REGION = data.aws_region.current.name },
-          { for bus, name in module.events.bus_names : "EVENT_BUS_${upper(replace(bus, "-", "_"))}" => name },
-          { for queue, url in module.events.queue_urls : "QUEUE_URL_${upper(replace(queue, "-", "_"))}" => url },
-        )
+        environment = { AWS_REGION = data.aws_region.current.name }
         policy_statements = [{
           actions   = ["events:PutEvents"]
           resources = values(module.events.bus_arns)
@@ -144,13 +118,14 @@ module "network" {
 module "databases" {
   source = "../../modules/databases"
 
-  name               = var.name
-  databases          = var.databases
-  vpc_id             = module.network.vpc_id
-  subnet_ids         = module.network.private_subnet_ids
-  kms_key_arn        = aws_kms_key.lab.arn
-  log_retention_days = var.log_retention_days
-  tags               = local.tags
+  name                  = var.name
+  databases             = var.databases
+  role_password_version = var.role_password_version
+  vpc_id                = module.network.vpc_id
+  subnet_ids            = module.network.private_subnet_ids
+  kms_key_arn           = aws_kms_key.lab.arn
+  log_retention_days    = var.log_retention_days
+  tags                  = local.tags
 }
 
 module "broker" {
@@ -201,12 +176,11 @@ module "events" {
 
   broker = {
     arn               = module.broker.arn
-    amqp_endpoint     = module.broker.amqp_endpoint
     port              = module.broker.port
     security_group_id = module.broker.security_group_id
     secret_arn        = module.broker.secret_arn
+    url_secret_arn    = module.broker.url_secret_arn
   }
-  rabbitmq_exchange = local.events_exchange
 
   eventbridge_bridge_zip   = "${var.lambda_dir}/eventbridge-bridge.zip"
   eventbridge_bridge_queue = var.eventbridge_bridge_queue
@@ -214,6 +188,44 @@ module "events" {
   rabbitmq_bridge_queue    = var.rabbitmq_bridge_queue
   rabbitmq_bridge_bus      = var.rabbitmq_bridge_bus
 
+  log_retention_days = var.log_retention_days
+  tags               = local.tags
+}
+
+module "provisioner" {
+  source = "../../modules/provisioner"
+
+  name = var.name
+  zip  = "${var.lambda_dir}/cloud-provisioner.zip"
+
+  databases = {
+    for name, db in var.databases : name => {
+      host              = module.databases.instances[name].address
+      port              = db.port
+      master_secret_arn = module.databases.instances[name].master_secret_arn
+      security_group_id = module.databases.security_group_ids[name]
+      roles = {
+        for database in db.database_names : database => {
+          secret_arn = module.databases.role_secret_arns[database]
+          schemas    = lookup(db.schemas, database, [])
+        }
+      }
+    }
+  }
+  services = local.service_databases
+  broker = {
+    port              = module.broker.port
+    security_group_id = module.broker.security_group_id
+    url_secret_arn    = module.broker.url_secret_arn
+  }
+  jwt_secret_arn = module.services.jwt_secret_arn
+  # A role password generated again must be set on its role.
+  rerun_on = module.databases.role_secret_version_ids
+
+  vpc_id             = module.network.vpc_id
+  vpc_cidr_block     = module.network.vpc_cidr_block
+  subnet_ids         = module.network.private_subnet_ids
+  kms_key_arn        = aws_kms_key.lab.arn
   log_retention_days = var.log_retention_days
   tags               = local.tags
 }
@@ -233,9 +245,13 @@ module "services" {
   kms_key_arn             = aws_kms_key.lab.arn
   image_tag               = var.image_tag
   certificate_arn         = var.certificate_arn
+  allow_plain_http        = var.allow_plain_http
   alb_ingress_cidr_blocks = var.alb_ingress_cidr_blocks
-  log_retention_days      = var.log_retention_days
-  tags                    = local.tags
+  jwt_secret_version      = var.jwt_secret_version
+  # Services start once their roles, databases, schemas and migrations exist.
+  start_after        = [module.provisioner.invocation_id]
+  log_retention_days = var.log_retention_days
+  tags               = local.tags
 }
 
 # Every bridge named here must be a lab service, so frank.yaml and the Lambdas cannot drift apart.

@@ -14,8 +14,38 @@ output "database_endpoints" {
 }
 
 output "database_secret_arns" {
-  description = "Secrets Manager ARN of each RDS instance's master credentials, by frank.yaml name."
+  description = "Secrets Manager ARN of each RDS instance's master credentials (managed by RDS), by frank.yaml name; only the provisioner reads them, no service does."
   value       = module.databases.master_secret_arns
+}
+
+output "database_role_secret_arns" {
+  description = "Secrets Manager ARN of each database role's credentials (JSON username, password, host, port, dbname, url), by database name; a service's DATABASE_URL comes from its own."
+  value       = module.databases.role_secret_arns
+}
+
+output "broker_url_secret_arn" {
+  description = "Secrets Manager ARN of the broker's connection URL with credentials (JSON key url), given to services as AMQP_URL."
+  value       = module.broker.url_secret_arn
+}
+
+output "documents_url_secret_arn" {
+  description = "Secrets Manager ARN of DocumentDB's connection URL with credentials (JSON key url), given to services as MONGO_URL."
+  value       = module.documents.url_secret_arn
+}
+
+output "cache_url_secret_arn" {
+  description = "Secrets Manager ARN of the cache's connection URL with the AUTH token (JSON key url), given to services as REDIS_URL."
+  value       = module.cache.url_secret_arn
+}
+
+output "jwt_secret_arn" {
+  description = "Secrets Manager ARN of the lab's JWT signing secret (JSON key value), given as JWT_SECRET to the services that list jwt."
+  value       = module.services.jwt_secret_arn
+}
+
+output "provisioner_function_name" {
+  description = "Lambda function that creates the roles, databases and schemas and runs the migrations; apply invokes it, and it can be invoked again by hand."
+  value       = module.provisioner.function_name
 }
 
 output "broker_endpoint" {
@@ -56,6 +86,16 @@ output "lambda_function_names" {
 output "ecs_service_names" {
   description = "ECS service of each lab service that is not a bridge."
   value       = module.services.service_names
+}
+
+output "task_definition_arns" {
+  description = "Task definition of each ECS service, by lab service name (the cloud rehearsal reads each container's environment and secrets from them)."
+  value       = module.services.task_definition_arns
+}
+
+output "service_settings" {
+  description = "Per ECS service: its container's environment (names and values) and its secrets (name => JSON key), known at plan time; the task definitions hold the same plus the secrets' ARNs."
+  value       = module.services.container_settings
 }
 
 output "ecs_cluster_name" {

@@ -9,16 +9,35 @@ variable "databases" {
   type = map(object({
     database_names = list(string)
     port           = number
+    schemas        = optional(map(list(string)), {})
   }))
-  description = "The postgres resources of frank.yaml: one RDS instance each, with the databases it holds and its port."
+  description = "The postgres resources of frank.yaml: one RDS instance each, with the databases it holds (each gets a role of the same name), its port, and the schemas of each database by database name."
 }
 
 variable "services" {
   type = map(object({
-    port = number
-    uses = list(string)
+    port        = number
+    uses        = list(string)
+    calls       = list(string)
+    secrets     = list(string)
+    environment = map(string)
   }))
-  description = "The services of frank.yaml with their ports and `uses` links. The bridges become Lambda functions, every other service an ECS Fargate service."
+  description = <<-EOT
+    The services of frank.yaml: port, `uses` links (each becomes network access and a URL secret: DATABASE_URL,
+    AMQP_URL, MONGO_URL, REDIS_URL; the aws resource AWS_REGION), the services it calls (<NAME>_URL), the lab
+    secrets it reads (jwt: JWT_SECRET) and its env: settings. The bridges become Lambda functions, every other
+    service an ECS Fargate service.
+  EOT
+
+  validation {
+    condition     = alltrue([for spec in values(var.services) : length([for used in spec.uses : used if contains(keys(var.databases), used)]) <= 1])
+    error_message = "A service may use at most one postgres resource: on AWS it gets one DATABASE_URL, for its own role."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for spec in values(var.services) : [for used in spec.uses : length(var.databases[used].database_names) > 0 if contains(keys(var.databases), used)]]))
+    error_message = "A postgres resource that a service uses must hold at least one database: the service connects as the role of its first one."
+  }
 }
 
 variable "broker" {
@@ -26,7 +45,7 @@ variable "broker" {
     name      = string
     exchanges = map(string)
   })
-  description = "The rabbitmq resource of frank.yaml: its name (as services' `uses` say it) and its exchanges."
+  description = "The rabbitmq resource of frank.yaml: its name (as services' `uses` say it) and its exchanges (the services declare them on the broker themselves)."
 }
 
 variable "documents" {
@@ -47,7 +66,7 @@ variable "cache" {
 
 variable "aws_resource" {
   type        = string
-  description = "Name of frank.yaml's aws resource: a service that `uses` it may put events on the buses and gets their names and the queue URLs."
+  description = "Name of frank.yaml's aws resource: a service that `uses` it gets AWS_REGION and may put events on the buses (its task role gives the credentials)."
 }
 
 variable "buses" {
@@ -103,7 +122,7 @@ variable "bridges" {
 
 variable "lambda_dir" {
   type        = string
-  description = "Folder holding <bridge>.zip for each bridge, as `npx frank cloud package` writes it (relative to this folder)."
+  description = "Folder holding <bridge>.zip for each bridge and cloud-provisioner.zip, as `npx frank cloud package` writes them (relative to this folder)."
   default     = "../../build/lambdas"
 }
 
@@ -122,7 +141,7 @@ variable "rabbitmq_bridge_bus" {
 variable "rabbitmq_bridge_queue" {
   type        = string
   description = "The RabbitMQ queue the rabbitmq-bridge consumes."
-  default     = "rabbitmq-bridge"
+  default     = "rabbitmq-bridge.outcomes"
 }
 
 variable "public_service" {
@@ -133,8 +152,14 @@ variable "public_service" {
 
 variable "certificate_arn" {
   type        = string
-  description = "ACM certificate for HTTPS on the ALB; without one the ALB serves plain HTTP."
+  description = "ACM certificate for HTTPS on the ALB (port 80 then redirects to it). Without one, plan fails unless allow_plain_http is set."
   default     = null
+}
+
+variable "allow_plain_http" {
+  type        = bool
+  description = "Without certificate_arn, serve the bff over plain HTTP on port 80. Set it on purpose, e.g. for a lab without a domain."
+  default     = false
 }
 
 variable "alb_ingress_cidr_blocks" {
@@ -147,4 +172,16 @@ variable "log_retention_days" {
   type        = number
   description = "How long every log group keeps its logs."
   default     = 365
+}
+
+variable "role_password_version" {
+  type        = number
+  description = "Version of the generated database role passwords; change it to generate new ones (the provisioner sets them on the roles during the same apply)."
+  default     = 1
+}
+
+variable "jwt_secret_version" {
+  type        = number
+  description = "Version of the generated JWT signing secret; change it to generate a new one (running tasks keep the old value until started again)."
+  default     = 1
 }

@@ -63,6 +63,12 @@ resource "aws_cloudwatch_log_resource_policy" "this" {
   policy_document = data.aws_iam_policy_document.logs.json
 }
 
+locals {
+  password = jsondecode(data.aws_secretsmanager_secret_version.this.secret_string).password
+  endpoint = aws_mq_broker.this.instances[0].endpoints[0] # amqps://host:5671
+  host     = regex("^amqps://([^:/]+)", local.endpoint)[0]
+}
+
 resource "aws_mq_broker" "this" {
   broker_name        = "${var.name}-rabbitmq"
   engine_type        = "RabbitMQ"
@@ -93,10 +99,37 @@ resource "aws_mq_broker" "this" {
 
   user {
     username = var.username
-    password = jsondecode(data.aws_secretsmanager_secret_version.this.secret_string).password
+    password = local.password
   }
 
   tags = merge(var.tags, { Name = "${var.name}-rabbitmq" })
 
   depends_on = [aws_cloudwatch_log_resource_policy.this]
+}
+
+# --- the URL the services and the eventbridge-bridge connect with ---
+
+resource "aws_secretsmanager_secret" "url" {
+  name                    = "${var.name}/rabbitmq-url"
+  recovery_window_in_days = 0 # generated from the user secret: nothing to recover, and a re-apply may reuse the name at once
+  description             = "Amazon MQ for RabbitMQ connection URL with credentials; JSON key url (amqps://user:password@host:5671)"
+  kms_key_id              = var.kms_key_arn
+
+  tags = var.tags
+}
+
+# Write-only values are sent only when their version changes: the URL is written again when the broker's
+# endpoint changes too (a replaced broker gets a new host).
+resource "terraform_data" "url_endpoint" {
+  triggers_replace = [local.endpoint]
+}
+
+resource "aws_secretsmanager_secret_version" "url" {
+  secret_id                = aws_secretsmanager_secret.url.id
+  secret_string_wo         = jsonencode({ url = "amqps://${urlencode(var.username)}:${urlencode(local.password)}@${trimprefix(local.endpoint, "amqps://")}" })
+  secret_string_wo_version = var.password_version
+
+  lifecycle {
+    replace_triggered_by = [terraform_data.url_endpoint]
+  }
 }

@@ -10,12 +10,12 @@ output "id" {
 
 output "amqp_endpoint" {
   description = "AMQPS endpoint, amqps://host:5671, without credentials."
-  value       = aws_mq_broker.this.instances[0].endpoints[0]
+  value       = local.endpoint
 }
 
 output "host" {
   description = "Host name of the AMQPS endpoint."
-  value       = regex("^amqps://([^:/]+)", aws_mq_broker.this.instances[0].endpoints[0])[0]
+  value       = local.host
 }
 
 output "port" {
@@ -41,4 +41,9 @@ output "secret_arn" {
 output "username" {
   description = "The broker user's name."
   value       = var.username
+}
+
+output "url_secret_arn" {
+  description = "Secrets Manager ARN of the connection URL with credentials (JSON key url: amqps://user:password@host:5671), what services read as AMQP_URL."
+  value       = aws_secretsmanager_secret_version.url.arn # the secret's ARN, once its value is written
 }

@@ -1,5 +1,11 @@
 locals {
-  id = "${var.name}-redis"
+  id         = "${var.name}-redis"
+  auth_token = jsondecode(data.aws_secretsmanager_secret_version.this.secret_string).password
+
+  # Where the cache answers. Everything in this module (and every output) reads the replication group's
+  # endpoints through these values, so the cloud rehearsal can replace them with stand-ins.
+  primary_endpoint_address = aws_elasticache_replication_group.this.primary_endpoint_address
+  reader_endpoint_address  = aws_elasticache_replication_group.this.reader_endpoint_address
 }
 
 resource "aws_security_group" "this" {
@@ -69,7 +75,7 @@ resource "aws_elasticache_replication_group" "this" {
   at_rest_encryption_enabled = true
   kms_key_id                 = var.kms_key_arn
   transit_encryption_enabled = true
-  auth_token                 = jsondecode(data.aws_secretsmanager_secret_version.this.secret_string).password
+  auth_token                 = local.auth_token
   auth_token_update_strategy = "ROTATE"
 
   snapshot_retention_limit   = var.snapshot_retention_days
@@ -84,4 +90,31 @@ resource "aws_elasticache_replication_group" "this" {
   }
 
   tags = merge(var.tags, { Name = local.id })
+}
+
+# --- the URL the services connect with ---
+
+resource "aws_secretsmanager_secret" "url" {
+  name                    = "${var.name}/redis-url"
+  recovery_window_in_days = 0 # generated from the AUTH secret: nothing to recover, and a re-apply may reuse the name at once
+  description             = "ElastiCache Redis connection URL with the AUTH token; JSON key url (rediss://:token@host:port)"
+  kms_key_id              = var.kms_key_arn
+
+  tags = var.tags
+}
+
+# Write-only values are sent only when their version changes: the URL is written again when the primary
+# endpoint or the port changes too.
+resource "terraform_data" "url_endpoint" {
+  triggers_replace = [local.primary_endpoint_address, var.port]
+}
+
+resource "aws_secretsmanager_secret_version" "url" {
+  secret_id                = aws_secretsmanager_secret.url.id
+  secret_string_wo         = jsonencode({ url = "rediss://:${urlencode(local.auth_token)}@${local.primary_endpoint_address}:${var.port}" })
+  secret_string_wo_version = var.auth_token_version
+
+  lifecycle {
+    replace_triggered_by = [terraform_data.url_endpoint]
+  }
 }

@@ -1,11 +1,11 @@
 output "primary_endpoint_address" {
   description = "Host name of the primary (TLS required)."
-  value       = aws_elasticache_replication_group.this.primary_endpoint_address
+  value       = local.primary_endpoint_address
 }
 
 output "reader_endpoint_address" {
   description = "Host name of the reader endpoint (TLS required)."
-  value       = aws_elasticache_replication_group.this.reader_endpoint_address
+  value       = local.reader_endpoint_address
 }
 
 output "port" {
@@ -21,4 +21,9 @@ output "security_group_id" {
 output "secret_arn" {
   description = "Secrets Manager ARN of the AUTH token (JSON key password)."
   value       = aws_secretsmanager_secret.this.arn
+}
+
+output "url_secret_arn" {
+  description = "Secrets Manager ARN of the connection URL with the AUTH token (JSON key url: rediss://:token@host:port), what services read as REDIS_URL."
+  value       = aws_secretsmanager_secret_version.url.arn # the secret's ARN, once its value is written
 }

@@ -1,7 +1,26 @@
 locals {
   major_version = split(".", var.engine_version)[0]
-  # RDS creates one database at launch; the others (infrastructure-db holds two) are created by the migrations.
+  # RDS creates one database at launch; the others (infrastructure-db holds two) are created by the provisioner.
   initial_database = { for key, db in var.databases : key => try(sort(db.database_names)[0], null) }
+
+  # One least-privilege role per database name, named like the database: keys from var.databases only.
+  roles = {
+    for role in flatten([
+      for key, db in var.databases : [
+        for database in db.database_names : { instance = key, database = database, schemas = lookup(db.schemas, database, []) }
+      ]
+    ]) : role.database => role
+  }
+
+  # Where each instance answers and which secret holds its master user. Everything in this module (and every
+  # output) reads the instances through this one value, so the cloud rehearsal can replace it with stand-ins.
+  instances = {
+    for key, db in var.databases : key => {
+      address           = aws_db_instance.this[key].address
+      port              = aws_db_instance.this[key].port
+      master_secret_arn = aws_db_instance.this[key].master_user_secret[0].secret_arn
+    }
+  }
 }
 
 resource "aws_db_subnet_group" "this" {
@@ -140,4 +159,53 @@ resource "aws_db_instance" "this" {
   tags = merge(var.tags, { Name = "${var.name}-${each.key}", "frank:resource" = each.key })
 
   depends_on = [aws_cloudwatch_log_group.postgresql, aws_cloudwatch_log_group.upgrade]
+}
+
+# --- one role per database: the services never see the master user ---
+
+# Letters and digits only, so the password needs no escaping in a URL or in SQL. Bump
+# role_password_version to generate new ones; the provisioner then sets them on the roles.
+ephemeral "aws_secretsmanager_random_password" "role" {
+  for_each = local.roles
+
+  password_length     = 32
+  exclude_punctuation = true
+}
+
+resource "aws_secretsmanager_secret" "role" {
+  for_each = local.roles
+
+  name                    = "${var.name}/${each.value.instance}/${each.key}"
+  recovery_window_in_days = 0 # generated: nothing to recover, and a re-apply may reuse the name at once
+  description             = "Role ${each.key} on ${each.value.instance}: JSON keys username, password, host, port, dbname and url"
+  kms_key_id              = var.kms_key_arn
+
+  tags = merge(var.tags, { "frank:resource" = each.value.instance })
+}
+
+# A role's secret is written again (with a new password) when its instance's address or port changes, so url
+# never goes stale; write-only values are otherwise sent only when role_password_version changes.
+resource "terraform_data" "role_endpoint" {
+  for_each = local.roles
+
+  triggers_replace = [local.instances[each.value.instance].address, local.instances[each.value.instance].port]
+}
+
+resource "aws_secretsmanager_secret_version" "role" {
+  for_each = local.roles
+
+  secret_id = aws_secretsmanager_secret.role[each.key].id
+  secret_string_wo = jsonencode({
+    username = each.key
+    password = ephemeral.aws_secretsmanager_random_password.role[each.key].random_password
+    host     = local.instances[each.value.instance].address
+    port     = local.instances[each.value.instance].port
+    dbname   = each.key
+    url      = "postgres://${urlencode(each.key)}:${urlencode(ephemeral.aws_secretsmanager_random_password.role[each.key].random_password)}@${local.instances[each.value.instance].address}:${local.instances[each.value.instance].port}/${urlencode(each.key)}?sslmode=require"
+  })
+  secret_string_wo_version = var.role_password_version
+
+  lifecycle {
+    replace_triggered_by = [terraform_data.role_endpoint[each.key]]
+  }
 }

@@ -7,13 +7,30 @@ variable "databases" {
   type = map(object({
     database_names = list(string)
     port           = number
+    schemas        = optional(map(list(string)), {})
   }))
-  description = "One RDS PostgreSQL instance per key (the postgres resources of frank.yaml): the databases it holds and the port it listens on."
+  description = "One RDS PostgreSQL instance per key (the postgres resources of frank.yaml): the databases it holds (each gets a role of the same name), the port it listens on, and the schemas of each database by database name."
 
   validation {
     condition     = alltrue([for db in values(var.databases) : db.port >= 1150 && db.port <= 65535])
     error_message = "RDS PostgreSQL ports must be between 1150 and 65535."
   }
+
+  validation {
+    condition     = length(flatten([for db in values(var.databases) : db.database_names])) == length(distinct(flatten([for db in values(var.databases) : db.database_names])))
+    error_message = "Every database name must be unique across the instances: each becomes a role and a secret named after it."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for db in values(var.databases) : [for database in keys(db.schemas) : contains(db.database_names, database)]]))
+    error_message = "The schemas of an instance must be keyed by one of its database_names."
+  }
+}
+
+variable "role_password_version" {
+  type        = number
+  description = "Version of the generated role passwords; change it to generate new ones (the provisioner sets them on the roles)."
+  default     = 1
 }
 
 variable "vpc_id" {
@@ -28,7 +45,7 @@ variable "subnet_ids" {
 
 variable "kms_key_arn" {
   type        = string
-  description = "KMS key for storage, Performance Insights, the master-password secrets and the log groups."
+  description = "KMS key for storage, Performance Insights, the master-password and role secrets and the log groups."
 }
 
 variable "engine_version" {

@@ -1,11 +1,11 @@
 output "endpoint" {
   description = "Writer endpoint of the cluster."
-  value       = aws_docdb_cluster.this.endpoint
+  value       = local.endpoint
 }
 
 output "reader_endpoint" {
   description = "Reader endpoint of the cluster."
-  value       = aws_docdb_cluster.this.reader_endpoint
+  value       = local.reader_endpoint
 }
 
 output "port" {
@@ -19,6 +19,11 @@ output "security_group_id" {
 }
 
 output "secret_arn" {
-  description = "Secrets Manager ARN of the master user, managed by DocumentDB (JSON keys username and password)."
-  value       = aws_docdb_cluster.this.master_user_secret[0].secret_arn
+  description = "Secrets Manager ARN of the master user (JSON keys username and password)."
+  value       = aws_secretsmanager_secret.master.arn
+}
+
+output "url_secret_arn" {
+  description = "Secrets Manager ARN of the connection URL with credentials (JSON key url), what services read as MONGO_URL."
+  value       = aws_secretsmanager_secret_version.url.arn # the secret's ARN, once its value is written
 }

@@ -15,7 +15,7 @@ variable "subnet_ids" {
 
 variable "kms_key_arn" {
   type        = string
-  description = "KMS key for storage and the log groups."
+  description = "KMS key for storage, the secrets and the log groups."
 }
 
 variable "port" {
@@ -64,6 +64,12 @@ variable "username" {
   type        = string
   description = "Master user name."
   default     = "frank_admin"
+}
+
+variable "password_version" {
+  type        = number
+  description = "Version of the generated master password; change it to generate and apply a new one."
+  default     = 1
 }
 
 variable "tags" {

@@ -1,31 +1,39 @@
 locals {
   queue_targets = { for queue in var.queues : queue => [for rule_name, rule in var.rules : rule_name if rule.target == queue] }
 
-  # Both bridges are the lab's handlers, bundled by `frank cloud package`.
+  # Both bridges are the lab's handlers, bundled by `frank cloud package`. Each gets only what its code reads.
   bridges = {
     "eventbridge-bridge" = {
       zip = var.eventbridge_bridge_zip
+      # The handler reads the broker URL (with credentials) from this secret when it starts.
       environment = {
-        RABBITMQ_URL        = var.broker.amqp_endpoint
-        RABBITMQ_SECRET_ARN = var.broker.secret_arn
-        RABBITMQ_EXCHANGE   = var.rabbitmq_exchange
+        AMQP_URL_SECRET_ARN = var.broker.url_secret_arn
       }
-      statements = [{
-        actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
-        resources = [aws_sqs_queue.this[var.eventbridge_bridge_queue].arn]
-      }]
+      statements = [
+        {
+          actions   = ["secretsmanager:GetSecretValue"]
+          resources = [var.broker.url_secret_arn]
+        },
+        {
+          actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
+          resources = [aws_sqs_queue.this[var.eventbridge_bridge_queue].arn]
+        },
+      ]
     }
     "rabbitmq-bridge" = {
-      zip = var.rabbitmq_bridge_zip
-      environment = {
-        EVENT_BUS_NAME = aws_cloudwatch_event_bus.this[var.rabbitmq_bridge_bus].name
-      }
+      zip         = var.rabbitmq_bridge_zip
+      environment = {}
       statements = [
         {
           actions   = ["events:PutEvents"]
           resources = [aws_cloudwatch_event_bus.this[var.rabbitmq_bridge_bus].arn]
         },
-        # What the Amazon MQ event source mapping needs besides the VPC access policy.
+        # What the Amazon MQ event source mapping needs besides the VPC access policy: the broker user's
+        # credentials (BASIC_AUTH), the broker and its network.
+        {
+          actions   = ["secretsmanager:GetSecretValue"]
+          resources = [var.broker.secret_arn]
+        },
         {
           actions   = ["mq:DescribeBroker"]
           resources = [var.broker.arn]
@@ -282,12 +290,6 @@ data "aws_iam_policy_document" "bridges" {
   for_each = local.bridges
 
   statement {
-    sid       = "BrokerCredentials"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = [var.broker.secret_arn]
-  }
-
-  statement {
     sid       = "DecryptWithLabKey"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
     resources = [var.kms_key_arn]
@@ -333,8 +335,11 @@ resource "aws_lambda_function" "this" {
 
   reserved_concurrent_executions = var.reserved_concurrency == null ? -1 : var.reserved_concurrency
 
-  environment {
-    variables = merge(each.value.environment, { AWS_NODEJS_CONNECTION_REUSE_ENABLED = "1" })
+  dynamic "environment" {
+    for_each = length(each.value.environment) > 0 ? [each.value.environment] : []
+    content {
+      variables = environment.value
+    }
   }
 
   vpc_config {

@@ -57,18 +57,12 @@ variable "subnet_ids" {
 variable "broker" {
   type = object({
     arn               = string
-    amqp_endpoint     = string
     port              = number
     security_group_id = string
     secret_arn        = string
+    url_secret_arn    = string
   })
-  description = "The Amazon MQ for RabbitMQ broker the bridges connect to (outputs of the broker module)."
-}
-
-variable "rabbitmq_exchange" {
-  type        = string
-  description = "Exchange the eventbridge-bridge publishes to (frank.yaml: the topic exchange of the rabbitmq resource)."
-  default     = "frank.events"
+  description = "The Amazon MQ for RabbitMQ broker the bridges connect to (outputs of the broker module): secret_arn holds the broker user (JSON username and password, what the event source mapping reads), url_secret_arn the connection URL (JSON url, what the eventbridge-bridge reads)."
 }
 
 variable "eventbridge_bridge_zip" {
@@ -90,7 +84,7 @@ variable "rabbitmq_bridge_zip" {
 variable "rabbitmq_bridge_queue" {
   type        = string
   description = "The RabbitMQ queue the rabbitmq-bridge consumes (through a Lambda event source mapping); it must exist on the broker, bound to the routing keys to forward."
-  default     = "rabbitmq-bridge"
+  default     = "rabbitmq-bridge.outcomes"
 }
 
 variable "rabbitmq_bridge_bus" {

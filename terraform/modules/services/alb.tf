@@ -67,7 +67,7 @@ resource "aws_lb_target_group" "public" {
   tags = var.tags
 }
 
-# Port 80 forwards without a certificate and redirects to HTTPS with one.
+# Port 80 redirects to HTTPS with a certificate, and forwards only when plain HTTP is allowed on purpose.
 resource "aws_lb_listener" "http" {
   load_balancer_arn = aws_lb.this.arn
   port              = 80
@@ -88,6 +88,13 @@ resource "aws_lb_listener" "http" {
   }
 
   tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = local.https || var.allow_plain_http
+      error_message = "The ALB has no HTTPS: set certificate_arn to an ACM certificate, or set allow_plain_http = true to serve the public service over plain HTTP on purpose."
+    }
+  }
 }
 
 resource "aws_lb_listener" "https" {

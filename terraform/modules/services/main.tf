@@ -3,34 +3,47 @@ data "aws_region" "current" {}
 locals {
   https = var.certificate_arn != null
 
-  # One entry per service-to-dependency link that crosses the network (a dependency with a port and a group).
+  # The lab-wide secrets a service can name in its `secrets` list: the environment variable it gets and where from.
+  lab_secrets = {
+    # The version's arn (the secret's), so whatever reads it waits until the value is written.
+    jwt = { variable = "JWT_SECRET", arn = aws_secretsmanager_secret_version.jwt.arn, key = "value" }
+  }
+
+  # Every map and list below is keyed by names from var.services and var.dependencies (known at plan time);
+  # ARNs and addresses that only exist after apply are values, never keys or lengths that decide a count.
+  known_uses = { for service, spec in var.services : service => [for dependency in spec.uses : dependency if contains(keys(var.dependencies), dependency)] }
+
+  # One entry per service-to-dependency link that crosses the network (a dependency with a port).
   links = {
     for link in flatten([
       for service, spec in var.services : [
-        for dependency in spec.uses : { service = service, dependency = dependency }
-        if try(var.dependencies[dependency].port, null) != null
+        for dependency in local.known_uses[service] : { service = service, dependency = dependency }
+        if var.dependencies[dependency].port != null
       ]
     ]) : "${link.service}.${link.dependency}" => link
   }
 
+  # Fixed settings come last, so a frank.yaml tunable cannot move a service off its port.
   environment = {
     for service, spec in var.services : service => merge(
-      { for other, other_spec in var.services : "SERVICE_URL_${upper(replace(other, "-", "_"))}" => "http://${other}.${var.service_discovery_namespace}:${other_spec.port}" if other != service },
-      merge({}, [for dependency in spec.uses : try(var.dependencies[dependency].environment, {})]...),
-      { HOST = "0.0.0.0", PORT = tostring(spec.port), SERVICE_NAME = service, NODE_ENV = "production" },
+      merge({}, [for dependency in local.known_uses[service] : var.dependencies[dependency].environment]...),
+      { for callee in spec.calls : "${upper(replace(callee, "-", "_"))}_URL" => "http://${callee}.${var.service_discovery_namespace}:${var.services[callee].port}" if contains(keys(var.services), callee) },
+      spec.environment,
+      { HOST = "0.0.0.0", PORT = tostring(spec.port), NODE_ENV = "production" },
     )
   }
 
+  # Environment variable => { arn, key } of the secret it comes from.
   secrets = {
-    for service, spec in var.services : service => merge({}, [for dependency in spec.uses : try(var.dependencies[dependency].secrets, {})]...)
-  }
-
-  secret_arns = {
-    for service, spec in var.services : service => flatten([for dependency in spec.uses : try(var.dependencies[dependency].secret_arns, [])])
+    for service, spec in var.services : service => merge(
+      merge({}, [for dependency in local.known_uses[service] : var.dependencies[dependency].secrets]...),
+      merge({}, [for dependency in local.known_uses[service] : lookup(var.dependencies[dependency].service_secrets, service, {})]...),
+      { for name in spec.secrets : local.lab_secrets[name].variable => { arn = local.lab_secrets[name].arn, key = local.lab_secrets[name].key } if contains(keys(local.lab_secrets), name) },
+    )
   }
 
   policy_statements = {
-    for service, spec in var.services : service => flatten([for dependency in spec.uses : try(var.dependencies[dependency].policy_statements, [])])
+    for service, spec in var.services : service => flatten([for dependency in local.known_uses[service] : var.dependencies[dependency].policy_statements])
   }
 }
 
@@ -243,8 +256,9 @@ resource "aws_iam_role_policy_attachment" "execution" {
   policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 }
 
+# Exactly the secrets its container definition references, and the lab key they are encrypted with.
 data "aws_iam_policy_document" "execution_secrets" {
-  for_each = local.secret_arns
+  for_each = local.secrets
 
   statement {
     sid       = "DecryptWithLabKey"
@@ -253,7 +267,7 @@ data "aws_iam_policy_document" "execution_secrets" {
   }
 
   dynamic "statement" {
-    for_each = length(each.value) > 0 ? [each.value] : []
+    for_each = length(each.value) > 0 ? [distinct([for secret in values(each.value) : secret.arn])] : []
     content {
       sid       = "ReadOwnSecrets"
       actions   = ["secretsmanager:GetSecretValue"]
@@ -330,7 +344,7 @@ resource "aws_ecs_task_definition" "this" {
     privileged             = false
     portMappings           = [{ containerPort = each.value.port, protocol = "tcp", name = "http" }]
     environment            = [for key in sort(keys(local.environment[each.key])) : { name = key, value = local.environment[each.key][key] }]
-    secrets                = [for key in sort(keys(local.secrets[each.key])) : { name = key, valueFrom = local.secrets[each.key][key] }]
+    secrets                = [for key in sort(keys(local.secrets[each.key])) : { name = key, valueFrom = "${local.secrets[each.key][key].arn}:${local.secrets[each.key][key].key}::" }]
     mountPoints            = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
     logConfiguration = {
       logDriver = "awslogs"
@@ -389,5 +403,35 @@ resource "aws_ecs_service" "this" {
     }
   }
 
-  depends_on = [aws_lb_listener.http, aws_lb_listener.https, aws_iam_role_policy.execution_secrets]
+  depends_on = [aws_lb_listener.http, aws_lb_listener.https, aws_iam_role_policy.execution_secrets, terraform_data.start_after]
+}
+
+# Holds what must be finished before any service starts (the provisioner's invocation: roles, databases and
+# migrations), so the services depend on it without a module-wide depends_on.
+resource "terraform_data" "start_after" {
+  input = var.start_after
+}
+
+# --- the lab's JWT signing secret (user issues tokens, order and bff verify them) ---
+
+# Letters and digits, 64 of them. Bump jwt_secret_version to generate a new one; running tasks keep the old
+# value until they are started again.
+ephemeral "aws_secretsmanager_random_password" "jwt" {
+  password_length     = 64
+  exclude_punctuation = true
+}
+
+resource "aws_secretsmanager_secret" "jwt" {
+  name                    = "${var.name}/jwt"
+  recovery_window_in_days = 0 # generated: nothing to recover, and a re-apply may reuse the name at once
+  description             = "The lab's JWT signing secret; JSON key value"
+  kms_key_id              = var.kms_key_arn
+
+  tags = var.tags
+}
+
+resource "aws_secretsmanager_secret_version" "jwt" {
+  secret_id                = aws_secretsmanager_secret.jwt.id
+  secret_string_wo         = jsonencode({ value = ephemeral.aws_secretsmanager_random_password.jwt.random_password })
+  secret_string_wo_version = var.jwt_secret_version
 }

@@ -47,3 +47,23 @@ output "public_url" {
   description = "URL of the public service through the ALB (https when a certificate is set)."
   value       = "${local.https ? "https" : "http"}://${aws_lb.this.dns_name}"
 }
+
+output "jwt_secret_arn" {
+  description = "Secrets Manager ARN of the lab's JWT signing secret (JSON key value), given as JWT_SECRET to the services that list jwt in their secrets."
+  value       = local.lab_secrets.jwt.arn
+}
+
+output "service_discovery_namespace" {
+  description = "Private DNS namespace in which each service answers as <name>.<namespace>."
+  value       = aws_service_discovery_private_dns_namespace.this.name
+}
+
+output "container_settings" {
+  description = "Per service: its container's environment (names and values) and the names of its secrets, each with the JSON key it reads. The same values the task definitions are built from, but known at plan time (a task definition is not: it holds secret ARNs)."
+  value = {
+    for service, spec in var.services : service => {
+      environment = local.environment[service]
+      secrets     = { for name, secret in local.secrets[service] : name => secret.key }
+    }
+  }
+}

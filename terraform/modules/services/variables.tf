@@ -5,10 +5,27 @@ variable "name" {
 
 variable "services" {
   type = map(object({
-    port = number
-    uses = list(string)
+    port        = number
+    uses        = list(string)
+    calls       = optional(list(string), [])
+    secrets     = optional(list(string), [])
+    environment = optional(map(string), {})
   }))
-  description = "One ECS Fargate service per key: the port it listens on and the dependencies it uses (frank.yaml: services)."
+  description = <<-EOT
+    One ECS Fargate service per key (frank.yaml: services): the port it listens on, the dependencies it uses,
+    the services it calls (each becomes <NAME>_URL, http://<name>.<namespace>:<port>), the lab secrets it reads
+    (jwt: JWT_SECRET) and its own settings (frank.yaml env:, passed as they are).
+  EOT
+
+  validation {
+    condition     = alltrue(flatten([for spec in values(var.services) : [for callee in spec.calls : contains(keys(var.services), callee)]]))
+    error_message = "Every name in a service's calls must be one of var.services (an ECS service)."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for spec in values(var.services) : [for name in spec.secrets : contains(["jwt"], name)]]))
+    error_message = "A service's secrets may only name lab secrets this module knows: jwt."
+  }
 }
 
 variable "public_service" {
@@ -22,16 +39,17 @@ variable "dependencies" {
     port              = optional(number)
     security_group_id = optional(string)
     environment       = optional(map(string), {})
-    secrets           = optional(map(string), {})
-    secret_arns       = optional(list(string), [])
+    secrets           = optional(map(object({ arn = string, key = string })), {})
+    service_secrets   = optional(map(map(object({ arn = string, key = string }))), {})
     policy_statements = optional(list(object({ actions = list(string), resources = list(string) })), [])
   }))
   description = <<-EOT
-    What a service gets for each name in its `uses`, keyed by frank.yaml resource name. With a port and a
-    security_group_id the service's security group may reach that group on that port and that group lets it in
-    (and nothing else reaches it from the services). environment and secrets (variable name to a Secrets Manager
-    valueFrom) are added to the container; secret_arns may be read by its execution role; policy_statements are
-    granted to its task role.
+    What a service gets for each name in its `uses`, keyed by frank.yaml resource name. With a port (known at plan
+    time: it decides which rules exist) and a security_group_id the service's security group may reach that group on
+    that port and that group lets it in (and nothing else reaches it from the services). environment is added to
+    the container; secrets (environment variable => the secret's ARN and JSON key) are given to every service that
+    uses it, service_secrets only to the service named (e.g. its own database role); the execution role may read
+    exactly those secrets. policy_statements are granted to its task role.
   EOT
 }
 
@@ -107,8 +125,14 @@ variable "health_check_path" {
 
 variable "certificate_arn" {
   type        = string
-  description = "ACM certificate for HTTPS on the ALB. Without one the ALB answers plain HTTP on port 80; with one, port 80 redirects to 443."
+  description = "ACM certificate for HTTPS on the ALB; port 80 then redirects to 443. Without one, allow_plain_http must be set."
   default     = null
+}
+
+variable "allow_plain_http" {
+  type        = bool
+  description = "Without certificate_arn, serve the public service over plain HTTP on port 80. Off by default: set it on purpose (a lab without a domain); with a certificate it changes nothing."
+  default     = false
 }
 
 variable "alb_ingress_cidr_blocks" {
@@ -127,6 +151,18 @@ variable "service_discovery_namespace" {
   type        = string
   description = "Private DNS namespace in which each service is <name>.<namespace>."
   default     = "frank.local"
+}
+
+variable "jwt_secret_version" {
+  type        = number
+  description = "Version of the generated JWT signing secret; change it to generate a new one (running tasks keep the old value until started again)."
+  default     = 1
+}
+
+variable "start_after" {
+  type        = list(string)
+  description = "IDs of what must be finished before any ECS service is created (e.g. the provisioner's invocation); only their order matters."
+  default     = []
 }
 
 variable "log_retention_days" {

@@ -1,5 +1,5 @@
 terraform {
-  required_version = ">= 1.5"
+  required_version = ">= 1.11" # write-only attributes and ephemeral resources
 
   required_providers {
     aws = {

@@ -1,0 +1,140 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TERRAFORM_DIR, loadTfvarsExample, type LabTfvars } from './hcl.js';
+import {
+  PROVIDER_MIRROR,
+  addressWithoutKeys,
+  hasProviderMirror,
+  planEnv,
+  plannedResources,
+  preparePlanRoot,
+  serviceSettings,
+  startMoto,
+  type Moto,
+  type PlanRoot,
+  type PlanRun,
+  type TerraformPlan,
+} from './plan.js';
+import { TERRAFORM } from './terraform-cli.js';
+
+// `terraform plan` of envs/aws from an empty state, with the committed tfvars example, against a real moto
+// started through the project's native runtime. Where terraform and the provider mirror exist this must
+// pass: a failure to start moto or to plan fails the tests, it does not skip them.
+const hasTerraform = (await execa(TERRAFORM, ['version'], { reject: false })).exitCode === 0;
+const canPlan = hasTerraform && hasProviderMirror;
+
+let moto: Moto | undefined;
+let root: PlanRoot | undefined;
+let rehearsalRoot: PlanRoot | undefined;
+let tfvars: LabTfvars;
+let plain: PlanRun;
+let plan: TerraformPlan;
+
+beforeAll(async () => {
+  if (!canPlan) return;
+  tfvars = await loadTfvarsExample();
+  moto = await startMoto();
+  root = await preparePlanRoot();
+  plain = await planEnv(root, moto.endpoint, { allow_plain_http: true });
+  if (!plain.plan) throw new Error(`terraform plan from an empty state failed:\n${plain.stderr || plain.stdout}`);
+  plan = plain.plan;
+}, 300_000);
+
+afterAll(async () => {
+  await root?.remove();
+  await rehearsalRoot?.remove();
+  await moto?.stop();
+});
+
+/** Names as the contract derives them: payment-provider -> PAYMENT_PROVIDER. */
+const constant = (name: string) => name.toUpperCase().replaceAll('-', '_');
+
+describe.skipIf(!canPlan)(`terraform plan of envs/aws against moto (AWS provider from ${PROVIDER_MIRROR})`, () => {
+  it('plans every resource from an empty state with the tfvars example', () => {
+    expect(plain.exitCode).toBe(0);
+    const changes = plan.resource_changes.filter((change) => change.mode === 'managed');
+    expect(changes.every((change) => change.change.actions.join() === 'create')).toBe(true);
+    const count = (type: string) => changes.filter((change) => change.type === type).length;
+    const databaseNames = Object.values(tfvars.databases).flatMap((db) => db.database_names);
+    const ecsServices = Object.keys(tfvars.services).filter((name) => !name.endsWith('-bridge'));
+    expect(count('aws_db_instance')).toBe(Object.keys(tfvars.databases).length);
+    expect(count('aws_ecs_service')).toBe(ecsServices.length);
+    expect(count('aws_ecs_task_definition')).toBe(ecsServices.length);
+    expect(count('aws_lambda_function')).toBe(3);
+    expect(count('aws_lambda_invocation')).toBe(1);
+    expect(changes.filter((change) => change.address.startsWith('module.databases.aws_secretsmanager_secret.role[')).length).toBe(databaseNames.length);
+    expect(changes.length).toBeGreaterThan(300);
+  });
+
+  it('gives each ECS service exactly the settings of the contract', () => {
+    const settings = serviceSettings(plan);
+    const ecsServices = Object.entries(tfvars.services).filter(([name]) => !name.endsWith('-bridge'));
+    expect(Object.keys(settings).sort()).toEqual(ecsServices.map(([name]) => name).sort());
+    for (const [name, spec] of ecsServices) {
+      const environment: Record<string, string> = { HOST: '0.0.0.0', PORT: String(spec.port), NODE_ENV: 'production', ...spec.environment };
+      for (const callee of spec.calls) environment[`${constant(callee)}_URL`] = `http://${callee}.frank.local:${tfvars.services[callee]!.port}`;
+      if (spec.uses.includes(tfvars.aws_resource)) environment.AWS_REGION = tfvars.region;
+      const secrets: Record<string, string> = {};
+      for (const used of spec.uses) {
+        if (used in tfvars.databases) secrets.DATABASE_URL = 'url';
+        if (used === tfvars.broker.name) secrets.AMQP_URL = 'url';
+        if (used === tfvars.documents.name) secrets.MONGO_URL = 'url';
+        if (used === tfvars.cache.name) secrets.REDIS_URL = 'url';
+      }
+      if (spec.secrets.includes('jwt')) secrets.JWT_SECRET = 'value';
+      expect(settings[name], name).toEqual({ environment, secrets });
+    }
+    expect(Object.keys(settings.order!.secrets).sort()).toEqual(['AMQP_URL', 'DATABASE_URL', 'JWT_SECRET']);
+  });
+
+  it('plans the provisioner and invokes it before any ECS service', () => {
+    const resources = plannedResources(plan);
+    const provisioner = resources.find((r) => r.address === 'module.provisioner.aws_lambda_function.this');
+    expect(provisioner?.values).toMatchObject({ function_name: 'frank-cloud-provisioner', handler: 'index.handler', runtime: 'nodejs22.x', timeout: 300, memory_size: 512 });
+    const invocation = resources.find((r) => r.address === 'module.provisioner.aws_lambda_invocation.this');
+    expect(JSON.parse(String(invocation?.values.input))).toEqual({ seed: 1, code: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/) });
+    expect(resources.some((r) => r.address === 'module.services.terraform_data.start_after')).toBe(true);
+  });
+
+  it('fails without certificate_arn and without allow_plain_http, saying what to set', async () => {
+    const run = await planEnv(root!, moto!.endpoint, {});
+    expect(run.exitCode).not.toBe(0);
+    const message = run.stderr.replace(/\s+/g, ' ');
+    expect(message).toContain('set certificate_arn to an ACM certificate, or set allow_plain_http = true');
+  });
+
+  it('serves HTTPS with a certificate and redirects port 80 to it', async () => {
+    const run = await planEnv(root!, moto!.endpoint, { certificate_arn: 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000' });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const resources = plannedResources(run.plan!);
+    const http = resources.find((r) => r.address === 'module.services.aws_lb_listener.http');
+    expect((http?.values.default_action as { type: string }[])[0]?.type).toBe('redirect');
+    expect(resources.find((r) => r.address === 'module.services.aws_lb_listener.https[0]')?.values).toMatchObject({ port: 443, protocol: 'HTTPS' });
+    expect(resources.filter((r) => r.address.startsWith('module.services.aws_vpc_security_group_ingress_rule.alb[')).map((r) => r.values.from_port).sort()).toEqual([443, 80]);
+  });
+
+  it('with the rehearsal overrides, leaves out exactly the resources exclusions.json lists', async () => {
+    rehearsalRoot = await preparePlanRoot({ rehearsal: true });
+    const rehearsal = await planEnv(rehearsalRoot, moto!.endpoint, { allow_plain_http: true });
+    expect(rehearsal.exitCode, rehearsal.stderr).toBe(0);
+    const addresses = (p: TerraformPlan) => new Set(p.resource_changes.filter((c) => c.mode === 'managed').map((c) => addressWithoutKeys(c.address)));
+    const full = addresses(plan);
+    const rehearsed = addresses(rehearsal.plan!);
+    const exclusions = JSON.parse(await readFile(path.join(TERRAFORM_DIR, 'rehearsal', 'exclusions.json'), 'utf8')) as { address: string; reason: string }[];
+    for (const exclusion of exclusions) expect(exclusion.reason.length, exclusion.address).toBeGreaterThan(20);
+    expect([...full].filter((address) => !rehearsed.has(address)).sort()).toEqual(exclusions.map((e) => e.address).sort());
+    // The only additions are the stand-in master secrets.
+    expect([...rehearsed].filter((address) => !full.has(address))).toEqual(['module.databases.aws_secretsmanager_secret.rehearsal_master']);
+    const destroyExclusions = JSON.parse(await readFile(path.join(TERRAFORM_DIR, 'rehearsal', 'destroy-exclusions.json'), 'utf8')) as { address: string }[];
+    for (const exclusion of destroyExclusions) expect(rehearsed.has(exclusion.address), exclusion.address).toBe(true);
+
+  }, 180_000);
+});
+
+if (!canPlan) {
+  describe('terraform plan of envs/aws against moto', () => {
+    it.skip(`needs terraform and the AWS provider in a filesystem mirror (${PROVIDER_MIRROR}, or set FRANK_TF_PROVIDER_MIRROR)`, () => {});
+  });
+}
