@@ -1,6 +1,6 @@
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, ListServicesCommand, type Service as EcsService } from '@aws-sdk/client-ecs';
 import { DescribeListenersCommand, DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { GetFunctionConfigurationCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, LambdaClient, ListEventSourceMappingsCommand, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { FrankError } from '../errors.js';
 
@@ -67,7 +67,7 @@ export interface FunctionConfig {
   handler: string;
   runtime: string;
   environment: Record<string, string>;
-  sqsSources: { queueArn: string; queueUrl: string; batchSize: number }[];
+  sqsSources: { uuid: string; queueArn: string; queueUrl: string; batchSize: number }[];
 }
 
 export async function readFunction(config: AccountConfig, name: string): Promise<FunctionConfig> {
@@ -75,12 +75,19 @@ export async function readFunction(config: AccountConfig, name: string): Promise
   const sqs = new SQSClient(config);
   try {
     const fn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
-    const mappings = (await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: name }))).EventSourceMappings ?? [];
+    // Every mapping, matched here by the function's ARN: moto matches FunctionName only as the mapping was created with it (Terraform gives the ARN).
+    const mappings = [];
+    let marker: string | undefined;
+    do {
+      const page = await lambda.send(new ListEventSourceMappingsCommand({ Marker: marker }));
+      mappings.push(...(page.EventSourceMappings ?? []).filter((m) => m.FunctionArn === fn.FunctionArn || m.FunctionArn?.endsWith(`:function:${name}`)));
+      marker = page.NextMarker;
+    } while (marker);
     const sqsSources = [];
     for (const mapping of mappings.filter((m) => m.EventSourceArn?.startsWith('arn:aws:sqs:'))) {
       const queueName = mapping.EventSourceArn!.split(':').at(-1)!;
       const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: queueName }));
-      sqsSources.push({ queueArn: mapping.EventSourceArn!, queueUrl: QueueUrl!, batchSize: mapping.BatchSize ?? 10 });
+      sqsSources.push({ uuid: mapping.UUID!, queueArn: mapping.EventSourceArn!, queueUrl: QueueUrl!, batchSize: mapping.BatchSize ?? 10 });
     }
     return { name, handler: fn.Handler ?? 'index.handler', runtime: fn.Runtime ?? '', environment: { ...(fn.Environment?.Variables ?? {}) }, sqsSources };
   } finally {
@@ -119,5 +126,18 @@ export async function readPublicEntries(config: AccountConfig, containers: TaskC
     return entries;
   } finally {
     elb.destroy();
+  }
+}
+
+/**
+ * Turns an event source mapping off in the emulator: moto runs an SQS mapping itself, handing each
+ * message to a Lambda it cannot run here and deleting it; the rehearsal runs the mapping instead.
+ */
+export async function disableMapping(config: AccountConfig, uuid: string): Promise<void> {
+  const lambda = new LambdaClient(config);
+  try {
+    await lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: false }));
+  } finally {
+    lambda.destroy();
   }
 }

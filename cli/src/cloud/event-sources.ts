@@ -77,8 +77,16 @@ export function pollSqs(options: { sqs: SQSClient; queueUrl: string; queueArn: s
 export async function consumeRabbitmq(options: { amqpUrl: string; queue: string; batchSize: number; lingerMs?: number; lambda: LocalLambda; log: PollerLog }): Promise<EventSourcePoller> {
   const stats = { batches: 0, records: 0, failed: 0 };
   const connection = await amqplib.connect(options.amqpUrl);
+  // A closed channel or a lost connection ends the poller; it never takes the process down.
+  connection.on('error', (error: Error) => options.log.warn('RabbitMQ connection failed', { queue: options.queue, error: error.message }));
   const channel = await connection.createChannel();
-  await channel.checkQueue(options.queue);
+  channel.on('error', (error: Error) => options.log.warn('RabbitMQ channel failed', { queue: options.queue, error: error.message }));
+  try {
+    await channel.checkQueue(options.queue);
+  } catch (error) {
+    await connection.close().catch(() => undefined);
+    throw new Error(`the queue ${options.queue} does not exist on RabbitMQ: ${(error as Error).message}`, { cause: error });
+  }
   await channel.prefetch(options.batchSize);
   let batch: amqplib.ConsumeMessage[] = [];
   let timer: NodeJS.Timeout | undefined;

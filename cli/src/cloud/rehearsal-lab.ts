@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, parseDocument } from 'yaml';
+import { FrankError } from '../errors.js';
 import { downLab } from '../lab/down.js';
 import { openLab, type Lab } from '../lab/lab.js';
 import { labPorts, loadTopology, type Topology } from '../lab/topology.js';
@@ -33,15 +34,24 @@ export async function rehearsalTopologyText(topology: Topology): Promise<string>
   return `# Written by \`frank cloud rehearse\` from ${topology.file}: the same servers; Terraform fills the AWS emulator.\n${document.toString()}`;
 }
 
-/** A port offset at which every port of the rehearsal lab is free and below the kernel's ephemeral range. */
-export async function freeRehearsalOffset(file: string, first = 20_000): Promise<number> {
-  for (let offset = first; offset <= 26_000; offset += 100) {
-    const topology = await loadTopology(file, { portOffset: offset });
+/**
+ * A port offset at which every port of the rehearsal lab is free and below the kernel's ephemeral
+ * range (from 32768 on Linux), where a client socket may take a port first; one that frank.yaml
+ * refuses (a port browsers will not speak to) is skipped.
+ */
+export async function freeRehearsalOffset(file: string, first = 1_000): Promise<number> {
+  for (let offset = first; ; offset += 100) {
+    let topology: Topology;
+    try {
+      topology = await loadTopology(file, { portOffset: offset });
+    } catch {
+      continue;
+    }
     if (Math.max(...labPorts(topology).map((p) => p.port)) >= 32_768) break;
     const free = await Promise.all(labPorts(topology).map((p) => portIsFree(topology.host, p.port)));
     if (free.every(Boolean)) return offset;
   }
-  throw new Error('no port offset between 20000 and 26000 leaves every port of the rehearsal lab free');
+  throw new FrankError(`No port offset from ${first} up leaves every port of the rehearsal lab free and below 32768.`, { hint: 'Stop a lab you do not need (`npx frank down`), or give one with --port-offset.' });
 }
 
 /** The rehearsal's lab, up with its servers only; a leftover of an earlier rehearsal goes first. */

@@ -19,7 +19,7 @@ import { labAccessFromEnv } from '../saga/lab-access.js';
 import { runScenario, type RunResult } from '../saga/run.js';
 import { findScenario } from '../saga/scenario.js';
 import { cloudLambdas, PROVISIONER } from './cloud-lambdas.js';
-import { readFunction, readPublicEntries, readTaskContainers, type AccountConfig, type FunctionConfig, type PublicEntry, type TaskContainer } from './emulated-account.js';
+import { disableMapping, readFunction, readPublicEntries, readTaskContainers, type AccountConfig, type FunctionConfig, type PublicEntry, type TaskContainer } from './emulated-account.js';
 import { mapToLab, taskEnvironmentForLab, type LabStandIns } from './endpoint-map.js';
 import { consumeRabbitmq, pollSqs, type EventSourcePoller } from './event-sources.js';
 import { startLocalLambda, type LocalLambda } from './local-lambda.js';
@@ -52,7 +52,7 @@ export interface RehearsalReport {
   verdict: 'pass' | 'fail';
   lab: { portOffset: number; upMs: number };
   plan: { planned: number; rehearsed: number; ms: number };
-  apply: { applied: number; ms: number; excluded: (Exclusion & { planned: number })[] };
+  apply: { applied: number; ms: number; excluded: (Exclusion & { planned: number })[]; retried?: boolean };
   /** Each ECS container's variables against the service's declared settings: empty lists when all agree. */
   contract: { service: string; given: string[]; problems: string[] }[];
   provision: { ms: number; roles: string[]; migrated: Record<string, number>; seeded: string[]; broker: boolean } | null;
@@ -99,6 +99,14 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
   const pollers: { name: string; runs: string; poller: EventSourcePoller }[] = [];
   let lab: Lab | undefined;
   let applied: { cwd: string; env: Record<string, string>; configDir: string } | undefined;
+  // Ctrl-C: what the rehearsal started goes (the emulated account dies with the lab's moto).
+  const interrupted = async () => {
+    for (const lambda of lambdas) await lambda.stop().catch(() => undefined);
+    if (lab) await downLab(lab, { purge: !options.keep }).catch(() => undefined);
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     say('Starting the servers that stand in for AWS (a lab of their own, in .frank/rehearsal) …');
     const upBegan = Date.now();
@@ -125,9 +133,9 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
 
     say('terraform init and plan of terraform/envs/aws as it is, from an empty state …');
     const planBegan = Date.now();
-    const planned = await planOf(plain, tfEnv, work);
+    const planned = await planOf(plain, tfEnv, work, 'planned.tfplan');
     report.plan.ms = Date.now() - planBegan;
-    const rehearsal = await planOf(rehearsed, tfEnv, work);
+    const rehearsal = await planOf(rehearsed, tfEnv, work, 'rehearsal.tfplan');
     report.plan.planned = planned.create;
     report.plan.rehearsed = rehearsal.create;
     const exclusions = await readExclusions();
@@ -136,10 +144,20 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
     const unexplained = planned.addresses.filter((a) => !rehearsal.addresses.includes(a) && !exclusions.some((e) => e.address === a));
     if (unexplained.length > 0) throw new FrankError(`The rehearsal leaves out resources terraform/rehearsal/exclusions.json does not name: ${unexplained.join(', ')}.`, { hint: 'Name each with its reason there, or remove its override.' });
 
-    say(`terraform apply to the emulator: ${rehearsal.create} resources (${planned.create - rehearsal.create} of ${planned.create} left out, each named below) …`);
+    const leftOut = report.apply.excluded.reduce((sum, e) => sum + e.planned, 0);
+    say(`terraform apply to the emulator: ${rehearsal.create} resources (${leftOut} of the ${planned.create} planned left out, each named below, and ${rehearsal.create - (planned.create - leftOut)} stand-ins) …`);
     const applyBegan = Date.now();
     applied = { cwd: rehearsed, env: tfEnv, configDir: work };
-    await terraform(['apply', '-auto-approve', '-input=false', '-no-color', '-parallelism=20', 'rehearsal.tfplan'], applied);
+    try {
+      await terraform(['apply', '-auto-approve', '-input=false', '-no-color', 'rehearsal.tfplan'], applied);
+    } catch (error) {
+      // moto checks a security group's rules for duplicates without a lock: two rules written at once can
+      // be refused as each other's duplicate. Terraform created the rest; a second apply adds what is missing.
+      if (!/InvalidPermission\.Duplicate/.test(errorMessage(error))) throw error;
+      say('  moto refused a security group rule as a duplicate of one written at the same moment; applying again …');
+      report.apply.retried = true;
+      await terraform(['apply', '-auto-approve', '-input=false', '-no-color'], applied);
+    }
     report.apply.ms = Date.now() - applyBegan;
     const state = JSON.parse((await terraform(['show', '-json'], applied)).stdout) as { values?: { root_module?: StateModule } };
     report.apply.applied = countManaged(state.values?.root_module);
@@ -203,7 +221,10 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
         const lambda = await startLocalLambda({ name: fn.name, dir: path.join(unpacked, key), handler: fn.handler, env: await lambdaEnvironmentForLab(fn, standIns, reader.read, account), logFile: lab.paths.log(key), labId: lab.state!.id });
         lambdas.push(lambda);
         const log = { warn: (message: string, fields?: Record<string, unknown>) => say(`  ${key}: ${message} ${JSON.stringify(fields ?? {})}`) };
-        for (const source of fn.sqsSources) pollers.push({ name: key, runs: `SQS ${source.queueArn.split(':').at(-1)}, ${source.batchSize} a batch`, poller: pollSqs({ sqs, queueUrl: source.queueUrl, queueArn: source.queueArn, batchSize: source.batchSize, lambda, log }) });
+        for (const source of fn.sqsSources) {
+          await disableMapping(account, source.uuid);
+          pollers.push({ name: key, runs: `SQS ${source.queueArn.split(':').at(-1)}, ${source.batchSize} a batch (its mapping run here; moto's own would drop the messages)`, poller: pollSqs({ sqs, queueUrl: source.queueUrl, queueArn: source.queueArn, batchSize: source.batchSize, lambda, log }) });
+        }
         const mq = planned.mqSources.get(key);
         if (mq) pollers.push({ name: key, runs: `RabbitMQ ${mq.queue}, ${mq.batchSize} a batch (Amazon MQ's mapping, left out of the emulator)`, poller: await consumeRabbitmq({ amqpUrl: standIns.rabbitmqUrl, queue: mq.queue, batchSize: mq.batchSize, lambda, log }) });
       }
@@ -248,7 +269,19 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
         say('terraform destroy …');
         const destroyBegan = Date.now();
         try {
-          await terraform(['destroy', '-auto-approve', '-input=false', '-no-color', '-parallelism=20'], applied);
+          // What the emulator cannot delete leaves the state first (it goes with the rehearsal lab's moto).
+          for (const { address } of await readExclusions('destroy-exclusions.json')) {
+            await terraform(['state', 'rm', address], applied).catch(() => undefined);
+          }
+          try {
+            await terraform(['destroy', '-auto-approve', '-input=false', '-no-color'], applied);
+          } catch (error) {
+            // moto's security group rules again (see apply): a revoke can find its rule gone. The next
+            // destroy's refresh drops what is gone from the state and removes the rest.
+            if (!/InvalidPermission\.(NotFound|Duplicate)/.test(errorMessage(error))) throw error;
+            say('  moto lost a security group rule under concurrent revokes; destroying again …');
+            await terraform(['destroy', '-auto-approve', '-input=false', '-no-color'], applied);
+          }
           report.destroy = { ms: Date.now() - destroyBegan };
         } catch (error) {
           report.destroy = { ms: Date.now() - destroyBegan, error: errorMessage(error) };
@@ -257,6 +290,8 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
       if (lab) await downLab(lab, { purge: true }).catch(() => undefined);
     }
   }
+  process.off('SIGINT', interrupted);
+  process.off('SIGTERM', interrupted);
   report.totalMs = Date.now() - began;
   const contractBroken = report.contract.some((c) => c.problems.length > 0);
   report.verdict = !report.error && !contractBroken && report.scenarios.length === options.scenarios.length && report.scenarios.every((s) => s.verdict === 'pass') ? 'pass' : 'fail';
@@ -278,9 +313,8 @@ interface PlanFacts {
   mqSources: Map<string, { queue: string; batchSize: number }>;
 }
 
-async function planOf(cwd: string, env: Record<string, string>, configDir: string): Promise<PlanFacts> {
+async function planOf(cwd: string, env: Record<string, string>, configDir: string, file: string): Promise<PlanFacts> {
   await terraform(['init', '-input=false', '-no-color', '-backend=false'], { cwd, env, configDir });
-  const file = path.basename(path.dirname(path.dirname(cwd))) === 'applied' ? 'rehearsal.tfplan' : 'planned.tfplan';
   await terraform(['plan', '-input=false', '-no-color', `-out=${file}`], { cwd, env, configDir });
   const json = JSON.parse((await terraform(['show', '-json', file], { cwd, env, configDir })).stdout) as PlanJson & {
     resource_changes?: { address: string; mode: string; type: string; change: { actions: string[]; after?: Record<string, unknown> } }[];
@@ -300,8 +334,8 @@ async function planOf(cwd: string, env: Record<string, string>, configDir: strin
   return { create: summary.create, addresses: summary.addresses, counts, mqSources };
 }
 
-async function readExclusions(): Promise<Exclusion[]> {
-  const file = path.join(STAND_INS, 'exclusions.json');
+async function readExclusions(name = 'exclusions.json'): Promise<Exclusion[]> {
+  const file = path.join(STAND_INS, name);
   if (!existsSync(file)) return [];
   return JSON.parse(await readFile(file, 'utf8')) as Exclusion[];
 }

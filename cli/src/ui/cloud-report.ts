@@ -31,7 +31,10 @@ export function renderRehearsal(report: RehearsalReport, color: boolean): string
     lines.push(`scenario   ${scenario.name.padEnd(18)} ${ok(scenario.verdict === 'pass')}  ${scenario.placed} placed, ${scenario.confirmed} confirmed, ${scenario.cancelled} cancelled, ${scenario.stuck} stuck (${seconds(scenario.ms)})`);
     for (const check of scenario.failedChecks) lines.push(`           ${check}`);
   }
-  if (report.destroy) lines.push(`destroy    ${seconds(report.destroy.ms)}${report.destroy.error ? `  ${report.destroy.error.split('\n')[0]}` : ''}`);
+  if (report.destroy) {
+    lines.push(`destroy    ${seconds(report.destroy.ms)}${report.destroy.error ? `  ${ok(false)}` : ''}`);
+    if (report.destroy.error) for (const line of report.destroy.error.split('\n').filter((l) => /Error|error/.test(l)).slice(0, 6)) lines.push(`           ${line.trim()}`);
+  }
   if (report.error) lines.push(paint(`error      ${report.error}`, 'red', color));
   lines.push(`verdict    ${paint(report.verdict.toUpperCase(), report.verdict === 'pass' ? 'green' : 'red', color)} in ${seconds(report.totalMs)}`);
   lines.push('A rehearsal proves the wiring (variables, secrets, roles, migrations, IAM-free paths between the parts, the Lambdas) against an emulator; not AWS\'s behaviour, quotas or what the left-out resources would do.');

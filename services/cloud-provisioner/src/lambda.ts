@@ -34,6 +34,7 @@ export function createProvisionerHandler(options: { seeds: Record<string, SeedFu
           migrations: (service) => readMigrationFiles(path.join(migrationsDir, 'kit'), service, path.join(migrationsDir, service)),
           seeds: options.seeds,
           tls: settings.DATABASE_TLS === 'require',
+          ...(settings.AMQP_URL ? { brokerUrl: settings.AMQP_URL } : {}),
           log,
         },
         { ...(typeof event.seed === 'number' ? { seed: event.seed } : {}) },

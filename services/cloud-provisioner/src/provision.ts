@@ -15,6 +15,8 @@ export interface ProvisionDeps {
   seeds: Record<string, SeedFunction>;
   /** RDS forces TLS; the lab's own servers have none. */
   tls: boolean;
+  /** RabbitMQ's URL, when it is given rather than read from the plan's broker secret. */
+  brokerUrl?: string;
   log: Logger;
 }
 
@@ -101,8 +103,9 @@ export async function provisionCloud(plan: ProvisionPlan, deps: ProvisionDeps, o
     deps.log.info('migrated', { service, applied: report.migrated[service]!.length, seeded: report.seeded.includes(service) });
   }
 
-  if (plan.brokerUrlSecretArn) {
-    const connection = await amqplib.connect(await deps.readSecret(`${plan.brokerUrlSecretArn}:url::`), { timeout: 10_000 });
+  const brokerUrl = deps.brokerUrl ?? (plan.brokerUrlSecretArn ? await deps.readSecret(`${plan.brokerUrlSecretArn}:url::`) : undefined);
+  if (brokerUrl) {
+    const connection = await amqplib.connect(brokerUrl, { timeout: 10_000 });
     try {
       const channel = await connection.createConfirmChannel();
       await channel.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
