@@ -2,7 +2,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TERRAFORM_DIR, loadTfvarsExample, type LabTfvars } from './hcl.js';
+import { checkEnvironment, describeSettings, type SettingDescription } from '@frank/kit/settings';
+import { contractOf, loadServiceContracts } from '../../cli/src/lab/service-contracts.js';
+import { loadTopology } from '../../cli/src/lab/topology.js';
+import { REPO_ROOT, TERRAFORM_DIR, loadTfvarsExample, type LabTfvars } from './hcl.js';
 import {
   PROVIDER_MIRROR,
   addressWithoutKeys,
@@ -87,6 +90,53 @@ describe.skipIf(!canPlan)(`terraform plan of envs/aws against moto (AWS provider
       expect(settings[name], name).toEqual({ environment, secrets });
     }
     expect(Object.keys(settings.order!.secrets).sort()).toEqual(['AMQP_URL', 'DATABASE_URL', 'JWT_SECRET']);
+  });
+
+  it("gives each ECS container every setting its service declares as required, and nothing it does not read (its src/settings.ts)", async () => {
+    const topology = await loadTopology(path.join(REPO_ROOT, 'frank.yaml'));
+    const contracts = await loadServiceContracts(topology);
+    const settings = serviceSettings(plan);
+    for (const [service, given] of Object.entries(settings)) {
+      const names = [...Object.keys(given.environment), ...Object.keys(given.secrets)];
+      expect(checkEnvironment(contractOf(contracts, service).described, names), service).toEqual([]);
+    }
+    // The check finds what the task definitions gave before the contract: parts of a database URL nobody reads, and no token key.
+    expect(checkEnvironment(contractOf(contracts, 'order').described, ['HOST', 'PORT', 'DATABASE_HOST', 'DATABASE_PASSWORD', 'RABBITMQ_URL', 'SERVICE_URL_INVENTORY'])).toEqual([
+      'DATABASE_URL is required (its own role on its own database) and not given',
+      'AMQP_URL is required (RabbitMQ) and not given',
+      'JWT_SECRET is required (verifies the user\'s token on every order) and not given',
+      'INVENTORY_URL is required (inventory-service: SKUs and prices of a new order) and not given',
+      'DATABASE_HOST is given and not read',
+      'DATABASE_PASSWORD is given and not read',
+      'RABBITMQ_URL is given and not read',
+      'SERVICE_URL_INVENTORY is given and not read',
+    ]);
+  });
+
+  it("gives each Lambda what its handler declares (lambdaSettings), the runtime's own variables aside", async () => {
+    const topology = await loadTopology(path.join(REPO_ROOT, 'frank.yaml'));
+    const contracts = await loadServiceContracts(topology);
+    const { lambdaSettings: provisioner } = await import('../../services/cloud-provisioner/src/settings.js');
+    const declared: Record<string, SettingDescription[]> = {
+      'frank-eventbridge-bridge': contractOf(contracts, 'eventbridge-bridge').lambda!,
+      'frank-rabbitmq-bridge': contractOf(contracts, 'rabbitmq-bridge').lambda!,
+      'frank-cloud-provisioner': describeSettings(provisioner),
+    };
+    // Lambda sets these itself; the connection reuse flag is the SDK's.
+    const runtime = ['AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_NODEJS_CONNECTION_REUSE_ENABLED'];
+    const functions = plan.resource_changes.filter((c) => c.type === 'aws_lambda_function');
+    expect(functions.length).toBe(3);
+    for (const fn of functions as unknown as { change: { after: { function_name: string; environment?: { variables?: Record<string, unknown> }[] }; after_unknown?: { environment?: { variables?: Record<string, unknown> | boolean }[] } } }[]) {
+      const name = fn.change.after.function_name;
+      const known = Object.keys(fn.change.after.environment?.[0]?.variables ?? {});
+      const unknown = fn.change.after_unknown?.environment?.[0]?.variables;
+      const names = [...new Set([...known, ...(typeof unknown === 'object' ? Object.keys(unknown) : [])])];
+      expect(declared[name], name).toBeDefined();
+      // A map that holds an ARN is unknown as a whole until apply (the provisioner's plan, the
+      // eventbridge-bridge's secret): `frank cloud rehearse` checks those, read back from the emulator.
+      if (unknown === true) continue;
+      expect(checkEnvironment(declared[name]!, [...names, ...runtime], runtime), name).toEqual([]);
+    }
   });
 
   it('plans the provisioner and invokes it before any ECS service', () => {

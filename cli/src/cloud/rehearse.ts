@@ -4,7 +4,8 @@ import path from 'node:path';
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { secretReader } from '@frank/kit/aws-secrets';
-import { checkEnvironment } from '@frank/kit/settings';
+import { checkEnvironment, describeSettings } from '@frank/kit/settings';
+import { lambdaSettings as provisionerSettings } from '@frank/cloud-provisioner/settings';
 import { errorMessage, FrankError } from '../errors.js';
 import { downLab } from '../lab/down.js';
 import type { Lab } from '../lab/lab.js';
@@ -67,6 +68,9 @@ export interface RehearsalReport {
 }
 
 const STAND_INS = path.join(REPOSITORY_ROOT, 'terraform', 'rehearsal');
+
+/** What the Lambda runtime sets in every function's environment itself. */
+const LAMBDA_RUNTIME_VARIABLES = ['AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_NODEJS_CONNECTION_REUSE_ENABLED'];
 
 /**
  * The cloud twin on this machine: terraform/envs/aws applied to the lab's own AWS emulator (moto),
@@ -178,6 +182,11 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
       }
       const standIns = labStandIns(lab.topology, context.credentials, outputs);
       const functions = Object.fromEntries(await Promise.all(lambdaNames(outputs).map(async ([key, name]) => [key, await readFunction(account, name)] as const))) as Record<string, FunctionConfig>;
+      for (const [key, fn] of Object.entries(functions)) {
+        const declared = key === PROVISIONER ? describeSettings(provisionerSettings) : options.contracts.get(key)?.lambda;
+        const given = Object.keys(fn.environment).sort();
+        report.contract.push({ service: `${key} (Lambda)`, given, problems: declared ? checkEnvironment(declared, [...given, ...LAMBDA_RUNTIME_VARIABLES], LAMBDA_RUNTIME_VARIABLES) : [`${key} declares no lambdaSettings`] });
+      }
 
       say('Provisioning as the provisioner Lambda does: each service’s own role, database and migrations, and the seed …');
       const provisionBegan = Date.now();
