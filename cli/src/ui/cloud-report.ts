@@ -37,6 +37,6 @@ export function renderRehearsal(report: RehearsalReport, color: boolean): string
   }
   if (report.error) lines.push(paint(`error      ${report.error}`, 'red', color));
   lines.push(`verdict    ${paint(report.verdict.toUpperCase(), report.verdict === 'pass' ? 'green' : 'red', color)} in ${seconds(report.totalMs)}`);
-  lines.push('A rehearsal proves the wiring (variables, secrets, roles, migrations, IAM-free paths between the parts, the Lambdas) against an emulator; not AWS\'s behaviour, quotas or what the left-out resources would do.');
+  lines.push("A rehearsal proves the wiring (each service's variables and secrets, the roles and migrations, the Lambdas and their sources) against an emulator; not IAM, the network, AWS's behaviour, or what the left-out resources would do.");
   return `${lines.join('\n')}\n`;
 }
