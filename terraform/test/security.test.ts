@@ -45,12 +45,17 @@ beforeAll(async () => {
   // checkov reads .checkov.yaml from the folder it scans too; scan a copy without it to see every failure
   // (leaving out only the folders the config skips, as checkov with the config does).
   const skipped = new Set(skippedPaths.map((entry) => entry.id));
+  // What `frank cloud plan` and `cloud package` leave beside the sources (tfvars of a lab, a plan, the
+  // providers, zips) is not the committed configuration: scan only what git would commit.
+  const generated = await ignoredByGit(TERRAFORM_DIR);
   const copy = await mkdtemp(path.join(tmpdir(), 'frank-checkov-'));
   await cp(TERRAFORM_DIR, copy, {
     recursive: true,
     filter: (source) => {
       const relative = path.relative(TERRAFORM_DIR, source);
-      return !/(^|\/)(\.checkov\.ya?ml|\.terraform|build|test)$/.test(relative) && !skipped.has(relative);
+      return (
+        !/(^|\/)(\.checkov\.ya?ml|test)$/.test(relative) && !skipped.has(relative) && !generated.has(relative)
+      );
     },
   });
   const result = await execa(CHECKOV, ['-d', '.', '--framework', 'terraform', '--compact', '--quiet', '--skip-download', '-o', 'json'], {
@@ -69,6 +74,22 @@ beforeAll(async () => {
   expect(report.summary.resource_count).toBeGreaterThan(50);
   failures = report.results.failed_checks;
 }, 300_000);
+
+/** The paths under `folder` (relative to it) that git ignores, as listed by git. */
+async function ignoredByGit(folder: string): Promise<Set<string>> {
+  const { stdout } = await execa(
+    'git',
+    ['ls-files', '--others', '--ignored', '--exclude-standard', '--directory', '--full-name', '.'],
+    { cwd: folder },
+  );
+  const root = (await execa('git', ['rev-parse', '--show-toplevel'], { cwd: folder })).stdout;
+  return new Set(
+    stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((entry) => path.relative(folder, path.join(root, entry.replace(/\/$/, '')))),
+  );
+}
 
 describe('checkov on terraform/', () => {
   it('fails no check that terraform/.checkov.yaml does not skip', () => {
