@@ -95,6 +95,7 @@ export const commonSettings = {
   PORT: declare(z.coerce.number().int().min(1).max(65535), { from: 'listen', part: 'port' }, 'the port it listens on'),
   LOG_LEVEL: declare(z.enum(['debug', 'info', 'warn', 'error']).default('info'), { from: 'runtime' }, 'the lowest level it logs'),
   NODE_ENV: declare(z.enum(['development', 'production', 'test']).optional(), { from: 'runtime' }, "Express's mode"),
+  UNAVAILABLE_RETRY_AFTER_S: declare(z.coerce.number().int().min(1).max(3600).default(2), { from: 'tunable' }, 'the Retry-After (seconds) of a 503 answered while a dependency of the request (its own database) does not answer'),
 };
 
 export type CommonSettings = typeof commonSettings;

@@ -52,10 +52,10 @@ export const definition: ServiceDefinition<typeof declared> = {
       await client.close().catch(() => undefined);
     });
     // Ready once the catalogue is in: a storefront opened after `frank up` shows every product.
+    addReadyCheck(async () => void (await client.db('admin').command({ ping: 1 })), 'mongo');
     addReadyCheck(async () => {
-      await client.db('admin').command({ ping: 1 });
       if (!seededNow) throw new Error(`the catalogue is not seeded yet from inventory-service (${settings.INVENTORY_URL}); see this service's log`);
-    });
+    }, 'inventory');
     await store.ensureIndexes().catch((error: unknown) => log.warn('indexes not created yet (Mongo away?)', { error: String(error) }));
 
     const seeded = settings.INVENTORY_URL ? seedUntilDone(store, settings.INVENTORY_URL, log, () => stopped).then(() => void (seededNow = true)) : Promise.resolve();
