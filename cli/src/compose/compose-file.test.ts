@@ -253,6 +253,7 @@ describe('composeFile', () => {
       redis: { password: secret('FRANK_REDIS_PASSWORD') },
       aws: { accessKeyId: 'frank', secretAccessKey: 'unused' },
       jwtSecret: 'unused',
+      consoleToken: 'unused',
     };
     const file = composeFile(topology, contracts);
     for (const spec of containerSpecs(topology, references, 'lab')) {

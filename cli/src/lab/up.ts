@@ -121,7 +121,7 @@ class CancelledError extends Error {}
 
 /** What the lab gives one of its services: what it declares, natively or in a container, with the lab's own parts. */
 export function labServiceEnvironment(lab: Pick<Lab, 'topology'>, service: Service, credentials: Credentials, contracts: ServiceContracts, addresses?: ServiceAddresses): Record<string, string> {
-  return serviceEnvironment(service, lab.topology, credentials, contractOf(contracts, service.name).described, { ...(addresses ? { addresses } : {}), lab: labParts(lab), runtime: { NODE_ENV: 'development' } });
+  return serviceEnvironment(service, lab.topology, credentials, contractOf(contracts, service.name).described, { ...(addresses ? { addresses } : {}), lab: labParts(lab, credentials), runtime: { NODE_ENV: 'development' } });
 }
 
 /**
