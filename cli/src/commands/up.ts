@@ -20,7 +20,9 @@ export function upCommand(): Command {
       const lab = await openLab(labOptionsOf(command));
       writeInfo(`frank up: ${lab.topology.resources.length} resources and ${lab.topology.services.length} services, ${lab.selection.name} runtime (${lab.selection.reason}), port offset ${lab.topology.portOffset}`);
       await settleFaults(lab);
-      const upOptions = { services: options.services, seed: options.seed };
+      const onWaiting = (units: { name: string; waitingFor: string[] }[]) =>
+        writeInfo(`Left running (alive, waiting for what is down; not restarted): ${units.map((u) => (u.waitingFor.length > 0 ? `${u.name} (waiting for ${u.waitingFor.join(', ')})` : u.name)).join(', ')}`);
+      const upOptions = { services: options.services, seed: options.seed, onWaiting };
       // On a terminal a live view; elsewhere (CI, a pipe) one plain line per unit and phase.
       const result = process.stderr.isTTY === true ? await upWithView(lab, upOptions, output.color) : await upWithLines(lab, upOptions, output.color);
       const seconds = (result.elapsedMs / 1000).toFixed(1);
