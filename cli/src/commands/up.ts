@@ -27,9 +27,21 @@ export function upCommand(): Command {
       const upOptions = { services: options.services, seed: options.seed, onWaiting };
       // On a terminal a live view; elsewhere (CI, a pipe) one plain line per unit and phase.
       const result = process.stderr.isTTY === true ? await upWithView(lab, upOptions, output.color) : await upWithLines(lab, upOptions, output.color);
+      await settleKills(lab);
       const seconds = (result.elapsedMs / 1000).toFixed(1);
       if (output.json) writeData({ alreadyUp: result.alreadyUp, started: result.started, seconds: Number(seconds) });
     });
+}
+
+/**
+ * A kill that `up` has just repaired (every unit is healthy now) is no fault in force any more:
+ * its record goes, so that `chaos status` does not list it and the next kill of that unit is not
+ * refused as overlapping it. Link faults stay: `up` does not touch Toxiproxy's toxics.
+ */
+async function settleKills(lab: Lab): Promise<void> {
+  if (!lab.isUp) return;
+  const chaos = await openChaos(lab);
+  for (const record of await chaos.store.claim((r) => r.fault.kind === 'kill')) writeInfo(`Healed ${record.label}: frank up brought it back.`);
 }
 
 /**
