@@ -83,8 +83,46 @@ export async function upLab(lab: Lab, onPhase: ProgressListener = () => undefine
   store.state.portOffset = topology.portOffset;
   const context = await runtimeContext(lab, store.state.id);
 
-  const health = new Map<string, UnitHealth>();
-  await Promise.all(units.map(async (unit) => health.set(unit.name, await unitHealth(unit, runtime, context))));
+  const abort = new AbortController();
+  const walks = new Map<string, Promise<void>>();
+  /**
+   * After a failure: what this run started is stopped again, services first. Leftovers of the lab
+   * are swept only when nothing of it ran before this run: a sweep would kill the units that were
+   * running fine (a heal that fails leaves the rest of the lab as it was).
+   */
+  const stopStarted = async (started: LabUnit[], sweep: boolean) => {
+    await Promise.all(started.filter((u) => u.kind === 'service').map((u) => runtime.stop(u, context)));
+    await Promise.all(started.filter((u) => u.kind !== 'service').map((u) => runtime.stop(u, context)));
+    if (sweep) await runtime.sweep(context);
+    for (const unit of started) {
+      if (store.state.resources[unit.name]?.phase !== 'failed') await store.setPhase(unit.name, 'stopped');
+    }
+  };
+  const dependenciesOf = (unit: LabUnit) => (unit.kind === 'service' ? unit.uses.map((name) => walks.get(name)).filter((w): w is Promise<void> => w !== undefined) : []);
+  const walk = (unit: LabUnit) => {
+    const walking = Promise.all(dependenciesOf(unit)).then(() => bringUp(unit, context, lab, store, onPhase, abort.signal, { ...options, contracts }));
+    walking.catch(() => abort.abort());
+    walks.set(unit.name, walking);
+  };
+  /** Clears what a dead or sick unit left (a stale pid file, an epmd holding the name), then checks that their ports are free. */
+  const prepare = async (restarting: LabUnit[], checkPortsOf: LabUnit[] = restarting) => {
+    await Promise.all(restarting.map((u) => runtime.stop(u, context)));
+    const names = new Set(checkPortsOf.map((u) => u.name));
+    await assertPortsFree(topology, new Set(units.filter((u) => !names.has(u.name)).map((u) => u.name)));
+  };
+
+  // A server whose process is gone (a killed broker or database) needs no probe to know it must be
+  // started: it starts at once, while the units that run are probed.
+  const runningNow = new Map(await Promise.all(units.map(async (u) => [u.name, await runtime.isRunning(u, context)] as const)));
+  const goneServers = units.filter((u) => u.kind !== 'service' && !runningNow.get(u.name));
+  if (goneServers.length > 0) {
+    // Every port of every unit that does not run is checked before anything starts.
+    await prepare(goneServers, units.filter((u) => !runningNow.get(u.name)));
+    for (const unit of goneServers) walk(unit);
+  }
+
+  const health = new Map<string, UnitHealth>(goneServers.map((u) => [u.name, { health: 'stopped' }]));
+  await Promise.all(units.filter((u) => !health.has(u.name)).map(async (unit) => health.set(unit.name, await unitHealth(unit, runtime, context))));
   const healthy = new Set(units.filter((u) => health.get(u.name)!.health === 'healthy').map((u) => u.name));
   if (healthy.size === units.length) return { alreadyUp: true, started: [], waited: [], withoutCode, elapsedMs: Date.now() - began };
 
@@ -95,34 +133,33 @@ export async function upLab(lab: Lab, onPhase: ProgressListener = () => undefine
   const waiting = units.filter((u) => health.get(u.name)!.health === 'degraded');
   const running = new Set([...healthy, ...waiting.map((u) => u.name)]);
   const toStart = units.filter((u) => !running.has(u.name));
-  await Promise.all(toStart.map((u) => runtime.stop(u, context)));
-  await assertPortsFree(topology, running);
+  const later = toStart.filter((u) => !goneServers.includes(u));
+  // Nothing else starts while the servers started first fail: their failure ends this run.
+  if (later.length > 0 && !abort.signal.aborted) {
+    try {
+      await prepare(later);
+    } catch (error) {
+      // A port of a unit to restart is taken: what this run started already is stopped again.
+      abort.abort();
+      await Promise.allSettled(goneServers.map((u) => walks.get(u.name)));
+      await stopStarted(goneServers, running.size === 0);
+      throw error;
+    }
+  }
   if (waiting.length > 0) options.onWaiting?.(waiting.map((u) => ({ name: u.name, waitingFor: (health.get(u.name) as Extract<UnitHealth, { health: 'degraded' }>).waitingFor })));
   options.onPlan?.([...toStart, ...waiting]);
 
-  const abort = new AbortController();
-  const walks = new Map<string, Promise<void>>();
   for (const unit of units) {
     if (healthy.has(unit.name)) walks.set(unit.name, Promise.resolve());
   }
-  const dependenciesOf = (unit: LabUnit) => (unit.kind === 'service' ? unit.uses.map((name) => walks.get(name)).filter((w): w is Promise<void> => w !== undefined) : []);
-  for (const unit of toStart) {
-    const walk = Promise.all(dependenciesOf(unit)).then(() => bringUp(unit, context, lab, store, onPhase, abort.signal, { ...options, contracts }));
-    walk.catch(() => abort.abort());
-    walks.set(unit.name, walk);
-  }
+  for (const unit of later) walk(unit);
   // A service left running that does not become ready fails `up`, but stops nothing: what this run brought back stays.
   for (const unit of waiting) walks.set(unit.name, Promise.all(dependenciesOf(unit)).then(() => awaitReady(unit, context, lab, store, onPhase, abort.signal, health.get(unit.name)!)));
   const outcomes = await Promise.allSettled(toStart.map((u) => walks.get(u.name)!));
   const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected' && !(o.reason instanceof CancelledError));
   const waited = await Promise.allSettled(waiting.map((u) => walks.get(u.name)!));
   if (failure || abort.signal.aborted) {
-    await Promise.all(toStart.filter((u) => u.kind === 'service').map((u) => runtime.stop(u, context)));
-    await Promise.all(toStart.filter((u) => u.kind !== 'service').map((u) => runtime.stop(u, context)));
-    await runtime.sweep(context);
-    for (const unit of toStart) {
-      if (store.state.resources[unit.name]?.phase !== 'failed') await store.setPhase(unit.name, 'stopped');
-    }
+    await stopStarted(toStart, running.size === 0);
     throw failure?.reason ?? new Error('frank up was cancelled');
   }
   const stillWaiting = waited.find((o): o is PromiseRejectedResult => o.status === 'rejected');
