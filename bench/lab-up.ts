@@ -10,9 +10,9 @@ import { $ } from 'zx';
 import amqp from 'amqplib';
 import { loadOrCreateCredentials } from '../cli/src/lab/credentials.js';
 import { readLabState } from '../cli/src/lab/lab-state.js';
+import { randomLabOffset } from '../cli/src/lab/ephemeral-ports.js';
 import { labPaths, REPOSITORY_ROOT } from '../cli/src/lab/paths.js';
-import { portIsFree } from '../cli/src/lab/ports.js';
-import { labPorts, loadTopology, type RabbitmqResource } from '../cli/src/lab/topology.js';
+import { loadTopology, type RabbitmqResource } from '../cli/src/lab/topology.js';
 import { findLabelledProcesses, spawnDaemon, stopProcessGroup } from '../cli/src/runtimes/native/processes.js';
 import { prepareRabbitmq } from '../cli/src/runtimes/native/rabbitmq.js';
 
@@ -20,13 +20,8 @@ $.quiet = true;
 const frank = path.join(REPOSITORY_ROOT, 'cli', 'bin', 'frank.js');
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 
-async function freeOffset(file: string): Promise<number> {
-  for (;;) {
-    const offset = 10_000 + 100 * Math.floor(Math.random() * 270);
-    const topology = await loadTopology(file, { portOffset: offset });
-    if ((await Promise.all(labPorts(topology).map((p) => portIsFree(topology.host, p.port)))).every(Boolean)) return offset;
-  }
-}
+/** Every port free and outside the kernel's ephemeral range, where any client socket may take one. */
+const freeOffset = (file: string) => randomLabOffset(file);
 
 /** Proportional set size: shared pages (postgres' shared buffers) are counted once, not per process. */
 async function labMemoryMiB(labId: string): Promise<{ pss: number; rss: number }> {

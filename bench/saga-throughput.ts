@@ -14,9 +14,8 @@ import path from 'node:path';
 import amqp from 'amqplib';
 import pg from 'pg';
 import { $ } from 'zx';
+import { randomLabOffset } from '../cli/src/lab/ephemeral-ports.js';
 import { REPOSITORY_ROOT } from '../cli/src/lab/paths.js';
-import { portIsFree } from '../cli/src/lab/ports.js';
-import { labPorts, loadTopology } from '../cli/src/lab/topology.js';
 
 $.quiet = true;
 const frank = path.join(REPOSITORY_ROOT, 'cli', 'bin', 'frank.js');
@@ -24,13 +23,8 @@ const durationS = Number(process.env.BENCH_DURATION_S ?? 60);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SERVICES = ['user', 'inventory', 'order', 'payment', 'notification', 'analytics'];
 
-async function freeOffset(file: string): Promise<number> {
-  for (;;) {
-    const offset = 10_000 + 100 * Math.floor(Math.random() * 270);
-    const topology = await loadTopology(file, { portOffset: offset });
-    if ((await Promise.all(labPorts(topology).map((p) => portIsFree(topology.host, p.port)))).every(Boolean)) return offset;
-  }
-}
+/** Every port free and outside the kernel's ephemeral range, where any client socket may take one. */
+const freeOffset = (file: string) => randomLabOffset(file);
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 

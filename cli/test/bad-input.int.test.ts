@@ -3,8 +3,10 @@ import { mkdir, readdir, readFile, symlink } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ephemeralPortRange } from '../src/lab/ephemeral-ports.js';
 import { readLabState } from '../src/lab/lab-state.js';
 import { REPOSITORY_ROOT } from '../src/lab/paths.js';
+import { portIsFree } from '../src/lab/ports.js';
 import { labProcesses, makeLabDir, removeLabDir, runFrank, freeOffset } from './lab-fixture.js';
 
 const dirs: string[] = [];
@@ -79,6 +81,25 @@ describe('bad input gets a clear error, exit code 1 or 2, and leaves nothing run
     } finally {
       squatter.close();
     }
+  });
+
+  it("a port in the kernel's ephemeral range gets a warning naming the range and a safe offset; up goes on", async () => {
+    const range = await ephemeralPortRange();
+    expect(range, 'this machine names its ephemeral port range').toBeDefined();
+    const dir = await labDir('version: 1\nresources:\n  cache:\n    kind: redis\n    port: 6379\n');
+    // The first offset (a multiple of 100) that puts the cache in the range, with the port free.
+    let offset = Math.ceil((range!.low - 6379) / 100) * 100;
+    while (!(await portIsFree('127.0.0.1', 6379 + offset))) offset += 100;
+    const result = await runFrank(dir, ['up', '--port-offset', String(offset)]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`Port ${6379 + offset} (cache) falls in the kernel's ephemeral port range ${range!.low}–${range!.high}`);
+    const safe = Number(/A safe offset: --port-offset (\d+)\./.exec(result.stderr)?.[1]);
+    expect(6379 + safe).toBeLessThan(range!.low);
+    // Outside the range, no warning.
+    const calm = await labDir('version: 1\nresources:\n  cache:\n    kind: redis\n    port: 6379\n');
+    const quiet = await runFrank(calm, ['up', '--port-offset', String(await freeOffset(calm))]);
+    expect(quiet.exitCode, quiet.stderr).toBe(0);
+    expect(quiet.stderr).not.toMatch(/ephemeral/);
   });
 
   it('a missing program is named with the command that installs it (exit 1)', async () => {

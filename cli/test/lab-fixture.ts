@@ -4,8 +4,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { readLabState } from '../src/lab/lab-state.js';
 import { REPOSITORY_ROOT } from '../src/lab/paths.js';
-import { portIsFree } from '../src/lab/ports.js';
-import { labPorts, loadTopology } from '../src/lab/topology.js';
+import { randomLabOffset } from '../src/lab/ephemeral-ports.js';
 import { findLabelledProcesses } from '../src/runtimes/native/processes.js';
 
 const FRANK = path.join(REPOSITORY_ROOT, 'cli', 'bin', 'frank.js');
@@ -34,15 +33,12 @@ export async function runFrank(dir: string, args: string[], env: Record<string, 
   return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
-/** A port offset at which every port of the lab is free, chosen at random so runs do not collide. */
+/**
+ * A port offset at which every port of the lab is free and outside the kernel's ephemeral range
+ * (where any client socket may take a port from under the lab), chosen at random so runs do not collide.
+ */
 export async function freeOffset(dir: string): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const offset = 10_000 + 100 * Math.floor(Math.random() * 270);
-    const topology = await loadTopology(path.join(dir, 'frank.yaml'), { portOffset: offset });
-    const free = await Promise.all(labPorts(topology).map((p) => portIsFree(topology.host, p.port)));
-    if (free.every(Boolean)) return offset;
-  }
-  throw new Error('no free port offset found');
+  return randomLabOffset(path.join(dir, 'frank.yaml'));
 }
 
 /** Processes still carrying the lab's label: after `down` or a failed `up` there must be none. */

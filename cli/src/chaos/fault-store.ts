@@ -69,7 +69,7 @@ export class FaultStore {
       const faults = update((await this.read()).faults);
       await mkdir(path.dirname(this.file), { recursive: true });
       const temporary = `${this.file}.${process.pid}.tmp`;
-      await writeFile(temporary, JSON.stringify({ labId: this.labId, faults } satisfies FaultsFile, null, 2) + '\n');
+      await writeFile(temporary, JSON.stringify({ labId: this.labId, faults } satisfies FaultsFile, null, 2) + '\n', { mode: 0o600 });
       await rename(temporary, this.file);
     });
   }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { FrankError, ResourceError, errorMessage } from '../errors.js';
-import { answersProbe, restartUnit, type ProgressListener } from '../lab/up.js';
+import { unitHealth } from '../lab/unit-health.js';
+import { restartUnit, type ProgressListener } from '../lab/up.js';
 import { portClosed, waitUntil } from '../lab/wait.js';
 import { unitOf, type ChaosLab } from './chaos-lab.js';
 import type { Fault } from './fault-spec.js';
@@ -115,8 +116,9 @@ async function undoFault(chaos: ChaosLab, record: FaultRecord, onPhase?: Progres
   const { fault } = record;
   if (fault.kind === 'kill') {
     const unit = unitOf(chaos, fault.unit);
-    // `frank up` may have brought it back already.
-    if ((await chaos.lab.runtime.isRunning(unit, chaos.context)) && (await answersProbe(unit, chaos.context))) return;
+    // `frank up` may have brought it back already; a service alive again is not restarted either.
+    const now = await unitHealth(unit, chaos.lab.runtime, chaos.context);
+    if (now.health === 'healthy' || now.health === 'degraded') return;
     await restartUnit(chaos.lab, unit, onPhase);
     return;
   }

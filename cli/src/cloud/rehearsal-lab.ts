@@ -4,8 +4,8 @@ import { isMap, parseDocument } from 'yaml';
 import { FrankError } from '../errors.js';
 import { downLab } from '../lab/down.js';
 import { openLab, type Lab } from '../lab/lab.js';
-import { labPorts, loadTopology, type Topology } from '../lab/topology.js';
-import { portIsFree } from '../lab/ports.js';
+import { ephemeralPortRange, firstFreeOffset, offsetsOutside } from '../lab/ephemeral-ports.js';
+import { parseTopology, type Topology } from '../lab/topology.js';
 import { upLab, type ProgressListener } from '../lab/up.js';
 
 /** Where a rehearsal keeps its own lab, beside the lab of frank.yaml and never in its way. */
@@ -35,23 +35,16 @@ export async function rehearsalTopologyText(topology: Topology): Promise<string>
 }
 
 /**
- * A port offset at which every port of the rehearsal lab is free and below the kernel's ephemeral
- * range (from 32768 on Linux), where a client socket may take a port first; one that frank.yaml
- * refuses (a port browsers will not speak to) is skipped.
+ * The first port offset from `first` at which every port of the rehearsal lab is free and outside
+ * the kernel's ephemeral range, where a client socket may take a port first.
  */
 export async function freeRehearsalOffset(file: string, first = 1_000): Promise<number> {
-  for (let offset = first; ; offset += 100) {
-    let topology: Topology;
-    try {
-      topology = await loadTopology(file, { portOffset: offset });
-    } catch {
-      continue;
-    }
-    if (Math.max(...labPorts(topology).map((p) => p.port)) >= 32_768) break;
-    const free = await Promise.all(labPorts(topology).map((p) => portIsFree(topology.host, p.port)));
-    if (free.every(Boolean)) return offset;
-  }
-  throw new FrankError(`No port offset from ${first} up leaves every port of the rehearsal lab free and below 32768.`, { hint: 'Stop a lab you do not need (`npx frank down`), or give one with --port-offset.' });
+  const yaml = await readFile(file, 'utf8');
+  const topology = parseTopology(yaml, file, { portOffset: 0 });
+  const candidates = offsetsOutside(topology, yaml, await ephemeralPortRange()).filter((offset) => offset >= first);
+  const offset = await firstFreeOffset(yaml, file, candidates);
+  if (offset === undefined) throw new FrankError(`No port offset from ${first} up leaves every port of the rehearsal lab free and outside the ephemeral range.`, { hint: 'Stop a lab you do not need (`npx frank down`), or give one with --port-offset.' });
+  return offset;
 }
 
 /** The rehearsal's lab, up with its servers only; a leftover of an earlier rehearsal goes first. */

@@ -16,8 +16,7 @@ export function statusCommand(): Command {
         writeData({ lab: { id: lab.state?.id ?? null, runtime: lab.runtime.name, portOffset: lab.topology.portOffset }, resources });
         return;
       }
-      const color = (health: string) => paint(health, healthColor(health), output.color);
-      writeData(renderTable(['resource', 'kind', 'runtime', 'port', 'phase', 'health'], resources.map((r) => [r.name, r.kind, r.runtime, String(r.port), r.phase, color(r.health)])));
+      writeData(renderTable(['resource', 'kind', 'runtime', 'port', 'phase', 'health'], resources.map((r) => [r.name, r.kind, r.runtime, String(r.port), r.phase, paint(r.detail, healthColor(r.health), output.color)])));
       // Not healthy after frank up walked it there: something broke. Never started is not a failure.
       if (lab.isUp && resources.some((r) => r.health !== 'healthy' && r.phase !== 'declared' && r.phase !== 'stopped')) process.exitCode = 1;
     });

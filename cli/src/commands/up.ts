@@ -1,8 +1,9 @@
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { Command } from 'commander';
 import { openChaos } from '../chaos/chaos-lab.js';
 import { healExpiredFaults } from '../chaos/faults.js';
 import { errorMessage } from '../errors.js';
+import { ephemeralPortRange, firstFreeOffset, offsetsOutside, portsInRange } from '../lab/ephemeral-ports.js';
 import { openLab, type Lab } from '../lab/lab.js';
 import { upLab, type PhaseEvent, type UpOptions, type UpResult } from '../lab/up.js';
 import { formatSeconds, paint, phaseColor, writeData, writeInfo } from '../ui/output.js';
@@ -20,12 +21,46 @@ export function upCommand(): Command {
       const lab = await openLab(labOptionsOf(command));
       writeInfo(`frank up: ${lab.topology.resources.length} resources and ${lab.topology.services.length} services, ${lab.selection.name} runtime (${lab.selection.reason}), port offset ${lab.topology.portOffset}`);
       await settleFaults(lab);
-      const upOptions = { services: options.services, seed: options.seed };
+      await warnEphemeralPorts(lab);
+      const onWaiting = (units: { name: string; waitingFor: string[] }[]) =>
+        writeInfo(`Left running (alive, waiting for what is down; not restarted): ${units.map((u) => (u.waitingFor.length > 0 ? `${u.name} (waiting for ${u.waitingFor.join(', ')})` : u.name)).join(', ')}`);
+      const upOptions = { services: options.services, seed: options.seed, onWaiting };
       // On a terminal a live view; elsewhere (CI, a pipe) one plain line per unit and phase.
       const result = process.stderr.isTTY === true ? await upWithView(lab, upOptions, output.color) : await upWithLines(lab, upOptions, output.color);
+      await settleKills(lab);
       const seconds = (result.elapsedMs / 1000).toFixed(1);
       if (output.json) writeData({ alreadyUp: result.alreadyUp, started: result.started, seconds: Number(seconds) });
     });
+}
+
+/**
+ * A kill that `up` has just repaired (every unit is healthy now) is no fault in force any more:
+ * its record goes, so that `chaos status` does not list it and the next kill of that unit is not
+ * refused as overlapping it. Link faults stay: `up` does not touch Toxiproxy's toxics.
+ */
+async function settleKills(lab: Lab): Promise<void> {
+  if (!lab.isUp) return;
+  const chaos = await openChaos(lab);
+  for (const record of await chaos.store.claim((r) => r.fault.kind === 'kill')) writeInfo(`Healed ${record.label}: frank up brought it back.`);
+}
+
+/**
+ * A port in the kernel's ephemeral range can be taken at any moment by the local end of some
+ * client's connection (Toxiproxy's own upstream connections included), and `up` then fails on it:
+ * said before anything starts, with an offset whose every port lies outside the range and is free.
+ */
+async function warnEphemeralPorts(lab: Lab): Promise<void> {
+  const range = await ephemeralPortRange();
+  if (!range) return;
+  const inside = portsInRange(lab.topology, range);
+  if (inside.length === 0) return;
+  const yaml = await readFile(lab.topology.file, 'utf8');
+  const safe = await firstFreeOffset(yaml, lab.topology.file, offsetsOutside(lab.topology, yaml, range));
+  const shown = inside.slice(0, 4).map((p) => `${p.port} (${p.owner})`).join(', ') + (inside.length > 4 ? ` and ${inside.length - 4} more` : '');
+  writeInfo(
+    `⚠ ${inside.length === 1 ? 'Port' : `${inside.length} ports`} ${shown} ${inside.length === 1 ? 'falls' : 'fall'} in the kernel's ephemeral port range ${range.low}–${range.high} (/proc/sys/net/ipv4/ip_local_port_range): any outgoing connection may take ${inside.length === 1 ? 'it' : 'one of them'} and break the lab.` +
+      (safe === undefined ? ' Change the ports in frank.yaml to lie outside it.' : ` A safe offset: --port-offset ${safe}.`),
+  );
 }
 
 async function upWithLines(lab: Lab, options: UpOptions, color: boolean): Promise<UpResult> {

@@ -223,6 +223,8 @@ function placeholderCredentials(lab: Topology, secrets: ContainerSecrets): Crede
     // As the lab's credentials have it: the emulator takes any key id.
     aws: { accessKeyId: 'frank', secretAccessKey: placeholder('awsSecretAccessKey') },
     jwtSecret: placeholder('jwtSecret'),
+    // compose gives its services none of the lab's own parts: the BFF's console answers 503 there.
+    consoleToken: '',
   };
 }
 

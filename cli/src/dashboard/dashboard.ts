@@ -10,7 +10,7 @@ import { healthColor, padVisible, paint, type Color } from '../ui/output.js';
 /** One frame of `frank dashboard`: what the lab looks like now, and what changed since the last frame. */
 export interface DashboardFrame {
   at: string;
-  resources: Pick<ResourceStatus, 'name' | 'kind' | 'phase' | 'health'>[];
+  resources: Pick<ResourceStatus, 'name' | 'kind' | 'phase' | 'health' | 'waitingFor'>[];
   orders: Record<string, number>;
   /** Orders that became CONFIRMED or CANCELLED per second since the previous frame; null on the first. */
   settledPerSecond: number | null;
@@ -52,7 +52,7 @@ export async function readFrame(lab: Lab, access: LabAccess, previous: FrameStat
   return {
     frame: {
       at: new Date(now).toISOString(),
-      resources: resources.map(({ name, kind, phase, health }) => ({ name, kind, phase, health })),
+      resources: resources.map(({ name, kind, phase, health, waitingFor }) => ({ name, kind, phase, health, ...(waitingFor ? { waitingFor } : {}) })),
       orders,
       settledPerSecond,
       queues,

@@ -13,6 +13,8 @@ export interface Credentials {
   aws: { accessKeyId: string; secretAccessKey: string };
   /** Signs the lab's user tokens (HS256). */
   jwtSecret: string;
+  /** The lab console's token: the BFF takes faults and heals only with it. */
+  consoleToken: string;
 }
 
 const secret = () => randomBytes(18).toString('base64url');
@@ -31,10 +33,15 @@ export async function loadOrCreateCredentials(file: string, topology: Topology):
     redis: { password: secret() },
     aws: { accessKeyId: 'frank', secretAccessKey: secret() },
     jwtSecret: secret() + secret(),
+    consoleToken: secret(),
   };
   let changed = credentials === undefined;
   if (!fresh.jwtSecret) {
     fresh.jwtSecret = secret() + secret();
+    changed = true;
+  }
+  if (!fresh.consoleToken) {
+    fresh.consoleToken = secret();
     changed = true;
   }
   for (const resource of topology.resources) {

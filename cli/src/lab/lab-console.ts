@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { LabPart } from '@frank/kit/settings';
+import type { Credentials } from './credentials.js';
 import type { Lab } from './lab.js';
 import { REPOSITORY_ROOT } from './paths.js';
 
@@ -14,8 +15,10 @@ export const WEB_SERVICE = 'bff';
  * importing its code: services never import the CLI. A container that cannot reach these paths
  * ignores them and its console answers 503.
  */
-export function labParts(lab: Pick<Lab, 'topology'>): Record<LabPart, string> {
+export function labParts(lab: Pick<Lab, 'topology'>, credentials: Pick<Credentials, 'consoleToken'>): Record<LabPart, string> {
   return {
+    // The console's page gets it from the BFF, which takes faults and heals only with it.
+    'console-token': credentials.consoleToken,
     'frank-config': path.resolve(lab.topology.file),
     'frank-cli': path.join(REPOSITORY_ROOT, 'cli', 'bin', 'frank.js'),
     // The storefront's build; the BFF's own guess from its location does not hold in its bundle.

@@ -46,7 +46,7 @@ export class LabStateStore {
     this.pending = this.pending.then(async () => {
       await mkdir(path.dirname(this.file), { recursive: true });
       const temporary = `${this.file}.${process.pid}.tmp`;
-      await writeFile(temporary, snapshot);
+      await writeFile(temporary, snapshot, { mode: 0o600 });
       await rename(temporary, this.file);
     });
     return this.pending;

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { FrankError } from '../errors.js';
+import { ephemeralPortRange, inRange } from './ephemeral-ports.js';
 import { labPorts, type Topology } from './topology.js';
 
 /** Tries to listen on the port: the one check that cannot be fooled by who holds it. */
@@ -30,8 +31,11 @@ export async function assertPortsFree(topology: Topology, skipResources: Set<str
 async function suggestOffset(topology: Topology): Promise<number | undefined> {
   const base = labPorts(topology).map((p) => p.port - topology.portOffset);
   const highest = Math.max(...base);
+  // Never an offset that puts a port in the kernel's ephemeral range: a client socket may take it there.
+  const range = await ephemeralPortRange();
+  const outside = (offset: number) => !range || base.every((port) => !inRange(port + offset, range));
   for (const offset of [100, 200, 300, 500, 1000, 2000, 10000, 20000, 30000]) {
-    if (offset === topology.portOffset || highest + offset > 65535) continue;
+    if (offset === topology.portOffset || highest + offset > 65535 || !outside(offset)) continue;
     let free = true;
     for (const port of base) {
       if (!(await portIsFree(topology.host, port + offset))) {

@@ -45,7 +45,7 @@ describe("each service's settings (src/settings.ts)", () => {
   it('are what the native runtime gives, no more: every required setting, nothing a service does not read', () => {
     for (const service of topology.services) {
       const declared = contractOf(contracts, service.name).described;
-      const env = serviceEnvironment(service, topology, testCredentials(), declared, { lab: labParts({ topology }), runtime: { NODE_ENV: 'development' } });
+      const env = serviceEnvironment(service, topology, testCredentials(), declared, { lab: labParts({ topology }, testCredentials()), runtime: { NODE_ENV: 'development' } });
       expect(checkEnvironment(declared, Object.keys(env)), service.name).toEqual([]);
       expect(env.PORT).toBe(String(service.port));
     }

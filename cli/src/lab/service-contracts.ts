@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DEPENDENCY_VARIABLE, describeSettings, type DependencyKind, type SettingDescription, type SettingsShape } from '@frank/kit/settings';
+import { commonSettings, DEPENDENCY_VARIABLE, describeSettings, type DependencyKind, type SettingDescription, type SettingsShape } from '@frank/kit/settings';
 import { bundleIsCurrent } from '../../bin/bundle-cache.js';
 import { FrankError, UsageError } from '../errors.js';
 import { bundleForNode, describeBundleFailure, writeBundle } from './node-bundle.js';
@@ -111,7 +111,8 @@ export function contractProblems(service: Service, topology: Topology, contract:
     if (source.from === 'service' && !topology.services.some((s) => s.name === source.service)) problems.push(`${at}: ${service.name} needs service ${source.service} (${setting.name}: ${setting.description}), which frank.yaml does not declare`);
     if (source.from === 'tunable' && service.env[setting.name] === undefined) problems.push(`${at}.env.${setting.name}: required (${setting.description})`);
   }
-  const tunables = declared.filter((d) => d.source.from === 'tunable').map((d) => d.name);
+  // Its own knobs first, then those every service has (the kit's).
+  const tunables = declared.filter((d) => d.source.from === 'tunable').map((d) => d.name).sort((a, b) => Number(a in commonSettings) - Number(b in commonSettings));
   for (const [key, value] of Object.entries(service.env)) {
     const setting = declared.find((d) => d.name === key);
     if (!setting) {

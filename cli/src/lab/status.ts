@@ -2,7 +2,8 @@ import { UsageError, type LabPhase } from '../errors.js';
 import { loadServiceContract } from './service-contracts.js';
 import { adapterFor } from './kinds/index.js';
 import { runtimeContext, type Lab } from './lab.js';
-import { answersProbe, labServiceEnvironment, labUnits } from './up.js';
+import { labServiceEnvironment, labUnits } from './up.js';
+import { describeHealth, unitHealth, type HealthName } from './unit-health.js';
 
 export interface ResourceStatus {
   name: string;
@@ -10,7 +11,12 @@ export interface ResourceStatus {
   runtime: string;
   port: number;
   phase: LabPhase;
-  health: 'healthy' | 'unhealthy' | 'stopped';
+  /** degraded: a service alive and waiting for something down (left running, never restarted for it). */
+  health: HealthName;
+  /** What a degraded service waits for, as the lab names it (`rabbitmq`, `order-db`). */
+  waitingFor?: string[];
+  /** `degraded: waiting for rabbitmq`, or the health alone. */
+  detail: string;
   url: string;
 }
 
@@ -19,15 +25,16 @@ export async function labStatus(lab: Lab): Promise<ResourceStatus[]> {
   const context = await runtimeContext(lab, lab.state?.id ?? '');
   return Promise.all(
     labUnits(lab.topology).units.map(async (resource) => {
-      const running = lab.state ? await lab.runtime.isRunning(resource, context) : false;
-      const health = !running ? 'stopped' : (await answersProbe(resource, context)) ? 'healthy' : 'unhealthy';
+      const health = lab.state ? await unitHealth(resource, lab.runtime, context) : ({ health: 'stopped' } as const);
       return {
         name: resource.name,
         kind: resource.kind,
         runtime: lab.runtime.name,
         port: resource.port,
         phase: lab.state?.resources[resource.name]?.phase ?? 'declared',
-        health,
+        health: health.health,
+        ...(health.health === 'degraded' ? { waitingFor: health.waitingFor } : {}),
+        detail: describeHealth(health),
         url: adapterFor(resource).url(resource, { topology: lab.topology, credentials: context.credentials }),
       };
     }),

@@ -13,6 +13,7 @@ import { assertContracts, contractOf, loadServiceContract, loadServiceContracts,
 import { serviceEnvironment, type ServiceAddresses } from './service-env.js';
 import type { Credentials } from './credentials.js';
 import type { LabUnit, Link, Service, Topology } from './topology.js';
+import { describeHealth, unitHealth, type UnitHealth } from './unit-health.js';
 import { WaitTimeoutError, waitUntil } from './wait.js';
 
 export interface PhaseEvent {
@@ -29,13 +30,17 @@ export interface UpOptions {
   seed?: number;
   /** Start the servers only, e.g. to run the services from an editor. */
   services?: boolean;
-  /** Told the units this run will start, before the first one starts (nothing when all are up). */
+  /** Told the units this run will start or wait for, before the first one starts (nothing when all are up). */
   onPlan?: (units: LabUnit[]) => void;
+  /** Told the services left running because they are alive and wait for something that is down, with what they wait for. */
+  onWaiting?: (units: { name: string; waitingFor: string[] }[]) => void;
 }
 
 export interface UpResult {
   alreadyUp: boolean;
   started: string[];
+  /** Alive services that waited for a dependency: left running, and waited for until ready. */
+  waited: string[];
   /** Services declared in frank.yaml whose code does not exist yet. */
   withoutCode: string[];
   elapsedMs: number;
@@ -78,50 +83,122 @@ export async function upLab(lab: Lab, onPhase: ProgressListener = () => undefine
   store.state.portOffset = topology.portOffset;
   const context = await runtimeContext(lab, store.state.id);
 
-  const healthy = new Set<string>();
-  await Promise.all(
-    units.map(async (unit) => {
-      if ((await runtime.isRunning(unit, context)) && (await answersProbe(unit, context))) healthy.add(unit.name);
-    }),
-  );
-  if (healthy.size === units.length) return { alreadyUp: true, started: [], withoutCode, elapsedMs: Date.now() - began };
-
-  // A unit whose process runs but does not answer is restarted rather than trusted.
-  const toStart = units.filter((u) => !healthy.has(u.name));
-  await Promise.all(toStart.map((u) => runtime.stop(u, context)));
-  await assertPortsFree(topology, healthy);
-  options.onPlan?.(toStart);
-
   const abort = new AbortController();
   const walks = new Map<string, Promise<void>>();
+  /**
+   * After a failure: what this run started is stopped again, services first. Leftovers of the lab
+   * are swept only when nothing of it ran before this run: a sweep would kill the units that were
+   * running fine (a heal that fails leaves the rest of the lab as it was).
+   */
+  const stopStarted = async (started: LabUnit[], sweep: boolean) => {
+    await Promise.all(started.filter((u) => u.kind === 'service').map((u) => runtime.stop(u, context)));
+    await Promise.all(started.filter((u) => u.kind !== 'service').map((u) => runtime.stop(u, context)));
+    if (sweep) await runtime.sweep(context);
+    for (const unit of started) {
+      if (store.state.resources[unit.name]?.phase !== 'failed') await store.setPhase(unit.name, 'stopped');
+    }
+  };
+  const dependenciesOf = (unit: LabUnit) => (unit.kind === 'service' ? unit.uses.map((name) => walks.get(name)).filter((w): w is Promise<void> => w !== undefined) : []);
+  const walk = (unit: LabUnit) => {
+    const walking = Promise.all(dependenciesOf(unit)).then(() => bringUp(unit, context, lab, store, onPhase, abort.signal, { ...options, contracts }));
+    walking.catch(() => abort.abort());
+    walks.set(unit.name, walking);
+  };
+  /** Clears what a dead or sick unit left (a stale pid file, an epmd holding the name), then checks that their ports are free. */
+  const prepare = async (restarting: LabUnit[], checkPortsOf: LabUnit[] = restarting) => {
+    await Promise.all(restarting.map((u) => runtime.stop(u, context)));
+    const names = new Set(checkPortsOf.map((u) => u.name));
+    await assertPortsFree(topology, new Set(units.filter((u) => !names.has(u.name)).map((u) => u.name)));
+  };
+
+  // A server whose process is gone (a killed broker or database) needs no probe to know it must be
+  // started: it starts at once, while the units that run are probed.
+  const runningNow = new Map(await Promise.all(units.map(async (u) => [u.name, await runtime.isRunning(u, context)] as const)));
+  const goneServers = units.filter((u) => u.kind !== 'service' && !runningNow.get(u.name));
+  if (goneServers.length > 0) {
+    // Every port of every unit that does not run is checked before anything starts.
+    await prepare(goneServers, units.filter((u) => !runningNow.get(u.name)));
+    for (const unit of goneServers) walk(unit);
+  }
+
+  const health = new Map<string, UnitHealth>(goneServers.map((u) => [u.name, { health: 'stopped' }]));
+  await Promise.all(units.filter((u) => !health.has(u.name)).map(async (unit) => health.set(unit.name, await unitHealth(unit, runtime, context))));
+  const healthy = new Set(units.filter((u) => health.get(u.name)!.health === 'healthy').map((u) => u.name));
+  if (healthy.size === units.length) return { alreadyUp: true, started: [], waited: [], withoutCode, elapsedMs: Date.now() - began };
+
+  // A service that is alive but not ready waits for something that is down (the broker, its
+  // database): it keeps serving what it can, so it is left running and waited for. Only a unit
+  // whose process is gone, or that answers nothing (a resource its probe, a service /health/live),
+  // is restarted.
+  const waiting = units.filter((u) => health.get(u.name)!.health === 'degraded');
+  const running = new Set([...healthy, ...waiting.map((u) => u.name)]);
+  const toStart = units.filter((u) => !running.has(u.name));
+  const later = toStart.filter((u) => !goneServers.includes(u));
+  // Nothing else starts while the servers started first fail: their failure ends this run.
+  if (later.length > 0 && !abort.signal.aborted) {
+    try {
+      await prepare(later);
+    } catch (error) {
+      // A port of a unit to restart is taken: what this run started already is stopped again.
+      abort.abort();
+      await Promise.allSettled(goneServers.map((u) => walks.get(u.name)));
+      await stopStarted(goneServers, running.size === 0);
+      throw error;
+    }
+  }
+  if (waiting.length > 0) options.onWaiting?.(waiting.map((u) => ({ name: u.name, waitingFor: (health.get(u.name) as Extract<UnitHealth, { health: 'degraded' }>).waitingFor })));
+  options.onPlan?.([...toStart, ...waiting]);
+
   for (const unit of units) {
     if (healthy.has(unit.name)) walks.set(unit.name, Promise.resolve());
   }
-  for (const unit of toStart) {
-    const dependencies = unit.kind === 'service' ? unit.uses.map((name) => walks.get(name)).filter((w): w is Promise<void> => w !== undefined) : [];
-    const walk = Promise.all(dependencies).then(() => bringUp(unit, context, lab, store, onPhase, abort.signal, { ...options, contracts }));
-    walk.catch(() => abort.abort());
-    walks.set(unit.name, walk);
-  }
+  for (const unit of later) walk(unit);
+  // A service left running that does not become ready fails `up`, but stops nothing: what this run brought back stays.
+  for (const unit of waiting) walks.set(unit.name, Promise.all(dependenciesOf(unit)).then(() => awaitReady(unit, context, lab, store, onPhase, abort.signal, health.get(unit.name)!)));
   const outcomes = await Promise.allSettled(toStart.map((u) => walks.get(u.name)!));
   const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected' && !(o.reason instanceof CancelledError));
+  const waited = await Promise.allSettled(waiting.map((u) => walks.get(u.name)!));
   if (failure || abort.signal.aborted) {
-    await Promise.all(toStart.filter((u) => u.kind === 'service').map((u) => runtime.stop(u, context)));
-    await Promise.all(toStart.filter((u) => u.kind !== 'service').map((u) => runtime.stop(u, context)));
-    await runtime.sweep(context);
-    for (const unit of toStart) {
-      if (store.state.resources[unit.name]?.phase !== 'failed') await store.setPhase(unit.name, 'stopped');
-    }
+    await stopStarted(toStart, running.size === 0);
     throw failure?.reason ?? new Error('frank up was cancelled');
   }
-  return { alreadyUp: false, started: toStart.map((u) => u.name), withoutCode, elapsedMs: Date.now() - began };
+  const stillWaiting = waited.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (stillWaiting) throw stillWaiting.reason;
+  return { alreadyUp: false, started: toStart.map((u) => u.name), waited: waiting.map((u) => u.name), withoutCode, elapsedMs: Date.now() - began };
 }
 
 class CancelledError extends Error {}
 
+/**
+ * Waits for a live service that is not ready (it waits for a dependency, which this run brings
+ * back) to become ready, without touching its process. One that stays unready is a failure that
+ * names what it waits for; it is not restarted.
+ */
+async function awaitReady(unit: LabUnit, context: RuntimeContext, lab: Lab, store: LabStateStore, onPhase: ProgressListener, signal: AbortSignal, before: UnitHealth): Promise<void> {
+  const began = Date.now();
+  const adapter = adapterFor(unit);
+  const access = { topology: context.topology, credentials: context.credentials };
+  try {
+    await waitUntil((s) => adapter.probe(unit, access, s), { timeoutMs: adapter.readyTimeoutMs, intervalMs: 100, signal });
+  } catch (error) {
+    if (signal.aborted) throw new CancelledError(errorMessage(error));
+    const now = await unitHealth(unit, lab.runtime, context);
+    const waitingFor = now.health === 'degraded' ? now.waitingFor : before.health === 'degraded' ? before.waitingFor : [];
+    const reason = `alive but not ready after ${Math.round(adapter.readyTimeoutMs / 1000)} s${waitingFor.length > 0 ? `: it waits for ${waitingFor.join(', ')}` : ''} (${describeHealth(now)})`;
+    onPhase({ resource: unit.name, phase: 'failed', elapsedMs: Date.now() - began });
+    throw new ResourceError(unit.name, 'ready', reason, {
+      logTail: await lab.runtime.logTail(unit, context, 15),
+      hint: `It was left running. Its log: ${lab.runtime.logLocation?.(unit, context) ?? context.paths.log(unit.name)}; \`npx frank status\` says what it waits for.`,
+      cause: error,
+    });
+  }
+  await store.setPhase(unit.name, 'healthy');
+  onPhase({ resource: unit.name, phase: 'healthy', elapsedMs: Date.now() - began });
+}
+
 /** What the lab gives one of its services: what it declares, natively or in a container, with the lab's own parts. */
 export function labServiceEnvironment(lab: Pick<Lab, 'topology'>, service: Service, credentials: Credentials, contracts: ServiceContracts, addresses?: ServiceAddresses): Record<string, string> {
-  return serviceEnvironment(service, lab.topology, credentials, contractOf(contracts, service.name).described, { ...(addresses ? { addresses } : {}), lab: labParts(lab), runtime: { NODE_ENV: 'development' } });
+  return serviceEnvironment(service, lab.topology, credentials, contractOf(contracts, service.name).described, { ...(addresses ? { addresses } : {}), lab: labParts(lab, credentials), runtime: { NODE_ENV: 'development' } });
 }
 
 /**

@@ -30,7 +30,7 @@ export function runIdFor(scenario: string, at: Date): string {
 }
 
 export async function recordRun(runsDir: string, result: RunResult, orders: PlacedOrder[]): Promise<RecordedRun> {
-  await mkdir(runsDir, { recursive: true });
+  await mkdir(runsDir, { recursive: true, mode: 0o700 });
   const base = runIdFor(result.scenario, new Date(result.startedAt));
   for (let n = 1; ; n++) {
     const id = n === 1 ? base : `${base}-${n}`;

@@ -25,7 +25,7 @@ export function phaseColor(phase: string): Color {
 
 /** A unit's live health as `status` and `dashboard` show it. */
 export function healthColor(health: string): Color {
-  return health === 'healthy' ? 'green' : health === 'unhealthy' ? 'red' : 'gray';
+  return health === 'healthy' ? 'green' : health === 'unhealthy' ? 'red' : health === 'degraded' ? 'yellow' : 'gray';
 }
 
 /** Seconds with one decimal, right-aligned in six columns: `  3.4s`. */

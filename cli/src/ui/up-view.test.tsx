@@ -70,7 +70,7 @@ describe('UpView', () => {
     const events: [number, PhaseEvent][] = ['order-db', 'rabbitmq', 'cache', 'order'].flatMap((resource, i): [number, PhaseEvent][] =>
       ['starting', 'booted', 'ready', 'migrated', 'seeded', 'healthy'].map((phase, step) => [T0 + 100 * step, { resource, phase: phase as PhaseEvent['phase'], elapsedMs: (i + 1) * 200 * step }]),
     );
-    const summary = upSummary({ alreadyUp: false, started: ['order-db', 'rabbitmq', 'cache', 'order'], withoutCode: ['views'], elapsedMs: 4321 });
+    const summary = upSummary({ alreadyUp: false, started: ['order-db', 'rabbitmq', 'cache', 'order'], waited: [], withoutCode: ['views'], elapsedMs: 4321 });
     const frame = render(<UpView units={walk(plan, events)} now={T0 + 9000} summary={summary} color={false} />).lastFrame()!;
     expect(row(frame, 'order-db')).toBe('✔ order-db postgres 1.0s healthy');
     expect(row(frame, 'order')).toBe('✔ order service 4.0s healthy');
@@ -99,7 +99,7 @@ describe('UpView', () => {
   });
 
   it('says so when the lab was already up, with no rows', () => {
-    const frame = render(<UpView units={[]} now={T0} summary={upSummary({ alreadyUp: true, started: [], withoutCode: [], elapsedMs: 80 })} color={false} />).lastFrame()!;
+    const frame = render(<UpView units={[]} now={T0} summary={upSummary({ alreadyUp: true, started: [], waited: [], withoutCode: [], elapsedMs: 80 })} color={false} />).lastFrame()!;
     expect(frame).toBe('The lab is already up: everything is healthy. Nothing to do.');
   });
 });

@@ -148,7 +148,9 @@ export class LiveUpView {
   }
 
   plan(units: { name: string; kind: string }[]): void {
-    this.units = planProgress(units);
+    // Units already walking (a dead server is started before the others are probed) keep their progress.
+    const known = new Set(this.units.map((u) => u.name));
+    this.units = [...this.units, ...planProgress(units.filter((u) => !known.has(u.name)))];
     this.draw();
   }
 

@@ -2,8 +2,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runService } from '@frank/kit';
+import { CONSOLE_LIMITS } from '../src/lab/console-guard.js';
 import { definition } from '../src/service.js';
 
 /**
@@ -36,9 +38,32 @@ else if (first === 'chaos' && words[2] === 'nowhere-db') {
   process.exit(2);
 } else if (first === 'chaos' && words.includes('--for')) {
   process.stderr.write('✔ ' + words.slice(1, 4).filter((w) => !w.startsWith('--')).join(' ') + ' in force (fault f-2)\n');
-  setTimeout(() => process.exit(0), 300);
+  setTimeout(() => process.exit(0), Number(process.env.FAKE_HOLD_MS ?? 300));
 } else if (first === 'chaos') console.log(JSON.stringify({ fault: { id: 'f-1', label: words.slice(1, -1).join(' ') }, healed: null }));
 `;
+
+const TOKEN = 'console-token-of-this-lab';
+
+/** A request with exactly the headers given (Host included, which fetch does not let a caller choose). */
+function raw(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: any; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method: options.method ?? 'GET', headers: options.headers }, (response) => {
+      let text = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => {
+        let body: unknown = text;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          /* not JSON */
+        }
+        resolve({ status: response.statusCode ?? 0, body, headers: response.headers });
+      });
+    });
+    request.on('error', reject);
+    request.end(options.body);
+  });
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -57,7 +82,7 @@ describe('the lab console API of the BFF', () => {
   const services: Awaited<ReturnType<typeof runService>>[] = [];
   const runs = async () => (await readFile(logFile, 'utf8').catch(() => '')).split('\n').filter((l) => l.startsWith('run '));
   const frames = async () => (await readFile(logFile, 'utf8').catch(() => '')).split('\n').filter((l) => l === 'frame').length;
-  const post = (url: string, body: unknown, type = 'application/json') => fetch(base + url, { method: 'POST', headers: { 'content-type': type }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const post = (url: string, body: unknown, type = 'application/json') => fetch(base + url, { method: 'POST', headers: { 'content-type': type, 'x-frank-console-token': TOKEN }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'frank-bff-lab-'));
@@ -67,7 +92,7 @@ describe('the lab console API of the BFF', () => {
     const nobody = `http://127.0.0.1:${await freePort()}`;
     const common = { USER_URL: nobody, ORDER_URL: nobody, INVENTORY_URL: nobody, JWT_SECRET: 'test-secret', WEB_DIST_DIR: dir };
     const port = await freePort();
-    services.push(await runService(definition, { ...common, PORT: String(port), FRANK_CLI: path.join(dir, 'frank.mjs'), FRANK_CONFIG: path.join(dir, 'frank.yaml'), LAB_EVENTS_EVERY: '100ms' }));
+    services.push(await runService(definition, { ...common, PORT: String(port), FRANK_CLI: path.join(dir, 'frank.mjs'), FRANK_CONFIG: path.join(dir, 'frank.yaml'), FRANK_CONSOLE_TOKEN: TOKEN, LAB_EVENTS_EVERY: '100ms' }));
     base = `http://127.0.0.1:${port}`;
     const barePort = await freePort();
     services.push(await runService(definition, { ...common, PORT: String(barePort) }));
@@ -135,9 +160,9 @@ describe('the lab console API of the BFF', () => {
     // A fresh BFF knows no frame yet, so the CLI is the one to say no.
     const port = await freePort();
     const nobody = `http://127.0.0.1:${await freePort()}`;
-    const fresh = await runService(definition, { PORT: String(port), USER_URL: nobody, ORDER_URL: nobody, INVENTORY_URL: nobody, JWT_SECRET: 's', FRANK_CLI: path.join(dir, 'frank.mjs'), FRANK_CONFIG: path.join(dir, 'frank.yaml') });
+    const fresh = await runService(definition, { PORT: String(port), USER_URL: nobody, ORDER_URL: nobody, INVENTORY_URL: nobody, JWT_SECRET: 's', FRANK_CLI: path.join(dir, 'frank.mjs'), FRANK_CONFIG: path.join(dir, 'frank.yaml'), FRANK_CONSOLE_TOKEN: TOKEN });
     services.push(fresh);
-    const answer = await fetch(`http://127.0.0.1:${port}/api/lab/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'kill-db', target: 'nowhere-db' }) });
+    const answer = await fetch(`http://127.0.0.1:${port}/api/lab/faults`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-frank-console-token': TOKEN }, body: JSON.stringify({ kind: 'kill-db', target: 'nowhere-db' }) });
     expect(answer.status).toBe(422);
     expect((await answer.json()).error).toEqual({ code: 'unprocessable', message: 'No resource "nowhere-db" in frank.yaml. try: Use one of: order-db, rabbitmq.', field: 'target' });
   });
@@ -151,11 +176,71 @@ describe('the lab console API of the BFF', () => {
     expect((await unknown.json()).error.message).toMatch(/^No order or saga 0b8e1c1e/);
   });
 
-  it('answers 503 with what is missing when started without FRANK_CLI and FRANK_CONFIG, and still serves the rest', async () => {
+  it('answers only to its own address: a DNS-rebinding request (Host: evil.example) and a cross-origin one are refused, and nothing runs', async () => {
+    const before = (await runs()).length;
+    const port = new URL(base).port;
+    const fault = JSON.stringify({ kind: 'kill-db', target: 'order-db' });
+    const refused: { url: string; method: string; headers: Record<string, string>; body?: string; field: string }[] = [
+      // A page of evil.example whose name now resolves to 127.0.0.1: the browser sends its own name as Host.
+      { url: '/api/lab/faults', method: 'POST', headers: { host: `evil.example:${port}`, origin: `http://evil.example:${port}`, 'content-type': 'application/json', 'x-frank-console-token': TOKEN }, body: fault, field: 'host' },
+      { url: '/api/lab/session', method: 'GET', headers: { host: `evil.example:${port}` }, field: 'host' },
+      { url: '/api/lab/frame', method: 'GET', headers: { host: 'evil.example' }, field: 'host' },
+      // A page of another site posting to the console's real address.
+      { url: '/api/lab/faults/heal', method: 'POST', headers: { host: `127.0.0.1:${port}`, origin: 'http://evil.example', 'content-type': 'application/json', 'x-frank-console-token': TOKEN }, body: '{}', field: 'origin' },
+      { url: '/api/lab/faults', method: 'POST', headers: { host: `127.0.0.1:${port}`, 'sec-fetch-site': 'cross-site', 'content-type': 'application/json', 'x-frank-console-token': TOKEN }, body: fault, field: 'origin' },
+      { url: '/api/lab/session', method: 'GET', headers: { host: `localhost:${port}`, origin: 'https://127.0.0.1.evil.example' }, field: 'origin' },
+    ];
+    for (const attempt of refused) {
+      const answer = await raw(base + attempt.url, attempt);
+      expect(answer.status, JSON.stringify(attempt.headers)).toBe(403);
+      expect(answer.body.error.field).toBe(attempt.field);
+    }
+    expect((await runs()).length).toBe(before);
+    // Its own page, by either name of this machine, is served.
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) {
+      const own = await raw(`${base}/api/lab/session`, { headers: { host, origin: `http://${host}`, 'sec-fetch-site': 'same-origin' } });
+      expect(own.status).toBe(200);
+      expect(own.body).toEqual({ token: TOKEN });
+    }
+  });
+
+  it('takes faults and heals only with the lab\'s console token, which its page reads from /api/lab/session', async () => {
+    const before = (await runs()).length;
+    for (const token of [undefined, 'guessed', `${TOKEN}x`]) {
+      const answer = await fetch(`${base}/api/lab/faults/heal`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { 'x-frank-console-token': token } : {}) }, body: '{}' });
+      expect(answer.status).toBe(403);
+      expect((await answer.json()).error.field).toBe('x-frank-console-token');
+    }
+    expect((await runs()).length).toBe(before);
+    const { token } = (await (await fetch(`${base}/api/lab/session`)).json()) as { token: string };
+    const healed = await fetch(`${base}/api/lab/faults/heal`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-frank-console-token': token }, body: '{}' });
+    expect(healed.status).toBe(200);
+  });
+
+  it('caps the frank processes a caller holds: past the cap a held fault is a 429 with Retry-After, and nothing starts', async () => {
+    process.env.FAKE_HOLD_MS = '4000';
+    try {
+      const cap = CONSOLE_LIMITS.held;
+      for (let i = 0; i < cap; i++) expect((await post('/api/lab/faults', { kind: 'latency', target: 'order-db', value: '10ms', for: '10s' })).status).toBe(202);
+      const before = (await runs()).length;
+      const over = await post('/api/lab/faults', { kind: 'latency', target: 'order-db', value: '10ms', for: '10s' });
+      expect(over.status).toBe(429);
+      expect(over.headers.get('retry-after')).toBe('30');
+      expect((await over.json()).error).toMatchObject({ code: 'too-many', limit: cap });
+      expect((await runs()).length).toBe(before);
+      // Once the held ones heal (their processes end), the caller may hold faults again.
+      await new Promise((r) => setTimeout(r, 4500));
+      expect((await post('/api/lab/faults', { kind: 'latency', target: 'order-db', value: '10ms', for: '10s' })).status).toBe(202);
+    } finally {
+      delete process.env.FAKE_HOLD_MS;
+    }
+  });
+
+  it('answers 503 with what is missing when started without FRANK_CLI, FRANK_CONFIG and FRANK_CONSOLE_TOKEN, and still serves the rest', async () => {
     for (const url of ['/api/lab/events', '/api/lab/frame']) {
       const answer = await fetch(bare + url);
       expect(answer.status).toBe(503);
-      expect((await answer.json()).error.message).toMatch(/without FRANK_CLI and FRANK_CONFIG.*npx frank up/);
+      expect((await answer.json()).error.message).toMatch(/without FRANK_CLI, FRANK_CONFIG and FRANK_CONSOLE_TOKEN.*npx frank up/);
     }
     expect((await fetch(`${bare}/health/live`)).status).toBe(200);
     expect((await fetch(`${bare}/api/orders/4f1c`)).status).toBe(401);

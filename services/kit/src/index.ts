@@ -1,6 +1,6 @@
 export { createPool, inTransaction, isTransient, withRetry, type DbClient, type Pool } from './db/pool.js';
 export { HttpError, KitError, PoisonMessageError, type KitErrorCode } from './errors.js';
-export { bearerToken, createServiceApp, finishApp, listen, validate } from './http/create-app.js';
+export { bearerToken, createServiceApp, finishApp, listen, validate, type NotReady, type ReadyCheck } from './http/create-app.js';
 export { eventReplayRoutes, type EventPage } from './http/event-replay.js';
 export { createLogger, errorFields, type Logger } from './log.js';
 export { AmqpConnection, DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE, type ConsumeHandler, type ConsumerRegistration } from './messaging/amqp-connection.js';

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { Express } from 'express';
 import { createPool, type Pool } from './db/pool.js';
-import { createServiceApp, finishApp, listen } from './http/create-app.js';
+import { createServiceApp, finishApp, listen, type ReadyCheck } from './http/create-app.js';
 import { eventReplayRoutes } from './http/event-replay.js';
 import { createLogger, errorFields, type Logger } from './log.js';
 import { AmqpConnection } from './messaging/amqp-connection.js';
@@ -22,8 +22,11 @@ export interface ServiceContext<S extends SettingsShape = CommonSettings> {
   onShutdown(stop: () => Promise<void>): void;
   /** Runs as shutdown begins, before the server waits for open answers: end long-lived ones (event streams) here. */
   onStopping(end: () => void): void;
-  /** Another dependency /health/ready must find answering (an SQS queue, a provider). */
-  addReadyCheck(check: () => Promise<void>): void;
+  /**
+   * Another dependency /health/ready must find answering (Mongo, an SQS queue, a provider), named
+   * as the lab knows it: a resource kind (`mongo`) or a service (`inventory`).
+   */
+  addReadyCheck(check: () => Promise<void>, dependency?: string): void;
 }
 
 export interface ServiceDefinition<S extends SettingsShape = SettingsShape> {
@@ -41,26 +44,21 @@ export interface ServiceDefinition<S extends SettingsShape = SettingsShape> {
 export async function runService<S extends SettingsShape>(definition: ServiceDefinition<S>, env: NodeJS.ProcessEnv = process.env): Promise<{ server: Server; stop(): Promise<void> }> {
   const settings = readSettings(definition.settings, env);
   const log = createLogger(definition.name, {}, settings.LOG_LEVEL);
-  const config = settings as { HOST: string; PORT: number; DATABASE_URL?: string; AMQP_URL?: string };
+  const config = settings as { HOST: string; PORT: number; DATABASE_URL?: string; AMQP_URL?: string; UNAVAILABLE_RETRY_AFTER_S?: number };
   const pool = config.DATABASE_URL ? createPool(config.DATABASE_URL, log) : undefined;
   const amqp = config.AMQP_URL ? new AmqpConnection(config.AMQP_URL, log) : undefined;
   const stops: (() => Promise<void>)[] = [];
   const stopping: (() => void)[] = [];
-  const readyChecks: (() => Promise<void>)[] = [];
-  const app = createServiceApp({
-    name: definition.name,
-    log,
-    ready: async () => {
-      if (pool) await pool.query('SELECT 1');
-      if (amqp && !amqp.connected) throw new Error('broker not connected');
-      for (const check of readyChecks) await check();
-    },
-  });
+  // Ready when everything it uses answers; each one that does not is named (the lab shows `degraded: waiting for …`).
+  const readyChecks: ReadyCheck[] = [];
+  if (pool) readyChecks.push({ dependency: 'postgres', check: async () => void (await pool.query('SELECT 1')) });
+  if (amqp) readyChecks.push({ dependency: 'rabbitmq', check: async () => amqp.assertConnected() });
+  const app = createServiceApp({ name: definition.name, log, readyChecks: () => readyChecks });
   const amqpStarted = amqp?.start();
   amqpStarted?.catch(() => undefined);
-  await definition.setup({ name: definition.name, log, settings, pool, amqp, app, onShutdown: (stop) => stops.push(stop), onStopping: (end) => stopping.push(end), addReadyCheck: (check) => readyChecks.push(check) });
+  await definition.setup({ name: definition.name, log, settings, pool, amqp, app, onShutdown: (stop) => stops.push(stop), onStopping: (end) => stopping.push(end), addReadyCheck: (check, dependency = 'dependency') => readyChecks.push({ dependency, check }) });
   if (pool) app.use(eventReplayRoutes(pool, definition.name));
-  finishApp(app, log);
+  finishApp(app, log, { retryAfterS: config.UNAVAILABLE_RETRY_AFTER_S });
   let relay: OutboxRelay | undefined;
   if (pool && amqp && config.DATABASE_URL) relay = startOutboxRelay({ pool, amqp, log, connectionString: config.DATABASE_URL });
   const server = await listen(app, config.HOST, config.PORT);

@@ -17,7 +17,7 @@ export type SettingSource =
   | { from: 'service'; service: string }
   /** A secret of the lab (generated per lab; Secrets Manager on AWS). */
   | { from: 'secret'; secret: LabSecret }
-  /** Something only the local lab has (the frank CLI for the lab console, the storefront's build). */
+  /** Something only the local lab has (the frank CLI for the lab console, its per-lab token, the storefront's build). */
   | { from: 'lab'; part: LabPart }
   /** A tuning knob: frank.yaml's `env:` of the service, else its default. */
   | { from: 'tunable' }
@@ -27,7 +27,7 @@ export type SettingSource =
 export type DependencyKind = 'postgres' | 'rabbitmq' | 'mongo' | 'redis';
 export type AwsPart = 'region' | 'endpoint' | 'access-key-id' | 'secret-access-key';
 export type LabSecret = 'jwt';
-export type LabPart = 'frank-cli' | 'frank-config' | 'web-dist';
+export type LabPart = 'frank-cli' | 'frank-config' | 'web-dist' | 'console-token';
 
 export interface Setting<T extends z.ZodType = z.ZodType> {
   readonly schema: T;
@@ -52,7 +52,7 @@ export interface SettingDescription {
 export const DEPENDENCY_VARIABLE: Record<DependencyKind, string> = { postgres: 'DATABASE_URL', rabbitmq: 'AMQP_URL', mongo: 'MONGO_URL', redis: 'REDIS_URL' };
 export const AWS_VARIABLE: Record<AwsPart, string> = { region: 'AWS_REGION', endpoint: 'AWS_ENDPOINT_URL', 'access-key-id': 'AWS_ACCESS_KEY_ID', 'secret-access-key': 'AWS_SECRET_ACCESS_KEY' };
 export const SECRET_VARIABLE: Record<LabSecret, string> = { jwt: 'JWT_SECRET' };
-export const LAB_VARIABLE: Record<LabPart, string> = { 'frank-cli': 'FRANK_CLI', 'frank-config': 'FRANK_CONFIG', 'web-dist': 'WEB_DIST_DIR' };
+export const LAB_VARIABLE: Record<LabPart, string> = { 'frank-cli': 'FRANK_CLI', 'frank-config': 'FRANK_CONFIG', 'web-dist': 'WEB_DIST_DIR', 'console-token': 'FRANK_CONSOLE_TOKEN' };
 
 /** `payment-provider` → `PAYMENT_PROVIDER_URL`. */
 export function serviceUrlVariable(service: string): string {
@@ -95,6 +95,7 @@ export const commonSettings = {
   PORT: declare(z.coerce.number().int().min(1).max(65535), { from: 'listen', part: 'port' }, 'the port it listens on'),
   LOG_LEVEL: declare(z.enum(['debug', 'info', 'warn', 'error']).default('info'), { from: 'runtime' }, 'the lowest level it logs'),
   NODE_ENV: declare(z.enum(['development', 'production', 'test']).optional(), { from: 'runtime' }, "Express's mode"),
+  UNAVAILABLE_RETRY_AFTER_S: declare(z.coerce.number().int().min(1).max(3600).default(2), { from: 'tunable' }, 'the Retry-After (seconds) of a 503 answered while a dependency of the request (its own database) does not answer'),
 };
 
 export type CommonSettings = typeof commonSettings;
@@ -174,7 +175,11 @@ export function describeSettings(settings: SettingsShape): SettingDescription[] 
     name,
     source: declared.source,
     required: !declared.schema.safeParse(undefined).success,
-    sensitive: declared.source.from === 'dependency' || declared.source.from === 'secret' || (declared.source.from === 'aws' && declared.source.part === 'secret-access-key'),
+    sensitive:
+      declared.source.from === 'dependency' ||
+      declared.source.from === 'secret' ||
+      (declared.source.from === 'aws' && declared.source.part === 'secret-access-key') ||
+      (declared.source.from === 'lab' && declared.source.part === 'console-token'),
     description: declared.description,
   }));
 }

@@ -48,10 +48,11 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(path: string, init: RequestInit & { token?: string } = {}): Promise<T> {
+async function call<T>(path: string, init: RequestInit & { token?: string; consoleToken?: string } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (init.body) headers['content-type'] = 'application/json';
   if (init.token) headers.authorization = `Bearer ${init.token}`;
+  if (init.consoleToken) headers['x-frank-console-token'] = init.consoleToken;
   let answer: Response;
   try {
     answer = await fetch(path, { ...init, headers });
@@ -109,10 +110,23 @@ export function getLabFrame(): Promise<LabFrame> {
   return call<LabFrame>('/api/lab/frame');
 }
 
-export function injectFault(body: Record<string, string>): Promise<{ fault: { id: string; label: string }; for?: string }> {
-  return call('/api/lab/faults', { method: 'POST', body: JSON.stringify(body) });
+/** The lab's console token, read once from the BFF (which gives it only to its own page): faults and heals carry it. */
+let consoleToken: Promise<string> | undefined;
+function labToken(): Promise<string> {
+  consoleToken ??= call<{ token: string }>('/api/lab/session').then(
+    (session) => session.token,
+    (error: unknown) => {
+      consoleToken = undefined;
+      throw error;
+    },
+  );
+  return consoleToken;
 }
 
-export function healFaults(): Promise<{ healed: { id: string; label: string }[] }> {
-  return call('/api/lab/faults/heal', { method: 'POST', body: '{}' });
+export async function injectFault(body: Record<string, string>): Promise<{ fault: { id: string; label: string }; for?: string }> {
+  return call('/api/lab/faults', { method: 'POST', body: JSON.stringify(body), consoleToken: await labToken() });
+}
+
+export async function healFaults(): Promise<{ healed: { id: string; label: string }[] }> {
+  return call('/api/lab/faults/heal', { method: 'POST', body: '{}', consoleToken: await labToken() });
 }

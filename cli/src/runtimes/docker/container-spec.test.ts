@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { labPorts, loadTopology, parseTopology, type Topology } from '../../lab/topology.js';
 import { containerSpecs, networkSpec, type ContainerSpec } from './container-spec.js';
 import { IMAGES } from './images.js';
-import { containerPort, proxyRoute } from './resource-blueprint.js';
+import { containerPort, proxyRoute, REDIS_WITH_CONFIG_FILE } from './resource-blueprint.js';
 import { FRANK_YAML, testCredentials } from './test-fixtures.js';
 
 const LAB = 'c0ffee01';
@@ -85,7 +85,9 @@ describe('containerSpecs over the repository frank.yaml', () => {
     }
     expect(envOf(specs.get('rabbitmq')!)).toEqual({ RABBITMQ_DEFAULT_USER: 'frank-mq', RABBITMQ_DEFAULT_PASS: 'rabbit-secret-2' });
     const redis = specs.get('redis')!;
-    expect(redis.create.Cmd).toEqual(['redis-server', '--requirepass', 'redis-secret-3', '--save', '60 1', '--appendonly', 'no']);
+    // The password reaches Redis through a 0600 config file written from the environment, never on a command line.
+    expect(redis.create.Cmd).toEqual(['sh', '-c', REDIS_WITH_CONFIG_FILE]);
+    expect(JSON.stringify(redis.create.Cmd)).not.toContain('redis-secret-3');
     expect(envOf(redis)).toEqual({ REDISCLI_AUTH: 'redis-secret-3' });
     // Mongo and moto take no credentials natively either.
     expect(envOf(specs.get('mongo')!)).toEqual({});

@@ -9,6 +9,10 @@ import { IMAGES } from './images.js';
  * they cannot drift apart. Settings mirror the native runtime's (native/*.ts); only what a
  * container does differently (listening on its own interface, data in a volume) differs.
  */
+
+/** Writes /data/redis.conf (0600) from REDISCLI_AUTH, then starts Redis through the image's entrypoint, as the redis user. */
+export const REDIS_WITH_CONFIG_FILE = 'umask 077 && printf \'requirepass "%s"\\n\' "$REDISCLI_AUTH" > /data/redis.conf && exec docker-entrypoint.sh redis-server /data/redis.conf --save "60 1" --appendonly no';
+
 export interface Blueprint {
   resource: string;
   kind: Resource['kind'];
@@ -144,8 +148,10 @@ export function blueprint(resource: Resource, topology: Topology, secrets: Conta
     case 'redis':
       return {
         ...base,
-        command: ['redis-server', '--requirepass', secrets.redisPassword, '--save', '60 1', '--appendonly', 'no'],
-        // redis-cli reads the password from here, so the health check does not carry it.
+        // The password goes into a config file only the redis user reads (the image's entrypoint
+        // hands /data to it), not onto redis-server's command line, which every `ps` on the host shows.
+        command: ['sh', '-c', REDIS_WITH_CONFIG_FILE],
+        // redis-cli reads the password from here, so the health check does not carry it; so does the command above.
         env: { REDISCLI_AUTH: secrets.redisPassword },
         dataPath: '/data',
         healthcheck: { ...HEALTH, test: ['CMD-SHELL', 'redis-cli ping | grep -q PONG'] },

@@ -18,6 +18,7 @@ export function testCredentials(): Credentials {
     redis: { password: 'redis-secret-3' },
     aws: { accessKeyId: 'frank', secretAccessKey: 'aws-secret-4' },
     jwtSecret: 'jwt-secret-5',
+    consoleToken: 'console-token-7',
   };
 }
 

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { ensureMode, secureLabState } from '../../lab/state-permissions.js';
 import type { LabUnit, Resource, Topology } from '../../lab/topology.js';
 import type { Requirement, Runtime, RuntimeContext, ServiceEnvironment, StartedResource } from '../runtime.js';
 import { prepareAws } from './aws.js';
@@ -45,8 +45,10 @@ export class NativeRuntime implements Runtime {
   }
 
   async start(resource: LabUnit, context: RuntimeContext, environment: ServiceEnvironment = () => ({})): Promise<StartedResource> {
+    await secureLabState(context.paths);
     const spec = resource.kind === 'service' ? await prepareService(resource, context, environment()) : await this.prepare(resource, context);
-    await mkdir(context.paths.data(resource.name), { recursive: true });
+    // Each server's data is its own: postgres' folder belongs to the user that runs it, which needs 0700 anyway.
+    await ensureMode(context.paths.data(resource.name), 0o700);
     const { exited } = await spawnDaemon({
       command: spec.command,
       args: spec.args,

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, fchmodSync, openSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -32,9 +32,11 @@ export interface PidRecord {
  * pipes, which would keep frank alive and cut the log when frank exits.
  */
 export async function spawnDaemon(spec: DaemonSpec): Promise<{ pid: number; exited: Promise<never> }> {
-  await mkdir(path.dirname(spec.logFile), { recursive: true });
-  await mkdir(path.dirname(spec.pidFile), { recursive: true });
-  const log = openSync(spec.logFile, 'a');
+  await mkdir(path.dirname(spec.logFile), { recursive: true, mode: 0o700 });
+  await mkdir(path.dirname(spec.pidFile), { recursive: true, mode: 0o700 });
+  // A log holds what a server says, connection strings included: its owner's alone.
+  const log = openSync(spec.logFile, 'a', 0o600);
+  fchmodSync(log, 0o600);
   let child: ChildProcess;
   try {
     child = spawn(spec.command, spec.args, {
@@ -57,7 +59,7 @@ export async function spawnDaemon(spec: DaemonSpec): Promise<{ pid: number; exit
   const pid = child.pid!;
   child.unref();
   const record: PidRecord = { pid, startTime: (await startTimeOf(pid)) ?? '', command: spec.command };
-  await writeFile(spec.pidFile, JSON.stringify(record) + '\n');
+  await writeFile(spec.pidFile, JSON.stringify(record) + '\n', { mode: 0o600 });
   return { pid, exited };
 }
 

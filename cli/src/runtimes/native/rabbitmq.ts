@@ -5,6 +5,7 @@ import type { RabbitmqResource } from '../../lab/topology.js';
 import type { RuntimeContext } from '../runtime.js';
 import type { LaunchSpec } from './launch-spec.js';
 import { findRabbitmqServer, INSTALL_HINT } from './programs.js';
+import { trimmedServerHome } from './rabbitmq-server-home.js';
 
 /**
  * RabbitMQ isolated per lab: its own node name, ports, epmd port, mnesia and config under
@@ -34,6 +35,8 @@ export async function prepareRabbitmq(resource: RabbitmqResource, context: Runti
     { mode: 0o600 },
   );
   await writeFile(path.join(dir, 'enabled_plugins'), '[].\n');
+  // Its own scripts folder, whose plugins/ holds only what the broker boots from: restarts faster.
+  const scripts = await trimmedServerHome(server, path.join(dir, 'server'));
   return {
     command: server,
     args: [],
@@ -50,6 +53,7 @@ export async function prepareRabbitmq(resource: RabbitmqResource, context: Runti
       RABBITMQ_CONFIG_FILE: config,
       RABBITMQ_ENABLED_PLUGINS_FILE: path.join(dir, 'enabled_plugins'),
       RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: distInterfaceArgs(context.topology.host),
+      ...(scripts ? { RABBITMQ_SCRIPTS_DIR: scripts } : {}),
     },
   };
 }

@@ -3,20 +3,24 @@ import { HttpError, type Logger } from '@frank/kit';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { parseFaultRequest, type FaultRequest, type KnownUnits } from './fault-request.js';
 import { cliMessage, type CliRun, type FrankCli } from './frank-cli.js';
+import { ConsoleQuota, sameOriginOnly, tokenRequired } from './console-guard.js';
 import type { LabFrames } from './lab-frames.js';
 
 export interface LabConsoleDeps {
-  /** Undefined when the BFF was started without FRANK_CLI and FRANK_CONFIG (not by `frank up`): every route answers 503. */
-  console: { cli: FrankCli; frames: LabFrames } | undefined;
+  /** Undefined when the BFF was started without FRANK_CLI, FRANK_CONFIG and FRANK_CONSOLE_TOKEN (not by `frank up`): every route answers 503. */
+  console: { cli: FrankCli; frames: LabFrames; token: string } | undefined;
+  /** The addresses the console answers to (its own: see `consoleHosts`). */
+  hosts: Set<string>;
   log: Logger;
   heartbeatMs?: number;
+  quota?: ConsoleQuota;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
 /** Faults change the lab: only from this machine, and only as JSON (a cross-site form cannot send that without a CORS preflight, which nothing here answers). */
-function guardChange(req: Request, _res: Response, next: NextFunction): void {
+function fromThisMachine(req: Request, _res: Response, next: NextFunction): void {
   if (!LOOPBACK.test(req.socket.remoteAddress ?? '')) throw new HttpError(403, 'forbidden', 'Faults are injected and healed only from the machine the lab runs on (loopback).');
   if (!req.is('application/json')) throw new HttpError(415 as number, 'validation-failed', 'body: send JSON (content-type: application/json)', { field: 'body' });
   next();
@@ -43,26 +47,53 @@ function fieldOf(message: string, request: FaultRequest, body: Record<string, un
   return request.words.length > 1 ? 'target' : undefined;
 }
 
+/** Who holds console processes: the caller's address. */
+const callerOf = (req: Request) => req.socket.remoteAddress ?? 'unknown';
+
 /**
  * The lab console's API, answered by the frank CLI of the lab (`FRANK_CLI -c FRANK_CONFIG`):
+ *   GET  /api/lab/session       the lab's console token, for the console's own page
  *   GET  /api/lab/events        server-sent events: a `frame` (frank dashboard --json) every interval, while anyone listens
  *   GET  /api/lab/frame         the latest frame (or one read now)
  *   GET  /api/lab/sagas/:id     one saga's timeline (frank saga show --json)
  *   POST /api/lab/faults        inject a fault of frank chaos {kind, target, resource?, value?, for?}
  *   POST /api/lab/faults/heal   heal every fault (frank chaos heal --json)
+ * Every route answers only to the lab's own address and page (Host, Origin: no DNS rebinding, no
+ * other site); faults and heals come from this machine, as JSON, with the token. A caller holds
+ * at most a few frank processes at once (CONSOLE_LIMITS); past that, 429.
  */
 export function labRoutes(deps: LabConsoleDeps): Router & { endStreams(): void } {
   const router = Router();
   const held = new Set<ChildProcess>();
   const streams = new Set<Response>();
+  const quota = deps.quota ?? new ConsoleQuota();
   router.use('/api/lab', (_req, _res, next) => {
     if (!deps.console)
-      throw new HttpError(503, 'unavailable', 'The lab console is not available: this BFF was started without FRANK_CLI and FRANK_CONFIG, which `npx frank up` gives it. The storefront works as before.');
+      throw new HttpError(503, 'unavailable', 'The lab console is not available: this BFF was started without FRANK_CLI, FRANK_CONFIG and FRANK_CONSOLE_TOKEN, which `npx frank up` gives it. The storefront works as before.');
     next();
   });
+  router.use('/api/lab', sameOriginOnly(deps.hosts));
   const lab = () => deps.console!;
+  const guardChange = (req: Request, res: Response, next: NextFunction) => fromThisMachine(req, res, () => tokenRequired(lab().token)(req, res, next));
+  /** Runs one frank command to its end, counted against the caller's cap. */
+  const runCli = async (req: Request, res: Response, args: string[], timeoutMs: number): Promise<CliRun> => {
+    const release = quota.acquire('run', callerOf(req), res);
+    try {
+      return await lab().cli.run(args, { timeoutMs });
+    } finally {
+      release();
+    }
+  };
+
+  router.get('/api/lab/session', (_req, res) => {
+    // Readable by the console's own page only: Host and Origin are checked above, and a page of
+    // another site cannot read a JSON answer without CORS headers, which nothing here sends.
+    res.setHeader('cache-control', 'no-store');
+    res.json({ token: lab().token });
+  });
 
   router.get('/api/lab/events', (req, res) => {
+    const release = quota.acquire('stream', callerOf(req), res);
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write('retry: 3000\n\n');
     const unsubscribe = lab().frames.subscribe((event) => {
@@ -73,6 +104,7 @@ export function labRoutes(deps: LabConsoleDeps): Router & { endStreams(): void }
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), deps.heartbeatMs ?? 15_000);
     streams.add(res);
     req.on('close', () => {
+      release();
       streams.delete(res);
       clearInterval(heartbeat);
       unsubscribe();
@@ -82,7 +114,7 @@ export function labRoutes(deps: LabConsoleDeps): Router & { endStreams(): void }
   router.get('/api/lab/frame', async (_req, res) => {
     const latest = lab().frames.polling ? lab().frames.latest : undefined;
     if (latest) return void res.json(latest);
-    const run = await lab().cli.run(['dashboard', '--once', '--json'], { timeoutMs: 30_000 });
+    const run = await runCli(_req, res, ['dashboard', '--once', '--json'], 30_000);
     if (run.exitCode !== 0) throw failed(run, 'frank dashboard');
     res.type('json').send(run.stdout);
   });
@@ -90,7 +122,7 @@ export function labRoutes(deps: LabConsoleDeps): Router & { endStreams(): void }
   router.get('/api/lab/sagas/:id', async (req, res) => {
     const id = String(req.params.id);
     if (!UUID.test(id)) throw new HttpError(400, 'validation-failed', `id: "${id.slice(0, 60)}" is not an order or saga id (a UUID)`, { field: 'id' });
-    const run = await lab().cli.run(['saga', 'show', id, '--json'], { timeoutMs: 30_000 });
+    const run = await runCli(req, res, ['saga', 'show', id, '--json'], 30_000);
     if (run.exitCode === 1 && /No order or saga/.test(run.stderr)) throw new HttpError(404, 'not-found', cliMessage(run.stderr));
     if (run.exitCode !== 0) throw failed(run, 'frank saga show', 'id');
     res.type('json').send(run.stdout);
@@ -102,13 +134,16 @@ export function labRoutes(deps: LabConsoleDeps): Router & { endStreams(): void }
     const args = ['chaos', ...request.words, ...(request.for ? ['--for', request.for] : []), '--json'];
     deps.log.info('lab console: injecting a fault', { args: args.join(' ') });
     if (!request.for) {
-      const run = await lab().cli.run(args, { timeoutMs: 120_000 });
+      const run = await runCli(req, res, args, 120_000);
       if (run.exitCode !== 0) throw failed(run, `frank ${args.join(' ')}`, fieldOf(cliMessage(run.stderr), request, body));
       return void res.status(201).type('json').send(run.stdout);
     }
     // With --for the CLI holds the fault and heals it when the time is up: answer once it is in force, let it hold.
+    const release = quota.acquire('held', callerOf(req), res);
     const child = lab().cli.start(args);
     held.add(child);
+    child.once('exit', release);
+    child.once('error', release);
     let stderr = '';
     const answer = await new Promise<{ id: string; label: string } | { exitCode: number }>((resolve) => {
       child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -130,8 +165,8 @@ export function labRoutes(deps: LabConsoleDeps): Router & { endStreams(): void }
     res.status(202).json({ fault: { id: answer.id, label: answer.label }, for: request.for, holder: child.pid });
   });
 
-  router.post('/api/lab/faults/heal', guardChange, async (_req, res) => {
-    const run = await lab().cli.run(['chaos', 'heal', '--json'], { timeoutMs: 180_000 });
+  router.post('/api/lab/faults/heal', guardChange, async (req, res) => {
+    const run = await runCli(req, res, ['chaos', 'heal', '--json'], 180_000);
     if (run.exitCode !== 0) throw failed(run, 'frank chaos heal');
     res.type('json').send(run.stdout);
   });

@@ -33,9 +33,14 @@ export interface RetryOptions {
   signal?: AbortSignal;
 }
 
-/** Retries transient faults with exponential backoff and jitter; anything else fails at once. */
+/**
+ * Retries transient faults with exponential backoff and jitter; anything else fails at once. Four
+ * attempts ride out a blip in well under a second; a database that is down stays down longer than
+ * that, and the caller learns it at once (an HTTP client gets 503 with Retry-After, a consumer
+ * holds its message until the database answers again).
+ */
 export async function withRetry<T>(work: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
-  const { attempts = 8, firstDelayMs = 100, maxDelayMs = 3000 } = options;
+  const { attempts = 4, firstDelayMs = 100, maxDelayMs = 1000 } = options;
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();

@@ -14,10 +14,15 @@ export interface ConsumerRegistration {
   declare: (channel: amqp.ConfirmChannel) => Promise<void>;
 }
 
+/** The broker's delay between two tries while it is away: short, since a refused connection costs nothing and the lab wants the service back as soon as the broker is. */
+const RECONNECT_FIRST_MS = 200;
+const RECONNECT_MAX_MS = 1000;
+
 /**
  * One AMQP connection with a confirm channel that comes back by itself: amqplib has no recovery
  * of its own, so on every loss this reconnects with backoff, declares the topology again and
- * re-registers the consumers.
+ * re-registers the consumers. An outage is logged once when it begins and once when it ends,
+ * not once per try or per delivery in flight.
  */
 export class AmqpConnection {
   private connection: amqp.ChannelModel | undefined;
@@ -26,6 +31,8 @@ export class AmqpConnection {
   private waiters: (() => void)[] = [];
   private closing = false;
   private connecting: Promise<void> | undefined;
+  /** Since when the broker has been away, and why: undefined while connected or before the first connection. */
+  private outage: { since: number; reason: string; abandoned: number } | undefined;
 
   constructor(
     private readonly url: string,
@@ -34,6 +41,18 @@ export class AmqpConnection {
 
   get connected(): boolean {
     return this.channel !== undefined;
+  }
+
+  /** Throws, saying since when and why, while the broker is away: a readiness check. */
+  assertConnected(): void {
+    if (this.channel) return;
+    const outage = this.outage;
+    throw new Error(outage ? `broker not connected for ${((Date.now() - outage.since) / 1000).toFixed(1)} s (${outage.reason})` : 'broker not connected yet');
+  }
+
+  /** True while `channel` is the live one: a delivery of an older channel can be neither acked nor nacked. */
+  isCurrent(channel: amqp.Channel): boolean {
+    return this.channel === channel;
   }
 
   /** Resolves once connected; keeps retrying in the background after that. */
@@ -76,8 +95,10 @@ export class AmqpConnection {
   }
 
   private async connectLoop(): Promise<void> {
-    let delay = 200;
+    let delay = RECONNECT_FIRST_MS;
+    let attempts = 0;
     while (!this.closing) {
+      attempts++;
       try {
         const connection = await amqp.connect(this.url, { timeout: 5000 });
         const channel = await connection.createConfirmChannel();
@@ -85,9 +106,9 @@ export class AmqpConnection {
         const lost = (reason: string) => {
           if (this.connection === connection) this.lost(reason);
         };
-        connection.on('error', (error) => this.log.warn('broker connection error', errorFields(error)));
+        connection.on('error', (error) => lost(`connection error: ${String(errorFields(error).error)}`));
         connection.on('close', () => lost('connection closed'));
-        channel.on('error', (error) => this.log.warn('broker channel error', errorFields(error)));
+        channel.on('error', (error) => lost(`channel error: ${String(errorFields(error).error)}`));
         channel.on('close', () => lost('channel closed'));
         // A broker that accepts connections while still recovering can leave a declaration unanswered.
         await withTimeout(this.declareAll(channel), 15_000, 'declaring the topology').catch(async (error) => {
@@ -96,24 +117,33 @@ export class AmqpConnection {
         });
         this.connection = connection;
         this.channel = channel;
-        this.log.info('broker connected');
+        const outage = this.outage;
+        this.outage = undefined;
+        if (outage) {
+          this.log.info('broker connected again', { awayMs: Date.now() - outage.since, attempts, ...(outage.abandoned > 0 ? { redelivered: outage.abandoned } : {}) });
+        } else this.log.info('broker connected');
         for (const wake of this.waiters.splice(0)) wake();
         return;
       } catch (error) {
-        this.log.warn('broker not reachable; retrying', { ...errorFields(error), retryInMs: delay });
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        delay = Math.min(delay * 2, 5000);
+        // The first failure of an outage is worth a line; the tries after it are not.
+        if (attempts === 1) this.log.warn('broker not reachable; retrying until it answers', { ...errorFields(error), retryEveryMs: RECONNECT_MAX_MS });
+        else this.log.debug('broker still not reachable', { ...errorFields(error), attempts });
+        this.outage ??= { since: Date.now(), reason: String(errorFields(error).error), abandoned: 0 };
+        await new Promise((resolve) => setTimeout(resolve, delay / 2 + Math.random() * (delay / 2)));
+        delay = Math.min(delay * 2, RECONNECT_MAX_MS);
       }
     }
   }
 
   private lost(reason: string): void {
     const connection = this.connection;
+    if (!connection) return;
     this.channel = undefined;
     this.connection = undefined;
-    connection?.close().catch(() => undefined);
+    connection.close().catch(() => undefined);
     if (this.closing) return;
-    this.log.warn(`broker lost (${reason}); reconnecting`);
+    this.outage = { since: Date.now(), reason, abandoned: 0 };
+    this.log.warn('broker lost; reconnecting (orders and writes go on: the outbox holds the events)', { reason });
     this.connecting = this.connectLoop();
   }
 
@@ -131,9 +161,23 @@ export class AmqpConnection {
     await channel.prefetch(registration.prefetch);
     await channel.consume(registration.queue, (message) => {
       if (!message) return;
-      registration.handler(message, channel).catch((error) => this.log.error('consumer handler escaped', errorFields(error)));
+      registration.handler(message, channel).catch((error) => {
+        // The channel went while the message was handled (the broker was lost): it cannot be
+        // acked any more, and the broker delivers it again, where the inbox absorbs a duplicate.
+        if (!this.isCurrent(channel) || isChannelClosed(error)) {
+          if (this.outage) this.outage.abandoned++;
+          this.log.debug('delivery abandoned with its channel; the broker redelivers it', { queue: registration.queue });
+          return;
+        }
+        this.log.error('consumer handler escaped', { queue: registration.queue, ...errorFields(error) });
+      });
     });
   }
+}
+
+/** amqplib's error for an ack, nack or publish on a channel that has closed. */
+export function isChannelClosed(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'IllegalOperationError' || /Channel (closed|ended)|Connection closed/i.test(error.message));
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {

@@ -1,5 +1,6 @@
 import type amqp from 'amqplib';
 import type { DbClient, Pool } from '../db/pool.js';
+import { databaseAnswers } from '../db/database-gate.js';
 import { inTransaction, isTransient } from '../db/pool.js';
 import { PoisonMessageError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -42,6 +43,9 @@ export async function declareConsumerQueue(channel: amqp.Channel, queue: string,
   for (const key of routingKeys) await channel.bindQueue(queue, EVENTS_EXCHANGE, key);
 }
 
+/** How often a message is applied again after its database answered, before a fault that keeps coming counts as a failure. */
+const HELD_TRIES = 20;
+
 export function deadLetterQueueOf(queue: string): string {
   return `${queue}.dlq`;
 }
@@ -65,16 +69,34 @@ export async function consumeEvents(options: ConsumeEventsOptions): Promise<void
       channel.nack(message, false, false);
       return;
     }
-    try {
-      const applied = await inTransaction(pool, async (client) => {
+    const apply = () =>
+      inTransaction(pool, async (client) => {
         const inserted = await client.query('INSERT INTO saga_coord.inbox (message_id, handler) VALUES ($1, $2) ON CONFLICT DO NOTHING', [event.id, queue]);
         if (inserted.rowCount === 0) return false;
         await handlers[event.type]!(client, event);
         return true;
       });
+    try {
+      let applied: boolean | undefined;
+      for (let held = 0; applied === undefined; held++) {
+        try {
+          applied = await apply();
+        } catch (error) {
+          // Its own database is away: hold the message (unacked, so nothing is lost if this
+          // process dies) until the database answers, then apply it. No redelivery churn, no line
+          // per message, and it resumes the moment the database is back. A transient fault with
+          // the database answering (a serialization conflict) gets a few such tries, then the
+          // backoff below.
+          if (!isTransient(error) || held >= HELD_TRIES || !connection.isCurrent(channel)) throw error;
+          await databaseAnswers(pool, log);
+          // The broker went meanwhile: this delivery cannot be settled; the broker sends it again.
+          if (!connection.isCurrent(channel)) return;
+        }
+      }
       if (!applied) log.info('duplicate message ignored', { queue, eventId: event.id, type: event.type });
       channel.ack(message);
     } catch (error) {
+      if (!connection.isCurrent(channel)) return;
       if (error instanceof PoisonMessageError) {
         log.error('poison message dead-lettered', { queue, eventId: event.id, type: event.type, ...errorFields(error), ...error.details });
         channel.nack(message, false, false);

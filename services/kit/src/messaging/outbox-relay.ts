@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Pool } from '../db/pool.js';
+import { databaseAnswers } from '../db/database-gate.js';
 import { inTransaction, isTransient } from '../db/pool.js';
 import type { Logger } from '../log.js';
 import { errorFields } from '../log.js';
@@ -48,13 +49,21 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     wake?.();
   };
 
+  let stop!: () => void;
+  const stopping = new Promise<void>((resolve) => (stop = resolve));
+  /** Sleeps, or less when the relay stops. */
+  const pause = (ms: number) => Promise.race([new Promise((resolve) => setTimeout(resolve, ms)), stopping]);
+
   const listen = async () => {
+    // One line when the listener loses its database and one when it has it again, not one a second.
+    let down = false;
     while (!stopped) {
       const client = new pg.Client({ connectionString: options.connectionString, connectionTimeoutMillis: 3000 });
       try {
         const closed = new Promise<void>((resolve) => {
           client.on('error', (error) => {
-            log.warn('outbox listener lost its connection', errorFields(error));
+            if (!stopped) log.warn('outbox listener lost its connection; polling until it is back', errorFields(error));
+            down = true;
             resolve();
           });
           client.on('end', () => resolve());
@@ -63,15 +72,18 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         client.on('notification', kick);
         await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
         listener = client;
+        if (down) log.info('outbox listener is back');
+        down = false;
         kick(); // whatever was committed while we were not listening
         await closed;
       } catch (error) {
-        if (!stopped) log.warn('outbox listener cannot connect; polling meanwhile', errorFields(error));
+        if (!stopped && !down) log.warn('outbox listener cannot connect; polling until it can', errorFields(error));
+        down = true;
       } finally {
         listener = undefined;
         await client.end().catch(() => undefined);
       }
-      if (!stopped) await new Promise((resolve) => setTimeout(resolve, 1000));
+      if (!stopped) await pause(1000);
     }
   };
 
@@ -101,14 +113,28 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     while (!stopped) {
       if (pending) {
         pending = false;
+        // The broker is away: nothing could be published. Wait for it without holding any row.
+        if (!amqp.connected) {
+          await Promise.race([amqp.untilConnected(60_000).catch(() => undefined), stopping]);
+          pending = true;
+          continue;
+        }
         try {
           // Keep draining while full batches come back.
           while (!stopped && (await drainOnce()) === batchSize);
           backoff = 200;
         } catch (error) {
           pending = true;
-          log.warn('outbox relay could not publish; retrying', { ...errorFields(error), transient: isTransient(error), retryInMs: backoff });
-          await new Promise((resolve) => setTimeout(resolve, backoff));
+          if (stopped) break;
+          // Its database is away: wait with everyone else for it to answer, and drain at once when it does.
+          if (isTransient(error)) {
+            await Promise.race([databaseAnswers(pool, log), stopping]);
+            continue;
+          }
+          // The broker went while publishing: the wait above takes over.
+          if (!amqp.connected) continue;
+          log.warn('outbox relay could not publish; retrying', { ...errorFields(error), retryInMs: backoff });
+          await pause(backoff);
           backoff = Math.min(backoff * 2, 5000);
           continue;
         }
@@ -133,6 +159,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     kick,
     async stop() {
       stopped = true;
+      stop();
       wake?.();
       await listener?.end().catch(() => undefined);
       await Promise.allSettled([listening, looping]);

@@ -48,18 +48,25 @@ export function orderRoutes({ pool, jwtSecret, inventoryUrl }: OrderRoutesOption
     const sagaId = randomUUID();
     const totalCents = lines.reduce((sum, line) => sum + line.qty * line.priceCents, 0);
     const customer = { email: claims.email, name: claims.name, phone: claims.phone ?? null };
-    await inTransaction(pool, async (client) => {
-      await insertOrder(client, { id: orderId, sagaId, userId: claims.sub, totalCents, currency: 'EUR', customer, items: lines });
-      await startSaga(client, sagaId, orderId);
-      await appendEvent<OrderCreated>(client, {
-        type: 'order.created',
-        source: 'order',
-        aggregateType: 'order',
-        aggregateId: orderId,
-        sagaId,
-        data: { orderId, userId: claims.sub, customer, items: lines, totalCents, currency: 'EUR' },
+    try {
+      await inTransaction(pool, async (client) => {
+        await insertOrder(client, { id: orderId, sagaId, userId: claims.sub, totalCents, currency: 'EUR', customer, items: lines });
+        await startSaga(client, sagaId, orderId);
+        await appendEvent<OrderCreated>(client, {
+          type: 'order.created',
+          source: 'order',
+          aggregateType: 'order',
+          aggregateId: orderId,
+          sagaId,
+          data: { orderId, userId: claims.sub, customer, items: lines, totalCents, currency: 'EUR' },
+        });
       });
-    });
+    } catch (error) {
+      // The database went down as it committed: the answer to COMMIT was lost, the retry found the
+      // order already there. It was written, whole (one transaction), so it is accepted.
+      if ((error as { code?: string }).code !== '23505' || !(await findOrder(pool, orderId).catch(() => undefined))) throw error;
+    }
+    // Its own database down is a 503 with Retry-After (the kit's error handler): nothing was written.
     res.status(202).json({ orderId, sagaId });
   });
 

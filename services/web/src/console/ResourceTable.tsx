@@ -29,6 +29,7 @@ export function ResourceTable({ resources }: { resources: LabResource[] }) {
                 <td>{r.phase}</td>
                 <td>
                   <span className={`badge small ${tone(r.health)}`}>{r.health}</span>
+                  {r.waitingFor && r.waitingFor.length > 0 && <span className="muted"> waiting for {r.waitingFor.join(', ')}</span>}
                 </td>
               </tr>
             ))}

@@ -3,7 +3,10 @@ export interface LabResource {
   name: string;
   kind: string;
   phase: string;
+  /** healthy, degraded (a service alive and waiting for something down), unhealthy or stopped. */
   health: string;
+  /** What a degraded service waits for. */
+  waitingFor?: string[];
 }
 
 export interface RecentSaga {
