@@ -88,7 +88,7 @@ describe('views projects events into Mongo, against real RabbitMQ, Mongo and Red
     };
     await until(async () => /catalogue/.test((await notReady()) || ''), 20_000, 'views to say it waits for the catalogue');
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(await notReady()).toMatch(/^the catalogue is not seeded yet from inventory-service/);
+    expect(await notReady()).toMatch(/^inventory: the catalogue is not seeded yet from inventory-service/);
     inventory.answering = true;
     await until(async () => (await fetch(`${base}/health/ready`)).ok, 20_000, 'views ready once the catalogue is seeded');
     expect(((await (await fetch(`${base}/views/status`)).json()) as { catalogueSeeded: boolean }).catalogueSeeded).toBe(true);
