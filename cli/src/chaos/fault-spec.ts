@@ -1,16 +1,9 @@
 import { UsageError } from '../errors.js';
 import type { Link, Topology } from '../lab/topology.js';
-import { formatDuration, parseDuration } from './duration.js';
+import { FAULTS, KILL_COMMANDS, LINK_COMMANDS, FAULT_COMMANDS, isFaultCommand, readFaultValue, type FaultCommand, type FaultValue } from '@frank/contracts/faults';
+import { formatDuration, parseDuration } from '../lab/duration.js';
 
-/**
- * A fault as `frank chaos` takes it: `kill-db payment`, `latency order-db 300ms`,
- * `partition payment rabbitmq`, … Parsed against the topology, so a name that is not in
- * frank.yaml is a usage error that lists what is allowed.
- */
-export const KILL_COMMANDS = ['kill-db', 'kill-broker', 'kill-service'] as const;
-export const LINK_COMMANDS = ['latency', 'timeout', 'reset-peer', 'bandwidth', 'limit-data', 'partition'] as const;
-export const FAULT_COMMANDS = [...KILL_COMMANDS, ...LINK_COMMANDS] as const;
-export type FaultCommand = (typeof FAULT_COMMANDS)[number];
+export { FAULT_COMMANDS, type FaultCommand } from '@frank/contracts/faults';
 
 /** A unit killed (SIGKILL / docker kill) and, on heal, restarted from its data. */
 export interface KillFault {
@@ -47,29 +40,21 @@ export interface FaultFlags {
   jitter?: string;
 }
 
-const USAGE: Record<FaultCommand, string> = {
-  'kill-db': 'kill-db <service or database>',
-  'kill-broker': 'kill-broker',
-  'kill-service': 'kill-service <service>',
-  latency: 'latency <target> <latency> [--jitter <duration>]',
-  timeout: 'timeout <target> [<close after>]',
-  'reset-peer': 'reset-peer <target> [<after>]',
-  bandwidth: 'bandwidth <target> <KB/s>',
-  'limit-data': 'limit-data <target> <bytes, e.g. 64kb>',
-  partition: 'partition <service> <resource>  (or one target)',
-};
-
-/** Parses `words` (the command and its arguments) into a fault of this topology. */
+/**
+ * Parses `words` (the command and its arguments, as `frank chaos` takes them: `kill-db payment`,
+ * `latency order-db 300ms`) into a fault of this topology: a name that is not in frank.yaml is a
+ * usage error that lists what is allowed.
+ */
 export function parseFault(words: string[], topology: Topology, flags: FaultFlags = {}): Fault {
   const [command, ...args] = words;
-  if (!command || !(FAULT_COMMANDS as readonly string[]).includes(command)) {
+  if (!command || !isFaultCommand(command)) {
     throw new UsageError(command ? `"${command}" is not a fault.` : 'Which fault?', { hint: `Use one of: ${FAULT_COMMANDS.join(', ')}. E.g. \`frank chaos run kill-db payment\`.` });
   }
-  const fault = command as FaultCommand;
+  const fault: FaultCommand = command;
   if (flags.jitter !== undefined && fault !== 'latency') throw new UsageError(`--jitter goes with latency, not with ${fault}.`);
   const arity = (min: number, max: number) => {
     if (args.length < min || args.length > max) {
-      throw new UsageError(`${args.length < min ? 'Missing' : 'Too many'} arguments for ${fault}: ${args.length ? args.map((a) => `"${a}"`).join(' ') : 'none given'}.`, { hint: `Usage: frank chaos ${USAGE[fault]}` });
+      throw new UsageError(`${args.length < min ? 'Missing' : 'Too many'} arguments for ${fault}: ${args.length ? args.map((a) => `"${a}"`).join(' ') : 'none given'}.`, { hint: `Usage: frank chaos ${FAULTS[fault].usage}` });
     }
   };
   switch (fault) {
@@ -101,25 +86,25 @@ export function parseFault(words: string[], topology: Topology, flags: FaultFlag
     }
     case 'latency': {
       arity(2, 2);
-      const latency = parseDuration(args[1]!, { what: 'The latency' });
-      const jitter = flags.jitter === undefined ? 0 : parseDuration(flags.jitter, { what: '--jitter', zero: true });
+      const latency = parseDuration(args[1]!, 'The latency');
+      const jitter = flags.jitter === undefined ? 0 : parseDuration(flags.jitter, '--jitter', { zero: true });
       return linkFault(fault, args[0]!, topology, { type: 'latency', attributes: { latency, jitter } }, `${formatDuration(latency)}${jitter ? `±${formatDuration(jitter)}` : ''}`);
     }
     case 'timeout':
     case 'reset-peer': {
       arity(1, 2);
-      const after = args[1] === undefined ? 0 : parseDuration(args[1], { what: `${fault}'s time`, zero: true });
+      const after = args[1] === undefined ? 0 : parseDuration(args[1], `${fault}'s time`, { zero: true });
       const type = fault === 'timeout' ? 'timeout' : 'reset_peer';
       return linkFault(fault, args[0]!, topology, { type, attributes: { timeout: after } }, after ? formatDuration(after) : '');
     }
     case 'bandwidth': {
       arity(2, 2);
-      const rate = parseAmount(args[1]!, /^(\d+)\s*(?:kb\/s)?$/i, 'The bandwidth', 'a rate in KB/s such as 64 or 64KB/s', () => 1);
+      const rate = amountOf(FAULTS.bandwidth.value!, args[1]!, 'The bandwidth');
       return linkFault(fault, args[0]!, topology, { type: 'bandwidth', attributes: { rate } }, `${rate}KB/s`);
     }
     case 'limit-data': {
       arity(2, 2);
-      const bytes = parseAmount(args[1]!, /^(\d+)\s*(b|kb|mb)?$/i, 'The data limit', 'a size such as 4096, 64kb or 1mb', (unit) => ({ kb: 1024, mb: 1024 * 1024 })[unit?.toLowerCase() ?? ''] ?? 1);
+      const bytes = amountOf(FAULTS['limit-data'].value!, args[1]!, 'The data limit');
       return linkFault(fault, args[0]!, topology, { type: 'limit_data', attributes: { bytes } }, `${args[1]!.toLowerCase()}`);
     }
   }
@@ -129,11 +114,10 @@ function linkFault(command: LinkFault['command'], target: string, topology: Topo
   return { kind: 'link', command, target, links: resolveLinks(target, topology), toxic, label: `${command} ${target}${shown ? ` ${shown}` : ''}` };
 }
 
-function parseAmount(text: string, pattern: RegExp, what: string, example: string, multiplier: (unit: string | undefined) => number): number {
-  const match = pattern.exec(text.trim());
-  const value = match ? Number(match[1]) * multiplier(match[2]) : NaN;
-  if (!Number.isSafeInteger(value) || value <= 0) throw new UsageError(`${what} takes ${example}, not "${text}".`);
-  return value;
+function amountOf(value: FaultValue, text: string, what: string): number {
+  const read = readFaultValue(value, text);
+  if ('problem' in read) throw new UsageError(`${what} ${read.problem}.`);
+  return read.amount;
 }
 
 /** The database resource `kill-db` means: a postgres resource by name, or the one a service uses. */

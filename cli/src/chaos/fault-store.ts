@@ -1,20 +1,12 @@
+import type { FaultInForce } from '@frank/contracts/frames';
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Fault } from './fault-spec.js';
 
-/** One fault in force, as `.frank/faults.json` keeps it. */
-export interface FaultRecord {
-  id: string;
-  label: string;
+/** One fault in force, as `.frank/faults.json` keeps it: what a frame shows, and the fault itself. */
+export interface FaultRecord extends FaultInForce {
   fault: Fault;
-  injectedAt: string;
-  /** When a `--for` fault heals itself; absent: until `frank chaos heal` (or `down`). */
-  healAt?: string;
-  /** The frank process that injected it (and heals it at `healAt` unless it died). */
-  pid: number;
-  /** The event that set it off, for `--when`. */
-  trigger?: string;
 }
 
 interface FaultsFile {

@@ -1,5 +1,5 @@
 import { paint, renderTable } from '../ui/output.js';
-import { formatDuration } from './duration.js';
+import { formatDuration } from '../lab/duration.js';
 import type { MatrixCellResult, MatrixResult } from './matrix.js';
 
 const HEADERS = ['fault', 'verdict', 'time to recover', 'affected', 'compensations', 'refused', 'notes'];

@@ -2,7 +2,7 @@ import { UsageError } from '../errors.js';
 import type { ProgressListener } from '../lab/up.js';
 import type { Topology } from '../lab/topology.js';
 import type { ChaosLab } from './chaos-lab.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../lab/duration.js';
 import { parseFault, type Fault } from './fault-spec.js';
 import { healFaults, injectFault } from './faults.js';
 
@@ -32,7 +32,7 @@ export function parseSchedule(text: string, topology: Topology): ScheduledFault[
     const match = /^([^@]+)@([^/]+)\/(.+)$/.exec(item);
     if (!match) throw new UsageError(`--chaos: "${item}" is not ${FORM}.`);
     const fault = parseFault(match[1]!.split(':'), topology);
-    return { fault, atMs: parseDuration(match[2]!, { what: `the start of ${match[1]}`, zero: true }), forMs: parseDuration(match[3]!, { what: `the duration of ${match[1]}` }) };
+    return { fault, atMs: parseDuration(match[2]!, `the start of ${match[1]}`, { zero: true }), forMs: parseDuration(match[3]!, `the duration of ${match[1]}`) };
   });
 }
 

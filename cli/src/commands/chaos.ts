@@ -3,7 +3,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
 import { openChaos, type ChaosLab } from '../chaos/chaos-lab.js';
-import { formatDuration, parseDuration } from '../chaos/duration.js';
+import { formatDuration, parseDuration } from '../lab/duration.js';
 import { armEventTrigger } from '../chaos/event-trigger.js';
 import { runExperiment } from '../chaos/experiment.js';
 import { renderExperiment } from '../chaos/experiment-summary.js';
@@ -107,9 +107,9 @@ function faultCommand(name: FaultCommand): Command {
       // Every flag is checked before anything is touched.
       const lab = await openLab(labOptionsOf(command));
       const fault = parseFault(words, lab.topology, { jitter: flags.jitter });
-      const durationMs = flags.for === undefined ? undefined : parseDuration(flags.for, { what: '--for' });
+      const durationMs = flags.for === undefined ? undefined : parseDuration(flags.for, '--for');
       const trigger = flags.when === undefined ? undefined : parseEventType(flags.when);
-      const withinMs = parseDuration(flags.within, { what: '--within' });
+      const withinMs = parseDuration(flags.within, '--within');
       const chaos = await openChaos(lab);
       reportHealed(await healExpiredFaults(chaos, phaseLine), ' (its --for ran out)');
       const interrupt = interruption();
@@ -278,9 +278,9 @@ export function chaosCommand(): Command {
 }
 
 async function experimentSettings(flags: ExperimentFlags) {
-  const holdMs = parseDuration(flags.for, { what: '--for' });
+  const holdMs = parseDuration(flags.for, '--for');
   const trigger = parseEventType(flags.when);
-  const settleTimeoutMs = parseDuration(flags.settleTimeout, { what: '--settle-timeout' });
+  const settleTimeoutMs = parseDuration(flags.settleTimeout, '--settle-timeout');
   if (flags.file && flags.scenario !== 'mixed') throw new UsageError('Give --scenario or --file, not both.');
   const scenario = await loadScenario(flags);
   return { scenario, orders: flags.orders, concurrency: flags.concurrency ?? flags.orders, seed: flags.seed, holdMs, trigger, settleTimeoutMs };

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
 import { readFrame, renderFrame, type FrameState } from '../dashboard/dashboard.js';
-import { parseDuration } from '../saga/scenario.js';
+import { parseDuration } from '../lab/duration.js';
 import { openLab } from '../lab/lab.js';
 import { labAccess } from '../saga/lab-access.js';
 import { writeData, writeInfo } from '../ui/output.js';
@@ -14,7 +14,7 @@ export function dashboardCommand(): Command {
     .option('--once', 'print one frame and exit (with --json: the frame as JSON)')
     .addHelpText('after', '\nOn a terminal the frame is redrawn in place until Ctrl-C; elsewhere each frame is printed after the last.\n\nExamples:\n  npx frank dashboard\n  npx frank dashboard --every 5s\n  npx frank dashboard --once --json')
     .action(async (flags: { every: string; once?: boolean }, command: Command) => {
-      const everyMs = parseDuration(flags.every);
+      const everyMs = parseDuration(flags.every, '--every');
       const output = outputOf(command);
       const lab = await openLab(labOptionsOf(command));
       const access = await labAccess(lab);

@@ -10,7 +10,8 @@ import { checkLoadDuration, parseRate, resolveLoadModel } from '../saga/load-mod
 import { diffRuns, formatChange } from '../saga/run-diff.js';
 import { listRuns, loadRun, recordRun } from '../saga/run-store.js';
 import { runScenarioWithOrders } from '../saga/run.js';
-import { findScenario, listScenarios, loadScenarioFile, parseDuration } from '../saga/scenario.js';
+import { parseDuration } from '../lab/duration.js';
+import { findScenario, listScenarios, loadScenarioFile } from '../saga/scenario.js';
 import { readRecentSagas } from '../saga/recent.js';
 import { findStuckSagas, renderStuck } from '../saga/stuck.js';
 import { describeLoad, renderSummary } from '../saga/summary.js';

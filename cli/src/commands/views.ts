@@ -3,7 +3,7 @@ import { FrankError, UsageError } from '../errors.js';
 import { openLab } from '../lab/lab.js';
 import { getJson, serviceUrl } from '../reports/service-url.js';
 import { labAccess } from '../saga/lab-access.js';
-import { parseDuration } from '../saga/scenario.js';
+import { parseDuration } from '../lab/duration.js';
 import { paint, renderTable, writeData, writeInfo } from '../ui/output.js';
 import { takeSnapshot } from '../saga/snapshot.js';
 import { checkReadSide, readViews } from '../views/read-side.js';
@@ -80,7 +80,7 @@ export function viewsCommand(): Command {
     .option('--timeout <duration>', 'how long to wait for the rebuild, e.g. 5m', '10m')
     .addHelpText('after', '\nThe projectors hold their deliveries meanwhile and catch up afterwards; reads keep the old views until the swap.\n\nExamples:\n  npx frank views rebuild\n  npx frank views rebuild --view order_views --json')
     .action(async (flags: { view?: string[]; timeout: string }, command: Command) => {
-      const timeoutMs = parseDuration(flags.timeout);
+      const timeoutMs = parseDuration(flags.timeout, '--timeout');
       const lab = await openLab(labOptionsOf(command));
       const base = await serviceUrl(lab, 'views');
       const started = await postJson<RebuildProgress & { error?: { message?: string } }>(`${base}/views/rebuild`, flags.view ? { views: flags.view } : {});
@@ -114,7 +114,7 @@ export function viewsCommand(): Command {
     .option('--timeout <duration>', 'how long the views may take to catch up, e.g. 30s', '30s')
     .addHelpText('after', '\nExit code 1 when a view still differs after the timeout.\n\nExamples:\n  npx frank views verify\n  npx frank views verify --timeout 2m --json')
     .action(async (flags: { timeout: string }, command: Command) => {
-      const deadline = Date.now() + parseDuration(flags.timeout);
+      const deadline = Date.now() + parseDuration(flags.timeout, '--timeout');
       const output = outputOf(command);
       const access = await labAccess(await openLab(labOptionsOf(command)));
       try {

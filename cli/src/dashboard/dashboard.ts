@@ -1,3 +1,4 @@
+import type { LabFrame } from '@frank/contracts/frames';
 import { FaultStore, type FaultRecord } from '../chaos/fault-store.js';
 import type { Lab } from '../lab/lab.js';
 import { labStatus, type ResourceStatus } from '../lab/status.js';
@@ -7,18 +8,9 @@ import { readRecentSagas, type RecentSaga } from '../saga/recent.js';
 import { CONSUMER_QUEUES, queueDepths } from '../saga/snapshot.js';
 import { healthColor, padVisible, paint, type Color } from '../ui/output.js';
 
-/** One frame of `frank dashboard`: what the lab looks like now, and what changed since the last frame. */
-export interface DashboardFrame {
-  at: string;
+/** One frame of `frank dashboard` (the console's LabFrame), with the faults as the CLI keeps them. */
+export interface DashboardFrame extends LabFrame {
   resources: Pick<ResourceStatus, 'name' | 'kind' | 'phase' | 'health' | 'waitingFor'>[];
-  orders: Record<string, number>;
-  /** Orders that became CONFIRMED or CANCELLED per second since the previous frame; null on the first. */
-  settledPerSecond: number | null;
-  queues: { queue: string; messages: number | null }[];
-  outbox: Record<string, number>;
-  /** The latest sagas, newest first (`frank saga recent`). */
-  sagas: RecentSaga[];
-  /** The chaos faults in force (`frank chaos status`), read only: the frame heals nothing. */
   faults: FaultRecord[];
 }
 

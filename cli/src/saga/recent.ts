@@ -1,18 +1,7 @@
+import type { RecentSaga } from '@frank/contracts/frames';
 import type { LabAccess } from './lab-access.js';
 
-/** One of the latest sagas as order-service tracks it: the order's state and the saga's step. */
-export interface RecentSaga {
-  orderId: string;
-  sagaId: string;
-  orderStatus: string;
-  /** saga_coord.saga_state; null while order-service has not recorded it. */
-  sagaStatus: string | null;
-  sagaStep: string | null;
-  totalCents: number;
-  cancelReason: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { RecentSaga } from '@frank/contracts/frames';
 
 /** The `limit` latest orders, newest first, each with its saga's status and step. */
 export async function readRecentSagas(access: LabAccess, limit: number): Promise<RecentSaga[]> {

@@ -1,7 +1,9 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, isMap, isNode, isScalar, parseDocument } from 'yaml';
+import { DURATION_EXAMPLE, readDuration } from '@frank/contracts/duration';
 import { z } from 'zod';
+import { parseDuration } from '../lab/duration.js';
 import { UsageError } from '../errors.js';
 import { REPOSITORY_ROOT } from '../lab/paths.js';
 
@@ -49,8 +51,11 @@ export type ExpectationKey = (typeof EXPECTATION_KEYS)[number];
 
 const expectSchema = z.strictObject(Object.fromEntries(EXPECTATION_KEYS.map((key) => [key, countSchema.optional()])) as Record<ExpectationKey, z.ZodOptional<typeof countSchema>>);
 
-const DURATION_MESSAGE = 'must be a duration such as "60s", "2m" or "1500ms"';
-const durationSchema = z.string({ error: DURATION_MESSAGE }).regex(/^\s*\d+(\.\d+)?\s*(ms|s|m)\s*$/, DURATION_MESSAGE);
+const DURATION_MESSAGE = `must be ${DURATION_EXAMPLE}`;
+const durationSchema = z.string({ error: DURATION_MESSAGE }).check((ctx) => {
+  const read = readDuration(ctx.value);
+  if ('problem' in read) ctx.issues.push({ code: 'custom', message: read.problem, input: ctx.value });
+});
 
 /** The open model's bounds: a rate in orders per second and how long arrivals go on. */
 export const MAX_RATE = 1000;
@@ -82,9 +87,10 @@ const scenarioSchema = z
       const [given, missing] = scenario.rate === undefined ? ['duration', 'rate'] : ['rate', 'duration'];
       context.addIssue({ code: 'custom', path: [given], message: `needs ${missing} beside it: the open model places rate orders per second for duration (or remove ${given} for the closed model of orders and concurrency)` });
     }
-    if (scenario.duration !== undefined) {
-      const ms = durationMs(scenario.duration);
-      if (ms <= 0 || ms > MAX_LOAD_DURATION_MS) context.addIssue({ code: 'custom', path: ['duration'], message: `must be longer than 0 and at most 60m, not "${scenario.duration}"` });
+    const read = scenario.duration === undefined ? undefined : readDuration(scenario.duration);
+    if (read && 'ms' in read) {
+      const { ms } = read;
+      if (ms > MAX_LOAD_DURATION_MS) context.addIssue({ code: 'custom', path: ['duration'], message: `must be longer than 0 and at most 60m, not "${scenario.duration}"` });
       else if (scenario.rate !== undefined && Math.floor((scenario.rate * ms) / 1000 + 1e-9) < 1) context.addIssue({ code: 'custom', path: ['rate'], message: `${scenario.rate}/s for ${scenario.duration} places no order: raise rate or duration` });
     }
     scenario.mix.forEach((entry, index) => {
@@ -99,19 +105,6 @@ export type CountExpectation = z.infer<typeof countSchema>;
 export type ProviderBehaviour = z.infer<typeof providerSchema>;
 export type ChannelBehaviour = z.infer<typeof channelsSchema>;
 
-export function parseDuration(text: string, flag?: string): number {
-  const ms = durationMs(text);
-  if (Number.isNaN(ms)) throw new UsageError(`${flag ? `${flag} takes a duration such as "60s", "2m" or "1500ms", not "${text}"` : `"${text}" ${DURATION_MESSAGE}`}.`);
-  return ms;
-}
-
-/** Milliseconds of "60s", "2m", "1500ms"; NaN for anything else. */
-function durationMs(text: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)\s*$/.exec(text);
-  if (!match) return Number.NaN;
-  const value = Number(match[1]);
-  return Math.round(match[2] === 'ms' ? value : match[2] === 's' ? value * 1000 : value * 60_000);
-}
 
 export function parseScenario(text: string, file: string): Scenario {
   const lineCounter = new LineCounter();
@@ -132,7 +125,7 @@ export function parseScenario(text: string, file: string): Scenario {
       hint: `See templates/scenarios/happy-path.yaml for a commented scenario.`,
     });
   }
-  return { ...parsed.data, file, settleTimeoutMs: parseDuration(parsed.data.settleTimeout), ...(parsed.data.duration === undefined ? {} : { durationMs: parseDuration(parsed.data.duration) }) };
+  return { ...parsed.data, file, settleTimeoutMs: parseDuration(parsed.data.settleTimeout, 'settleTimeout'), ...(parsed.data.duration === undefined ? {} : { durationMs: parseDuration(parsed.data.duration, 'duration') }) };
 }
 
 export async function loadScenarioFile(file: string): Promise<Scenario> {

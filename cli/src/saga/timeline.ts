@@ -1,3 +1,4 @@
+import type { SagaTimeline, TimelineStep } from '@frank/contracts/frames';
 import { FrankError, UsageError, errorMessage } from '../errors.js';
 import { renderTable } from '../ui/output.js';
 import { SAGA_SERVICES, type LabAccess, type SagaService } from './lab-access.js';
@@ -8,36 +9,7 @@ import { SAGA_SERVICES, type LabAccess, type SagaService } from './lab-access.js
  * when its relay dispatched them (saga_coord.outbox.dispatched_at), and when each consumer took
  * them in (saga_coord.inbox.received_at, per handler, i.e. per queue).
  */
-export interface TimelineStep {
-  eventId: string;
-  type: string;
-  /** Whose event store holds it; for a message no saga database publishes, its publisher per the contract. */
-  service: string;
-  stream: string | null;
-  version: number | null;
-  causationId: string | null;
-  at: string;
-  /** ms since the saga's first step. */
-  offsetMs: number;
-  dispatchedAt: string | null;
-  /** Relay lag: append → dispatch. */
-  dispatchMs: number | null;
-  attempts: number | null;
-  /** Published outside the saga databases (the provider's webhook, via eventbridge-bridge): known only from its consumers' inboxes. */
-  external: boolean;
-  consumers: { handler: string; service: string; receivedAt: string; gapMs: number | null }[];
-}
-
-export interface SagaTimeline {
-  orderId: string;
-  sagaId: string | null;
-  order: { status: string; totalCents: number; cancelReason: string | null; createdAt: string; updatedAt: string } | null;
-  saga: { step: string; status: string; updatedAt: string } | null;
-  payment: { id: string; status: string; providerRef: string | null; failureReason: string | null; deadlineAt: string; providerAttempts: number; providerError: string | null } | null;
-  steps: TimelineStep[];
-  /** First step to last. */
-  durationMs: number | null;
-}
+export type { SagaTimeline, TimelineStep } from '@frank/contracts/frames';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,12 +1,14 @@
 export { createPool, inTransaction, isTransient, withRetry, type DbClient, type Pool } from './db/pool.js';
 export { HttpError, KitError, PoisonMessageError, type KitErrorCode } from './errors.js';
 export { bearerToken, createServiceApp, finishApp, listen, validate, type NotReady, type ReadyCheck } from './http/create-app.js';
+export { authenticate, isAdmin } from './http/authenticate.js';
 export { eventReplayRoutes, type EventPage } from './http/event-replay.js';
 export { createLogger, errorFields, type Logger } from './log.js';
 export { AmqpConnection, DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE, type ConsumeHandler, type ConsumerRegistration } from './messaging/amqp-connection.js';
 export { appendEvent, OUTBOX_CHANNEL } from './messaging/append-event.js';
 export { consumeEvents, deadLetterQueueOf, declareConsumerQueue, type EventHandler } from './messaging/consume-events.js';
-export { newEnvelope, parseEnvelope, type EventEnvelope, type NewEvent } from './messaging/envelope.js';
+export { dataOf, newEnvelope, parseEnvelope, type EventEnvelope, type NewEvent } from './messaging/envelope.js';
+export { InvalidTokenError, signToken, verifyToken, type TokenClaims, type TokenSubject } from '@frank/contracts/token';
 export { startOutboxRelay, type OutboxRelay } from './messaging/outbox-relay.js';
 export { main, runService, type ServiceContext, type ServiceDefinition } from './service.js';
 export type { SeedOptions } from './seed-options.js';

@@ -6,7 +6,7 @@ import { runService } from '@frank/kit';
 import { definition } from '../src/service.js';
 import { startFakeInventory } from './fake-inventory.js';
 import { freePort, migrate, startLab, until, type TestLab } from '../../../cli/test/service-lab.js';
-import { signToken } from './sign-token.js';
+import { signToken } from '@frank/kit';
 
 const LAB = `version: 1
 resources:
@@ -212,7 +212,7 @@ describe('order-service against real PostgreSQL and RabbitMQ', () => {
       [{ json: { items: [{ sku: 'SKU-1', qty: 1 }, { sku: 'NOPE', qty: 1 }] }, token: demoToken }, 422, 'unprocessable', 'items.1.sku'],
       [{ json: { items: [{ sku: 'SKU-1', qty: 1 }] } }, 401, 'unauthorized', 'authorization'],
       [{ json: { items: [{ sku: 'SKU-1', qty: 1 }] }, token: signToken(DEMO, 'someone-elses-secret-000') }, 401, 'unauthorized', 'authorization'],
-      [{ json: { items: [{ sku: 'SKU-1', qty: 1 }] }, token: signToken(DEMO, JWT_SECRET, -10) }, 401, 'unauthorized', 'authorization'],
+      [{ json: { items: [{ sku: 'SKU-1', qty: 1 }] }, token: signToken(DEMO, JWT_SECRET, { lifetimeSeconds: -10 }) }, 401, 'unauthorized', 'authorization'],
     ];
     for (const [options, status, code, field] of cases) {
       const answer = await call('POST', '/orders', options);

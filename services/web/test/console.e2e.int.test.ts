@@ -92,7 +92,7 @@ describe('the lab console, end to end', () => {
     await page.getByLabel('Latency').fill('300');
     await page.getByLabel('Heal after (optional)').fill('-5s');
     await page.getByRole('button', { name: 'Inject fault' }).click();
-    expect(await page.getByRole('alert').allTextContents()).toEqual(['Latency: add a unit: 300ms or 300s.', 'Heal after: "-5s" is not a duration such as 300ms, 10s or 2m.']);
+    expect(await page.getByRole('alert').allTextContents()).toEqual(['Latency takes a duration such as 500ms, 10s or 2m, not "300" (add a unit: 300ms or 300s).', 'Heal after takes a duration such as 500ms, 10s or 2m, not "-5s" (durations are not negative).']);
     await shot('bad-input');
     expect(faultPosts).toEqual([]);
     expect(await frank(['chaos', 'status', '--json'])).toEqual({ faults: [] });

@@ -1,11 +1,10 @@
-import { type DbClient, type EventEnvelope, type EventHandler } from '@frank/kit';
+import { dataOf, type DbClient, type EventEnvelope, type EventHandler } from '@frank/kit';
 import { instantOf } from '../domain/time-dimension.js';
 import { activityOf } from '../domain/user-activity.js';
 import { ensureDate, ensureProducts, upsertCustomer } from '../persistence/dimensions.js';
 import { noteEvent, recordActivity } from '../persistence/facts.js';
 import {
   COUNTED_ONLY,
-  dataOf,
   notificationOutcomeSchema,
   orderCancelledSchema,
   orderConfirmedSchema,

@@ -1,4 +1,3 @@
-import { PoisonMessageError, type EventEnvelope } from '@frank/kit';
 import { z } from 'zod';
 
 // Analytics' own copy of the data it reads (services/README.md, "Events"); the other types of the
@@ -33,12 +32,3 @@ export const COUNTED_ONLY = [
   'analytics.recorded',
 ] as const;
 
-/** Data that does not match is poison: no retry will change it. */
-export function dataOf<S extends z.ZodType>(schema: S, event: EventEnvelope): z.infer<S> {
-  const parsed = schema.safeParse(event.data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new PoisonMessageError(`${event.type} data is malformed: ${issue.path.join('.') || '(data)'} ${issue.message}`, { type: event.type, eventId: event.id });
-  }
-  return parsed.data;
-}

@@ -1,12 +1,11 @@
-import { bearerToken, errorFields, HttpError, validate, type Logger } from '@frank/kit';
+import { authenticate, errorFields, HttpError, validate, type Logger } from '@frank/kit';
 import { Router, type Request } from 'express';
 import type { Document } from 'mongodb';
 import { z } from 'zod';
-import { productsGeneration, userGeneration } from '../cache/cache-keys.js';
+import { productsGeneration, userGeneration } from '@frank/contracts/cache-keys';
 import type { ReadCache } from '../cache/read-cache.js';
 import type { ViewReader } from '../read/view-reader.js';
 import type { Downstream } from './forward.js';
-import { InvalidTokenError, verifyToken, type TokenClaims } from './verify-token.js';
 
 export interface ReadDeps {
   /** Undefined when the BFF has no MONGO_URL: every read answers that the views are missing. */
@@ -27,16 +26,6 @@ const pageQuery = z.object({
   offset: z.coerce.number().int().min(0).max(100_000).default(0),
 });
 
-function claimsOf(req: Request, secret: string): TokenClaims {
-  const token = bearerToken(req);
-  if (!token) throw new HttpError(401, 'unauthorized', 'Missing bearer token: log in at POST /api/auth/login and send Authorization: Bearer <token>.');
-  try {
-    return verifyToken(token, secret);
-  } catch (error) {
-    if (error instanceof InvalidTokenError) throw new HttpError(401, 'unauthorized', `${error.message}; log in again.`);
-    throw error;
-  }
-}
 
 function viewsDown(error: unknown, what: string): HttpError {
   return new HttpError(503, 'unavailable', `The read side (Mongo) did not answer, so ${what} cannot be served; try again shortly.`, { missing: ['views'], reason: errorFields(error).error });
@@ -83,7 +72,7 @@ export function readRoutes(deps: ReadDeps): Router {
   });
 
   router.get('/api/orders/:id', async (req, res) => {
-    const claims = claimsOf(req, deps.jwtSecret);
+    const claims = authenticate(req, deps.jwtSecret);
     const orderId = req.params.id;
     let order: Document | undefined;
     try {
@@ -109,7 +98,7 @@ export function readRoutes(deps: ReadDeps): Router {
   });
 
   router.get('/api/users/:id/orders', async (req, res) => {
-    const claims = claimsOf(req, deps.jwtSecret);
+    const claims = authenticate(req, deps.jwtSecret);
     const userId = req.params.id;
     if (userId !== claims.sub && !claims.roles.includes('admin')) throw new HttpError(403, 'forbidden', "A user's order history is theirs to read: use your own id.", { field: 'id' });
     const page = validate(pageQuery, req.query);

@@ -1,6 +1,6 @@
 import { errorFields, type Logger } from '@frank/kit';
 import { createClient } from 'redis';
-import { cacheHits, cacheMisses, type CachedView } from './cache-keys.js';
+import { cacheHits, cacheMisses, type CachedView } from '@frank/contracts/cache-keys';
 
 export interface CachedRead<T> {
   value: T;

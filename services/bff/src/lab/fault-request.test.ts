@@ -46,7 +46,7 @@ describe('parseFaultRequest', () => {
     expect(refusal({ kind: 'latency', target: 'order-db', value: '' })).toMatchObject({ status: 400, field: 'value', message: 'value: give a latency such as 300ms' });
     expect(refusal({ kind: 'latency', target: 'order-db', value: '300' })).toMatchObject({ status: 400, field: 'value' });
     expect(refusal({ kind: 'latency', target: 'order-db', value: '0ms' })).toMatchObject({ status: 400, field: 'value' });
-    expect(refusal({ kind: 'latency', target: 'order-db', value: '300ms', for: 'soon' })).toMatchObject({ status: 400, field: 'for', message: 'for: give a duration such as 30s or 2m (at most 24h), not "soon"' });
+    expect(refusal({ kind: 'latency', target: 'order-db', value: '300ms', for: 'soon' })).toMatchObject({ status: 400, field: 'for', message: 'for: takes a duration such as 500ms, 10s or 2m, not "soon"' });
     expect(refusal({ kind: 'kill-db', target: 'order-db', for: '25h' })).toMatchObject({ status: 400, field: 'for' });
     expect(refusal({ kind: 'bandwidth', target: 'order-db', value: '-1' })).toMatchObject({ status: 400, field: 'value' });
   });

@@ -1,38 +1,12 @@
+import { readDuration } from '@frank/contracts/duration';
+import { CONSOLE_SERVICE, FAULT_COMMANDS, FAULTS, UNIT_NAME, isFaultCommand, readFaultValue, type FaultCommand } from '@frank/contracts/faults';
 import { HttpError } from '@frank/kit';
 
-/** The faults of `frank chaos` the console may inject; anything else is refused before the CLI runs. */
-export const FAULT_KINDS = ['kill-db', 'kill-broker', 'kill-service', 'latency', 'timeout', 'reset-peer', 'bandwidth', 'limit-data', 'partition'] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
-
-/** What each kind's `value` is, and whether it must be given: the CLI's second argument. */
-const VALUES: Partial<Record<FaultKind, { what: string; required: boolean; parse: (text: string) => string | undefined }>> = {
-  latency: { what: 'a latency such as 300ms', required: true, parse: (t) => durationOrUndefined(t, false) },
-  timeout: { what: 'a time after which the links close, such as 2s (empty: never)', required: false, parse: (t) => durationOrUndefined(t, true) },
-  'reset-peer': { what: 'a time after which connections are reset, such as 1s (empty: at once)', required: false, parse: (t) => durationOrUndefined(t, true) },
-  bandwidth: { what: 'a rate in KB/s, a whole number such as 16', required: true, parse: (t) => (/^\d{1,9}$/.test(t) && Number(t) > 0 ? t : undefined) },
-  'limit-data': { what: 'a size such as 64kb or 1mb', required: true, parse: (t) => (/^\d{1,9}(b|kb|mb)?$/i.test(t) && Number.parseInt(t, 10) > 0 ? t.toLowerCase() : undefined) },
-};
-
-/** A name of frank.yaml (`order-db`, `payment`) or a link (`payment.rabbitmq`). */
-const NAME = /^[a-z][a-z0-9-]{0,62}(\.[a-z][a-z0-9-]{0,62})?$/;
-const DURATION = /^(\d{1,6}(?:\.\d{1,3})?)(ms|s|m|h)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** The service that serves the console: killing it from the console would leave nobody to heal it. */
-export const CONSOLE_SERVICE = 'bff';
-
-/** "300ms", "10s", "1.5m": the text back when it is one (0 only when allowed, at most 24 h), else undefined. */
-export function durationOrUndefined(text: string, zero: boolean): string | undefined {
-  const match = DURATION.exec(text);
-  if (!match) return undefined;
-  const ms = Number(match[1]) * UNIT_MS[match[2]!]!;
-  if ((ms === 0 && !zero) || ms > 24 * 3_600_000) return undefined;
-  return text;
-}
+export { CONSOLE_SERVICE } from '@frank/contracts/faults';
 
 /** A checked fault request: the words of `frank chaos` and its `--for`. */
 export interface FaultRequest {
-  kind: FaultKind;
+  kind: FaultCommand;
   words: string[];
   for: string | undefined;
 }
@@ -58,7 +32,7 @@ function text(body: Record<string, unknown>, field: string): string | undefined 
 function unit(body: Record<string, unknown>, field: string, known: KnownUnits | undefined, allowed: (kind: string) => boolean, what: string): string {
   const name = text(body, field);
   if (!name) refuse(400, field, `give ${what}`);
-  if (!NAME.test(name)) refuse(400, field, `"${name}" is not a name of frank.yaml (lower-case letters, digits and dashes; a link as service.resource)`);
+  if (!UNIT_NAME.test(name)) refuse(400, field, `"${name}" is not a name of frank.yaml (lower-case letters, digits and dashes; a link as service.resource)`);
   if (known && !name.includes('.')) {
     const kind = known.names.get(name);
     if (kind === undefined) refuse(422, field, `"${name}" is not in the lab; give ${what}`);
@@ -81,8 +55,8 @@ export function parseFaultRequest(body: unknown, known?: KnownUnits): FaultReque
   if (typeof body !== 'object' || body === null || Array.isArray(body)) refuse(400, 'body', 'send a JSON object {kind, target, value, for}');
   const b = body as Record<string, unknown>;
   const kind = text(b, 'kind');
-  if (!kind || !(FAULT_KINDS as readonly string[]).includes(kind)) refuse(400, 'kind', `must be one of ${FAULT_KINDS.join(', ')}`);
-  const k = kind as FaultKind;
+  if (!kind || !isFaultCommand(kind)) refuse(400, 'kind', `must be one of ${FAULT_COMMANDS.join(', ')}`);
+  const k: FaultCommand = kind;
   const words: string[] = [k];
   const anyUnit = () => true;
   const notService = (kind: string) => kind !== 'service';
@@ -108,18 +82,19 @@ export function parseFaultRequest(body: unknown, known?: KnownUnits): FaultReque
     }
     default: {
       words.push(unit(b, 'target', known, anyUnit, 'a resource (order-db), a service (payment) or a link (payment.rabbitmq)'));
-      const rule = VALUES[k]!;
+      const rule = FAULTS[k].value!;
       const value = text(b, 'value');
       if (value === undefined) {
         if (rule.required) refuse(400, 'value', `give ${rule.what}`);
       } else {
-        const parsed = rule.parse(value);
-        if (parsed === undefined) refuse(400, 'value', `give ${rule.what}, not "${value}"`);
-        words.push(parsed);
+        const read = readFaultValue(rule, value);
+        if ('problem' in read) refuse(400, 'value', read.problem);
+        words.push(value);
       }
     }
   }
   const hold = text(b, 'for');
-  if (hold !== undefined && durationOrUndefined(hold, false) === undefined) refuse(400, 'for', `give a duration such as 30s or 2m (at most 24h), not "${hold}"`);
+  const holdFor = hold === undefined ? undefined : readDuration(hold);
+  if (holdFor && 'problem' in holdFor) refuse(400, 'for', holdFor.problem);
   return { kind: k, words, for: hold };
 }

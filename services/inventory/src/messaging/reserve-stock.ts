@@ -1,9 +1,9 @@
-import type { EventHandler, Logger } from '@frank/kit';
+import { dataOf, type EventHandler, type Logger } from '@frank/kit';
 import { mergeOrderLines } from '../domain/order-lines.js';
 import { planReservation } from '../domain/plan-reservation.js';
 import { addReservationItems, claimReservation, rejectReservation } from '../persistence/reservations.js';
 import { knownSkus, lockStock, moveStock } from '../persistence/stock-rows.js';
-import { orderCreatedData, parseData } from './consumed-events.js';
+import { orderCreatedData } from './consumed-events.js';
 import { publishInventoryEvent } from './published-events.js';
 
 /**
@@ -14,7 +14,7 @@ import { publishInventoryEvent } from './published-events.js';
  */
 export function reserveStock(log: Logger): EventHandler {
   return async (client, event) => {
-    const data = parseData(orderCreatedData, event);
+    const data = dataOf(orderCreatedData, event);
     const reservationId = await claimReservation(client, data.orderId, event.sagaId);
     if (!reservationId) {
       log.info('order already has a reservation; nothing to do', { orderId: data.orderId, eventId: event.id });

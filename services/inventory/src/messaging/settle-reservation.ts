@@ -1,8 +1,8 @@
-import type { EventHandler, Logger } from '@frank/kit';
+import { dataOf, type EventHandler, type Logger } from '@frank/kit';
 import { settle } from '../domain/reservation-status.js';
 import { lockReservationOfOrder, setReservationStatus } from '../persistence/reservations.js';
 import { lockStock, moveStock, recordMovements } from '../persistence/stock-rows.js';
-import { parseData, paymentOutcomeData } from './consumed-events.js';
+import { paymentOutcomeData } from './consumed-events.js';
 import { publishInventoryEvent } from './published-events.js';
 
 /**
@@ -12,7 +12,7 @@ import { publishInventoryEvent } from './published-events.js';
  */
 export function settleReservation(outcome: 'release' | 'commit', log: Logger): EventHandler {
   return async (client, event) => {
-    const { orderId } = parseData(paymentOutcomeData, event);
+    const { orderId } = dataOf(paymentOutcomeData, event);
     const reservation = await lockReservationOfOrder(client, orderId);
     const next = reservation && settle(reservation.status, outcome);
     if (!reservation || !next) {

@@ -1,4 +1,3 @@
-import { PoisonMessageError, type EventEnvelope } from '@frank/kit';
 import { z } from 'zod';
 
 // This service's own copy of the events it reads (services/README.md, "Events").
@@ -24,12 +23,3 @@ export const paymentCompletedSchema = z.object({
 });
 export type PaymentCompleted = z.infer<typeof paymentCompletedSchema>;
 
-/** An event whose data does not match what we read is poison: no retry will change it. */
-export function dataOf<S extends z.ZodType>(schema: S, event: EventEnvelope): z.infer<S> {
-  const parsed = schema.safeParse(event.data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new PoisonMessageError(`${event.type} data is malformed: ${issue.path.join('.') || '(data)'} ${issue.message}`, { type: event.type, eventId: event.id });
-  }
-  return parsed.data;
-}

@@ -1,6 +1,6 @@
-import type { EventHandler } from '@frank/kit';
+import { dataOf, type EventHandler } from '@frank/kit';
 import { saveRecipient } from '../persistence/recipients.js';
-import { dataOf, orderCreatedSchema } from './consumed-events.js';
+import { orderCreatedSchema } from './consumed-events.js';
 
 /** order.created: remember whom to tell once the order is paid. */
 export const onOrderCreated: EventHandler = async (client, event) => {

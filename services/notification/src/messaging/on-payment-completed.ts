@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { appendEvent, type EventHandler } from '@frank/kit';
+import { dataOf, appendEvent, type EventHandler } from '@frank/kit';
 import { chooseChannel } from '../domain/choose-channel.js';
 import { formatMoney } from '../domain/format-money.js';
 import { renderTemplate, TemplateRenderError } from '../domain/render-template.js';
 import { insertDelivery, type NewDelivery } from '../persistence/deliveries.js';
 import { findRecipient } from '../persistence/recipients.js';
 import { findTemplate } from '../persistence/templates.js';
-import { dataOf, paymentCompletedSchema } from './consumed-events.js';
+import { paymentCompletedSchema } from './consumed-events.js';
 import { AGGREGATE_TYPE, SOURCE, type NotificationFailed } from './published-events.js';
 
 export const CONFIRMATION_TEMPLATE = 'order-confirmed';

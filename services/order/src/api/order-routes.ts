@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
-import { appendEvent, HttpError, inTransaction, validate, type Pool } from '@frank/kit';
+import { appendEvent, authenticate, HttpError, inTransaction, isAdmin, validate, type Pool } from '@frank/kit';
 import type { OrderCreated } from '../domain/events.js';
 import { findOrder, insertOrder, listOrders } from '../persistence/order-repository.js';
 import { startSaga } from '../persistence/saga-repository.js';
-import { authenticate, isAdmin } from './authenticate.js';
 import { fetchProduct } from './inventory-client.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,4 +1,3 @@
-import { PoisonMessageError, type EventEnvelope } from '@frank/kit';
 import { z } from 'zod';
 
 // payment's own copy of the event types it reads: only the fields it uses, checked on arrival.
@@ -26,11 +25,3 @@ export type OrderCreated = z.infer<typeof orderCreatedSchema>;
 export type InventoryReserved = z.infer<typeof inventoryReservedSchema>;
 export type PaymentWebhook = z.infer<typeof paymentWebhookSchema>;
 
-/** An event whose data does not fit is poison: no retry makes it fit. */
-export function dataOf<S extends z.ZodType>(schema: S, event: EventEnvelope): z.infer<S> {
-  const parsed = schema.safeParse(event.data);
-  if (!parsed.success) {
-    throw new PoisonMessageError(`${event.type} data does not fit: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(data)'} ${i.message}`).join('; ')}`, { eventId: event.id });
-  }
-  return parsed.data;
-}

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { EventHandler, Logger } from '@frank/kit';
+import { dataOf, type EventHandler, type Logger } from '@frank/kit';
 import type { AfterTransaction } from '../persistence/after-transaction.js';
 import { findOrderTotal } from '../persistence/order-totals.js';
 import { insertPayment } from '../persistence/payments.js';
-import { dataOf, inventoryReservedSchema } from './consumed-events.js';
+import { inventoryReservedSchema } from './consumed-events.js';
 
 export interface InventoryReservedDeps {
   timeoutMs: number;

@@ -1,6 +1,6 @@
-import type { EventHandler } from '@frank/kit';
+import { dataOf, type EventHandler } from '@frank/kit';
 import { saveOrderTotal } from '../persistence/order-totals.js';
-import { dataOf, orderCreatedSchema } from './consumed-events.js';
+import { orderCreatedSchema } from './consumed-events.js';
 
 /** Keeps payment's own copy of what it needs from the order: the amount to charge, and the saga. */
 export const onOrderCreated: EventHandler = async (client, event) => {

@@ -1,8 +1,8 @@
-import { PoisonMessageError, type EventHandler, type Logger } from '@frank/kit';
+import { dataOf, PoisonMessageError, type EventHandler, type Logger } from '@frank/kit';
 import { decideOnWebhook } from '../domain/payment-transitions.js';
 import { insertCapture, insertRefund, lockPayment, setPaymentStatus, type PaymentRow } from '../persistence/payments.js';
 import type { ProviderClient } from '../provider/provider-client.js';
-import { dataOf, paymentWebhookSchema } from './consumed-events.js';
+import { paymentWebhookSchema } from './consumed-events.js';
 import { appendPaymentEvent } from './payment-events.js';
 
 export interface PaymentWebhookDeps {

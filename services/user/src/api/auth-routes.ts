@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
-import { appendEvent, HttpError, inTransaction, validate, type Pool } from '@frank/kit';
+import { appendEvent, authenticate, HttpError, inTransaction, signToken, validate, type Pool } from '@frank/kit';
 import type { UserRegistered } from '../domain/events.js';
 import { hashPassword, UNUSABLE_HASH, verifyPassword } from '../domain/password.js';
-import { signToken } from '../domain/token.js';
 import { findUserByEmail, grantRole, insertUser } from '../persistence/user-repository.js';
-import { authenticate } from './authenticate.js';
 
 const email = z.email().transform((value) => value.toLowerCase());
 

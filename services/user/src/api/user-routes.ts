@@ -1,7 +1,6 @@
 import { Router } from 'express';
-import { HttpError, type Pool } from '@frank/kit';
+import { authenticate, HttpError, isAdmin, type Pool } from '@frank/kit';
 import { findUserById } from '../persistence/user-repository.js';
-import { authenticate, isAdmin } from './authenticate.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,7 +1,7 @@
 import { HttpError, validate } from '@frank/kit';
 import type { Express } from 'express';
 import { z } from 'zod';
-import { cacheHits, cacheMisses, CACHED_VIEWS, invalidations } from '../cache/cache-keys.js';
+import { cacheHits, cacheMisses, CACHED_VIEWS, invalidations } from '@frank/contracts/cache-keys';
 import type { CacheInvalidator } from '../cache/cache-invalidator.js';
 import type { LagWindow } from '../messaging/lag-window.js';
 import type { Projector } from '../messaging/projectors.js';

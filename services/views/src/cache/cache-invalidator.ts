@@ -1,10 +1,10 @@
 import { errorFields, type Logger } from '@frank/kit';
 import { createClient } from 'redis';
-import { invalidations } from './cache-keys.js';
+import { invalidations, type CachedView } from '@frank/contracts/cache-keys';
 
 export interface CacheInvalidator {
   /** Bumps the generations (and counts one invalidation per view); a Redis that stays away is logged, the TTL is the safety net. */
-  invalidate(generations: string[], view: string): Promise<void>;
+  invalidate(generations: string[], view: CachedView): Promise<void>;
   readonly connected: boolean;
   /** Reads counters (hits, misses, invalidations); null where Redis has none or is away. */
   read(keys: string[]): Promise<(string | null)[]>;

@@ -1,7 +1,7 @@
 import { errorFields, type EventEnvelope, type Logger } from '@frank/kit';
-import { productsGeneration, userGeneration } from '../cache/cache-keys.js';
+import { productsGeneration, userGeneration } from '@frank/contracts/cache-keys';
 import type { CacheInvalidator } from '../cache/cache-invalidator.js';
-import type { ConsumedEventData } from './consumed-events.js';
+import type { EventData } from '@frank/contracts/events';
 import { INVENTORY_VIEW_EVENTS, reduceReservation, reduceStockLevel, stockDeltaOf, type ReservationView, type StockLevel } from '../projections/inventory-views.js';
 import { deliveryFigures, NOTIFICATION_VIEW_EVENTS, reduceDeliveryStatus, type DeliveryGroup, type DeliveryStatus } from '../projections/notification-views.js';
 import { historyEntryOf, ORDER_DETAILS_EVENTS, PAYMENT_INFO_EVENTS, reduceOrderDetails, reducePaymentInfo, type OrderDetails, type PaymentInfo } from '../projections/order-views.js';
@@ -94,7 +94,7 @@ export function inventoryViewsProjector({ store, cache, seeded, writeBehindMs = 
       const orderId = String((event.data as { orderId?: unknown }).orderId ?? event.aggregateId);
       let lines: { sku: string; qty: number }[];
       if (event.type === 'inventory.stock-adjusted') {
-        const adjusted = event.data as ConsumedEventData['inventory.stock-adjusted'];
+        const adjusted = event.data as EventData['inventory.stock-adjusted'];
         lines = [{ sku: adjusted.sku, qty: adjusted.delta }];
       } else if (event.type === 'inventory.reserved') {
         lines = (event.data as { items: { sku: string; qty: number }[] }).items;

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@frank/kit';
-import type { ConsumedEventData, Line } from '../messaging/consumed-events.js';
+import type { EventData, Line } from '@frank/contracts/events';
 import { isNewer, withVersion, type SourceVersions } from './versions.js';
 
 /** inventory_views.stock_levels: a product's stock, seeded from inventory-service and kept current by its events. */
@@ -68,9 +68,9 @@ export function seedStockLevel(current: StockLevel | undefined, snapshot: { sku:
 
 export function reduceReservation(current: ReservationView | undefined, event: EventEnvelope): ReservationView | undefined {
   if (current && !isNewer(current.versions, event)) return undefined;
-  const data = event.data as ConsumedEventData['inventory.released'];
+  const data = event.data as EventData['inventory.released'];
   if (event.type === 'inventory.reserved') {
-    const reserved = event.data as ConsumedEventData['inventory.reserved'];
+    const reserved = event.data as EventData['inventory.reserved'];
     return { _id: reserved.orderId, orderId: reserved.orderId, reservationId: reserved.reservationId, items: reserved.items, status: current?.status ?? 'RESERVED', versions: withVersion(current?.versions, event) };
   }
   if (!current) return undefined;

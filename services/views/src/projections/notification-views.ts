@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@frank/kit';
-import type { ConsumedEventData } from '../messaging/consumed-events.js';
+import type { EventData } from '@frank/contracts/events';
 import { isNewer, withVersion, type SourceVersions } from './versions.js';
 
 /** notification_views.delivery_status: the outcome of one delivery to a customer. */
@@ -21,7 +21,7 @@ export const NOTIFICATION_VIEW_EVENTS = ['customer.notified', 'notification.fail
 export function reduceDeliveryStatus(current: DeliveryStatus | undefined, event: EventEnvelope): DeliveryStatus | undefined {
   if (event.type !== 'customer.notified' && event.type !== 'notification.failed') return undefined;
   if (current && !isNewer(current.versions, event)) return undefined;
-  const data = event.data as ConsumedEventData['notification.failed'];
+  const data = event.data as EventData['notification.failed'];
   return {
     _id: data.deliveryId,
     deliveryId: data.deliveryId,

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@frank/kit';
-import type { ConsumedEventData, Line } from '../messaging/consumed-events.js';
+import type { EventData, Line } from '@frank/contracts/events';
 import { isNewer, withVersion, type SourceVersions } from './versions.js';
 
 /** order_views.order_details: one order as the storefront shows it, from order and inventory events. */
@@ -7,7 +7,7 @@ export interface OrderDetails {
   _id: string;
   orderId: string;
   userId: string | null;
-  customer: ConsumedEventData['order.created']['customer'] | null;
+  customer: EventData['order.created']['customer'] | null;
   items: (Line & { priceCents: number })[] | null;
   totalCents: number | null;
   currency: string | null;
@@ -65,7 +65,7 @@ export function reduceOrderDetails(current: OrderDetails | undefined, event: Eve
   let changed = false;
 
   if (event.type === 'order.created') {
-    const created = event.data as ConsumedEventData['order.created'];
+    const created = event.data as EventData['order.created'];
     if (doc.items === null) {
       Object.assign(doc, { userId: created.userId, customer: created.customer, items: created.items, totalCents: created.totalCents, currency: created.currency, createdAt: event.time });
       changed = true;
@@ -78,20 +78,20 @@ export function reduceOrderDetails(current: OrderDetails | undefined, event: Eve
     changed = true;
     switch (event.type) {
       case 'order.confirmed': {
-        const confirmed = event.data as ConsumedEventData['order.confirmed'];
+        const confirmed = event.data as EventData['order.confirmed'];
         Object.assign(doc, { status: 'CONFIRMED', userId: doc.userId ?? confirmed.userId, totalCents: doc.totalCents ?? confirmed.totalCents });
         break;
       }
       case 'order.cancelled': {
-        const cancelled = event.data as ConsumedEventData['order.cancelled'];
+        const cancelled = event.data as EventData['order.cancelled'];
         Object.assign(doc, { status: 'CANCELLED', cancelReason: cancelled.reason, userId: doc.userId ?? cancelled.userId });
         break;
       }
       case 'inventory.reserved':
-        doc.reservation = { status: 'RESERVED', reservationId: (event.data as ConsumedEventData['inventory.reserved']).reservationId, reason: null, sku: null };
+        doc.reservation = { status: 'RESERVED', reservationId: (event.data as EventData['inventory.reserved']).reservationId, reason: null, sku: null };
         break;
       case 'inventory.reservation-failed': {
-        const failed = event.data as ConsumedEventData['inventory.reservation-failed'];
+        const failed = event.data as EventData['inventory.reservation-failed'];
         doc.reservation = { status: 'FAILED', reservationId: null, reason: failed.reason, sku: failed.sku };
         break;
       }
@@ -99,7 +99,7 @@ export function reduceOrderDetails(current: OrderDetails | undefined, event: Eve
       case 'inventory.committed':
         doc.reservation = {
           status: event.type === 'inventory.released' ? 'RELEASED' : 'COMMITTED',
-          reservationId: (event.data as ConsumedEventData['inventory.released']).reservationId,
+          reservationId: (event.data as EventData['inventory.released']).reservationId,
           reason: null,
           sku: null,
         };
@@ -139,17 +139,17 @@ export function reducePaymentInfo(current: PaymentInfo | undefined, event: Event
   let doc: PaymentInfo;
   switch (event.type) {
     case 'payment.completed': {
-      const completed = event.data as ConsumedEventData['payment.completed'];
+      const completed = event.data as EventData['payment.completed'];
       doc = { ...base(completed.paymentId), _id: completed.orderId, orderId: completed.orderId, paymentId: completed.paymentId, status: 'COMPLETED', amountCents: completed.amountCents, reason: null };
       break;
     }
     case 'payment.failed': {
-      const failed = event.data as ConsumedEventData['payment.failed'];
+      const failed = event.data as EventData['payment.failed'];
       doc = { ...base(failed.paymentId), _id: failed.orderId, orderId: failed.orderId, paymentId: failed.paymentId, status: 'FAILED', reason: failed.reason };
       break;
     }
     case 'payment.refunded': {
-      const refunded = event.data as ConsumedEventData['payment.refunded'];
+      const refunded = event.data as EventData['payment.refunded'];
       const before = base(refunded.paymentId);
       doc = { ...before, _id: refunded.orderId, orderId: refunded.orderId, paymentId: refunded.paymentId, status: 'REFUNDED', refundedCents: before.refundedCents + refunded.amountCents, reason: refunded.reason };
       break;

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@frank/kit';
-import type { ConsumedEventData } from '../messaging/consumed-events.js';
+import type { EventData } from '@frank/contracts/events';
 import { isNewer, withVersion, type SourceVersions } from './versions.js';
 
 /** user_views.user_orders: one line per order of a user; user_summary is derived from them. */
@@ -93,7 +93,7 @@ export interface UserProfile {
 
 export function reduceUserProfile(current: UserProfile | undefined, event: EventEnvelope): UserProfile | undefined {
   if (event.type !== 'user.registered' || !isNewer(current?.versions, event)) return undefined;
-  const registered = event.data as ConsumedEventData['user.registered'];
+  const registered = event.data as EventData['user.registered'];
   return { _id: registered.userId, userId: registered.userId, email: registered.email, name: registered.name, registeredAt: event.time, versions: withVersion(current?.versions, event) };
 }
 

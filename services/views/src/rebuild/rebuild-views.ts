@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { errorFields, HttpError, type EventEnvelope, type EventPage, type Logger } from '@frank/kit';
-import { productsGeneration, userGeneration } from '../cache/cache-keys.js';
+import { productsGeneration, userGeneration } from '@frank/contracts/cache-keys';
 import { noCache, type CacheInvalidator } from '../cache/cache-invalidator.js';
 import type { ProjectorGate } from '../messaging/projector-gate.js';
 import { allProjectors, NotYetApplicableError, type Projector } from '../messaging/projectors.js';

@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { healFaults, injectFault } from '../api';
-import { checkFaultForm, FAULT_KINDS, faultRequest, targetsFor, type FaultForm, type FaultFormErrors, type FaultInForce, type FaultKind, type LabResource } from './lab-frame';
+import { FAULTS, type FaultCommand } from '@frank/contracts/faults';
+import { checkFaultForm, faultRequest, targetsFor, type FaultForm, type FaultFormErrors, type FaultInForce, type LabResource } from './lab-frame';
 
 export interface FaultActions {
   inject(body: Record<string, string>): Promise<{ fault: { id: string; label: string }; for?: string }>;
@@ -17,7 +18,7 @@ export function FaultPanel({ faults, resources, actions = { inject: injectFault,
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string }>();
   const [busy, setBusy] = useState<'inject' | 'heal'>();
   const ids = useId();
-  const spec = FAULT_KINDS[form.kind];
+  const spec = FAULTS[form.kind];
   const targets = targetsFor(form.kind, resources);
   const set = (field: keyof FaultForm) => (value: string) => setForm((now) => ({ ...now, [field]: value }));
 
@@ -99,11 +100,11 @@ export function FaultPanel({ faults, resources, actions = { inject: injectFault,
               id={`${ids}-kind`}
               value={form.kind}
               onChange={(e) => {
-                setForm({ ...EMPTY, kind: e.target.value as FaultKind, for: form.for });
+                setForm({ ...EMPTY, kind: e.target.value as FaultCommand, for: form.for });
                 setErrors({});
               }}
             >
-              {Object.entries(FAULT_KINDS).map(([kind, k]) => (
+              {Object.entries(FAULTS).map(([kind, k]) => (
                 <option key={kind} value={kind}>
                   {k.title}
                 </option>

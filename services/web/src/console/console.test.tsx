@@ -76,13 +76,13 @@ describe('the fault form', () => {
     fill('Latency', '300');
     fill('Heal after (optional)', 'soon');
     inject();
-    expect(screen.getAllByRole('alert').map((e) => e.textContent)).toEqual(['Latency: add a unit: 300ms or 300s.', 'Heal after: "soon" is not a duration such as 300ms, 10s or 2m.']);
+    expect(screen.getAllByRole('alert').map((e) => e.textContent)).toEqual(['Latency takes a duration such as 500ms, 10s or 2m, not "300" (add a unit: 300ms or 300s).', 'Heal after takes a duration such as 500ms, 10s or 2m, not "soon".']);
 
     fill('Latency', '0ms');
     fill('Heal after (optional)', '');
     fill('Target', 'mysql');
     inject();
-    expect(screen.getAllByRole('alert').map((e) => e.textContent)).toEqual(['"mysql" is not in the lab.', 'Latency: it must be longer than 0.']);
+    expect(screen.getAllByRole('alert').map((e) => e.textContent)).toEqual(['"mysql" is not in the lab.', 'Latency must be longer than 0, not "0ms".']);
     expect(a.inject).not.toHaveBeenCalled();
   });
 
@@ -140,13 +140,13 @@ describe('the saga panel', () => {
   const timeline: SagaTimeline = {
     orderId: ORDER,
     sagaId: SAGA,
-    order: { status: 'CONFIRMED', totalCents: 1999, cancelReason: null },
-    saga: { step: 'analytics.recorded', status: 'COMPLETED' },
-    payment: { status: 'CAPTURED', failureReason: null },
+    order: { status: 'CONFIRMED', totalCents: 1999, cancelReason: null, createdAt: '2026-11-30T07:59:00.000Z', updatedAt: '2026-11-30T07:59:00.240Z' },
+    saga: { step: 'analytics.recorded', status: 'COMPLETED', updatedAt: '2026-11-30T07:59:00.240Z' },
+    payment: { id: 'p1', status: 'CAPTURED', providerRef: 'prov-1', failureReason: null, deadlineAt: '2026-11-30T07:59:03.000Z', providerAttempts: 1, providerError: null },
     durationMs: 240,
     steps: [
-      { eventId: 'e1', type: 'order.created', service: 'order', at: '2026-11-30T07:59:00.000Z', offsetMs: 0, dispatchMs: 4, external: false, consumers: [{ handler: 'inventory.saga', service: 'inventory', receivedAt: '', gapMs: 3 }] },
-      { eventId: 'e2', type: 'inventory.reserved', service: 'inventory', at: '2026-11-30T07:59:00.020Z', offsetMs: 20, dispatchMs: 5, external: false, consumers: [] },
+      { eventId: 'e1', type: 'order.created', service: 'order', stream: ORDER, version: 1, causationId: null, at: '2026-11-30T07:59:00.000Z', offsetMs: 0, dispatchedAt: '2026-11-30T07:59:00.004Z', dispatchMs: 4, attempts: 1, external: false, consumers: [{ handler: 'inventory.saga', service: 'inventory', receivedAt: '', gapMs: 3 }] },
+      { eventId: 'e2', type: 'inventory.reserved', service: 'inventory', stream: 'reservation-1', version: 1, causationId: 'e1', at: '2026-11-30T07:59:00.020Z', offsetMs: 20, dispatchedAt: '2026-11-30T07:59:00.025Z', dispatchMs: 5, attempts: 1, external: false, consumers: [] },
     ],
   };
 

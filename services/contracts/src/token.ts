@@ -1,10 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
-/**
- * bff's own copy of token verification (user-service signs; no cross-service imports).
- * HS256 JWT: header.payload.signature, base64url, signed with the lab's JWT_SECRET.
- */
+/** What a token says about its bearer. user-service signs; order, bff and user verify with the lab's JWT_SECRET. */
 export interface TokenClaims {
   sub: string;
   email: string;
@@ -15,9 +12,15 @@ export interface TokenClaims {
   exp: number;
 }
 
+export type TokenSubject = Omit<TokenClaims, 'iat' | 'exp'>;
+
+export const TOKEN_LIFETIME_SECONDS = 12 * 60 * 60;
+
+const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+
 const headerSchema = z.object({ alg: z.literal('HS256'), typ: z.literal('JWT').optional() });
 const claimsSchema = z.object({
-  // user ids are uuids: a token naming anything else is not one of ours.
+  // User ids are uuids (order_domain.orders.user_id is one): a token naming anything else is not one of ours.
   sub: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i),
   email: z.string().min(1),
   name: z.string(),
@@ -34,6 +37,17 @@ export class InvalidTokenError extends Error {
   }
 }
 
+function sign(input: string, secret: string): string {
+  return createHmac('sha256', secret).update(input).digest('base64url');
+}
+
+/** A JWT (HS256): header.payload.signature, each base64url. */
+export function signToken(subject: TokenSubject, secret: string, options: { now?: number; lifetimeSeconds?: number } = {}): string {
+  const iat = Math.floor((options.now ?? Date.now()) / 1000);
+  const payload = Buffer.from(JSON.stringify({ ...subject, iat, exp: iat + (options.lifetimeSeconds ?? TOKEN_LIFETIME_SECONDS) })).toString('base64url');
+  return `${HEADER}.${payload}.${sign(`${HEADER}.${payload}`, secret)}`;
+}
+
 function decodeJson(part: string): unknown {
   try {
     return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
@@ -42,14 +56,15 @@ function decodeJson(part: string): unknown {
   }
 }
 
+/** The claims of a token signed with `secret` and not expired; anything else throws InvalidTokenError. */
 export function verifyToken(token: string, secret: string, now: number = Date.now()): TokenClaims {
   const parts = token.split('.');
   if (parts.length !== 3) throw new InvalidTokenError('not three parts');
   const [header, payload, signature] = parts as [string, string, string];
-  // Only HS256: no "none", no algorithm confusion.
+  // The header is checked before the signature: only HS256 is accepted (no "none", no key confusion).
   if (!headerSchema.safeParse(decodeJson(header)).success) throw new InvalidTokenError('unsupported header');
-  // Compare encoded strings: base64url decoding is lenient and would accept altered signatures.
-  const expected = Buffer.from(createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url'));
+  // Comparing the encoded strings avoids base64url's lenient decoding accepting altered signatures.
+  const expected = Buffer.from(sign(`${header}.${payload}`, secret));
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new InvalidTokenError('bad signature');
   const claims = claimsSchema.safeParse(decodeJson(payload));

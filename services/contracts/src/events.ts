@@ -1,13 +1,16 @@
-import type { EventEnvelope } from '@frank/kit';
+import type { EventEnvelope } from './envelope.js';
 
-// views-service's own copy of the events it reads (services/README.md, "Events").
-
+/**
+ * Every event of the lab and its data, as its publisher writes it (services/README.md, "Events").
+ * Publishers type what they emit with it; consumers read only the fields they use and treat data
+ * that does not parse as poison, so a publisher may add a field without breaking anyone.
+ */
 export interface Line {
   sku: string;
   qty: number;
 }
 
-export interface ConsumedEventData {
+export interface EventData {
   'user.registered': { userId: string; email: string; name: string };
   'order.created': { orderId: string; userId: string; customer: { email: string; name: string; phone?: string | null }; items: (Line & { priceCents: number })[]; totalCents: number; currency: string };
   'order.confirmed': { orderId: string; userId: string; totalCents: number };
@@ -20,16 +23,14 @@ export interface ConsumedEventData {
   'payment.completed': { orderId: string; paymentId: string; amountCents: number; providerRef: string };
   'payment.failed': { orderId: string; paymentId: string; reason: string };
   'payment.refunded': { orderId: string; paymentId: string; amountCents: number; refundId: string; reason: string };
+  'payment.webhook': { webhookId: string; paymentId: string; providerRef: string; outcome: 'succeeded' | 'declined'; amountCents: number };
   /** `template` is absent from events published before it was added. */
   'customer.notified': { orderId: string; channel: string; template?: string; deliveryId: string; attempts: number };
   'notification.failed': { orderId: string; channel: string; template?: string; deliveryId: string; attempts: number; reason: string };
+  'analytics.recorded': { orderId: string; totalCents: number };
 }
 
-export type ConsumedType = keyof ConsumedEventData;
+export type EventType = keyof EventData;
 
 /** An envelope whose data is typed by its type. */
-export type ConsumedEvent = { [K in ConsumedType]: EventEnvelope<ConsumedEventData[K]> & { type: K } }[ConsumedType];
-
-export function isType<K extends ConsumedType>(event: EventEnvelope, type: K): event is EventEnvelope<ConsumedEventData[K]> & { type: K } {
-  return event.type === type;
-}
+export type TypedEvent<K extends EventType = EventType> = { [T in K]: EventEnvelope<EventData[T]> & { type: T } }[K];
