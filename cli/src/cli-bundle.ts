@@ -2,7 +2,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleManifestPath } from '../bin/bundle-cache.js';
-import { bundleForNode, writeBundle } from './lab/node-bundle.js';
+import { bundleForNode, writeBundle } from './runtimes/node-bundle.js';
 
 const CLI_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

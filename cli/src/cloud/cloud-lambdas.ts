@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { serviceDatabases } from '../lab/migrations.js';
 import { REPOSITORY_ROOT } from '../lab/paths.js';
-import { kitMigrationsDirectory, serviceDirectory } from '../lab/service-code.js';
+import { kitMigrationsDirectory, serviceDirectory } from '../runtimes/checkout.js';
 import type { Topology } from '../lab/topology.js';
 import type { LambdaSource } from './package-lambdas.js';
 

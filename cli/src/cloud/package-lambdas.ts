@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FrankError, UsageError } from '../errors.js';
-import { bundleForNode, describeBundleFailure } from '../lab/node-bundle.js';
+import { bundleForNode, describeBundleFailure } from '../runtimes/node-bundle.js';
 import { zipArchive } from './zip-archive.js';
 
 /** Where `frank cloud package` writes the bundles, relative to the repository; terraform/envs/aws reads them from there. */

@@ -4,7 +4,7 @@ import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { execa } from 'execa';
 import { ExternalCommandError, FrankError } from '../errors.js';
 import { REPOSITORY_ROOT } from '../lab/paths.js';
-import { serviceDirectory } from '../lab/service-code.js';
+import { serviceDirectory } from '../runtimes/checkout.js';
 import type { Topology } from '../lab/topology.js';
 import { IMAGES } from '../runtimes/docker/images.js';
 import { serviceBundle } from '../runtimes/native/service-bundle.js';

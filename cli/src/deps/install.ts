@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { ExternalCommandError, FrankError } from '../errors.js';
-import { toolsDirectory } from '../lab/paths.js';
+import { toolsDirectory } from '../runtimes/checkout.js';
 import type { Topology } from '../lab/topology.js';
 import { findCheckov, findMongo, findMotoServer, findPostgresBin, findProgram, findRabbitmqServer, PINNED, postgresLibrariesHydrated } from '../runtimes/native/programs.js';
 import { findSystemUser, LAB_USER } from '../runtimes/native/unprivileged-user.js';

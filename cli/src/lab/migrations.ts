@@ -6,7 +6,7 @@ import { applyMigrations, MigrationError, readMigrationFiles, type MigrationFile
 import { FrankError, errorMessage } from '../errors.js';
 import type { Credentials } from './credentials.js';
 import { postgresUrl } from './kinds/postgres.js';
-import { kitMigrationsDirectory, serviceDirectory } from './service-code.js';
+import { kitMigrationsDirectory, serviceDirectory } from '../runtimes/checkout.js';
 import type { PostgresResource, Service, Topology } from './topology.js';
 
 /** A service and the database it owns: the first database of the postgres resource it uses. */

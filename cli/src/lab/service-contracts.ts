@@ -5,9 +5,9 @@ import { pathToFileURL } from 'node:url';
 import { commonSettings, DEPENDENCY_VARIABLE, describeSettings, type DependencyKind, type SettingDescription, type SettingsShape } from '@frank/kit/settings';
 import { bundleIsCurrent } from '../../bin/bundle-cache.js';
 import { FrankError, UsageError } from '../errors.js';
-import { bundleForNode, describeBundleFailure, writeBundle } from './node-bundle.js';
+import { bundleForNode, describeBundleFailure, writeBundle } from '../runtimes/node-bundle.js';
 import { REPOSITORY_ROOT } from './paths.js';
-import { serviceDirectory } from './service-code.js';
+import { serviceDirectory } from '../runtimes/checkout.js';
 import type { ResourceKind, Service, Topology } from './topology.js';
 
 /**

@@ -8,7 +8,7 @@ import { labParts } from './lab-console.js';
 import { LabStateStore, newLabState } from './lab-state.js';
 import { migrateService, seedService, serviceDatabases } from './migrations.js';
 import { assertPortsFree, listeningPorts } from './ports.js';
-import { serviceDirectory } from './service-code.js';
+import { serviceDirectory } from '../runtimes/checkout.js';
 import { assertContracts, contractOf, loadServiceContract, loadServiceContracts, type ServiceContracts } from './service-contracts.js';
 import { serviceEnvironment, type ServiceAddresses } from './service-env.js';
 import type { Credentials } from './credentials.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
-import type { RuntimeChoice } from '../lab/topology.js';
+import type { RuntimeChoice } from '../lab/lab-types.js';
 import { writeInfo } from '../ui/output.js';
 import { DockerRuntime } from './docker/docker-runtime.js';
 import { pullReporter } from './docker/pull-progress.js';

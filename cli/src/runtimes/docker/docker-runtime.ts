@@ -1,4 +1,4 @@
-import type { LabUnit, Link, Topology } from '../../lab/topology.js';
+import type { LabUnit, Link, Topology } from '../../lab/lab-types.js';
 import { NativeRuntime } from '../native/native-runtime.js';
 import type { ProxyRoute, Requirement, Runtime, RuntimeContext, ServiceEnvironment, StartedResource } from '../runtime.js';
 import type { ContainerClient } from './container-client.js';

@@ -1,5 +1,5 @@
 import { POSTGRES_LAB_SETTINGS } from '../native/postgres.js';
-import type { AwsResource, Link, MongoResource, PostgresResource, Resource, Topology } from '../../lab/topology.js';
+import type { AwsResource, Link, MongoResource, PostgresResource, Resource, Topology } from '../../lab/lab-types.js';
 import type { ProxyRoute } from '../runtime.js';
 import { IMAGES } from './images.js';
 

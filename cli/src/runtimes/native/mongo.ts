@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { FrankError } from '../../errors.js';
-import type { MongoResource } from '../../lab/topology.js';
+import type { MongoResource } from '../../lab/lab-types.js';
 import type { RuntimeContext } from '../runtime.js';
 import type { LaunchSpec } from './launch-spec.js';
 import { findMongo, INSTALL_HINT } from './programs.js';

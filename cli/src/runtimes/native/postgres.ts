@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { chown, cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExternalCommandError, FrankError } from '../../errors.js';
-import type { PostgresResource } from '../../lab/topology.js';
+import type { PostgresResource } from '../../lab/lab-types.js';
 import type { RuntimeContext } from '../runtime.js';
 import type { LaunchSpec } from './launch-spec.js';
 import { findPostgresBin, INSTALL_HINT } from './programs.js';

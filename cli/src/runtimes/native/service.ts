@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { FrankError } from '../../errors.js';
-import { serviceDirectory } from '../../lab/service-code.js';
-import type { Service } from '../../lab/topology.js';
+import { serviceDirectory } from '../checkout.js';
+import type { Service } from '../../lab/lab-types.js';
 import type { RuntimeContext } from '../runtime.js';
 import type { LaunchSpec } from './launch-spec.js';
 import { serviceBundle } from './service-bundle.js';
