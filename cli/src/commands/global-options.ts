@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { LabOptions } from '../lab/lab.js';
-import { colorEnabled, type OutputOptions } from '../ui/output.js';
+import { colorEnabled, writeInfo, type OutputOptions } from '../ui/output.js';
+import { pullReporter } from '../ui/pull-report.js';
 
 export interface GlobalOptions {
   json?: boolean;
@@ -42,7 +43,8 @@ export function globalsOf(command: Command): GlobalOptions {
 
 export function labOptionsOf(command: Command): LabOptions {
   const { config, portOffset, runtime } = globalsOf(command);
-  return { config, portOffset, runtime };
+  // Image pulls report on stderr, like every progress line: stdout stays clean for --json.
+  return { config, portOffset, runtime, onPull: pullReporter(writeInfo) };
 }
 
 export function outputOf(command: Command): OutputOptions {

@@ -13,7 +13,7 @@ import { containerAddresses } from './service-blueprint.js';
 export interface DockerRuntimeOptions {
   /** The engine; a DockerodeContainerClient (DOCKER_HOST or /var/run/docker.sock) when absent. */
   client?: ContainerClient;
-  /** Told how each image pull goes; see pullReporter() for one that writes lines. */
+  /** Told how each image pull goes; ui/pull-report.ts turns that into lines. */
   onPull?: (progress: PullProgress) => void;
   /** How often a started container is looked at for `exited` during its first minute; ten times less often after. */
   exitPollMs?: number;
