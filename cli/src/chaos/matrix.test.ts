@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
 import { loadTopology, parseTopology, type Topology } from '../lab/topology.js';
 import { FRANK_YAML } from '../runtimes/docker/test-fixtures.js';
+import { renderMatrixMarkdown, renderMatrixTable } from '../ui/matrix-report.js';
 import type { ExperimentResult } from './experiment.js';
 import { matrixFaults, selectFaults, summarizeCell } from './matrix.js';
-import { renderMatrixMarkdown, renderMatrixTable } from './matrix-report.js';
 
 let topology: Topology;
 beforeAll(async () => {

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
-import { readFrame, renderFrame, type FrameState } from '../dashboard/dashboard.js';
+import { readFrame, type FrameState } from '../dashboard/dashboard.js';
+import { renderFrame } from '../ui/dashboard-frame.js';
 import { parseDuration } from '../saga/scenario.js';
 import { openLab } from '../lab/lab.js';
 import { labAccess } from '../saga/lab-access.js';

@@ -2,7 +2,8 @@ import { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { openLab } from '../lab/lab.js';
 import { SAGA_SERVICES, labAccess } from '../saga/lab-access.js';
-import { listOutbox, redriveOutbox, renderOutbox, sagaServiceNamed } from '../saga/outbox.js';
+import { listOutbox, redriveOutbox, sagaServiceNamed } from '../saga/outbox.js';
+import { renderOutbox } from '../ui/outbox-table.js';
 import { writeData, writeInfo } from '../ui/output.js';
 import { labOptionsOf, outputOf } from './global-options.js';
 

@@ -1,5 +1,5 @@
 import { safetyLimitNote, type RunResult } from './run.js';
-import { describeLoad } from './summary.js';
+import { describeLoad } from './describe-load.js';
 import { escapeXml } from './xml-escape.js';
 
 /**

@@ -1,5 +1,5 @@
 import { safetyLimitNote, type RunResult } from './run.js';
-import { describeLoad } from './summary.js';
+import { describeLoad } from './describe-load.js';
 
 /** A run as Markdown: states, compensations, throughput, latency, expectations, invariants, and the two charts by file name. */
 export function renderMarkdownReport(result: RunResult, images: { latency: string; throughput: string }): string {

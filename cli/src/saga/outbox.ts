@@ -1,6 +1,5 @@
 import amqplib from 'amqplib';
 import { FrankError, UsageError, errorMessage } from '../errors.js';
-import { renderTable } from '../ui/output.js';
 import { SAGA_SERVICES, type LabAccess, type SagaService } from './lab-access.js';
 
 /** The exchange every event travels on (services/kit: EVENTS_EXCHANGE). */
@@ -134,12 +133,4 @@ async function claimAndPublish(access: LabAccess, service: SagaService, id: stri
   } finally {
     client.release();
   }
-}
-
-export function renderOutbox(rows: OutboxRow[]): string {
-  if (rows.length === 0) return 'Every outbox row is dispatched.\n';
-  return renderTable(
-    ['service', 'id', 'event type', 'aggregate', 'age', 'attempts'],
-    rows.map((r) => [r.service, r.id, r.eventType, `${r.aggregateType} ${r.aggregateId}`, `${Math.round(r.ageMs / 100) / 10} s`, String(r.attempts)]),
-  );
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueState } from './snapshot.js';
-import { diagnoseSaga, renderStuck, SAGA_QUEUES } from './stuck.js';
+import { renderStuck } from '../ui/stuck-sagas.js';
+import { diagnoseSaga, SAGA_QUEUES } from './stuck.js';
 import type { SagaTimeline, TimelineStep } from './timeline.js';
 
 const NOW = Date.parse('2026-11-30T10:01:00Z');

@@ -1,4 +1,3 @@
-import { renderTable } from '../ui/output.js';
 import { peekDeadLetters, type DeadLetter } from './dead-letters.js';
 import type { LabAccess } from './lab-access.js';
 import { queueStates, type QueueState } from './snapshot.js';
@@ -124,13 +123,4 @@ export async function findStuckSagas(access: LabAccess, options: { olderThanMs: 
     queues: states.map((s) => ({ queue: s.queue, messages: s.state?.messages ?? null, consumers: s.state?.consumers ?? null })),
     peeked: options.peek && rows.length > 0 ? dlqs : [],
   };
-}
-
-export function renderStuck(report: StuckReport): string {
-  if (report.stuck.length === 0) return `No saga is stuck: every order older than ${seconds(report.olderThanMs)} is CONFIRMED or CANCELLED.\n`;
-  const rows = report.stuck.flatMap((s) =>
-    s.reasons.map((reason, i) => (i === 0 ? [s.orderId, s.status, seconds(s.ageMs), s.lastEvent ? `${s.lastEvent.type} (${s.lastEvent.service})` : '-', reason.where, reason.detail] : ['', '', '', '', reason.where, reason.detail])),
-  );
-  const more = report.unsettled > report.stuck.length ? `\n…and ${report.unsettled - report.stuck.length} more unsettled orders (raise --limit to see them).\n` : '';
-  return `${report.unsettled} saga${report.unsettled === 1 ? '' : 's'} stuck (unsettled for more than ${seconds(report.olderThanMs)}):\n\n${renderTable(['order', 'status', 'age', 'last event', 'stopped at', 'why'], rows)}${more}`;
 }

@@ -1,7 +1,7 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import type { DashboardFrame } from '../dashboard/dashboard.js';
-import { faultInForce } from '../dashboard/frame-fixture.js';
+import { faultInForce } from './frame-fixture.js';
 import { DashboardView } from './dashboard-view.js';
 
 const frame: DashboardFrame = {
@@ -63,7 +63,7 @@ describe('DashboardView', () => {
   });
 
   it('lays out the grid as the text frame does', async () => {
-    const { renderFrame } = await import('../dashboard/dashboard.js');
+    const { renderFrame } = await import('./dashboard-frame.js');
     const ink = render(<DashboardView frame={frame} color={false} left />).lastFrame()!;
     expect(ink).toBe(renderFrame(frame, false));
   });

@@ -1,5 +1,6 @@
 import { Box, Text, type Instance } from 'ink';
-import { cellWidth, GRID_HEADING, LABEL_WIDTH, layoutFrame, type DashboardFrame } from '../dashboard/dashboard.js';
+import type { DashboardFrame } from '../dashboard/dashboard.js';
+import { cellWidth, GRID_HEADING, LABEL_WIDTH, layoutFrame } from './dashboard-frame.js';
 import { renderLive } from './live.js';
 import { healthColor, type Color } from './output.js';
 

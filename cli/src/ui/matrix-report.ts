@@ -1,6 +1,6 @@
-import { paint, renderTable } from '../ui/output.js';
-import { formatDuration } from './duration.js';
-import type { MatrixCellResult, MatrixResult } from './matrix.js';
+import { formatDuration } from '../chaos/duration.js';
+import type { MatrixCellResult, MatrixResult } from '../chaos/matrix.js';
+import { paint, renderTable } from './output.js';
 
 const HEADERS = ['fault', 'verdict', 'time to recover', 'affected', 'compensations', 'refused', 'notes'];
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderFrame, type DashboardFrame } from './dashboard.js';
+import type { DashboardFrame } from '../dashboard/dashboard.js';
+import { renderFrame } from './dashboard-frame.js';
 import { faultInForce } from './frame-fixture.js';
 
 const frame: DashboardFrame = {

@@ -1,7 +1,7 @@
-import { paint, renderTable } from '../ui/output.js';
-import type { ExperimentResult } from './experiment.js';
+import type { ExperimentResult } from '../chaos/experiment.js';
+import { paint, renderTable } from './output.js';
 
-export function seconds(ms: number | null | undefined): string {
+function seconds(ms: number | null | undefined): string {
   return ms === null || ms === undefined ? '-' : `${(ms / 1000).toFixed(1)} s`;
 }
 

@@ -1,5 +1,6 @@
-import { paint, renderTable } from '../ui/output.js';
-import { safetyLimitNote, type RunResult } from './run.js';
+import { describeLoad } from '../saga/describe-load.js';
+import { safetyLimitNote, type RunResult } from '../saga/run.js';
+import { paint, renderTable } from './output.js';
 
 /** The human summary of a run: states, compensations, throughput, latency, expectations, invariants. */
 export function renderSummary(result: RunResult, color: boolean): string {
@@ -32,11 +33,4 @@ export function renderSummary(result: RunResult, color: boolean): string {
     ...result.failures.map((f) => `POST /orders refused: ${f}`),
   ];
   return `${figures}\n${expectations}\n${invariants}\n${notes.join('\n')}\nverdict: ${verdict} (${result.scenario}, seed ${result.seed}${result.runId ? `, run ${result.runId}` : ''})`;
-}
-
-/** "closed: 20 orders, concurrency 4" or "open: 50/s for 60 s (peak 37 in flight)". */
-export function describeLoad(result: Pick<RunResult, 'load'>): string {
-  const { load } = result;
-  if (load.model === 'closed') return `closed: ${load.orders} orders, concurrency ${load.concurrency}`;
-  return `open: ${load.rate}/s for ${Number((load.durationMs / 1000).toFixed(1))} s (${load.arrivals} arrivals, peak ${load.peakInFlight} in flight${load.skippedArrivals ? `, ${load.skippedArrivals} skipped` : ''})`;
 }
