@@ -6,7 +6,8 @@ import { labAccess } from '../saga/lab-access.js';
 import { parseDuration } from '../saga/scenario.js';
 import { paint, renderTable, writeData, writeInfo } from '../ui/output.js';
 import { takeSnapshot } from '../saga/snapshot.js';
-import { checkReadSide, readViews } from '../views/read-side.js';
+import { checkReadSide } from '../saga/read-side-invariants.js';
+import { readViews } from '../views/read-side.js';
 import { labOptionsOf, outputOf } from './global-options.js';
 
 interface Lag {

@@ -1,6 +1,7 @@
-import { checkReadSide, readViews } from '../views/read-side.js';
+import { readViews } from '../views/read-side.js';
 import { invariantResult as result, type InvariantResult } from './invariant-result.js';
 import type { LabAccess } from './lab-access.js';
+import { checkReadSide } from './read-side-invariants.js';
 import { takeSnapshot, type LabSnapshot } from './snapshot.js';
 
 export { MAX_IDS, type InvariantResult } from './invariant-result.js';
