@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ephemeralPortRange } from '../src/lab/ephemeral-ports.js';
 import { readLabState } from '../src/lab/lab-state.js';
 import { REPOSITORY_ROOT } from '../src/lab/paths.js';
-import { portIsFree } from '../src/lab/ports.js';
+import { portIsFree } from '../src/lab/port-is-free.js';
 import { labProcesses, makeLabDir, removeLabDir, runFrank, freeOffset } from './lab-fixture.js';
 
 const dirs: string[] = [];

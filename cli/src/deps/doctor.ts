@@ -1,7 +1,7 @@
 import { access, constants, mkdir } from 'node:fs/promises';
 import type { Lab } from '../lab/lab.js';
 import { labPorts } from '../lab/topology.js';
-import { portIsFree } from '../lab/ports.js';
+import { portIsFree } from '../lab/port-is-free.js';
 import { findSystemUser, LAB_USER } from '../runtimes/native/unprivileged-user.js';
 
 export interface Finding {

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Topology } from '../lab/lab-types.js';
 
 /** The checkout frank runs from: the folder above cli/, whether this runs from cli/src or from the bundle in cli/.bundle. */
 export const REPOSITORY_ROOT = checkoutAbove(path.dirname(fileURLToPath(import.meta.url)));
@@ -18,13 +17,13 @@ export function toolsDirectory(): string {
   return process.env.FRANK_TOOLS_DIR ?? path.join(REPOSITORY_ROOT, '.frank', 'tools');
 }
 
-/** A service's code: services/<name> beside frank.yaml, else in the checkout frank runs from. */
-export function serviceDirectory(topology: Topology, service: string): string {
+/** A service's code: services/<name> beside frank.yaml (the topology's root), else in the checkout frank runs from. */
+export function serviceDirectory(topology: { root: string }, service: string): string {
   const beside = path.join(topology.root, 'services', service);
   return existsSync(beside) ? beside : path.join(REPOSITORY_ROOT, 'services', service);
 }
 
 /** The migrations every service database gets before its own. */
-export function kitMigrationsDirectory(topology: Topology): string {
+export function kitMigrationsDirectory(topology: { root: string }): string {
   return path.join(path.dirname(serviceDirectory(topology, 'kit')), 'kit', 'migrations');
 }
