@@ -11,7 +11,7 @@ import { downLab } from '../lab/down.js';
 import type { Lab } from '../lab/lab.js';
 import { runtimeContext } from '../lab/lab.js';
 import { REPOSITORY_ROOT } from '../lab/paths.js';
-import { assertContracts, contractOf, type ServiceContracts } from '../lab/service-contracts.js';
+import { assertContracts, type ServiceContracts } from '../lab/service-contracts.js';
 import { labEnvironment } from '../lab/status.js';
 import type { AwsResource, MongoResource, PostgresResource, RabbitmqResource, RedisResource, Service, Topology } from '../lab/topology.js';
 import type { ProgressListener } from '../lab/up.js';
@@ -20,7 +20,7 @@ import { labAccessFromEnv } from '../saga/lab-access.js';
 import { runScenario, type RunResult } from '../saga/run.js';
 import { findScenario } from '../saga/scenario.js';
 import { cloudLambdas, PROVISIONER } from './cloud-lambdas.js';
-import { disableMapping, readFunction, readPublicEntries, readTaskContainers, type AccountConfig, type FunctionConfig, type PublicEntry, type TaskContainer } from './emulated-account.js';
+import { disableMapping, readFunction, readPublicEntries, readTaskContainers, type AccountConfig, type FunctionConfig, type PublicEntry } from './emulated-account.js';
 import { mapToLab, taskEnvironmentForLab, type LabStandIns } from './endpoint-map.js';
 import { consumeRabbitmq, pollSqs, type EventSourcePoller } from './event-sources.js';
 import { startLocalLambda, type LocalLambda } from './local-lambda.js';
@@ -287,6 +287,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
           } catch (error) {
             // moto's security group rules again (see apply): a revoke can find its rule gone. The next
             // destroy's refresh drops what is gone from the state and removes the rest.
+            // eslint-disable-next-line no-unsafe-finally -- caught just below: the report records it
             if (!/InvalidPermission\.(NotFound|Duplicate)/.test(errorMessage(error))) throw error;
             say('  moto lost a security group rule under concurrent revokes; destroying again …');
             await terraform(['destroy', '-auto-approve', '-input=false', '-no-color'], applied);

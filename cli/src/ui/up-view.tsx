@@ -1,6 +1,6 @@
 import { Box, Static, Text, type Instance } from 'ink';
 import type { LabPhase } from '../errors.js';
-import type { PhaseEvent, UpResult } from '../lab/up.js';
+import type { PhaseEvent } from '../lab/up.js';
 import { renderLive } from './live.js';
 import { formatSeconds, phaseColor, type Color } from './output.js';
 import type { UpSummary } from './up-summary.js';

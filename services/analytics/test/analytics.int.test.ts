@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { deadLetterQueueOf, runService } from '@frank/kit';
 import amqplib from 'amqplib';
 import pg from 'pg';

@@ -27,7 +27,7 @@ export function parseProvisionPlan(text: string): ProvisionPlan {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`PROVISION_PLAN is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`PROVISION_PLAN is not JSON: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   const parsed = provisionPlanSchema.safeParse(json);
   if (!parsed.success) throw new Error(`PROVISION_PLAN: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}`);

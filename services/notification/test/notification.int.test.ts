@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { runService } from '@frank/kit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -6,7 +6,7 @@ import { openLab, type Lab } from '../../../cli/src/lab/lab.js';
 import { labStatus } from '../../../cli/src/lab/status.js';
 import { labAccess, type LabAccess } from '../../../cli/src/saga/lab-access.js';
 import { freeOffset, makeLabDir, removeLabDir, runFrank } from '../../../cli/test/lab-fixture.js';
-import { ARTIFACTS, buildWeb, CHROMIUM, CHROMIUM_ARGS, DIST_INDEX, until } from './e2e-support.js';
+import { ARTIFACTS, buildWeb, CHROMIUM, CHROMIUM_ARGS, DIST_INDEX } from './e2e-support.js';
 
 /**
  * The lab console in real headless Chromium against a whole real lab: every resource healthy, a

@@ -84,6 +84,5 @@ export class ViewReader {
 function strip(doc: Document | null): Document | undefined {
   if (!doc) return undefined;
   const { _id, rev, versions, applied, ...rest } = doc;
-  void _id, void rev, void versions, void applied;
   return rest;
 }
