@@ -25,7 +25,10 @@ module.exports = {
       severity: 'error',
       comment: 'Runtimes sit below the lab: they import the types they need from lab/lab-types.ts and nothing else of the CLI above them.',
       from: { path: `${SRC}runtimes/`, pathNot: TESTS },
-      to: { path: `${SRC}(commands|ui|lab|saga|chaos|views|cloud|compose|deps|dashboard|reports|scaffold|completion)/|${SRC}(program|main)\\.ts$`, pathNot: `${SRC}lab/lab-types\\.ts$` },
+      to: {
+        path: `${SRC}(commands|ui|lab|saga|chaos|views|cloud|compose|deps|dashboard|reports|scaffold|completion)/|${SRC}(program|main)\\.ts$`,
+        pathNot: `${SRC}lab/lab-types\\.ts$`,
+      },
     },
     {
       name: 'runtimes-lab-types-only',

@@ -14,7 +14,11 @@ export function parseDuration(text: string, rule: DurationRule): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
   const example = 'a duration such as 500ms, 10s or 2m';
   if (!match) {
-    const hint = /^\d+(\.\d+)?$/.test(text.trim()) ? ` (add a unit: ${text.trim()}ms or ${text.trim()}s)` : text.trim().startsWith('-') ? ' (durations are not negative)' : '';
+    const hint = /^\d+(\.\d+)?$/.test(text.trim())
+      ? ` (add a unit: ${text.trim()}ms or ${text.trim()}s)`
+      : text.trim().startsWith('-')
+        ? ' (durations are not negative)'
+        : '';
     throw new UsageError(`${rule.what} takes ${example}, not "${text}"${hint}.`);
   }
   const ms = Math.round(Number(match[1]) * UNITS[match[2]!]!);

@@ -24,7 +24,8 @@ export function addGlobalOptions(program: Command): Command {
 /** A flag's whole number ≥ 0; anything else is a usage error that names the flag. */
 export function positiveNumber(flag: string): (value: string) => number {
   return (value) => {
-    if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) throw new UsageError(`${flag} takes a whole number ≥ 1, not "${value}".`);
+    if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value)))
+      throw new UsageError(`${flag} takes a whole number ≥ 1, not "${value}".`);
     return Number(value);
   };
 }
@@ -35,7 +36,6 @@ export function wholeNumber(flag: string): (value: string) => number {
     return Number(value);
   };
 }
-
 
 export function globalsOf(command: Command): GlobalOptions {
   return command.optsWithGlobals<GlobalOptions>();

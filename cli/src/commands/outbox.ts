@@ -54,7 +54,10 @@ Examples:
   npx frank outbox redrive --service order --id 5f0c…`,
     )
     .action(async (options: { service?: (typeof SAGA_SERVICES)[number]; id?: string }, command: Command) => {
-      if (!options.service) throw new UsageError('Which outbox? Give --service.', { hint: `One of: ${SAGA_SERVICES.join(', ')}. \`npx frank outbox ls\` shows which have rows waiting.` });
+      if (!options.service)
+        throw new UsageError('Which outbox? Give --service.', {
+          hint: `One of: ${SAGA_SERVICES.join(', ')}. \`npx frank outbox ls\` shows which have rows waiting.`,
+        });
       const access = await labAccess(await openLab(labOptionsOf(command)));
       try {
         const result = await redriveOutbox(access, { service: options.service, id: options.id });

@@ -36,8 +36,14 @@ export async function readFrame(lab: Lab, access: LabAccess, previous: FrameStat
     access
       .db('order')
       .query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM order_domain.orders GROUP BY status ORDER BY status')
-      .then((r): Record<string, number> => Object.fromEntries(r.rows.map((row) => [row.status, row.n])), (): Record<string, number> => ({})),
-    queueDepths(access.amqpUrl, CONSUMER_QUEUES.flatMap((q) => [q, `${q}.dlq`])).catch(() => []),
+      .then(
+        (r): Record<string, number> => Object.fromEntries(r.rows.map((row) => [row.status, row.n])),
+        (): Record<string, number> => ({}),
+      ),
+    queueDepths(
+      access.amqpUrl,
+      CONSUMER_QUEUES.flatMap((q) => [q, `${q}.dlq`]),
+    ).catch(() => []),
     listOutbox(access).then(
       (rows) => rows.reduce<Record<string, number>>((counts, row) => ({ ...counts, [row.service]: (counts[row.service] ?? 0) + 1 }), {}),
       () => ({}),

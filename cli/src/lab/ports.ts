@@ -13,9 +13,10 @@ export async function assertPortsFree(topology: Topology, skipResources: Set<str
   const offset = await suggestOffset(topology);
   const list = taken.map((t) => `${t.port} (${t.owner})`).join(', ');
   throw new FrankError(`Port${taken.length > 1 ? 's' : ''} ${list} on ${topology.host} ${taken.length > 1 ? 'are' : 'is'} already taken.`, {
-    hint: offset === undefined
-      ? 'Stop whatever holds the port, or change the ports in frank.yaml.'
-      : `Stop whatever holds the port, or run the lab beside it: npx frank up --port-offset ${offset}`,
+    hint:
+      offset === undefined
+        ? 'Stop whatever holds the port, or change the ports in frank.yaml.'
+        : `Stop whatever holds the port, or run the lab beside it: npx frank up --port-offset ${offset}`,
   });
 }
 

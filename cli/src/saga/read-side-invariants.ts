@@ -46,14 +46,17 @@ export function checkReadSide(snapshot: LabSnapshot, views: ViewDocuments): Inva
     const doc = summaries.get(userId);
     const seen = doc ? { orders: doc.orderCount, confirmed: doc.confirmedCount, cancelled: doc.cancelledCount, spent: doc.totalSpentCents } : undefined;
     if (!seen) userOffenders.push({ id: userId, why: 'no user_summary' });
-    else if (JSON.stringify(seen) !== JSON.stringify(expected)) userOffenders.push({ id: userId, why: `views ${JSON.stringify(seen)}, orders ${JSON.stringify(expected)}` });
+    else if (JSON.stringify(seen) !== JSON.stringify(expected))
+      userOffenders.push({ id: userId, why: `views ${JSON.stringify(seen)}, orders ${JSON.stringify(expected)}` });
   }
 
   const stock = byId(views['inventory_views.stock_levels']);
   const stockOffenders = snapshot.stock.flatMap((s) => {
     const doc = stock.get(s.sku);
     if (!doc) return [{ id: s.sku, why: 'no stock_levels' }];
-    return doc.onHand === s.onHand && doc.reserved === s.reserved ? [] : [{ id: s.sku, why: `views ${String(doc.onHand)}/${String(doc.reserved)}, inventory ${s.onHand}/${s.reserved} (on hand/reserved)` }];
+    return doc.onHand === s.onHand && doc.reserved === s.reserved
+      ? []
+      : [{ id: s.sku, why: `views ${String(doc.onHand)}/${String(doc.reserved)}, inventory ${s.onHand}/${s.reserved} (on hand/reserved)` }];
   });
 
   const payments = byId(views['order_views.payment_info']);
@@ -61,15 +64,20 @@ export function checkReadSide(snapshot: LabSnapshot, views: ViewDocuments): Inva
     const expected = PAYMENT_STATUS[p.status];
     if (!expected) return [];
     const doc = payments.get(p.orderId);
-    return doc?.status === expected && doc.refundedCents === p.refundedCents ? [] : [{ id: p.orderId, why: `payment_info says ${String(doc?.status ?? 'nothing')}, payment-service ${p.status}` }];
+    return doc?.status === expected && doc.refundedCents === p.refundedCents
+      ? []
+      : [{ id: p.orderId, why: `payment_info says ${String(doc?.status ?? 'nothing')}, payment-service ${p.status}` }];
   });
 
   const delivered = new Map<string, string[]>();
   for (const d of snapshot.deliveries) if (d.status !== 'PENDING') delivered.set(d.orderId, [...(delivered.get(d.orderId) ?? []), d.status].sort());
   const viewed = new Map<string, string[]>();
-  for (const d of views['notification_views.delivery_status'] ?? []) viewed.set(String(d.orderId), [...(viewed.get(String(d.orderId)) ?? []), String(d.status)].sort());
+  for (const d of views['notification_views.delivery_status'] ?? [])
+    viewed.set(String(d.orderId), [...(viewed.get(String(d.orderId)) ?? []), String(d.status)].sort());
   const deliveryOffenders = [...delivered].flatMap(([orderId, statuses]) =>
-    JSON.stringify(viewed.get(orderId) ?? []) === JSON.stringify(statuses) ? [] : [{ id: orderId, why: `delivery_status ${JSON.stringify(viewed.get(orderId) ?? [])}, notification ${JSON.stringify(statuses)}` }],
+    JSON.stringify(viewed.get(orderId) ?? []) === JSON.stringify(statuses)
+      ? []
+      : [{ id: orderId, why: `delivery_status ${JSON.stringify(viewed.get(orderId) ?? [])}, notification ${JSON.stringify(statuses)}` }],
   );
 
   return [

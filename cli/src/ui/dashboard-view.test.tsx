@@ -27,7 +27,9 @@ const frame: DashboardFrame = {
 
 describe('DashboardView', () => {
   it('shows healthy and unhealthy units, sagas per second, queue depths, backlogs and the faults in force', () => {
-    const lines = render(<DashboardView frame={frame} color={false} />).lastFrame()!.split('\n');
+    const lines = render(<DashboardView frame={frame} color={false} />)
+      .lastFrame()!
+      .split('\n');
     expect(lines[0]).toBe('frank dashboard  06:40:12  3/5 healthy');
     // Each column as wide as its widest cell: `payment unhealthy` sets the first.
     expect(lines.slice(2, 5)).toEqual(['RESOURCES', 'order-db healthy   payment-db stopped  rabbitmq healthy', 'payment unhealthy  views healthy']);
@@ -40,7 +42,14 @@ describe('DashboardView', () => {
   });
 
   it('says when all is quiet, and that the first frame has no rate yet', () => {
-    const quiet = { ...frame, resources: frame.resources.map((r) => ({ ...r, health: 'healthy' as const })), settledPerSecond: null, queues: [], outbox: {}, faults: [] };
+    const quiet = {
+      ...frame,
+      resources: frame.resources.map((r) => ({ ...r, health: 'healthy' as const })),
+      settledPerSecond: null,
+      queues: [],
+      outbox: {},
+      faults: [],
+    };
     const text = render(<DashboardView frame={quiet} color={false} />).lastFrame()!;
     expect(text).toContain('5/5 healthy');
     expect(text).not.toMatch(/unhealthy|stopped/);

@@ -20,7 +20,10 @@ export function DashboardView({ frame, color, left = false }: DashboardViewProps
   return (
     <Box flexDirection="column">
       <Text>
-        frank dashboard  {layout.time}  <Text color={tint(layout.healthy === layout.total ? 'green' : 'red')}>{layout.healthy}/{layout.total} healthy</Text>
+        {`frank dashboard  ${layout.time}  `}
+        <Text color={tint(layout.healthy === layout.total ? 'green' : 'red')}>
+          {layout.healthy}/{layout.total} healthy
+        </Text>
       </Text>
       <Box flexDirection="column" marginY={1}>
         <Text>{GRID_HEADING}</Text>

@@ -8,7 +8,14 @@ describe('pullReporter', () => {
   it('writes a line when a pull starts, one per quarter of its layers, and one when it ends', () => {
     const lines: string[] = [];
     const report = pullReporter((line) => lines.push(line));
-    const at = (layersDone: number, done = false): PullProgress => ({ image: IMAGE, layers: 8, layersDone, downloadedBytes: layersDone * 1_000_000, totalBytes: 8_000_000, done });
+    const at = (layersDone: number, done = false): PullProgress => ({
+      image: IMAGE,
+      layers: 8,
+      layersDone,
+      downloadedBytes: layersDone * 1_000_000,
+      totalBytes: 8_000_000,
+      done,
+    });
     report({ image: IMAGE, layers: 0, layersDone: 0, downloadedBytes: 0, totalBytes: 0, done: false });
     for (let done = 0; done <= 8; done++) {
       report(at(done));

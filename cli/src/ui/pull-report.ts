@@ -23,7 +23,9 @@ export function pullReporter(write: (line: string) => void): (progress: PullProg
     const quarter = Math.floor((progress.layersDone / progress.layers) * 4);
     if (quarter > last && quarter < 4) {
       reported.set(progress.image, quarter);
-      write(`pulling ${progress.image}: ${progress.layersDone}/${progress.layers} layers, ${megabytes(progress.downloadedBytes)} of ${megabytes(progress.totalBytes)}`);
+      write(
+        `pulling ${progress.image}: ${progress.layersDone}/${progress.layers} layers, ${megabytes(progress.downloadedBytes)} of ${megabytes(progress.totalBytes)}`,
+      );
     }
   };
 }

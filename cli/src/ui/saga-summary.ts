@@ -21,15 +21,24 @@ export function renderSummary(result: RunResult, color: boolean): string {
     ],
   );
   const expectations = result.expectations.length
-    ? renderTable(['expectation', 'expected', 'actual', 'result'], result.expectations.map((e) => [e.name, e.expected, String(e.actual), mark(e.ok)]))
+    ? renderTable(
+        ['expectation', 'expected', 'actual', 'result'],
+        result.expectations.map((e) => [e.name, e.expected, String(e.actual), mark(e.ok)]),
+      )
     : 'no expectations beyond the invariants\n';
-  const invariants = renderTable(['invariant', 'result', 'details'], result.invariants.map((i) => [i.name, mark(i.ok), i.details]));
+  const invariants = renderTable(
+    ['invariant', 'result', 'details'],
+    result.invariants.map((i) => [i.name, mark(i.ok), i.details]),
+  );
   const verdict = result.verdict === 'pass' ? paint('PASS', 'green', color) : paint('FAIL', 'red', color);
   const limit = safetyLimitNote(result);
   const notes = [
     ...(limit ? [limit] : []),
     ...(result.stuckOrderIds.length ? [`stuck orders: ${result.stuckOrderIds.slice(0, 10).join(', ')}`] : []),
-    ...(result.chaos ?? []).map((c) => `chaos: ${c.fault} ${c.error ? `failed: ${c.error}` : c.injectedAtMs === null ? 'never went in (the run ended first)' : `in force ${(c.injectedAtMs / 1000).toFixed(1)}–${c.healedAtMs === null ? '?' : (c.healedAtMs / 1000).toFixed(1)} s`}`),
+    ...(result.chaos ?? []).map(
+      (c) =>
+        `chaos: ${c.fault} ${c.error ? `failed: ${c.error}` : c.injectedAtMs === null ? 'never went in (the run ended first)' : `in force ${(c.injectedAtMs / 1000).toFixed(1)}–${c.healedAtMs === null ? '?' : (c.healedAtMs / 1000).toFixed(1)} s`}`,
+    ),
     ...result.failures.map((f) => `POST /orders refused: ${f}`),
   ];
   return `${figures}\n${expectations}\n${invariants}\n${notes.join('\n')}\nverdict: ${verdict} (${result.scenario}, seed ${result.seed}${result.runId ? `, run ${result.runId}` : ''})`;

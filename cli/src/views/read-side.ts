@@ -35,7 +35,9 @@ export async function readViews(mongoUrl: string): Promise<ViewDocuments> {
     }
     return views;
   } catch (error) {
-    throw new FrankError(`The read side (Mongo at ${mongoUrl}) cannot be read: ${(error as Error).message}`, { hint: 'Check `npx frank status`: is mongo healthy?' });
+    throw new FrankError(`The read side (Mongo at ${mongoUrl}) cannot be read: ${(error as Error).message}`, {
+      hint: 'Check `npx frank status`: is mongo healthy?',
+    });
   } finally {
     await client.close().catch(() => undefined);
   }

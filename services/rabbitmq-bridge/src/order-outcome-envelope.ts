@@ -45,6 +45,9 @@ export function parseOrderOutcome(body: string): OrderOutcomeEnvelope {
     throw new UnforwardableMessageError(`message body is not JSON: ${body.slice(0, 120)}`);
   }
   const parsed = envelopeSchema.safeParse(json);
-  if (!parsed.success) throw new UnforwardableMessageError(`message is not an event envelope: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new UnforwardableMessageError(
+      `message is not an event envelope: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }

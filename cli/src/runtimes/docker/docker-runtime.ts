@@ -74,10 +74,18 @@ export class DockerRuntime implements Runtime {
     if (!engine) return requirements;
     const users = new Map<string, string[]>();
     for (const resource of topology.resources) users.set(imageFor(resource), [...(users.get(imageFor(resource)) ?? []), resource.name]);
-    if (!this.serviceProcesses && topology.services.length > 0) users.set(IMAGES.node, topology.services.map((s) => s.name));
+    if (!this.serviceProcesses && topology.services.length > 0)
+      users.set(
+        IMAGES.node,
+        topology.services.map((s) => s.name),
+      );
     const images = await Promise.all(
       [...users].map(async ([image, resources]): Promise<Requirement> => {
-        const path = (await this.client.hasImage(image)) ? 'pulled' : (await this.client.canPull(image)) ? 'not pulled yet; its registry has it (`up` pulls it)' : undefined;
+        const path = (await this.client.hasImage(image))
+          ? 'pulled'
+          : (await this.client.canPull(image))
+            ? 'not pulled yet; its registry has it (`up` pulls it)'
+            : undefined;
         return { resource: resources.join(', '), program: image, path, fix: `docker pull ${image}` };
       }),
     );
@@ -166,7 +174,9 @@ export class DockerRuntime implements Runtime {
   private specFor(unit: LabUnit, context: RuntimeContext, environment: ServiceEnvironment): ContainerSpec {
     const specs =
       unit.kind === 'service'
-        ? serviceContainerSpecs(context.topology, context.labId, (service) => (service.name === unit.name ? environment(containerAddresses(context.topology)) : {}))
+        ? serviceContainerSpecs(context.topology, context.labId, (service) =>
+            service.name === unit.name ? environment(containerAddresses(context.topology)) : {},
+          )
         : // Read at call time: the token may be set for one run only.
           containerSpecs(context.topology, context.credentials, context.labId, { localstackAuthToken: process.env.LOCALSTACK_AUTH_TOKEN });
     const spec = specs.find((s) => s.resource === unit.name);

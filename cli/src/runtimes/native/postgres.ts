@@ -67,7 +67,19 @@ export class PostgresLauncher {
       await chown(template, user.uid, user.gid);
       await chown(passwordFile, user.uid, user.gid);
     }
-    const args = ['-D', template, '-U', context.credentials.admin.user, `--pwfile=${passwordFile}`, '--auth-host=scram-sha-256', '--auth-local=trust', '--encoding=UTF8', '--locale=C', '--no-sync', '--no-instructions'];
+    const args = [
+      '-D',
+      template,
+      '-U',
+      context.credentials.admin.user,
+      `--pwfile=${passwordFile}`,
+      '--auth-host=scram-sha-256',
+      '--auth-local=trust',
+      '--encoding=UTF8',
+      '--locale=C',
+      '--no-sync',
+      '--no-instructions',
+    ];
     const { execa } = await import('execa');
     const result = await execa(path.join(bin, 'initdb'), args, { uid: user?.uid, gid: user?.gid, reject: false, all: true });
     await rm(passwordFile, { force: true });

@@ -22,7 +22,7 @@ export async function prepareRedis(resource: RedisResource, context: RuntimeCont
   await writeFile(
     config,
     [
-      '# Written by frank at every start from frank.yaml and the lab\'s credentials; edits are lost.',
+      "# Written by frank at every start from frank.yaml and the lab's credentials; edits are lost.",
       `port ${resource.port}`,
       `bind ${context.topology.host}`,
       `requirepass ${quoted(context.credentials.redis.password)}`,

@@ -12,7 +12,9 @@ export async function prepareService(service: Service, context: RuntimeContext, 
   const dir = serviceDirectory(context.topology, service.name);
   const entry = path.join(dir, 'src', 'main.ts');
   if (!existsSync(entry)) {
-    throw new FrankError(`Service ${service.name} has no entry point at ${entry}.`, { hint: `Write services/${service.name}/src/main.ts, or remove the service from frank.yaml.` });
+    throw new FrankError(`Service ${service.name} has no entry point at ${entry}.`, {
+      hint: `Write services/${service.name}/src/main.ts, or remove the service from frank.yaml.`,
+    });
   }
   const bundle = await serviceBundle(service.name, dir, entry);
   return { command: process.execPath, args: ['--enable-source-maps', bundle], cwd: dir, env };

@@ -39,7 +39,10 @@ function claimsOf(req: Request, secret: string): TokenClaims {
 }
 
 function viewsDown(error: unknown, what: string): HttpError {
-  return new HttpError(503, 'unavailable', `The read side (Mongo) did not answer, so ${what} cannot be served; try again shortly.`, { missing: ['views'], reason: errorFields(error).error });
+  return new HttpError(503, 'unavailable', `The read side (Mongo) did not answer, so ${what} cannot be served; try again shortly.`, {
+    missing: ['views'],
+    reason: errorFields(error).error,
+  });
 }
 
 /**
@@ -93,11 +96,15 @@ export function readRoutes(deps: ReadDeps): Router {
       deps.log.warn('order views unreadable; asking order-service', { orderId, ...errorFields(error) });
       const fromService = await orderFromService(deps.order, orderId, req.header('authorization')!).catch(() => undefined);
       if (!fromService) throw viewsDown(error, `order ${orderId}`);
-      if (fromService.status !== 200) throw new HttpError(fromService.status === 404 ? 404 : 502, fromService.status === 404 ? 'not-found' : 'bad-gateway', `No order ${orderId}.`, { field: 'id' });
+      if (fromService.status !== 200)
+        throw new HttpError(fromService.status === 404 ? 404 : 502, fromService.status === 404 ? 'not-found' : 'bad-gateway', `No order ${orderId}.`, {
+          field: 'id',
+        });
       res.json({ order: fromService.body, payment: null, deliveries: null, source: 'order-service', missing: ['payment', 'delivery'] });
       return;
     }
-    if (!order || (order.userId !== claims.sub && !claims.roles.includes('admin'))) throw new HttpError(404, 'not-found', `No order ${orderId}.`, { field: 'id' });
+    if (!order || (order.userId !== claims.sub && !claims.roles.includes('admin')))
+      throw new HttpError(404, 'not-found', `No order ${orderId}.`, { field: 'id' });
     const missing: string[] = [];
     const payment = await views()
       .payment(orderId)
@@ -111,7 +118,8 @@ export function readRoutes(deps: ReadDeps): Router {
   router.get('/api/users/:id/orders', async (req, res) => {
     const claims = claimsOf(req, deps.jwtSecret);
     const userId = req.params.id;
-    if (userId !== claims.sub && !claims.roles.includes('admin')) throw new HttpError(403, 'forbidden', "A user's order history is theirs to read: use your own id.", { field: 'id' });
+    if (userId !== claims.sub && !claims.roles.includes('admin'))
+      throw new HttpError(403, 'forbidden', "A user's order history is theirs to read: use your own id.", { field: 'id' });
     const page = validate(pageQuery, req.query);
     const missing: string[] = [];
     let summary: Document | null = null;
@@ -138,6 +146,9 @@ export function readRoutes(deps: ReadDeps): Router {
 }
 
 async function orderFromService(order: Downstream, orderId: string, authorization: string): Promise<{ status: number; body: unknown }> {
-  const answer = await fetch(new URL(`/orders/${encodeURIComponent(orderId)}`, order.baseUrl), { headers: { accept: 'application/json', authorization }, signal: AbortSignal.timeout(5000) });
+  const answer = await fetch(new URL(`/orders/${encodeURIComponent(orderId)}`, order.baseUrl), {
+    headers: { accept: 'application/json', authorization },
+    signal: AbortSignal.timeout(5000),
+  });
   return { status: answer.status, body: await answer.json().catch(() => null) };
 }

@@ -10,7 +10,11 @@ const VALUES: Partial<Record<FaultKind, { what: string; required: boolean; parse
   timeout: { what: 'a time after which the links close, such as 2s (empty: never)', required: false, parse: (t) => durationOrUndefined(t, true) },
   'reset-peer': { what: 'a time after which connections are reset, such as 1s (empty: at once)', required: false, parse: (t) => durationOrUndefined(t, true) },
   bandwidth: { what: 'a rate in KB/s, a whole number such as 16', required: true, parse: (t) => (/^\d{1,9}$/.test(t) && Number(t) > 0 ? t : undefined) },
-  'limit-data': { what: 'a size such as 64kb or 1mb', required: true, parse: (t) => (/^\d{1,9}(b|kb|mb)?$/i.test(t) && Number.parseInt(t, 10) > 0 ? t.toLowerCase() : undefined) },
+  'limit-data': {
+    what: 'a size such as 64kb or 1mb',
+    required: true,
+    parse: (t) => (/^\d{1,9}(b|kb|mb)?$/i.test(t) && Number.parseInt(t, 10) > 0 ? t.toLowerCase() : undefined),
+  },
 };
 
 /** A name of frank.yaml (`order-db`, `payment`) or a link (`payment.rabbitmq`). */
@@ -97,7 +101,8 @@ export function parseFaultRequest(body: unknown, known?: KnownUnits): FaultReque
     }
     case 'kill-service': {
       const service = unit(b, 'target', known, (kind) => kind === 'service', 'a service, e.g. inventory');
-      if (service === CONSOLE_SERVICE) refuse(422, 'target', `the ${CONSOLE_SERVICE} serves this console: kill it from a terminal (npx frank chaos kill-service ${CONSOLE_SERVICE})`);
+      if (service === CONSOLE_SERVICE)
+        refuse(422, 'target', `the ${CONSOLE_SERVICE} serves this console: kill it from a terminal (npx frank chaos kill-service ${CONSOLE_SERVICE})`);
       words.push(service);
       break;
     }
@@ -120,6 +125,7 @@ export function parseFaultRequest(body: unknown, known?: KnownUnits): FaultReque
     }
   }
   const hold = text(b, 'for');
-  if (hold !== undefined && durationOrUndefined(hold, false) === undefined) refuse(400, 'for', `give a duration such as 30s or 2m (at most 24h), not "${hold}"`);
+  if (hold !== undefined && durationOrUndefined(hold, false) === undefined)
+    refuse(400, 'for', `give a duration such as 30s or 2m (at most 24h), not "${hold}"`);
   return { kind: k, words, for: hold };
 }

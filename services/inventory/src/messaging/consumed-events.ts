@@ -6,9 +6,7 @@ import { z } from 'zod';
 
 export const orderCreatedData = z.object({
   orderId: z.string().min(1),
-  items: z
-    .array(z.object({ sku: z.string().min(1), qty: z.number().int().positive() }))
-    .min(1),
+  items: z.array(z.object({ sku: z.string().min(1), qty: z.number().int().positive() })).min(1),
 });
 export type OrderCreatedData = z.infer<typeof orderCreatedData>;
 

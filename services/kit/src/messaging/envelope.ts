@@ -68,7 +68,9 @@ export function parseEnvelope(body: Buffer): EventEnvelope {
   }
   const parsed = envelopeSchema.safeParse(json);
   if (!parsed.success) {
-    throw new PoisonMessageError(`message is not an event envelope: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`);
+    throw new PoisonMessageError(
+      `message is not an event envelope: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`,
+    );
   }
   return parsed.data as EventEnvelope;
 }

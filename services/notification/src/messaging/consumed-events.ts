@@ -29,7 +29,10 @@ export function dataOf<S extends z.ZodType>(schema: S, event: EventEnvelope): z.
   const parsed = schema.safeParse(event.data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new PoisonMessageError(`${event.type} data is malformed: ${issue.path.join('.') || '(data)'} ${issue.message}`, { type: event.type, eventId: event.id });
+    throw new PoisonMessageError(`${event.type} data is malformed: ${issue.path.join('.') || '(data)'} ${issue.message}`, {
+      type: event.type,
+      eventId: event.id,
+    });
   }
   return parsed.data;
 }

@@ -4,7 +4,14 @@ import { verifyToken } from './verify-token.js';
 
 const SECRET = 'order-unit-secret-0123456789';
 const now = Date.UTC(2026, 0, 1);
-const claims = { sub: '00000000-0000-4000-8000-000000000001', email: 'demo@frank.lab', name: 'Demo', roles: ['customer'], iat: now / 1000, exp: now / 1000 + 43200 };
+const claims = {
+  sub: '00000000-0000-4000-8000-000000000001',
+  email: 'demo@frank.lab',
+  name: 'Demo',
+  roles: ['customer'],
+  iat: now / 1000,
+  exp: now / 1000 + 43200,
+};
 
 /** Signs as user-service does: the test stands in for the issuer. */
 const sign = (payload: object, header: object = { alg: 'HS256', typ: 'JWT' }, secret = SECRET) => {

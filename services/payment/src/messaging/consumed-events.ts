@@ -7,7 +7,10 @@ export const orderCreatedSchema = z.object({
   orderId: z.string().min(1),
   userId: z.string().min(1),
   totalCents: z.number().int().positive(),
-  currency: z.string().regex(/^[A-Z]{3}$/).default('EUR'),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .default('EUR'),
 });
 
 export const inventoryReservedSchema = z.object({
@@ -30,7 +33,10 @@ export type PaymentWebhook = z.infer<typeof paymentWebhookSchema>;
 export function dataOf<S extends z.ZodType>(schema: S, event: EventEnvelope): z.infer<S> {
   const parsed = schema.safeParse(event.data);
   if (!parsed.success) {
-    throw new PoisonMessageError(`${event.type} data does not fit: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(data)'} ${i.message}`).join('; ')}`, { eventId: event.id });
+    throw new PoisonMessageError(
+      `${event.type} data does not fit: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(data)'} ${i.message}`).join('; ')}`,
+      { eventId: event.id },
+    );
   }
   return parsed.data;
 }

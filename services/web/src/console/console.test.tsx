@@ -25,7 +25,19 @@ const frame: LabFrame = {
     { queue: 'payment.saga', messages: 3 },
   ],
   outbox: { order: 2 },
-  sagas: [{ orderId: ORDER, sagaId: SAGA, orderStatus: 'CONFIRMED', sagaStatus: 'COMPLETED', sagaStep: 'analytics.recorded', totalCents: 1999, cancelReason: null, createdAt: '2026-11-30T07:59:00.000Z', updatedAt: '2026-11-30T07:59:01.000Z' }],
+  sagas: [
+    {
+      orderId: ORDER,
+      sagaId: SAGA,
+      orderStatus: 'CONFIRMED',
+      sagaStatus: 'COMPLETED',
+      sagaStep: 'analytics.recorded',
+      totalCents: 1999,
+      cancelReason: null,
+      createdAt: '2026-11-30T07:59:00.000Z',
+      updatedAt: '2026-11-30T07:59:01.000Z',
+    },
+  ],
   faults: [],
 };
 
@@ -56,7 +68,11 @@ describe('the resources table', () => {
     render(<ResourceTable resources={[...resources.slice(0, 3), { name: 'inventory', kind: 'service', phase: 'healthy', health: 'stopped' }]} />);
     expect(screen.getByTestId('resources-summary').textContent).toBe('3 of 4 healthy');
     const row = screen.getByRole('row', { name: /inventory/ });
-    expect(within(row).getAllByRole('cell').map((c) => c.textContent)).toEqual(['service', 'healthy', 'stopped']);
+    expect(
+      within(row)
+        .getAllByRole('cell')
+        .map((c) => c.textContent),
+    ).toEqual(['service', 'healthy', 'stopped']);
     expect(screen.getAllByRole('rowheader').map((h) => h.textContent)).toEqual(['order-db', 'rabbitmq', 'bff', 'inventory']);
   });
 });
@@ -76,7 +92,10 @@ describe('the fault form', () => {
     fill('Latency', '300');
     fill('Heal after (optional)', 'soon');
     inject();
-    expect(screen.getAllByRole('alert').map((e) => e.textContent)).toEqual(['Latency: add a unit: 300ms or 300s.', 'Heal after: "soon" is not a duration such as 300ms, 10s or 2m.']);
+    expect(screen.getAllByRole('alert').map((e) => e.textContent)).toEqual([
+      'Latency: add a unit: 300ms or 300s.',
+      'Heal after: "soon" is not a duration such as 300ms, 10s or 2m.',
+    ]);
 
     fill('Latency', '0ms');
     fill('Heal after (optional)', '');
@@ -130,7 +149,13 @@ describe('the fault form', () => {
   });
 
   it('lists the faults in force with when they heal', () => {
-    render(<FaultPanel faults={[{ id: 'f-1', label: 'kill-service inventory', injectedAt: '2026-11-30T08:00:00.000Z', healAt: '2026-11-30T08:00:30.000Z', pid: 1 }]} resources={resources} actions={actions()} />);
+    render(
+      <FaultPanel
+        faults={[{ id: 'f-1', label: 'kill-service inventory', injectedAt: '2026-11-30T08:00:00.000Z', healAt: '2026-11-30T08:00:30.000Z', pid: 1 }]}
+        resources={resources}
+        actions={actions()}
+      />,
+    );
     const list = screen.getByRole('list', { name: 'Faults in force' });
     expect(within(list).getByRole('listitem').textContent).toMatch(/^kill-service inventory since .* · heals at /);
   });
@@ -145,19 +170,41 @@ describe('the saga panel', () => {
     payment: { status: 'CAPTURED', failureReason: null },
     durationMs: 240,
     steps: [
-      { eventId: 'e1', type: 'order.created', service: 'order', at: '2026-11-30T07:59:00.000Z', offsetMs: 0, dispatchMs: 4, external: false, consumers: [{ handler: 'inventory.saga', service: 'inventory', receivedAt: '', gapMs: 3 }] },
-      { eventId: 'e2', type: 'inventory.reserved', service: 'inventory', at: '2026-11-30T07:59:00.020Z', offsetMs: 20, dispatchMs: 5, external: false, consumers: [] },
+      {
+        eventId: 'e1',
+        type: 'order.created',
+        service: 'order',
+        at: '2026-11-30T07:59:00.000Z',
+        offsetMs: 0,
+        dispatchMs: 4,
+        external: false,
+        consumers: [{ handler: 'inventory.saga', service: 'inventory', receivedAt: '', gapMs: 3 }],
+      },
+      {
+        eventId: 'e2',
+        type: 'inventory.reserved',
+        service: 'inventory',
+        at: '2026-11-30T07:59:00.020Z',
+        offsetMs: 20,
+        dispatchMs: 5,
+        external: false,
+        consumers: [],
+      },
     ],
   };
 
-  it('lists the latest sagas and shows one\'s timeline across the services', async () => {
+  it("lists the latest sagas and shows one's timeline across the services", async () => {
     const load = vi.fn(async () => timeline);
     render(<SagaPanel orders={frame.orders} settledPerSecond={1.5} sagas={frame.sagas} loadTimeline={load} />);
     expect(screen.getByTestId('orders-summary').textContent).toBe('1.5 settled/s · orders: CONFIRMED 4, CANCELLED 1');
     fireEvent.click(screen.getByRole('button', { name: `Show the timeline of order ${ORDER}` }));
     const shown = await screen.findByTestId('timeline');
     expect(load).toHaveBeenCalledWith(SAGA);
-    expect(within(shown).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['+0 ms order.created by orderrelay 4 ms · consumed by inventory (3 ms)', '+20 ms inventory.reserved by inventoryrelay 5 ms']);
+    expect(
+      within(shown)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['+0 ms order.created by orderrelay 4 ms · consumed by inventory (3 ms)', '+20 ms inventory.reserved by inventoryrelay 5 ms']);
   });
 
   it('refuses an id that is not a UUID and asks nothing', () => {

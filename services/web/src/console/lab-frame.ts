@@ -64,16 +64,39 @@ export interface SagaTimeline {
 
 /** The faults of `frank chaos`, what each asks for, and how the console names them. */
 export const FAULT_KINDS = {
-  latency: { title: 'latency: slow the links', target: 'a resource, service or link', value: { label: 'Latency', example: '300ms', required: true, kind: 'duration' } },
+  latency: {
+    title: 'latency: slow the links',
+    target: 'a resource, service or link',
+    value: { label: 'Latency', example: '300ms', required: true, kind: 'duration' },
+  },
   'kill-service': { title: 'kill-service: kill a service', target: 'a service', value: undefined },
-  'kill-db': { title: "kill-db: kill a database", target: 'a service or its database', value: undefined },
+  'kill-db': { title: 'kill-db: kill a database', target: 'a service or its database', value: undefined },
   'kill-broker': { title: 'kill-broker: kill the broker', target: undefined, value: undefined },
   partition: { title: 'partition: cut links', target: 'a service or a link', value: undefined },
-  timeout: { title: 'timeout: stall the links', target: 'a resource, service or link', value: { label: 'Close after', example: '2s', required: false, kind: 'duration' } },
-  'reset-peer': { title: 'reset-peer: reset connections', target: 'a resource, service or link', value: { label: 'Reset after', example: '1s', required: false, kind: 'duration' } },
-  bandwidth: { title: 'bandwidth: cap the links', target: 'a resource, service or link', value: { label: 'Rate in KB/s', example: '16', required: true, kind: 'rate' } },
-  'limit-data': { title: 'limit-data: cut after N bytes', target: 'a resource, service or link', value: { label: 'Size', example: '64kb', required: true, kind: 'size' } },
-} as const satisfies Record<string, { title: string; target: string | undefined; value: { label: string; example: string; required: boolean; kind: 'duration' | 'rate' | 'size' } | undefined }>;
+  timeout: {
+    title: 'timeout: stall the links',
+    target: 'a resource, service or link',
+    value: { label: 'Close after', example: '2s', required: false, kind: 'duration' },
+  },
+  'reset-peer': {
+    title: 'reset-peer: reset connections',
+    target: 'a resource, service or link',
+    value: { label: 'Reset after', example: '1s', required: false, kind: 'duration' },
+  },
+  bandwidth: {
+    title: 'bandwidth: cap the links',
+    target: 'a resource, service or link',
+    value: { label: 'Rate in KB/s', example: '16', required: true, kind: 'rate' },
+  },
+  'limit-data': {
+    title: 'limit-data: cut after N bytes',
+    target: 'a resource, service or link',
+    value: { label: 'Size', example: '64kb', required: true, kind: 'size' },
+  },
+} as const satisfies Record<
+  string,
+  { title: string; target: string | undefined; value: { label: string; example: string; required: boolean; kind: 'duration' | 'rate' | 'size' } | undefined }
+>;
 export type FaultKind = keyof typeof FAULT_KINDS;
 
 export interface FaultForm {
@@ -135,10 +158,14 @@ export function checkFaultForm(form: FaultForm, resources: LabResource[]): Fault
     else if (!NAME.test(target)) errors.target = `"${target}" is not a name of the lab.`;
     else if (resources.length > 0 && !target.split('.').every((part) => known.has(part))) errors.target = `"${target}" is not in the lab.`;
     else if (resources.length > 0 && !target.includes('.') && !targetsFor(form.kind, resources).includes(target))
-      errors.target = form.kind === 'kill-service' && target === 'bff' ? 'The bff serves this console: kill it from a terminal.' : `${form.kind} takes ${spec.target}, not ${target}.`;
+      errors.target =
+        form.kind === 'kill-service' && target === 'bff'
+          ? 'The bff serves this console: kill it from a terminal.'
+          : `${form.kind} takes ${spec.target}, not ${target}.`;
   }
   const resource = form.resource.trim();
-  if (form.kind === 'partition' && resource && resources.length > 0 && !resources.some((r) => r.name === resource && r.kind !== 'service')) errors.resource = `"${resource}" is not a resource of the lab.`;
+  if (form.kind === 'partition' && resource && resources.length > 0 && !resources.some((r) => r.name === resource && r.kind !== 'service'))
+    errors.resource = `"${resource}" is not a resource of the lab.`;
   const value = form.value.trim();
   if (spec.value) {
     if (!value) {
@@ -146,8 +173,10 @@ export function checkFaultForm(form: FaultForm, resources: LabResource[]): Fault
     } else if (spec.value.kind === 'duration') {
       const problem = durationProblem(value, !spec.value.required);
       if (problem) errors.value = `${spec.value.label}: ${problem}.`;
-    } else if (spec.value.kind === 'rate' && !(/^\d{1,9}$/.test(value) && Number(value) > 0)) errors.value = `${spec.value.label}: a whole number above 0, e.g. 16.`;
-    else if (spec.value.kind === 'size' && !(/^\d{1,9}(b|kb|mb)?$/i.test(value) && Number.parseInt(value, 10) > 0)) errors.value = `${spec.value.label}: a size such as 64kb or 1mb.`;
+    } else if (spec.value.kind === 'rate' && !(/^\d{1,9}$/.test(value) && Number(value) > 0))
+      errors.value = `${spec.value.label}: a whole number above 0, e.g. 16.`;
+    else if (spec.value.kind === 'size' && !(/^\d{1,9}(b|kb|mb)?$/i.test(value) && Number.parseInt(value, 10) > 0))
+      errors.value = `${spec.value.label}: a size such as 64kb or 1mb.`;
   }
   const hold = form.for.trim();
   if (hold) {
