@@ -9,7 +9,7 @@ import { labAccess } from '../saga/lab-access.js';
 import { checkLoadDuration, parseRate, resolveLoadModel } from '../saga/load-model.js';
 import { diffRuns, formatChange } from '../saga/run-diff.js';
 import { listRuns, loadRun, recordRun } from '../saga/run-store.js';
-import { runScenarioWithOrders } from '../saga/run.js';
+import { runScenarioWithOrders, underChaos } from '../saga/run.js';
 import { findScenario, listScenarios, loadScenarioFile, parseDuration } from '../saga/scenario.js';
 import { readRecentSagas } from '../saga/recent.js';
 import { describeLoad } from '../saga/describe-load.js';
@@ -136,16 +136,7 @@ Examples:
           },
         );
         let result = run.result;
-        if (chaosOutcomes) {
-          // As in `chaos run`: orders the lab refused while a fault was in force do not fail it; a fault that
-          // did not go in, a saga left unfinished or a broken invariant or expectation does.
-          const held =
-            chaosOutcomes.every((c) => c.error === null) &&
-            result.orders.stuck === 0 &&
-            result.invariants.every((i) => i.ok) &&
-            result.expectations.every((e) => e.ok);
-          result = { ...result, chaos: chaosOutcomes, verdict: held ? 'pass' : 'fail' };
-        }
+        if (chaosOutcomes) result = underChaos(result, chaosOutcomes);
         try {
           result = (await recordRun(lab.paths.runs, result, run.orders)).result;
         } catch (error) {

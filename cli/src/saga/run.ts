@@ -84,6 +84,17 @@ export function outcomeCounts(snapshot: LabSnapshot, orderIds: string[]): Outcom
  * the load, waits until the lab is at rest (every invariant and expectation holds) or the settle
  * timeout passes, and gives the verdict. The simulators get their behaviour back afterwards.
  */
+/**
+ * The verdict of a run under `--chaos`, as in `chaos run`: orders the lab refused while a fault was
+ * in force do not fail it; a fault that did not go in, a saga left unfinished or a broken invariant
+ * or expectation does.
+ */
+export function underChaos(result: RunResult, chaos: NonNullable<RunResult['chaos']>): RunResult {
+  const held =
+    chaos.every((c) => c.error === null) && result.orders.stuck === 0 && result.invariants.every((i) => i.ok) && result.expectations.every((e) => e.ok);
+  return { ...result, chaos, verdict: held ? 'pass' : 'fail' };
+}
+
 export async function runScenario(access: LabAccess, scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
   return (await runScenarioWithOrders(access, scenario, options)).result;
 }
