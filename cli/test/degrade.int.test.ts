@@ -186,7 +186,8 @@ describe('degrade, do not restart', () => {
     const placed = attempts.map((a) => a.orderId!);
     const invariants = await atRest(placed);
     expect(invariants.filter((i) => !i.ok)).toEqual([]);
-    // Settled, each one: a payment whose webhook could not cross the broker in time is a timeout and its order cancelled (refunded if it came late), no saga left hanging.
+    // Settled, each one: a payment whose webhook could not cross the broker in time is a timeout and its
+    // order cancelled (refunded if it came late), no saga left hanging.
     expect(
       (await checkInvariants(access, { placedOrderIds: placed })).snapshot.orders.filter(
         (o) => placed.includes(o.id) && o.status !== 'CONFIRMED' && o.status !== 'CANCELLED',

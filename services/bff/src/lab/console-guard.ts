@@ -2,7 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import { HttpError } from '@frank/kit';
 import type { NextFunction, Request, Response } from 'express';
 
-/** The header the console's page sends its per-lab token in: a custom header, so no other site's page can send it without a CORS preflight, which nothing here answers. */
+/**
+ * The header the console's page sends its per-lab token in: a custom header, so no other site's
+ * page can send it without a CORS preflight, which nothing here answers.
+ */
 export const CONSOLE_TOKEN_HEADER = 'x-frank-console-token';
 
 /**

@@ -19,7 +19,10 @@ export interface LabConsoleDeps {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
-/** Faults change the lab: only from this machine, and only as JSON (a cross-site form cannot send that without a CORS preflight, which nothing here answers). */
+/**
+ * Faults change the lab: only from this machine, and only as JSON (a cross-site form cannot send
+ * that without a CORS preflight, which nothing here answers).
+ */
 function fromThisMachine(req: Request, _res: Response, next: NextFunction): void {
   if (!LOOPBACK.test(req.socket.remoteAddress ?? ''))
     throw new HttpError(403, 'forbidden', 'Faults are injected and healed only from the machine the lab runs on (loopback).');
