@@ -35,7 +35,19 @@ const FAULTS: { name: string; args: string[]; target?: { acceptedShare?: number;
   { name: 'kill-db payment', args: ['kill-db', 'payment'], target: { acceptedShare: 0.99, recoveryS: 10 } },
   { name: 'kill-service payment', args: ['kill-service', 'payment'], target: { recoveryS: 10 } },
 ].filter((f) => !only || only.includes(f.name));
-const SERVICES = ['bff', 'user', 'inventory', 'order', 'payment', 'notification', 'analytics', 'payment-provider', 'eventbridge-bridge', 'rabbitmq-bridge', 'views'];
+const SERVICES = [
+  'bff',
+  'user',
+  'inventory',
+  'order',
+  'payment',
+  'notification',
+  'analytics',
+  'payment-provider',
+  'eventbridge-bridge',
+  'rabbitmq-bridge',
+  'views',
+];
 
 interface Attempt {
   at: number;
@@ -123,7 +135,10 @@ async function brokerAcceptsAt(url: string, deadline: number): Promise<number | 
 async function firstConfirmedSince(orderDb: pg.Pool, since: number, deadline: number): Promise<number | null> {
   while (Date.now() < deadline) {
     try {
-      const { rows } = await orderDb.query<{ at: Date | null }>("SELECT min(updated_at) AS at FROM order_domain.orders WHERE status = 'CONFIRMED' AND updated_at >= to_timestamp($1 / 1000.0)", [since]);
+      const { rows } = await orderDb.query<{ at: Date | null }>(
+        "SELECT min(updated_at) AS at FROM order_domain.orders WHERE status = 'CONFIRMED' AND updated_at >= to_timestamp($1 / 1000.0)",
+        [since],
+      );
       if (rows[0]?.at) return rows[0].at.getTime();
     } catch {
       /* order-db itself may be coming back */
@@ -134,8 +149,15 @@ async function firstConfirmedSince(orderDb: pg.Pool, since: number, deadline: nu
 }
 
 async function unsettled(orderDb: pg.Pool, ids: string[]): Promise<number> {
-  const { rows } = await orderDb.query<{ n: number }>("SELECT count(*)::int AS n FROM order_domain.orders WHERE id::text = ANY($1) AND status NOT IN ('CONFIRMED', 'CANCELLED')", [ids]);
-  return rows[0]!.n + ids.length - (await orderDb.query<{ n: number }>('SELECT count(*)::int AS n FROM order_domain.orders WHERE id::text = ANY($1)', [ids])).rows[0]!.n;
+  const { rows } = await orderDb.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM order_domain.orders WHERE id::text = ANY($1) AND status NOT IN ('CONFIRMED', 'CANCELLED')",
+    [ids],
+  );
+  return (
+    rows[0]!.n +
+    ids.length -
+    (await orderDb.query<{ n: number }>('SELECT count(*)::int AS n FROM order_domain.orders WHERE id::text = ANY($1)', [ids])).rows[0]!.n
+  );
 }
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'frank-bench-chaos-'));
@@ -146,15 +168,28 @@ await copyFile(path.join(REPOSITORY_ROOT, 'frank.yaml'), file);
 const offset = await randomLabOffset(file);
 const results: { fault: string; runs: RunFigures[] }[] = [];
 try {
-  console.error(`chaos availability: lab at port offset ${offset}, ${rate} orders/s, faults held ${holdS} s, healed with ${healWith === 'up' ? '`frank up`' : '`frank chaos heal`'}, ${runs} run(s) each`);
+  console.error(
+    `chaos availability: lab at port offset ${offset}, ${rate} orders/s, faults held ${holdS} s, healed with ${healWith === 'up' ? '`frank up`' : '`frank chaos heal`'}, ${runs} run(s) each`,
+  );
   await $({ cwd: dir })`node ${frank} up --port-offset ${offset}`;
   const lab = await openLab({ config: file });
   const access = await labAccess(lab);
   const orderUrl = access.url('order');
-  const { token } = (await (await fetch(`${access.url('user')}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'demo@frank.lab', password: 'frank-demo' }) })).json()) as { token: string };
+  const { token } = (await (
+    await fetch(`${access.url('user')}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'demo@frank.lab', password: 'frank-demo' }),
+    })
+  ).json()) as { token: string };
   const products = (await (await fetch(`${access.url('inventory')}/products?limit=20`)).json()) as { sku: string }[];
   const skus = products.map((p) => p.sku);
-  for (const sku of skus) await fetch(`${access.url('inventory')}/admin/stock/${sku}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ onHand: 1_000_000 }) });
+  for (const sku of skus)
+    await fetch(`${access.url('inventory')}/admin/stock/${sku}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ onHand: 1_000_000 }),
+    });
   const orderDb = access.db('order');
 
   for (const fault of FAULTS) {
@@ -169,7 +204,8 @@ try {
       const healAt = Date.now();
       const confirmed = firstConfirmedSince(orderDb, healAt, healAt + 90_000);
       const brokerBack = fault.name === 'kill-broker' ? brokerAcceptsAt(access.amqpUrl, healAt + 90_000) : Promise.resolve(null);
-      const healed = healWith === 'up' ? await $({ cwd: dir, nothrow: true })`node ${frank} up` : await $({ cwd: dir, nothrow: true })`node ${frank} chaos heal`;
+      const healed =
+        healWith === 'up' ? await $({ cwd: dir, nothrow: true })`node ${frank} up` : await $({ cwd: dir, nothrow: true })`node ${frank} chaos heal`;
       const healedAt = Date.now();
       const healFailed = healed.exitCode === 0 ? undefined : (/✖ (.*)/.exec(healed.stderr)?.[1] ?? `exit ${healed.exitCode}`).slice(0, 200);
       const firstConfirmed = await confirmed;
@@ -188,7 +224,13 @@ try {
       }
       let failed: string[] = [];
       for (const until = Date.now() + 60_000; ; await sleep(1000)) {
-        failed = (await checkInvariants(access, { placedOrderIds: accepted }).catch((error: unknown) => ({ invariants: [{ name: `unreadable: ${String(error)}`, ok: false }] }))).invariants.filter((i) => !i.ok).map((i) => i.name);
+        failed = (
+          await checkInvariants(access, { placedOrderIds: accepted }).catch((error: unknown) => ({
+            invariants: [{ name: `unreadable: ${String(error)}`, ok: false }],
+          }))
+        ).invariants
+          .filter((i) => !i.ok)
+          .map((i) => i.name);
         if (failed.length === 0 || Date.now() > until) break;
       }
       const row: RunFigures = {
@@ -204,10 +246,13 @@ try {
         ...(healFailed ? { healFailed } : {}),
       };
       figures.push(row);
-      console.error(`  ${fault.name} #${run}: ${row.acceptedDuringFault}/${row.attemptsDuringFault} accepted during the fault ${JSON.stringify(statuses)}; first confirmed ${row.recoveryS?.toFixed(1) ?? '—'} s after the heal began; heal ${row.healS.toFixed(1)} s${row.rabbitmqRestartS !== null ? `; RabbitMQ accepting after ${row.rabbitmqRestartS.toFixed(1)} s` : ''}; services restarted: ${row.servicesRestarted.join(', ') || 'none'}; unsettled ${left}; invariants ${failed.length ? `FAILED: ${failed.join(', ')}` : 'hold'}${healFailed ? `; the heal FAILED: ${healFailed}` : ''}`);
+      console.error(
+        `  ${fault.name} #${run}: ${row.acceptedDuringFault}/${row.attemptsDuringFault} accepted during the fault ${JSON.stringify(statuses)}; first confirmed ${row.recoveryS?.toFixed(1) ?? '—'} s after the heal began; heal ${row.healS.toFixed(1)} s${row.rabbitmqRestartS !== null ? `; RabbitMQ accepting after ${row.rabbitmqRestartS.toFixed(1)} s` : ''}; services restarted: ${row.servicesRestarted.join(', ') || 'none'}; unsettled ${left}; invariants ${failed.length ? `FAILED: ${failed.join(', ')}` : 'hold'}${healFailed ? `; the heal FAILED: ${healFailed}` : ''}`,
+      );
       // The next run starts from a lab that is whole again.
       await $({ cwd: dir, nothrow: true })`node ${frank} chaos heal`;
-      for (let attempt = 1; (await $({ cwd: dir, nothrow: true })`node ${frank} up`).exitCode !== 0; attempt++) if (attempt >= 3) throw new Error('the lab does not come back whole: `frank up` failed three times');
+      for (let attempt = 1; (await $({ cwd: dir, nothrow: true })`node ${frank} up`).exitCode !== 0; attempt++)
+        if (attempt >= 3) throw new Error('the lab does not come back whole: `frank up` failed three times');
     }
     results.push({ fault: fault.name, runs: figures });
   }
@@ -233,17 +278,41 @@ const summary = results.map(({ fault, runs: figures }) => {
     unsettled: figures.reduce((n, f) => n + f.unsettled, 0),
     invariantsHold: figures.every((f) => f.invariantsFailed.length === 0),
     healsFailed: figures.filter((f) => f.healFailed).length,
-    meets: (target?.acceptedShare === undefined || share >= target.acceptedShare) && recoveries.length === figures.length && median(recoveries) <= (target?.recoveryS ?? Infinity),
+    meets:
+      (target?.acceptedShare === undefined || share >= target.acceptedShare) &&
+      recoveries.length === figures.length &&
+      median(recoveries) <= (target?.recoveryS ?? Infinity),
     target,
   };
 });
-const result = { date: new Date().toISOString(), machine: `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`, runs, holdS, rate, heal: healWith, summary, samples: results };
+const result = {
+  date: new Date().toISOString(),
+  machine: `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
+  runs,
+  holdS,
+  rate,
+  heal: healWith,
+  summary,
+  samples: results,
+};
 await mkdir(path.join(REPOSITORY_ROOT, 'bench', 'results'), { recursive: true });
 await writeFile(path.join(REPOSITORY_ROOT, 'bench', 'results', 'chaos-availability.json'), JSON.stringify(result, null, 2) + '\n');
 const pct = (n: number) => `${(n * 100).toFixed(1)} %`;
 const s = (n: number | null) => (n === null ? '—' : `${n.toFixed(1)} s`);
-console.log(`chaos availability (${result.machine}; ${rate} orders/s; faults held ${holdS} s; heal: ${healWith === 'up' ? 'frank up' : 'frank chaos heal'}; median of ${runs})`);
-console.log(['fault'.padEnd(22), 'accepted during fault'.padEnd(24), 'heal → first confirmed'.padEnd(24), 'heal took'.padEnd(10), 'RabbitMQ restart'.padEnd(17), 'services restarted'.padEnd(19), 'settled, invariants'].join(''));
+console.log(
+  `chaos availability (${result.machine}; ${rate} orders/s; faults held ${holdS} s; heal: ${healWith === 'up' ? 'frank up' : 'frank chaos heal'}; median of ${runs})`,
+);
+console.log(
+  [
+    'fault'.padEnd(22),
+    'accepted during fault'.padEnd(24),
+    'heal → first confirmed'.padEnd(24),
+    'heal took'.padEnd(10),
+    'RabbitMQ restart'.padEnd(17),
+    'services restarted'.padEnd(19),
+    'settled, invariants',
+  ].join(''),
+);
 for (const row of summary) {
   const target = row.target?.acceptedShare !== undefined ? ` (≥ ${pct(row.target.acceptedShare)})` : '';
   console.log(

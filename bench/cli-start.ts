@@ -43,4 +43,7 @@ const result = { date: new Date().toISOString(), machine: `${os.cpus().length} c
 await mkdir(path.join(REPOSITORY_ROOT, 'bench', 'results'), { recursive: true });
 await writeFile(path.join(REPOSITORY_ROOT, 'bench', 'results', 'cli-start.json'), JSON.stringify(result, null, 2) + '\n');
 console.log(`frank command start to exit (${result.machine}, median of ${runs}; node alone ${bare.toFixed(2)} s)`);
-for (const r of rows) console.log(`  frank ${r.command.padEnd(16)} bundle ${r.bundleSeconds.toFixed(2)} s   tsx ${r.tsxSeconds.toFixed(2)} s   ${(r.tsxSeconds / r.bundleSeconds).toFixed(1)}× faster`);
+for (const r of rows)
+  console.log(
+    `  frank ${r.command.padEnd(16)} bundle ${r.bundleSeconds.toFixed(2)} s   tsx ${r.tsxSeconds.toFixed(2)} s   ${(r.tsxSeconds / r.bundleSeconds).toFixed(1)}× faster`,
+  );

@@ -60,11 +60,15 @@ try {
   await writeFile(path.join(REPOSITORY_ROOT, 'bench', 'results', 'cloud.json'), JSON.stringify(result, null, 2) + '\n');
   const r = result.rehearse;
   console.log(`frank cloud against the lab's AWS emulator (${result.machine})`);
-  console.log(`  cloud plan --emulator      ${seconds(result.plan.medianMs)} (median of ${plans}: ${planMs.map(seconds).join(', ')}), ${planned} resources from an empty state`);
+  console.log(
+    `  cloud plan --emulator      ${seconds(result.plan.medianMs)} (median of ${plans}: ${planMs.map(seconds).join(', ')}), ${planned} resources from an empty state`,
+  );
   console.log(`  cloud rehearse             ${seconds(r.totalMs)} in all`);
   console.log(`    rehearsal lab up         ${seconds(r.labUpMs)}`);
   console.log(`    init and plan            ${seconds(r.planMs)}`);
-  console.log(`    apply                    ${seconds(r.applyMs)}: ${r.applied} of ${r.planned} planned applied (${r.leftOut} left out as moto cannot create them, ${r.standIns} stand-ins)`);
+  console.log(
+    `    apply                    ${seconds(r.applyMs)}: ${r.applied} of ${r.planned} planned applied (${r.leftOut} left out as moto cannot create them, ${r.standIns} stand-ins)`,
+  );
   console.log(`    provisioner              ${seconds(r.provisionMs ?? 0)}`);
   console.log(`    services booted          ${seconds(r.bootMs)} (the slowest of ${report.services.length})`);
   for (const s of r.scenarios) console.log(`    scenario ${s.name.padEnd(16)} ${seconds(s.ms)} (${s.placed} orders)`);

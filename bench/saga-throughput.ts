@@ -55,13 +55,17 @@ try {
   for (const key of ['order.confirmed', 'order.cancelled']) await channel.bindQueue(queue, 'frank.events', key);
   const waiting = new Map<string, (status: string) => void>();
   const early = new Map<string, string>();
-  await channel.consume(queue, (message) => {
-    if (!message) return;
-    const event = JSON.parse(message.content.toString()) as { type: string; data: { orderId: string } };
-    const done = waiting.get(event.data.orderId);
-    if (done) done(event.type);
-    else early.set(event.data.orderId, event.type);
-  }, { noAck: true });
+  await channel.consume(
+    queue,
+    (message) => {
+      if (!message) return;
+      const event = JSON.parse(message.content.toString()) as { type: string; data: { orderId: string } };
+      const done = waiting.get(event.data.orderId);
+      if (done) done(event.type);
+      else early.set(event.data.orderId, event.type);
+    },
+    { noAck: true },
+  );
 
   const latencies: number[] = [];
   const outcomes = { confirmed: 0, cancelled: 0, errors: 0 };
@@ -75,14 +79,20 @@ try {
         const sku = products[n++ % products.length]!.sku;
         const start = performance.now();
         try {
-          const { orderId } = await json(`${url('order')}/orders`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ items: [{ sku, qty: 1 }] }) });
-          const type = early.get(orderId) ?? (await new Promise<string>((resolve, reject) => {
-            const timer = setTimeout(() => reject(new Error(`order ${orderId} did not settle`)), 30_000);
-            waiting.set(orderId, (t) => {
-              clearTimeout(timer);
-              resolve(t);
-            });
-          }));
+          const { orderId } = await json(`${url('order')}/orders`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}` },
+            body: JSON.stringify({ items: [{ sku, qty: 1 }] }),
+          });
+          const type =
+            early.get(orderId) ??
+            (await new Promise<string>((resolve, reject) => {
+              const timer = setTimeout(() => reject(new Error(`order ${orderId} did not settle`)), 30_000);
+              waiting.set(orderId, (t) => {
+                clearTimeout(timer);
+                resolve(t);
+              });
+            }));
           waiting.delete(orderId);
           const end = performance.now();
           latencies.push(end - start);
@@ -102,7 +112,7 @@ try {
   // Projection lag over the load's events: wait for the projectors to catch up, then read their windows.
   type ViewsStatus = { projectors: { view: string; applied: number; lagMs: { samples: number; p50: number; p99: number; max: number } | null }[] };
   let views = (await json(`${url('views')}/views/status`)) as ViewsStatus;
-  for (let settled = 0; settled < 3; ) {
+  for (let settled = 0; settled < 3;) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const next = (await json(`${url('views')}/views/status`)) as ViewsStatus;
     settled = next.projectors.every((p, i) => p.applied === views.projectors[i]!.applied) ? settled + 1 : 0;
@@ -114,7 +124,10 @@ try {
   const bffEnv = JSON.parse((await $({ cwd: dir })`node ${frank} env --service bff --json`).stdout) as Record<string, string>;
   const uncachedPort = Number(new URL(url('bff')).port) + 90;
   const { REDIS_URL: _redis, ...withoutCache } = bffEnv;
-  const uncached = spawn(process.execPath, ['--import', 'tsx', path.join(REPOSITORY_ROOT, 'services', 'bff', 'src', 'main.ts')], { env: { ...process.env, ...withoutCache, PORT: String(uncachedPort), LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+  const uncached = spawn(process.execPath, ['--import', 'tsx', path.join(REPOSITORY_ROOT, 'services', 'bff', 'src', 'main.ts')], {
+    env: { ...process.env, ...withoutCache, PORT: String(uncachedPort), LOG_LEVEL: 'warn' },
+    stdio: 'ignore',
+  });
   const uncachedUrl = `http://${new URL(url('bff')).hostname}:${uncachedPort}`;
   const readSeconds = Number(process.env.BENCH_READ_S ?? 10);
   const readPaths = [...products.slice(0, 10).map((p) => `/api/products/${p.sku}`), '/api/products?limit=20', '/api/products?limit=20&offset=20'];
@@ -136,7 +149,10 @@ try {
   let bffReads;
   try {
     for (let attempt = 0; ; attempt++) {
-      const ready = await fetch(`${uncachedUrl}/health/ready`).then((r) => r.ok, () => false);
+      const ready = await fetch(`${uncachedUrl}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ready) break;
       if (attempt > 100) throw new Error('the BFF without cache did not start');
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -170,9 +186,12 @@ try {
   await Promise.all(
     Array.from({ length: concurrency }, async (_, worker) => {
       while (performance.now() - rawBegan < rawSeconds * 1000) {
-        for (let i = 0; i < commitsPerSaga; i++) await pools[(worker + i) % pools.length]!.query('INSERT INTO public.bench_raw (body) VALUES ($1)', [{ worker, i }]);
+        for (let i = 0; i < commitsPerSaga; i++)
+          await pools[(worker + i) % pools.length]!.query('INSERT INTO public.bench_raw (body) VALUES ($1)', [{ worker, i }]);
         for (let i = 0; i < publishesPerSaga; i++) {
-          await new Promise<void>((resolve, reject) => rawChannel.publish('frank.events', 'bench.raw', Buffer.from('{}'), { persistent: true }, (error) => (error ? reject(error) : resolve())));
+          await new Promise<void>((resolve, reject) =>
+            rawChannel.publish('frank.events', 'bench.raw', Buffer.from('{}'), { persistent: true }, (error) => (error ? reject(error) : resolve())),
+          );
         }
         rawSagas++;
       }
@@ -210,7 +229,9 @@ try {
   per saga                ${commitsPerSaga} commits, ${publishesPerSaga} confirmed publishes
   raw ceiling             ${f(rawPerSecond)} saga-equivalents/s (same commits and publishes, no services)
   ratio                   ${(result.ratioToCeiling * 100).toFixed(0)} % of the ceiling    target ≥ 33 %
-  projection lag p50/p99  ${Object.entries(projectionLag).map(([view, lag]) => `${view} ${lag ? `${lag.p50}/${lag.p99}` : '-'}`).join(', ')} ms (last ${Math.max(...Object.values(projectionLag).map((l) => l?.samples ?? 0))} events each)
+  projection lag p50/p99  ${Object.entries(projectionLag)
+    .map(([view, lag]) => `${view} ${lag ? `${lag.p50}/${lag.p99}` : '-'}`)
+    .join(', ')} ms (last ${Math.max(...Object.values(projectionLag).map((l) => l?.samples ?? 0))} events each)
   BFF reads               ${f(bffReads.withCache.readsPerSecond)}/s with the cache (${(bffReads.withCache.fromViews * 100).toFixed(0)} % from the views), ${f(bffReads.withoutCache.readsPerSecond)}/s without`);
 } finally {
   await $({ cwd: dir, nothrow: true })`node ${frank} down --purge`;

@@ -15,6 +15,13 @@ export async function bundleIsCurrent(outfile) {
   } catch {
     return false;
   }
-  const changed = await Promise.all(recorded.inputs.map((input) => stat(input).then((s) => s.mtimeMs > recorded.builtAtMs, () => true)));
+  const changed = await Promise.all(
+    recorded.inputs.map((input) =>
+      stat(input).then(
+        (s) => s.mtimeMs > recorded.builtAtMs,
+        () => true,
+      ),
+    ),
+  );
   return !changed.includes(true);
 }

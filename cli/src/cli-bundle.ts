@@ -2,7 +2,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleManifestPath } from '../bin/bundle-cache.js';
-import { bundleForNode, writeBundle } from './lab/node-bundle.js';
+import { bundleForNode, writeBundle } from './runtimes/node-bundle.js';
 
 const CLI_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -19,13 +19,28 @@ const STALE_OUTPUT_MS = 60 * 60 * 1000;
  */
 export async function buildCliBundle(): Promise<string> {
   const startedAtMs = Date.now();
-  const bundle = await bundleForNode({ entry: path.join(CLI_ROOT, 'src', 'main.ts'), root: CLI_ROOT, outfile: CLI_BUNDLE, sourcemap: true, packagesExternal: true, split: true });
+  const bundle = await bundleForNode({
+    entry: path.join(CLI_ROOT, 'src', 'main.ts'),
+    root: CLI_ROOT,
+    outfile: CLI_BUNDLE,
+    sourcemap: true,
+    packagesExternal: true,
+    split: true,
+  });
   await writeBundle(bundle, CLI_BUNDLE, CLI_ROOT, startedAtMs);
   const current = new Set([...bundle.files.map((f) => f.path), bundleManifestPath(CLI_BUNDLE)]);
   const folder = path.dirname(CLI_BUNDLE);
   for (const file of (await readdir(folder)).map((name) => path.join(folder, name))) {
     if (current.has(file)) continue;
-    if (startedAtMs - (await stat(file).then((s) => s.mtimeMs, () => startedAtMs)) > STALE_OUTPUT_MS) await rm(file, { force: true });
+    if (
+      startedAtMs -
+        (await stat(file).then(
+          (s) => s.mtimeMs,
+          () => startedAtMs,
+        )) >
+      STALE_OUTPUT_MS
+    )
+      await rm(file, { force: true });
   }
   return CLI_BUNDLE;
 }

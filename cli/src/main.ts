@@ -12,7 +12,8 @@ function report(error: unknown): number {
   }
   if (error instanceof FrankError) {
     writeInfo(`${paint('✖', 'red', color)} ${error.message}`);
-    if (error instanceof ResourceError && error.logTail) writeInfo(paint(`--- last lines of ${error.resource}'s log ---\n${error.logTail}\n---`, 'gray', color));
+    if (error instanceof ResourceError && error.logTail)
+      writeInfo(paint(`--- last lines of ${error.resource}'s log ---\n${error.logTail}\n---`, 'gray', color));
     if (error.hint) writeInfo(`  ${paint('try:', 'yellow', color)} ${error.hint}`);
     return error.exitCode;
   }

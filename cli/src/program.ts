@@ -31,7 +31,28 @@ export function buildProgram(): Command {
       .showHelpAfterError('(run with --help for usage)')
       .exitOverride(),
   );
-  for (const command of [upCommand(), downCommand(), statusCommand(), envCommand(), logsCommand(), migrateCommand(), seedCommand(), sagaCommand(), outboxCommand(), chaosCommand(), viewsCommand(), dashboardCommand(), openCommand(), analyticsCommand(), doctorCommand(), depsCommand(), cloudCommand(), composeCommand(), newCommand(), completionCommand()]) {
+  for (const command of [
+    upCommand(),
+    downCommand(),
+    statusCommand(),
+    envCommand(),
+    logsCommand(),
+    migrateCommand(),
+    seedCommand(),
+    sagaCommand(),
+    outboxCommand(),
+    chaosCommand(),
+    viewsCommand(),
+    dashboardCommand(),
+    openCommand(),
+    analyticsCommand(),
+    doctorCommand(),
+    depsCommand(),
+    cloudCommand(),
+    composeCommand(),
+    newCommand(),
+    completionCommand(),
+  ]) {
     program.addCommand(command);
   }
   for (const command of program.commands) {

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ephemeralPortRange } from '../src/lab/ephemeral-ports.js';
 import { readLabState } from '../src/lab/lab-state.js';
 import { REPOSITORY_ROOT } from '../src/lab/paths.js';
-import { portIsFree } from '../src/lab/ports.js';
+import { portIsFree } from '../src/lab/port-is-free.js';
 import { labProcesses, makeLabDir, removeLabDir, runFrank, freeOffset } from './lab-fixture.js';
 
 const dirs: string[] = [];
@@ -37,7 +37,9 @@ describe('bad input gets a clear error, exit code 1 or 2, and leaves nothing run
 
   it("a frank.yaml that disagrees with a service's declared settings names each key and starts nothing (exit 2)", async () => {
     const repository = await readFile(path.join(REPOSITORY_ROOT, 'frank.yaml'), 'utf8');
-    const yaml = repository.replace('PAYMENT_TIMEOUT_MS: 3000', 'PAYMENT_TIMEOUT: 3000').replace('bff: { port: 3000, uses: [mongo, redis] }', 'bff: { port: 3000, uses: [mongo, redis, order-db] }');
+    const yaml = repository
+      .replace('PAYMENT_TIMEOUT_MS: 3000', 'PAYMENT_TIMEOUT: 3000')
+      .replace('bff: { port: 3000, uses: [mongo, redis] }', 'bff: { port: 3000, uses: [mongo, redis, order-db] }');
     expect(yaml).not.toBe(repository);
     const dir = await labDir(yaml);
     const result = await runFrank(dir, ['up', '--port-offset', String(await freeOffset(dir))]);
@@ -138,7 +140,11 @@ describe('bad input gets a clear error, exit code 1 or 2, and leaves nothing run
     const offset = await freeOffset(dir);
     const { execa } = await import('execa');
     const { REPOSITORY_ROOT } = await import('../src/lab/paths.js');
-    const up = execa(process.execPath, [path.join(REPOSITORY_ROOT, 'cli/bin/frank.js'), 'up', '--port-offset', String(offset)], { cwd: dir, reject: false, stdin: 'ignore' });
+    const up = execa(process.execPath, [path.join(REPOSITORY_ROOT, 'cli/bin/frank.js'), 'up', '--port-offset', String(offset)], {
+      cwd: dir,
+      reject: false,
+      stdin: 'ignore',
+    });
     // Kill frank itself once RabbitMQ has been launched and is still booting.
     const deadline = Date.now() + 60_000;
     while (!existsSync(path.join(dir, '.frank', 'run', 'queue.pid'))) {

@@ -32,7 +32,8 @@ describe('frank chaos', () => {
 
   const frank = (...args: string[]) => runFrank(dir, ['chaos', ...args]);
   /** A frank process left running, to wait on or interrupt. */
-  const spawnFrank = (...args: string[]) => execa(process.execPath, [FRANK, 'chaos', ...args], { cwd: dir, env: { NO_COLOR: '1' }, reject: false, stdin: 'ignore' });
+  const spawnFrank = (...args: string[]) =>
+    execa(process.execPath, [FRANK, 'chaos', ...args], { cwd: dir, env: { NO_COLOR: '1' }, reject: false, stdin: 'ignore' });
   const json = <T>(run: { stdout: string; stderr: string }): T => {
     try {
       return JSON.parse(run.stdout) as T;
@@ -45,9 +46,20 @@ describe('frank chaos', () => {
     const file = path.join(dir, '.frank', 'faults.json');
     return existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as { faults: FaultRecord[] }).faults : [];
   };
-  const proxy = async (name: string) => (await (await fetch(`http://127.0.0.1:${topology.resources.find((r) => r.kind === 'toxiproxy')!.port}/proxies/${name}`)).json()) as { enabled: boolean; toxics: { name: string }[] };
+  const proxy = async (name: string) =>
+    (await (await fetch(`http://127.0.0.1:${topology.resources.find((r) => r.kind === 'toxiproxy')!.port}/proxies/${name}`)).json()) as {
+      enabled: boolean;
+      toxics: { name: string }[];
+    };
   const portOf = (name: string) => [...topology.resources, ...topology.services].find((u) => u.name === name)!.port;
-  const answers = (port: number) => portOpen('127.0.0.1', port)(AbortSignal.timeout(2000)).then(() => true, () => false);
+  const answers = (port: number) =>
+    portOpen(
+      '127.0.0.1',
+      port,
+    )(AbortSignal.timeout(2000)).then(
+      () => true,
+      () => false,
+    );
   /** A service's own database URL, reached through its Toxiproxy link instead of straight. */
   const throughLink = (service: string, linkName: string) => {
     const direct = new URL(access.env[`${service.toUpperCase()}_SERVICE_DATABASE_URL`]!);
@@ -75,22 +87,31 @@ describe('frank chaos', () => {
   });
 
   describe('each kind of fault during a small load keeps every invariant and every saga terminal', () => {
-    it.each([['kill-db payment'], ['kill-broker'], ['kill-service inventory'], ['latency order-db 300ms'], ['partition payment rabbitmq']])('%s', async (spec) => {
-      const run = await frank('run', ...spec.split(' '), '--orders', '4', '--for', '2s', '--seed', '3', '--json');
-      const result = json<ExperimentResult>(run);
-      expect(result.reasons, run.stderr).toEqual([]);
-      expect(run.exitCode).toBe(0);
-      expect(result).toMatchObject({ verdict: 'pass', seed: 3, steadyState: { ok: true }, trigger: { event: 'inventory.reserved' }, orders: { placed: 4, stuck: 0 } });
-      expect(result.orders.confirmed + result.orders.cancelled).toBe(4);
-      expect(result.injection.atMs).toBeGreaterThan(result.trigger.firedAtMs!);
-      expect(result.injection.healedAtMs! - result.injection.atMs!).toBeGreaterThanOrEqual(2000);
-      expect(result.recovery.ms).toBeGreaterThan(0);
-      expect(result.affected).toBeGreaterThan(0);
-      expect(result.invariants.map((i) => i.name)).toContain('orders-settled');
-      expect(result.invariants.every((i) => i.ok)).toBe(true);
-      expect(run.stderr).toMatch(/verdict: PASS/);
-      expect(await faultsInForce()).toEqual([]);
-    });
+    it.each([['kill-db payment'], ['kill-broker'], ['kill-service inventory'], ['latency order-db 300ms'], ['partition payment rabbitmq']])(
+      '%s',
+      async (spec) => {
+        const run = await frank('run', ...spec.split(' '), '--orders', '4', '--for', '2s', '--seed', '3', '--json');
+        const result = json<ExperimentResult>(run);
+        expect(result.reasons, run.stderr).toEqual([]);
+        expect(run.exitCode).toBe(0);
+        expect(result).toMatchObject({
+          verdict: 'pass',
+          seed: 3,
+          steadyState: { ok: true },
+          trigger: { event: 'inventory.reserved' },
+          orders: { placed: 4, stuck: 0 },
+        });
+        expect(result.orders.confirmed + result.orders.cancelled).toBe(4);
+        expect(result.injection.atMs).toBeGreaterThan(result.trigger.firedAtMs!);
+        expect(result.injection.healedAtMs! - result.injection.atMs!).toBeGreaterThanOrEqual(2000);
+        expect(result.recovery.ms).toBeGreaterThan(0);
+        expect(result.affected).toBeGreaterThan(0);
+        expect(result.invariants.map((i) => i.name)).toContain('orders-settled');
+        expect(result.invariants.every((i) => i.ok)).toBe(true);
+        expect(run.stderr).toMatch(/verdict: PASS/);
+        expect(await faultsInForce()).toEqual([]);
+      },
+    );
 
     // Issue #4: a cut of views→mongo could leave the views' Mongo client stuck after the heal (its
     // monitor hung on the connection the cut closed), so the read side never caught up. A long
@@ -103,7 +124,9 @@ describe('frank chaos', () => {
       expect(result).toMatchObject({ verdict: 'pass', steadyState: { ok: true }, orders: { placed: 4, stuck: 0 } });
       expect(result.injection.healedAtMs! - result.injection.atMs!).toBeGreaterThanOrEqual(12_000);
       const readSide = result.invariants.filter((i) => i.name.startsWith('views-'));
-      expect(readSide.map((i) => i.name)).toEqual(expect.arrayContaining(['views-orders-match', 'views-users-match', 'views-stock-match', 'views-payments-match', 'views-deliveries-match']));
+      expect(readSide.map((i) => i.name)).toEqual(
+        expect.arrayContaining(['views-orders-match', 'views-users-match', 'views-stock-match', 'views-payments-match', 'views-deliveries-match']),
+      );
       expect(readSide.filter((i) => !i.ok)).toEqual([]);
     });
   });
@@ -128,7 +151,7 @@ describe('frank chaos', () => {
       expect(await faultsInForce()).toEqual([]);
     });
 
-    it('partition: a query through the cut link fails while the service\'s other link works; heal restores it', async () => {
+    it("partition: a query through the cut link fails while the service's other link works; heal restores it", async () => {
       const query = async (url: string) => {
         const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
         client.on('error', () => undefined);
@@ -194,7 +217,10 @@ describe('frank chaos', () => {
       expect((await proxy('order.order-db')).toxics.map((t) => t.name)).toEqual([`frank-${listed.id}`]);
       const done = await holding;
       expect(done.exitCode, String(done.stderr)).toBe(0);
-      expect(json({ stdout: String(done.stdout), stderr: String(done.stderr) })).toMatchObject({ fault: { id: listed.id, label: 'latency order-db 100ms' }, healed: { ms: expect.any(Number) } });
+      expect(json({ stdout: String(done.stdout), stderr: String(done.stderr) })).toMatchObject({
+        fault: { id: listed.id, label: 'latency order-db 100ms' },
+        healed: { ms: expect.any(Number) },
+      });
       expect(await faultsInForce()).toEqual([]);
       expect((await proxy('order.order-db')).toxics).toEqual([]);
     });
@@ -252,12 +278,19 @@ describe('frank chaos', () => {
       expect(again.exitCode).toBe(1);
       expect(again.stderr).toMatch(/partition order\.rabbitmq would overlap a fault in force/);
       const toxiproxy = `http://127.0.0.1:${topology.resources.find((r) => r.kind === 'toxiproxy')!.port}`;
-      const byHand = await fetch(`${toxiproxy}/proxies/views.redis/toxics`, { method: 'POST', body: JSON.stringify({ name: 'by-hand', type: 'latency', attributes: { latency: 10 } }) });
+      const byHand = await fetch(`${toxiproxy}/proxies/views.redis/toxics`, {
+        method: 'POST',
+        body: JSON.stringify({ name: 'by-hand', type: 'latency', attributes: { latency: 10 } }),
+      });
       expect(byHand.status).toBe(200);
 
       const heal = await frank('heal', '--json');
       expect(heal.exitCode, heal.stderr).toBe(0);
-      expect(json<{ healed: FaultRecord[] }>(heal).healed.map((f) => f.label).sort()).toEqual(['latency payment 50ms±10ms', 'partition order.rabbitmq']);
+      expect(
+        json<{ healed: FaultRecord[] }>(heal)
+          .healed.map((f) => f.label)
+          .sort(),
+      ).toEqual(['latency payment 50ms±10ms', 'partition order.rabbitmq']);
       for (const link of ['payment.payment-db', 'payment.rabbitmq', 'views.redis']) expect((await proxy(link)).toxics, link).toEqual([]);
       expect((await proxy('order.rabbitmq')).enabled).toBe(true);
       expect(await faultsInForce()).toEqual([]);
@@ -269,8 +302,18 @@ describe('frank chaos', () => {
     let armed = '';
     aimed.stderr!.on('data', (chunk: Buffer) => (armed += chunk.toString()));
     await until(async () => armed.includes('armed:'), 15_000, 'the trigger to be armed');
-    const login = await (await fetch(`${access.url('user')}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'demo@frank.lab', password: 'frank-demo' }) })).json() as { token: string };
-    const placed = await fetch(`${access.url('order')}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${login.token}` }, body: JSON.stringify({ items: [{ sku: 'SKU-0001', qty: 1 }] }) });
+    const login = (await (
+      await fetch(`${access.url('user')}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'demo@frank.lab', password: 'frank-demo' }),
+      })
+    ).json()) as { token: string };
+    const placed = await fetch(`${access.url('order')}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${login.token}` },
+      body: JSON.stringify({ items: [{ sku: 'SKU-0001', qty: 1 }] }),
+    });
     expect(placed.status).toBe(202);
     const { orderId } = (await placed.json()) as { orderId: string };
     const done = await aimed;
@@ -278,21 +321,36 @@ describe('frank chaos', () => {
     expect(String(done.stderr)).toContain(`inventory.reserved passed (order ${orderId})`);
     const { fault } = json<{ fault: FaultRecord }>({ stdout: String(done.stdout), stderr: String(done.stderr) });
     expect(fault).toMatchObject({ label: 'kill-service payment', trigger: 'inventory.reserved' });
-    const reservedAt = (await access.db('inventory').query('SELECT created_at FROM inventory_domain.reservations WHERE order_id = $1', [orderId])).rows[0].created_at as Date;
+    const reservedAt = (await access.db('inventory').query('SELECT created_at FROM inventory_domain.reservations WHERE order_id = $1', [orderId])).rows[0]
+      .created_at as Date;
     expect(reservedAt.getTime()).toBeLessThanOrEqual(Date.parse(fault.injectedAt));
     // payment races the trigger for that event: it took the payment before it was killed or once it was back, never while dead.
-    const payment = await until(async () => (await access.db('payment').query('SELECT created_at FROM payment_domain.payments WHERE order_id = $1', [orderId])).rows[0], 30_000, 'the payment');
+    const payment = await until(
+      async () => (await access.db('payment').query('SELECT created_at FROM payment_domain.payments WHERE order_id = $1', [orderId])).rows[0],
+      30_000,
+      'the payment',
+    );
     const paidAt = (payment.created_at as Date).getTime();
     // injectedAt is recorded just before the kill: a payment may start in between.
-    expect(paidAt < Date.parse(fault.injectedAt) + 1000 || paidAt > Date.parse(fault.healAt!), `payment taken at ${new Date(paidAt).toISOString()}, while payment was dead`).toBe(true);
-    await until(async () => (await checkInvariants(access, { placedOrderIds: [orderId] })).invariants.every((i) => i.ok), 30_000, 'the saga to settle with every invariant');
+    expect(
+      paidAt < Date.parse(fault.injectedAt) + 1000 || paidAt > Date.parse(fault.healAt!),
+      `payment taken at ${new Date(paidAt).toISOString()}, while payment was dead`,
+    ).toBe(true);
+    await until(
+      async () => (await checkInvariants(access, { placedOrderIds: [orderId] })).invariants.every((i) => i.ok),
+      30_000,
+      'the saga to settle with every invariant',
+    );
   });
 
   it('a small matrix: a verdict and a time to recover per fault, as Markdown and JSON', async () => {
     const report = path.join(dir, 'chaos.md');
     const run = await frank('matrix', '--only', 'kill-service inventory,latency', '--orders', '3', '--for', '2s', '--report', report, '--json');
     const result = json<MatrixResult>(run);
-    expect(result.cells.flatMap((c) => c.runs.flatMap((r) => r.reasons)), run.stderr).toEqual([]);
+    expect(
+      result.cells.flatMap((c) => c.runs.flatMap((r) => r.reasons)),
+      run.stderr,
+    ).toEqual([]);
     expect(run.exitCode).toBe(0);
     expect(result.load).toMatchObject({ scenario: 'mixed', orders: 3, concurrency: 3, holdMs: 2000, runs: 1 });
     expect(result.cells.map((c) => c.fault)).toEqual(['kill-service inventory', 'latency order.order-db 200ms±50ms']);
@@ -308,7 +366,11 @@ describe('frank chaos', () => {
   it('saga run --chaos injects each fault at its time from the run start, heals it after its duration, and the run passes', async () => {
     const run = await runFrank(dir, ['saga', 'run', 'happy-path', '--rate', '2', '--duration', '8s', '--chaos', 'kill-service:inventory@2s/3s', '--json']);
     expect(run.exitCode, run.stderr).toBe(0);
-    const result = JSON.parse(run.stdout) as { verdict: string; orders: { placed: number; stuck: number }; chaos: { fault: string; plannedAtMs: number; injectedAtMs: number; healedAtMs: number; error: string | null }[] };
+    const result = JSON.parse(run.stdout) as {
+      verdict: string;
+      orders: { placed: number; stuck: number };
+      chaos: { fault: string; plannedAtMs: number; injectedAtMs: number; healedAtMs: number; error: string | null }[];
+    };
     expect(result.verdict).toBe('pass');
     expect(result.orders).toMatchObject({ stuck: 0 });
     expect(result.orders.placed).toBeGreaterThan(0);
@@ -326,7 +388,10 @@ describe('frank chaos', () => {
 
   describe('bad input: a clear error, and nothing broken', () => {
     it.each([
-      [['kill-db', 'billing'], /No service or database "billing"[\s\S]*try: Use a service with a database \(user, inventory, order, payment, notification, analytics\)/],
+      [
+        ['kill-db', 'billing'],
+        /No service or database "billing"[\s\S]*try: Use a service with a database \(user, inventory, order, payment, notification, analytics\)/,
+      ],
       [['kill-service', 'billing'], /No service "billing"[\s\S]*try: Use one of: bff, user, inventory/],
       [['latency', 'ordr-db', '300ms'], /No resource, service or link "ordr-db"[\s\S]*try: Use a resource \(every link to it: user-db/],
       [['partition', 'payment', 'mongo'], /Service payment does not use "mongo": there is no link payment\.mongo\.\n.*payment uses payment-db, rabbitmq/],

@@ -15,7 +15,15 @@ import { freeOffset, labProcesses, makeLabDir, removeLabDir, runFrank } from './
 const canRun = (await execa(terraformBinary(), ['version'], { reject: false })).exitCode === 0 && providerMirror() !== undefined;
 
 /** No AWS account reachable from a test: no credentials, no instance metadata. */
-const NO_AWS = { AWS_PROFILE: '', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_SESSION_TOKEN: '', AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+const NO_AWS = {
+  AWS_PROFILE: '',
+  AWS_ACCESS_KEY_ID: '',
+  AWS_SECRET_ACCESS_KEY: '',
+  AWS_SESSION_TOKEN: '',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_CONFIG_FILE: '/dev/null',
+  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+};
 
 describe.skipIf(!canRun)('frank cloud', () => {
   let dir: string;
@@ -58,13 +66,33 @@ describe.skipIf(!canRun)('frank cloud', () => {
       'module.events.aws_lambda_event_source_mapping.rabbitmq_bridge',
     ]);
     // Read back from the emulator: every task definition and Lambda gives exactly what its code declares.
-    expect(report.contract.map((c) => c.service)).toEqual(expect.arrayContaining(['order', 'bff', 'views', 'cloud-provisioner (Lambda)', 'eventbridge-bridge (Lambda)', 'rabbitmq-bridge (Lambda)']));
+    expect(report.contract.map((c) => c.service)).toEqual(
+      expect.arrayContaining(['order', 'bff', 'views', 'cloud-provisioner (Lambda)', 'eventbridge-bridge (Lambda)', 'rabbitmq-bridge (Lambda)']),
+    );
     for (const c of report.contract) expect(c.problems, c.service).toEqual([]);
-    expect(report.contract.find((c) => c.service === 'order')!.given).toEqual(['AMQP_URL', 'DATABASE_URL', 'HOST', 'INVENTORY_URL', 'JWT_SECRET', 'NODE_ENV', 'PORT']);
+    expect(report.contract.find((c) => c.service === 'order')!.given).toEqual([
+      'AMQP_URL',
+      'DATABASE_URL',
+      'HOST',
+      'INVENTORY_URL',
+      'JWT_SECRET',
+      'NODE_ENV',
+      'PORT',
+    ]);
     // Least privilege: each database's own role, made by the provisioner with its secret's password.
     expect(report.provision!.roles).toEqual(expect.arrayContaining(['order-db/order_service', 'infrastructure-db/unleash']));
     expect(report.provision!.broker).toBe(true);
-    expect(report.services.map((s) => s.service)).toEqual(['analytics', 'bff', 'inventory', 'notification', 'order', 'payment', 'payment-provider', 'user', 'views']);
+    expect(report.services.map((s) => s.service)).toEqual([
+      'analytics',
+      'bff',
+      'inventory',
+      'notification',
+      'order',
+      'payment',
+      'payment-provider',
+      'user',
+      'views',
+    ]);
     for (const service of report.services) expect(service.error, service.service).toBeUndefined();
     // The bridges ran as Lambdas from their packages and moved the saga's messages.
     for (const lambda of report.lambdas) expect(lambda.records, lambda.name).toBeGreaterThan(0);

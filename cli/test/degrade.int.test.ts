@@ -14,7 +14,19 @@ import { until } from './saga-fixture.js';
  * the orders taken meanwhile settle and every invariant holds.
  */
 
-const SERVICES = ['bff', 'user', 'inventory', 'order', 'payment', 'notification', 'analytics', 'payment-provider', 'eventbridge-bridge', 'rabbitmq-bridge', 'views'];
+const SERVICES = [
+  'bff',
+  'user',
+  'inventory',
+  'order',
+  'payment',
+  'notification',
+  'analytics',
+  'payment-provider',
+  'eventbridge-bridge',
+  'rabbitmq-bridge',
+  'views',
+];
 
 interface Attempt {
   at: number;
@@ -30,7 +42,10 @@ describe('degrade, do not restart', () => {
   let token: string;
   let sku: string;
 
-  const pids = async () => Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s, JSON.parse(await readFile(path.join(dir, '.frank', 'run', `${s}.pid`), 'utf8')).pid as number] as const)));
+  const pids = async () =>
+    Object.fromEntries(
+      await Promise.all(SERVICES.map(async (s) => [s, JSON.parse(await readFile(path.join(dir, '.frank', 'run', `${s}.pid`), 'utf8')).pid as number] as const)),
+    );
   const status = async () => {
     const run = await runFrank(dir, ['status', '--json']);
     return { exitCode: run.exitCode, resources: (JSON.parse(run.stdout) as { resources: ResourceStatus[] }).resources };
@@ -45,7 +60,13 @@ describe('degrade, do not restart', () => {
         signal: AbortSignal.timeout(15_000),
       });
       const body = (await response.json().catch(() => ({}))) as { orderId?: string; error?: { code?: string } };
-      return { at, status: response.status, retryAfter: response.headers.get('retry-after'), ...(body.orderId ? { orderId: body.orderId } : {}), ...(body.error?.code ? { code: body.error.code } : {}) };
+      return {
+        at,
+        status: response.status,
+        retryAfter: response.headers.get('retry-after'),
+        ...(body.orderId ? { orderId: body.orderId } : {}),
+        ...(body.error?.code ? { code: body.error.code } : {}),
+      };
     } catch {
       return { at, status: 'error' };
     }
@@ -87,12 +108,22 @@ describe('degrade, do not restart', () => {
     const up = await runFrank(dir, ['up', '--port-offset', String(await freeOffset(dir))]);
     expect(up.exitCode, up.stderr).toBe(0);
     access = await labAccess(await openLab({ config: path.join(dir, 'frank.yaml') }));
-    const login = (await (await fetch(`${access.url('user')}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'demo@frank.lab', password: 'frank-demo' }) })).json()) as { token: string };
+    const login = (await (
+      await fetch(`${access.url('user')}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'demo@frank.lab', password: 'frank-demo' }),
+      })
+    ).json()) as { token: string };
     token = login.token;
     const products = (await (await fetch(`${access.url('inventory')}/products?limit=100`)).json()) as { sku: string; available: number }[];
     sku = products.sort((a, b) => b.available - a.available)[0]!.sku;
     // Enough stock that no order of the tests is cancelled for want of it.
-    const restock = await fetch(`${access.url('inventory')}/admin/stock/${sku}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ onHand: 100_000 }) });
+    const restock = await fetch(`${access.url('inventory')}/admin/stock/${sku}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ onHand: 100_000 }),
+    });
     expect(restock.status).toBeLessThan(300);
   }, 240_000);
 
@@ -129,7 +160,11 @@ describe('degrade, do not restart', () => {
     expect(plain.exitCode).toBe(1);
     expect(plain.stdout).toMatch(/^order\s.*degraded: waiting for rabbitmq$/m);
     expect(degraded.resources.find((r) => r.name === 'rabbitmq')?.health).toBe('stopped');
-    expect(degraded.resources.find((r) => r.name === 'order')).toMatchObject({ health: 'degraded', waitingFor: ['rabbitmq'], detail: 'degraded: waiting for rabbitmq' });
+    expect(degraded.resources.find((r) => r.name === 'order')).toMatchObject({
+      health: 'degraded',
+      waitingFor: ['rabbitmq'],
+      detail: 'degraded: waiting for rabbitmq',
+    });
     expect(degraded.resources.find((r) => r.name === 'order-db')?.health).toBe('healthy');
     await new Promise((r) => setTimeout(r, Math.max(0, killedAt + 4000 - Date.now())));
 
@@ -151,16 +186,25 @@ describe('degrade, do not restart', () => {
     const placed = attempts.map((a) => a.orderId!);
     const invariants = await atRest(placed);
     expect(invariants.filter((i) => !i.ok)).toEqual([]);
-    // Settled, each one: a payment whose webhook could not cross the broker in time is a timeout and its order cancelled (refunded if it came late), no saga left hanging.
-    expect((await checkInvariants(access, { placedOrderIds: placed })).snapshot.orders.filter((o) => placed.includes(o.id) && o.status !== 'CONFIRMED' && o.status !== 'CANCELLED')).toEqual([]);
+    // Settled, each one: a payment whose webhook could not cross the broker in time is a timeout and its
+    // order cancelled (refunded if it came late), no saga left hanging.
+    expect(
+      (await checkInvariants(access, { placedOrderIds: placed })).snapshot.orders.filter(
+        (o) => placed.includes(o.id) && o.status !== 'CONFIRMED' && o.status !== 'CANCELLED',
+      ),
+    ).toEqual([]);
     expect(JSON.parse((await runFrank(dir, ['chaos', 'status', '--json'])).stdout)).toEqual({ faults: [] });
   });
 
   it('kill order-db: POST /orders answers 503 with Retry-After, never 500, nothing half-written; `chaos heal` brings the database back, not the service', async () => {
     const before = await pids();
-    const { rows: [counts] } = await access.db('order').query<{ orders: number; sagas: number; outbox: number }>(
-      "SELECT (SELECT count(*)::int FROM order_domain.orders) AS orders, (SELECT count(*)::int FROM saga_coord.saga_state) AS sagas, (SELECT count(*)::int FROM saga_coord.outbox WHERE event_type = 'order.created') AS outbox",
-    );
+    const {
+      rows: [counts],
+    } = await access
+      .db('order')
+      .query<{ orders: number; sagas: number; outbox: number }>(
+        "SELECT (SELECT count(*)::int FROM order_domain.orders) AS orders, (SELECT count(*)::int FROM saga_coord.saga_state) AS sagas, (SELECT count(*)::int FROM saga_coord.outbox WHERE event_type = 'order.created') AS outbox",
+      );
     const kill = await runFrank(dir, ['chaos', 'kill-db', 'order']);
     expect(kill.exitCode, kill.stderr).toBe(0);
     const refused: Attempt[] = [];
@@ -180,14 +224,22 @@ describe('degrade, do not restart', () => {
     const heal = await runFrank(dir, ['chaos', 'heal']);
     expect(heal.exitCode, heal.stderr).toBe(0);
     expect(await pids()).toEqual(before);
-    const accepted = await until(async () => {
-      const attempt = await placeOrder();
-      return attempt.status === 202 && attempt;
-    }, 15_000, 'order to take orders again');
-    // Nothing of the refused orders was written: one more order, one more saga, one more order.created.
-    const { rows: [after] } = await access.db('order').query<{ orders: number; sagas: number; outbox: number }>(
-      "SELECT (SELECT count(*)::int FROM order_domain.orders) AS orders, (SELECT count(*)::int FROM saga_coord.saga_state) AS sagas, (SELECT count(*)::int FROM saga_coord.outbox WHERE event_type = 'order.created') AS outbox",
+    const accepted = await until(
+      async () => {
+        const attempt = await placeOrder();
+        return attempt.status === 202 && attempt;
+      },
+      15_000,
+      'order to take orders again',
     );
+    // Nothing of the refused orders was written: one more order, one more saga, one more order.created.
+    const {
+      rows: [after],
+    } = await access
+      .db('order')
+      .query<{ orders: number; sagas: number; outbox: number }>(
+        "SELECT (SELECT count(*)::int FROM order_domain.orders) AS orders, (SELECT count(*)::int FROM saga_coord.saga_state) AS sagas, (SELECT count(*)::int FROM saga_coord.outbox WHERE event_type = 'order.created') AS outbox",
+      );
     expect(after).toEqual({ orders: counts!.orders + 1, sagas: counts!.sagas + 1, outbox: counts!.outbox + 1 });
     const invariants = await atRest([accepted.orderId!]);
     expect(invariants.filter((i) => !i.ok)).toEqual([]);

@@ -97,8 +97,16 @@ describe('frank up: the whole infrastructure, natively, on a random port offset'
   it('stores and reads a document in Mongo and a key in Redis', async () => {
     const mongo = new MongoClient(urlOf('mongo'));
     try {
-      await mongo.db('order_views').collection('order_history').insertOne({ _id: 'o-1' as never, status: 'PENDING' });
-      expect(await mongo.db('order_views').collection('order_history').findOne({ _id: 'o-1' as never })).toMatchObject({ status: 'PENDING' });
+      await mongo
+        .db('order_views')
+        .collection('order_history')
+        .insertOne({ _id: 'o-1' as never, status: 'PENDING' });
+      expect(
+        await mongo
+          .db('order_views')
+          .collection('order_history')
+          .findOne({ _id: 'o-1' as never }),
+      ).toMatchObject({ status: 'PENDING' });
     } finally {
       await mongo.close();
     }
@@ -113,13 +121,21 @@ describe('frank up: the whole infrastructure, natively, on a random port offset'
   });
 
   it('has the EventBridge buses, and a rule that delivers order outcomes to the archive queue', async () => {
-    const config = { endpoint: env.AWS_ENDPOINT_URL!, region: env.AWS_REGION!, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } };
+    const config = {
+      endpoint: env.AWS_ENDPOINT_URL!,
+      region: env.AWS_REGION!,
+      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
+    };
     const events = new EventBridgeClient(config);
     const sqs = new SQSClient(config);
     try {
       const buses = (await events.send(new ListEventBusesCommand({}))).EventBuses!.map((b) => b.Name);
       expect(buses).toEqual(expect.arrayContaining(['frank-external', 'frank-internal']));
-      const put = await events.send(new PutEventsCommand({ Entries: [{ EventBusName: 'frank-internal', Source: 'frank.order', DetailType: 'order.confirmed', Detail: JSON.stringify({ orderId: 'o-1' }) }] }));
+      const put = await events.send(
+        new PutEventsCommand({
+          Entries: [{ EventBusName: 'frank-internal', Source: 'frank.order', DetailType: 'order.confirmed', Detail: JSON.stringify({ orderId: 'o-1' }) }],
+        }),
+      );
       expect(put.FailedEntryCount).toBe(0);
       const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'frank-internal-archive' }));
       const received = await waitFor(async () => (await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }))).Messages?.[0]);
@@ -152,7 +168,7 @@ describe('frank up: the whole infrastructure, natively, on a random port offset'
     expect(again.stderr).not.toMatch(/starting/);
   });
 
-  it('`frank cloud tfvars` uses frank.yaml\'s own ports while the lab runs on an offset', async () => {
+  it("`frank cloud tfvars` uses frank.yaml's own ports while the lab runs on an offset", async () => {
     const tfvars = await runFrank(dir, ['cloud', 'tfvars', '--json']);
     expect(tfvars.exitCode, tfvars.stderr).toBe(0);
     expect(JSON.parse(tfvars.stdout)).toMatchObject({ databases: { 'order-db': { port: 5434 } } });

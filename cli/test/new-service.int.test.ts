@@ -34,10 +34,18 @@ describe('frank new service: a working service from the template', () => {
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).toContain('npm install');
     const result = JSON.parse(run.stdout) as { service: string; port: number; resource: { name: string; port: number } };
-    expect(result).toMatchObject({ service: 'shipping', port: 3013, resource: { name: 'shipping-db', port: 5440, database: 'shipping_service', schema: 'shipping_domain' } });
+    expect(result).toMatchObject({
+      service: 'shipping',
+      port: 3013,
+      resource: { name: 'shipping-db', port: 5440, database: 'shipping_service', schema: 'shipping_domain' },
+    });
 
     const topology = await loadTopology(path.join(dir, 'frank.yaml'));
-    expect(topology.resources.find((r) => r.name === 'shipping-db')).toMatchObject({ kind: 'postgres', port: 5440, databases: { shipping_service: ['shipping_domain', 'saga_coord', 'event_store'] } });
+    expect(topology.resources.find((r) => r.name === 'shipping-db')).toMatchObject({
+      kind: 'postgres',
+      port: 5440,
+      databases: { shipping_service: ['shipping_domain', 'saga_coord', 'event_store'] },
+    });
     expect(topology.services.find((s) => s.name === 'shipping')).toMatchObject({ port: 3013, uses: ['shipping-db', 'rabbitmq'] });
 
     // Comments, alignment and flow lists untouched: the old file's lines are all there, in order.
@@ -50,7 +58,15 @@ describe('frank new service: a working service from the template', () => {
     }
     expect(lines.length - original.split('\n').length).toBe(6);
     expect((await readdir(path.join(dir, 'services', 'shipping'), { recursive: true })).sort()).toEqual(
-      expect.arrayContaining(['SERVICE.md', 'package.json', 'tsconfig.json', 'migrations/0001_items.sql', 'src/main.ts', 'src/service.ts', 'test/shipping.int.test.ts']),
+      expect.arrayContaining([
+        'SERVICE.md',
+        'package.json',
+        'tsconfig.json',
+        'migrations/0001_items.sql',
+        'src/main.ts',
+        'src/service.ts',
+        'test/shipping.int.test.ts',
+      ]),
     );
     expect(existsSync(path.join(REPOSITORY_ROOT, 'services', 'shipping'))).toBe(false);
   });
@@ -62,11 +78,25 @@ describe('frank new service: a working service from the template', () => {
 
   it('generates a migration that applies to a real PostgreSQL and a test that passes against it and RabbitMQ', async () => {
     // The generated test starts its own lab through the native runtime and migrates it.
-    const vitest = await execa(process.execPath, [path.join(REPOSITORY_ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', dir, '--testTimeout', '120000', '--hookTimeout', '180000', 'services/shipping'], {
-      cwd: dir,
-      env: { NO_COLOR: '1' },
-      reject: false,
-    });
+    const vitest = await execa(
+      process.execPath,
+      [
+        path.join(REPOSITORY_ROOT, 'node_modules', 'vitest', 'vitest.mjs'),
+        'run',
+        '--root',
+        dir,
+        '--testTimeout',
+        '120000',
+        '--hookTimeout',
+        '180000',
+        'services/shipping',
+      ],
+      {
+        cwd: dir,
+        env: { NO_COLOR: '1' },
+        reject: false,
+      },
+    );
     expect(vitest.exitCode, vitest.stdout + vitest.stderr).toBe(0);
     expect(vitest.stdout).toMatch(/Tests\s+3 passed/);
   }, 300_000);

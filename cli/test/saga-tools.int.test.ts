@@ -25,9 +25,21 @@ import { readXml } from './well-formed-xml.js';
  */
 
 const INVARIANTS = [
-  'orders-settled', 'stock-conserved', 'nothing-reserved-at-rest', 'reservations-match-orders', 'money-balanced',
-  'at-most-one-capture', 'outbox-dispatched', 'queues-empty', 'dead-letter-queues-empty', 'analytics-sales-match',
-  'views-orders-match', 'views-users-match', 'views-stock-match', 'views-payments-match', 'views-deliveries-match',
+  'orders-settled',
+  'stock-conserved',
+  'nothing-reserved-at-rest',
+  'reservations-match-orders',
+  'money-balanced',
+  'at-most-one-capture',
+  'outbox-dispatched',
+  'queues-empty',
+  'dead-letter-queues-empty',
+  'analytics-sales-match',
+  'views-orders-match',
+  'views-users-match',
+  'views-stock-match',
+  'views-payments-match',
+  'views-deliveries-match',
 ];
 
 describe('frank saga tools', () => {
@@ -55,11 +67,32 @@ describe('frank saga tools', () => {
 
   it('runs the open model (--rate --duration), records the run, and writes the Markdown report with two SVG charts and JUnit XML', async () => {
     const out = path.join(dir, 'out');
-    const run = await runFrank(dir, ['saga', 'run', 'happy-path', '--rate', '4', '--duration', '3s', '--seed', '5', '--json', '--report', path.join(out, 'report.md'), '--junit', path.join(out, 'junit.xml')]);
+    const run = await runFrank(dir, [
+      'saga',
+      'run',
+      'happy-path',
+      '--rate',
+      '4',
+      '--duration',
+      '3s',
+      '--seed',
+      '5',
+      '--json',
+      '--report',
+      path.join(out, 'report.md'),
+      '--junit',
+      path.join(out, 'junit.xml'),
+    ]);
     expect(run.exitCode, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout) as RunResult;
     runs.open = result;
-    expect(result).toMatchObject({ scenario: 'happy-path', verdict: 'pass', seed: 5, load: { model: 'open', rate: 4, durationMs: 3000, maxInFlight: 1000, arrivals: 12, skippedArrivals: 0 }, orders: { placed: 12, confirmed: 12, stuck: 0, failedToPlace: 0 } });
+    expect(result).toMatchObject({
+      scenario: 'happy-path',
+      verdict: 'pass',
+      seed: 5,
+      load: { model: 'open', rate: 4, durationMs: 3000, maxInFlight: 1000, arrivals: 12, skippedArrivals: 0 },
+      orders: { placed: 12, confirmed: 12, stuck: 0, failedToPlace: 0 },
+    });
     expect(result.load.model === 'open' && result.load.peakInFlight).toBeGreaterThan(0);
     expect(result.throughputPerSecond.reduce((a, b) => a + b, 0)).toBe(12);
     expect(result.latencyHistogram.reduce((sum, b) => sum + b.count, 0)).toBe(12);
@@ -69,7 +102,11 @@ describe('frank saga tools', () => {
     const orders = JSON.parse(await readFile(path.join(runsDir(), result.runId!, 'orders.json'), 'utf8')) as RecordedOrder[];
     expect(orders).toHaveLength(12);
     expect(orders.every((o) => o.terminal === 'order.confirmed' && o.latencyMs! > 0)).toBe(true);
-    const [span] = await rows('order', 'SELECT (extract(epoch FROM max(created_at) - min(created_at)) * 1000)::float8 AS ms FROM order_domain.orders WHERE id = ANY($1::uuid[])', [orders.map((o) => o.orderId)]);
+    const [span] = await rows(
+      'order',
+      'SELECT (extract(epoch FROM max(created_at) - min(created_at)) * 1000)::float8 AS ms FROM order_domain.orders WHERE id = ANY($1::uuid[])',
+      [orders.map((o) => o.orderId)],
+    );
     expect(span.ms).toBeGreaterThan(2000);
     expect(span.ms).toBeLessThan(4500);
 
@@ -96,7 +133,13 @@ describe('frank saga tools', () => {
     const junit = readXml(await readFile(path.join(out, 'junit.xml'), 'utf8'));
     const cases = junit.filter((e) => e.name === 'testcase');
     expect(cases.filter((c) => c.attributes.classname === 'saga.happy-path.invariants').map((c) => c.attributes.name)).toEqual(INVARIANTS);
-    expect(cases.filter((c) => c.attributes.classname === 'saga.happy-path.expectations').map((c) => c.attributes.name)).toEqual(['confirmed: all', 'cancelled: none', 'released: none', 'refunded: none', 'notificationsFailed: none']);
+    expect(cases.filter((c) => c.attributes.classname === 'saga.happy-path.expectations').map((c) => c.attributes.name)).toEqual([
+      'confirmed: all',
+      'cancelled: none',
+      'released: none',
+      'refunded: none',
+      'notificationsFailed: none',
+    ]);
     expect(junit.find((e) => e.name === 'testsuite')!.attributes).toMatchObject({ tests: String(cases.length), failures: '0' });
     expect(junit.filter((e) => e.name === 'failure')).toEqual([]);
   });
@@ -108,7 +151,10 @@ describe('frank saga tools', () => {
     expect(runs.closed.load).toEqual({ model: 'closed', orders: 3, concurrency: 4 });
 
     const file = path.join(dir, 'wrong.yaml');
-    await writeFile(file, 'name: wrong\ndescription: expects every in-stock order to be cancelled\nmix:\n  - items: [{ sku: random, qty: 1 }]\nexpect:\n  cancelled: all\n');
+    await writeFile(
+      file,
+      'name: wrong\ndescription: expects every in-stock order to be cancelled\nmix:\n  - items: [{ sku: random, qty: 1 }]\nexpect:\n  cancelled: all\n',
+    );
     const junitFile = path.join(dir, 'wrong-junit.xml');
     const wrong = await runFrank(dir, ['saga', 'run', '--file', file, '--orders', '2', '--settle-timeout', '3s', '--junit', junitFile, '--json']);
     expect(wrong.exitCode, wrong.stderr).toBe(1);
@@ -150,22 +196,45 @@ describe('frank saga tools', () => {
       return JSON.parse(run.stdout) as SagaTimeline;
     };
     // Notification and analytics finish after the order is confirmed.
-    const timeline = await until(async () => {
-      const t = await show(order!.orderId);
-      return ['customer.notified', 'analytics.recorded'].every((type) => t.steps.some((s) => s.type === type)) && t;
-    }, 30_000, 'the saga to complete');
+    const timeline = await until(
+      async () => {
+        const t = await show(order!.orderId);
+        return ['customer.notified', 'analytics.recorded'].every((type) => t.steps.some((s) => s.type === type)) && t;
+      },
+      30_000,
+      'the saga to complete',
+    );
     expect(timeline).toMatchObject({ orderId: order!.orderId, sagaId: order!.sagaId, order: { status: 'CONFIRMED' }, payment: { status: 'CAPTURED' } });
     const types = timeline.steps.map((s) => s.type);
     expect(types[0]).toBe('order.created');
-    expect(types).toEqual(expect.arrayContaining(['order.created', 'inventory.reserved', 'payment.webhook', 'payment.completed', 'inventory.committed', 'order.confirmed', 'customer.notified', 'analytics.recorded']));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'order.created',
+        'inventory.reserved',
+        'payment.webhook',
+        'payment.completed',
+        'inventory.committed',
+        'order.confirmed',
+        'customer.notified',
+        'analytics.recorded',
+      ]),
+    );
     const service = (type: string) => timeline.steps.find((s) => s.type === type)!;
-    expect(['order.created', 'inventory.reserved', 'payment.completed', 'customer.notified', 'analytics.recorded'].map((t) => service(t).service)).toEqual(['order', 'inventory', 'payment', 'notification', 'analytics']);
+    expect(['order.created', 'inventory.reserved', 'payment.completed', 'customer.notified', 'analytics.recorded'].map((t) => service(t).service)).toEqual([
+      'order',
+      'inventory',
+      'payment',
+      'notification',
+      'analytics',
+    ]);
     const offsets = timeline.steps.map((s) => s.offsetMs);
     expect([...offsets].sort((a, b) => a - b)).toEqual(offsets);
 
     const created = service('order.created');
     expect(created.dispatchedAt).not.toBeNull();
-    expect(created.consumers.map((c) => c.handler)).toEqual(expect.arrayContaining(['inventory.saga', 'payment.saga', 'notification.saga', 'analytics.events']));
+    expect(created.consumers.map((c) => c.handler)).toEqual(
+      expect.arrayContaining(['inventory.saga', 'payment.saga', 'notification.saga', 'analytics.events']),
+    );
     expect(created.consumers.find((c) => c.handler === 'inventory.saga')!.service).toBe('inventory');
     for (const step of timeline.steps.filter((s) => !s.external)) for (const consumer of step.consumers) expect(consumer.gapMs).toBeGreaterThanOrEqual(0);
     expect(service('inventory.reserved').causationId).toBe(created.eventId);
@@ -192,11 +261,19 @@ describe('frank saga tools', () => {
     };
     const recorded = (await readdir(runsDir())).length;
     await bad(['saga', 'run', 'happy-path', '--duration', '5x', '--rate', '4'], 2, '--duration takes a duration such as "60s", "2m" or "1500ms", not "5x".');
-    await bad(['saga', 'run', 'happy-path', '--rate', 'fast', '--duration', '3s'], 2, '--rate must be orders per second: a number > 0 and ≤ 1000, such as 50 or 0.5, not "fast".');
+    await bad(
+      ['saga', 'run', 'happy-path', '--rate', 'fast', '--duration', '3s'],
+      2,
+      '--rate must be orders per second: a number > 0 and ≤ 1000, such as 50 or 0.5, not "fast".',
+    );
     await bad(['saga', 'run', 'happy-path', '--rate', '0', '--duration', '3s'], 2, 'not "0"');
     await bad(['saga', 'run', 'happy-path', '--duration', '3s'], 2, /--duration needs a rate[\s\S]*try: Add --rate <orders\/s>/);
     await bad(['saga', 'run', 'happy-path', '--rate', '4'], 2, /--rate needs a duration[\s\S]*try: Add --duration <time>/);
-    await bad(['saga', 'run', 'happy-path', '--rate', '4', '--duration', '3s', '--orders', '3'], 2, '--orders (closed model) and --rate and --duration (open model) do not go together.');
+    await bad(
+      ['saga', 'run', 'happy-path', '--rate', '4', '--duration', '3s', '--orders', '3'],
+      2,
+      '--orders (closed model) and --rate and --duration (open model) do not go together.',
+    );
     await bad(['saga', 'run', 'happy-path', '--rate', '0.1', '--duration', '2s'], 2, '0.1 orders/s for 2000 ms places no order.');
     const half = path.join(dir, 'half-open.yaml');
     await writeFile(half, 'name: half-open\ndescription: a rate without a duration\nrate: 5\nmix:\n  - items: [{ sku: random }]\n');
@@ -206,21 +283,42 @@ describe('frank saga tools', () => {
     await bad(['saga', 'run', 'happy-path', '--orders', '2', '--report', notAFolder], 1, `--report ${notAFolder}: its folder cannot be written: `);
     expect((await readdir(runsDir())).length).toBe(recorded);
 
-    await bad(['saga', 'diff', runs.open!.runId!, '20990101-000000-nope'], 2, /Run "20990101-000000-nope" is not recorded in .*\n.*try: `npx frank saga runs` lists the 3 recorded/);
+    await bad(
+      ['saga', 'diff', runs.open!.runId!, '20990101-000000-nope'],
+      2,
+      /Run "20990101-000000-nope" is not recorded in .*\n.*try: `npx frank saga runs` lists the 3 recorded/,
+    );
     await bad(['saga', 'diff', 'yesterday', runs.open!.runId!], 2, 'Run "yesterday" is not a run id (they look like 20261130-053412-happy-path).');
-    await bad(['saga', 'show', '0b8e4f2c-1d3a-4e5f-8a9b-0c1d2e3f4a5b'], 1, /No order or saga 0b8e4f2c-1d3a-4e5f-8a9b-0c1d2e3f4a5b[\s\S]*try: Check the id: `npx frank saga stuck`/);
+    await bad(
+      ['saga', 'show', '0b8e4f2c-1d3a-4e5f-8a9b-0c1d2e3f4a5b'],
+      1,
+      /No order or saga 0b8e4f2c-1d3a-4e5f-8a9b-0c1d2e3f4a5b[\s\S]*try: Check the id: `npx frank saga stuck`/,
+    );
     await bad(['saga', 'show', 'order-42'], 2, '"order-42" is not an order or saga id: both are UUIDs.');
     await bad(['saga', 'stuck', '--older-than', 'soon'], 2, '--older-than takes a duration such as "60s", "2m" or "1500ms", not "soon".');
-    await bad(['outbox', 'ls', '--service', 'shipping'], 2, /No service "shipping" has an outbox\.\n.*Use one of: user, inventory, order, payment, notification, analytics/);
+    await bad(
+      ['outbox', 'ls', '--service', 'shipping'],
+      2,
+      /No service "shipping" has an outbox\.\n.*Use one of: user, inventory, order, payment, notification, analytics/,
+    );
     await bad(['outbox', 'redrive'], 2, 'Which outbox? Give --service.');
     await bad(['outbox', 'redrive', '--service', 'payment', '--id', 'row-1'], 2, '--id takes an outbox row id (a UUID), not "row-1".');
-    await bad(['outbox', 'redrive', '--service', 'payment', '--id', '0b8e4f2c-1d3a-4e5f-8a9b-0c1d2e3f4a5b'], 1, /payment's outbox has no row 0b8e4f2c-1d3a-4e5f-8a9b-0c1d2e3f4a5b\.\n.*`npx frank outbox ls --service payment`/);
+    await bad(
+      ['outbox', 'redrive', '--service', 'payment', '--id', '0b8e4f2c-1d3a-4e5f-8a9b-0c1d2e3f4a5b'],
+      1,
+      /payment's outbox has no row 0b8e4f2c-1d3a-4e5f-8a9b-0c1d2e3f4a5b\.\n.*`npx frank outbox ls --service payment`/,
+    );
   });
 
   it('says the lab is down, and how to start it, when there is no lab', async () => {
     const empty = await makeLabDir();
     try {
-      for (const args of [['saga', 'show', '0b8e4f2c-1d3a-4e5f-8a9b-0c1d2e3f4a5b'], ['saga', 'stuck'], ['outbox', 'ls'], ['outbox', 'redrive', '--service', 'order']]) {
+      for (const args of [
+        ['saga', 'show', '0b8e4f2c-1d3a-4e5f-8a9b-0c1d2e3f4a5b'],
+        ['saga', 'stuck'],
+        ['outbox', 'ls'],
+        ['outbox', 'redrive', '--service', 'order'],
+      ]) {
         const run = await runFrank(empty, args);
         expect(run.exitCode, args.join(' ')).toBe(1);
         expect(run.stderr).toMatch(/The lab is not up\.\n.*try: Run `npx frank up` first\./);
@@ -253,7 +351,11 @@ describe('frank saga tools', () => {
       const placed = await http<{ orderId: string }>(`${access.url('order')}/orders`, { body: { items: [{ sku, qty: 1 }] }, token: customer!.token });
       expect(placed.status).toBe(202);
       orderId = placed.body.orderId;
-      await until(async () => (await rows('order', 'SELECT status FROM order_domain.orders WHERE id = $1', [orderId]))[0]?.status === 'RESERVED', 30_000, 'the order to be RESERVED');
+      await until(
+        async () => (await rows('order', 'SELECT status FROM order_domain.orders WHERE id = $1', [orderId]))[0]?.status === 'RESERVED',
+        30_000,
+        'the order to be RESERVED',
+      );
 
       const stuck = await runFrank(dir, ['saga', 'stuck', '--older-than', '0s', '--json']);
       expect(stuck.exitCode, stuck.stderr).toBe(1);
@@ -262,32 +364,58 @@ describe('frank saga tools', () => {
       expect(mine).toMatchObject({ status: 'RESERVED', lastEvent: { type: 'inventory.reserved', service: 'inventory' } });
       // payment takes order.created too (it keeps the order's total): both wait in its queue.
       expect(mine.reasons).toEqual(
-        ['order.created', 'inventory.reserved'].map((type) => ({ kind: 'no-consumer', where: 'payment.saga', detail: expect.stringMatching(new RegExp(`^${type.replace('.', '\\.')} waits in payment\\.saga \\(\\d+ ready\\) and no one consumes it: is payment running\\?$`)) })),
+        ['order.created', 'inventory.reserved'].map((type) => ({
+          kind: 'no-consumer',
+          where: 'payment.saga',
+          detail: expect.stringMatching(
+            new RegExp(`^${type.replace('.', '\\.')} waits in payment\\.saga \\(\\d+ ready\\) and no one consumes it: is payment running\\?$`),
+          ),
+        })),
       );
       expect(report.queues.find((q) => q.queue === 'payment.saga')).toMatchObject({ consumers: 0 });
       const table = await runFrank(dir, ['saga', 'stuck', '--older-than', '0s']);
       expect(table.exitCode).toBe(1);
-      expect(table.stdout).toMatch(new RegExp(`${orderId} +RESERVED +[\\d.]+ s +inventory\\.reserved \\(inventory\\) +payment\\.saga +order\\.created waits in payment\\.saga.*\\n +payment\\.saga +inventory\\.reserved waits in payment\\.saga`));
+      expect(table.stdout).toMatch(
+        new RegExp(
+          `${orderId} +RESERVED +[\\d.]+ s +inventory\\.reserved \\(inventory\\) +payment\\.saga +order\\.created waits in payment\\.saga.*\\n +payment\\.saga +inventory\\.reserved waits in payment\\.saga`,
+        ),
+      );
 
       // As if payment had dead-lettered the event: the DLQ is named, and peeking leaves the message there.
-      const [reserved] = await rows('inventory', "SELECT payload FROM saga_coord.outbox WHERE aggregate_id = $1 AND event_type = 'inventory.reserved'", [orderId]);
+      const [reserved] = await rows('inventory', "SELECT payload FROM saga_coord.outbox WHERE aggregate_id = $1 AND event_type = 'inventory.reserved'", [
+        orderId,
+      ]);
       const amqplib = (await import('amqplib')).default;
       const connection = await amqplib.connect(access.amqpUrl);
       try {
         const channel = await connection.createConfirmChannel();
-        channel.sendToQueue('payment.saga.dlq', Buffer.from(JSON.stringify(reserved.payload)), { persistent: true, headers: { 'x-first-death-reason': 'rejected' } });
+        channel.sendToQueue('payment.saga.dlq', Buffer.from(JSON.stringify(reserved.payload)), {
+          persistent: true,
+          headers: { 'x-first-death-reason': 'rejected' },
+        });
         await channel.waitForConfirms();
         const dead = JSON.parse((await runFrank(dir, ['saga', 'stuck', '--older-than', '0s', '--json'])).stdout) as StuckReport;
         expect(dead.peeked).toContain('payment.saga.dlq');
-        expect(dead.stuck.find((s) => s.orderId === orderId)!.reasons).toContainEqual({ kind: 'dead-lettered', where: 'payment.saga.dlq', detail: `inventory.reserved ${reserved.payload.id} is in payment.saga.dlq (rejected): payment gave up on it` });
-        await until(async () => (await queueStates(access.amqpUrl, ['payment.saga.dlq']))[0]!.state?.messages === 1, 10_000, 'the peeked dead letter to be back');
+        expect(dead.stuck.find((s) => s.orderId === orderId)!.reasons).toContainEqual({
+          kind: 'dead-lettered',
+          where: 'payment.saga.dlq',
+          detail: `inventory.reserved ${reserved.payload.id} is in payment.saga.dlq (rejected): payment gave up on it`,
+        });
+        await until(
+          async () => (await queueStates(access.amqpUrl, ['payment.saga.dlq']))[0]!.state?.messages === 1,
+          10_000,
+          'the peeked dead letter to be back',
+        );
         await channel.purgeQueue('payment.saga.dlq');
       } finally {
         await connection.close();
       }
 
       // With payment down nothing publishes its outbox: two rows made undispatched again stay so.
-      const [first, second] = await rows('payment', 'SELECT id::text, event_type, attempts FROM saga_coord.outbox WHERE dispatched_at IS NOT NULL ORDER BY created_at, id LIMIT 2');
+      const [first, second] = await rows(
+        'payment',
+        'SELECT id::text, event_type, attempts FROM saga_coord.outbox WHERE dispatched_at IS NOT NULL ORDER BY created_at, id LIMIT 2',
+      );
       await rows('payment', 'UPDATE saga_coord.outbox SET dispatched_at = NULL WHERE id = ANY($1::uuid[])', [[first.id, second.id]]);
       const listed = await runFrank(dir, ['outbox', 'ls', '--service', 'payment', '--json']);
       expect(listed.exitCode, listed.stderr).toBe(0);
@@ -315,13 +443,22 @@ describe('frank saga tools', () => {
         await relay.query('SELECT 1 FROM saga_coord.outbox WHERE id = $1 FOR UPDATE', [second.id]);
         const redrive = await runFrank(dir, ['outbox', 'redrive', '--service', 'payment', '--json']);
         expect(redrive.exitCode, redrive.stderr).toBe(0);
-        expect(JSON.parse(redrive.stdout)).toEqual({ service: 'payment', published: [first.id], skippedInFlight: [second.id], dispatchedMeanwhile: [] } satisfies RedriveResult);
+        expect(JSON.parse(redrive.stdout)).toEqual({
+          service: 'payment',
+          published: [first.id],
+          skippedInFlight: [second.id],
+          dispatchedMeanwhile: [],
+        } satisfies RedriveResult);
         expect(redrive.stderr).toContain('payment: 1 published, 1 skipped (being published by the relay right now)');
         await relay.query('COMMIT');
       } finally {
         relay.release();
       }
-      const after = await rows('payment', 'SELECT id::text, dispatched_at, attempts FROM saga_coord.outbox WHERE id = ANY($1::uuid[]) ORDER BY created_at, id', [[first.id, second.id]]);
+      const after = await rows(
+        'payment',
+        'SELECT id::text, dispatched_at, attempts FROM saga_coord.outbox WHERE id = ANY($1::uuid[]) ORDER BY created_at, id',
+        [[first.id, second.id]],
+      );
       expect(after[0]).toMatchObject({ id: first.id, attempts: first.attempts + 1 });
       expect(after[0].dispatched_at).not.toBeNull();
       expect(after[1]).toMatchObject({ id: second.id, dispatched_at: null, attempts: second.attempts });
@@ -341,7 +478,11 @@ describe('frank saga tools', () => {
       expect(up.exitCode, up.stderr).toBe(0);
     }
     // payment back: the stuck saga goes on, and the duplicates the redrive sent changed nothing.
-    await until(async () => (await rows('order', 'SELECT status FROM order_domain.orders WHERE id = $1', [orderId]))[0]?.status === 'CONFIRMED', 60_000, 'the stuck order to be confirmed');
+    await until(
+      async () => (await rows('order', 'SELECT status FROM order_domain.orders WHERE id = $1', [orderId]))[0]?.status === 'CONFIRMED',
+      60_000,
+      'the stuck order to be confirmed',
+    );
     await atRest();
     const settled = await runFrank(dir, ['saga', 'stuck', '--older-than', '0s']);
     expect(settled.exitCode, settled.stdout).toBe(0);

@@ -28,10 +28,14 @@ describe('the order saga, every service for real', () => {
     return placed.body as { orderId: string; sagaId: string };
   };
   const settled = (orderId: string, timeoutMs = 30_000) =>
-    until(async () => {
-      const { body } = await call(lab.url('order'), `/orders/${orderId}`, { token });
-      return TERMINAL.has(body.status) ? body : undefined;
-    }, timeoutMs, `order ${orderId} to settle`);
+    until(
+      async () => {
+        const { body } = await call(lab.url('order'), `/orders/${orderId}`, { token });
+        return TERMINAL.has(body.status) ? body : undefined;
+      },
+      timeoutMs,
+      `order ${orderId} to settle`,
+    );
   const rows = async (service: string, sql: string, params: unknown[] = []) => (await lab.db(service).query(sql, params)).rows;
 
   beforeAll(async () => {
@@ -59,9 +63,17 @@ describe('the order saga, every service for real', () => {
     await until(async () => (await call(lab.url('order'), `/orders/${orderId}`, { token })).body.sagaStatus === 'COMPLETED', 20_000, 'saga COMPLETED');
     expect(await rows('order', 'SELECT status FROM saga_coord.saga_state WHERE saga_id = $1', [sagaId])).toEqual([{ status: 'COMPLETED' }]);
     expect(await rows('inventory', 'SELECT status FROM inventory_domain.reservations WHERE order_id = $1', [orderId])).toEqual([{ status: 'COMMITTED' }]);
-    const payments = await rows('payment', 'SELECT p.status, (SELECT count(*)::int FROM payment_domain.captures c WHERE c.payment_id = p.id) AS captures FROM payment_domain.payments p WHERE p.order_id = $1', [orderId]);
+    const payments = await rows(
+      'payment',
+      'SELECT p.status, (SELECT count(*)::int FROM payment_domain.captures c WHERE c.payment_id = p.id) AS captures FROM payment_domain.payments p WHERE p.order_id = $1',
+      [orderId],
+    );
     expect(payments).toEqual([{ status: 'CAPTURED', captures: 1 }]);
-    await until(async () => (await rows('notification', "SELECT 1 FROM notification_domain.deliveries WHERE order_id = $1 AND status = 'SENT'", [orderId])).length === 1, 15_000, 'delivery SENT');
+    await until(
+      async () => (await rows('notification', "SELECT 1 FROM notification_domain.deliveries WHERE order_id = $1 AND status = 'SENT'", [orderId])).length === 1,
+      15_000,
+      'delivery SENT',
+    );
     const sales = await rows('analytics', 'SELECT COALESCE(sum(total_cents), 0)::int AS total FROM analytics_domain.sales_fact WHERE order_id = $1', [orderId]);
     expect(sales).toEqual([{ total: 2 * item.priceCents }]);
   });
@@ -82,7 +94,9 @@ describe('the order saga, every service for real', () => {
       const { orderId } = await order([{ sku: item.sku, qty: 1 }]);
       expect(await settled(orderId)).toMatchObject({ status: 'CANCELLED' });
       expect(await rows('inventory', 'SELECT status FROM inventory_domain.reservations WHERE order_id = $1', [orderId])).toEqual([{ status: 'RELEASED' }]);
-      expect(await rows('payment', 'SELECT status, failure_reason FROM payment_domain.payments WHERE order_id = $1', [orderId])).toEqual([{ status: 'FAILED', failure_reason: 'declined' }]);
+      expect(await rows('payment', 'SELECT status, failure_reason FROM payment_domain.payments WHERE order_id = $1', [orderId])).toEqual([
+        { status: 'FAILED', failure_reason: 'declined' },
+      ]);
       expect((await call(lab.url('inventory'), `/products/${item.sku}`)).body.available).toBe(item.available);
     } finally {
       await provider({ declineRate: 0 });
@@ -95,12 +109,20 @@ describe('the order saga, every service for real', () => {
       const item = await product(1);
       const { orderId } = await order([{ sku: item.sku, qty: 1 }]);
       expect(await settled(orderId)).toMatchObject({ status: 'CANCELLED' });
-      const refunded = await until(async () => {
-        const found = await rows('payment', 'SELECT status, failure_reason FROM payment_domain.payments WHERE order_id = $1', [orderId]);
-        return found[0]?.status === 'REFUNDED' ? found : undefined;
-      }, 20_000, 'the late success to be refunded');
+      const refunded = await until(
+        async () => {
+          const found = await rows('payment', 'SELECT status, failure_reason FROM payment_domain.payments WHERE order_id = $1', [orderId]);
+          return found[0]?.status === 'REFUNDED' ? found : undefined;
+        },
+        20_000,
+        'the late success to be refunded',
+      );
       expect(refunded).toEqual([{ status: 'REFUNDED', failure_reason: 'timeout' }]);
-      const money = await rows('payment', 'SELECT COALESCE((SELECT sum(amount_cents) FROM payment_domain.captures c WHERE c.payment_id = p.id), 0)::int - COALESCE((SELECT sum(amount_cents) FROM payment_domain.refunds r WHERE r.payment_id = p.id), 0)::int AS net FROM payment_domain.payments p WHERE p.order_id = $1', [orderId]);
+      const money = await rows(
+        'payment',
+        'SELECT COALESCE((SELECT sum(amount_cents) FROM payment_domain.captures c WHERE c.payment_id = p.id), 0)::int - COALESCE((SELECT sum(amount_cents) FROM payment_domain.refunds r WHERE r.payment_id = p.id), 0)::int AS net FROM payment_domain.payments p WHERE p.order_id = $1',
+        [orderId],
+      );
       expect(money).toEqual([{ net: 0 }]);
       expect((await call(lab.url('order'), `/orders/${orderId}`, { token })).body.status).toBe('CANCELLED');
     } finally {
@@ -115,7 +137,11 @@ describe('the order saga, every service for real', () => {
       const { orderId } = await order([{ sku: item.sku, qty: 1 }]);
       expect(await settled(orderId)).toMatchObject({ status: 'CONFIRMED' });
       await new Promise((r) => setTimeout(r, 1500));
-      const captures = await rows('payment', 'SELECT count(*)::int AS n FROM payment_domain.captures c JOIN payment_domain.payments p ON p.id = c.payment_id WHERE p.order_id = $1', [orderId]);
+      const captures = await rows(
+        'payment',
+        'SELECT count(*)::int AS n FROM payment_domain.captures c JOIN payment_domain.payments p ON p.id = c.payment_id WHERE p.order_id = $1',
+        [orderId],
+      );
       expect(captures).toEqual([{ n: 1 }]);
     } finally {
       await provider({ duplicateWebhookRate: 0 });
@@ -128,10 +154,16 @@ describe('the order saga, every service for real', () => {
       const item = await product(1);
       const { orderId } = await order([{ sku: item.sku, qty: 1 }]);
       expect(await settled(orderId)).toMatchObject({ status: 'CONFIRMED' });
-      const failed = await until(async () => {
-        const found = await rows('notification', "SELECT status, attempts FROM notification_domain.deliveries WHERE order_id = $1 AND status = 'FAILED'", [orderId]);
-        return found.length > 0 ? found : undefined;
-      }, 20_000, 'the delivery to fail');
+      const failed = await until(
+        async () => {
+          const found = await rows('notification', "SELECT status, attempts FROM notification_domain.deliveries WHERE order_id = $1 AND status = 'FAILED'", [
+            orderId,
+          ]);
+          return found.length > 0 ? found : undefined;
+        },
+        20_000,
+        'the delivery to fail',
+      );
       expect(failed[0].attempts).toBeGreaterThan(1);
       expect((await call(lab.url('order'), `/orders/${orderId}`, { token })).body.status).toBe('CONFIRMED');
       expect(await rows('payment', 'SELECT status FROM payment_domain.payments WHERE order_id = $1', [orderId])).toEqual([{ status: 'CAPTURED' }]);
@@ -188,12 +220,22 @@ describe('the order saga, every service for real', () => {
     try {
       const item = await product(1);
       const { orderId } = await order([{ sku: item.sku, qty: 1 }]);
-      await until(async () => (await rows('payment', 'SELECT 1 FROM payment_domain.payments WHERE order_id = $1', [orderId])).length === 1, 15_000, 'the payment to exist');
+      await until(
+        async () => (await rows('payment', 'SELECT 1 FROM payment_domain.payments WHERE order_id = $1', [orderId])).length === 1,
+        15_000,
+        'the payment to exist',
+      );
       process.kill(-pid, 'SIGKILL');
       const restarted = await runFrank(dir, ['up']);
       expect(restarted.exitCode, restarted.stderr).toBe(0);
       expect(await settled(orderId, 45_000)).toMatchObject({ status: 'CONFIRMED' });
-      expect(await rows('payment', 'SELECT count(*)::int AS n FROM payment_domain.captures c JOIN payment_domain.payments p ON p.id = c.payment_id WHERE p.order_id = $1', [orderId])).toEqual([{ n: 1 }]);
+      expect(
+        await rows(
+          'payment',
+          'SELECT count(*)::int AS n FROM payment_domain.captures c JOIN payment_domain.payments p ON p.id = c.payment_id WHERE p.order_id = $1',
+          [orderId],
+        ),
+      ).toEqual([{ n: 1 }]);
     } finally {
       await provider({ latencyMs: 20 });
     }
@@ -208,22 +250,41 @@ describe('the order saga, every service for real', () => {
     const restarted = await runFrank(dir, ['up']);
     expect(restarted.exitCode, restarted.stderr).toBe(0);
     for (const { orderId } of placed) expect(TERMINAL.has((await settled(orderId, 60_000)).status)).toBe(true);
-    const doubled = await rows('payment', 'SELECT p.order_id FROM payment_domain.captures c JOIN payment_domain.payments p ON p.id = c.payment_id GROUP BY p.order_id HAVING count(*) > 1');
+    const doubled = await rows(
+      'payment',
+      'SELECT p.order_id FROM payment_domain.captures c JOIN payment_domain.payments p ON p.id = c.payment_id GROUP BY p.order_id HAVING count(*) > 1',
+    );
     expect(doubled).toEqual([]);
   });
 
   it('holds the invariants at rest: stock conserved, nothing reserved, money balanced, outboxes dispatched', async () => {
-    await until(async () => (await rows('inventory', 'SELECT 1 FROM inventory_domain.reservations WHERE status = $1', ['HELD'])).length === 0, 30_000, 'no reservation held');
+    await until(
+      async () => (await rows('inventory', 'SELECT 1 FROM inventory_domain.reservations WHERE status = $1', ['HELD'])).length === 0,
+      30_000,
+      'no reservation held',
+    );
     expect(await rows('inventory', 'SELECT sku FROM inventory_domain.stock_conservation WHERE NOT conserved')).toEqual([]);
     expect(await rows('inventory', 'SELECT sku FROM inventory_domain.stock WHERE reserved <> 0')).toEqual([]);
-    const confirmed = new Map((await rows('order', "SELECT id::text, total_cents::int AS total_cents FROM order_domain.orders WHERE status = 'CONFIRMED'")).map((r) => [r.id, r.total_cents]));
-    const money = await rows('payment', `SELECT p.order_id::text AS order_id,
+    const confirmed = new Map(
+      (await rows('order', "SELECT id::text, total_cents::int AS total_cents FROM order_domain.orders WHERE status = 'CONFIRMED'")).map((r) => [
+        r.id,
+        r.total_cents,
+      ]),
+    );
+    const money = await rows(
+      'payment',
+      `SELECT p.order_id::text AS order_id,
         COALESCE((SELECT sum(amount_cents) FROM payment_domain.captures c WHERE c.payment_id = p.id), 0)::int AS captured,
         COALESCE((SELECT sum(amount_cents) FROM payment_domain.refunds r WHERE r.payment_id = p.id), 0)::int AS refunded
-      FROM payment_domain.payments p`);
+      FROM payment_domain.payments p`,
+    );
     for (const m of money) expect(m.captured - m.refunded, m.order_id).toBe(confirmed.get(m.order_id) ?? 0);
     for (const service of ['order', 'inventory', 'payment', 'notification', 'analytics', 'user']) {
-      await until(async () => (await rows(service, 'SELECT count(*)::int AS n FROM saga_coord.outbox WHERE dispatched_at IS NULL'))[0].n === 0, 20_000, `${service}'s outbox to drain`);
+      await until(
+        async () => (await rows(service, 'SELECT count(*)::int AS n FROM saga_coord.outbox WHERE dispatched_at IS NULL'))[0].n === 0,
+        20_000,
+        `${service}'s outbox to drain`,
+      );
     }
     void userId;
   });

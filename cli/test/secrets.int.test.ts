@@ -74,7 +74,12 @@ describe('secrets and the lab state stay with their owner', () => {
   });
 
   it.runIf(process.getuid?.() === 0)(`as another user (${LAB_USER}), reads none of it`, async () => {
-    for (const target of [path.join(state, 'logs', 'cache.log'), path.join(state, 'data', 'cache', 'redis.conf'), path.join(state, 'lab.json'), path.join(state, 'credentials.json')]) {
+    for (const target of [
+      path.join(state, 'logs', 'cache.log'),
+      path.join(state, 'data', 'cache', 'redis.conf'),
+      path.join(state, 'lab.json'),
+      path.join(state, 'credentials.json'),
+    ]) {
       await expect(run('runuser', ['-u', LAB_USER, '--', 'cat', target]), target).rejects.toThrow(/Permission denied/);
     }
     await expect(run('runuser', ['-u', LAB_USER, '--', 'ls', state])).rejects.toThrow(/Permission denied/);

@@ -82,7 +82,18 @@ export async function until<T>(probe: () => Promise<T | undefined | false | null
 export type Envelope = EventEnvelope<Record<string, unknown>>;
 
 export function envelope(type: string, aggregateId: string, data: Record<string, unknown>, id = randomUUID()): Envelope {
-  return { id, type, source: 'test', time: new Date().toISOString(), sagaId: `saga-${aggregateId}`, correlationId: id, causationId: null, aggregateId, version: 1, data };
+  return {
+    id,
+    type,
+    source: 'test',
+    time: new Date().toISOString(),
+    sagaId: `saga-${aggregateId}`,
+    correlationId: id,
+    causationId: null,
+    aggregateId,
+    version: 1,
+    data,
+  };
 }
 
 /** A test's own view of frank.events: publishes envelopes and records every event it sees. */

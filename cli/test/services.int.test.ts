@@ -140,7 +140,11 @@ describe('frank up launches services: migrations and seeds as phases, links thro
 
     const { execa } = await import('execa');
     const { REPOSITORY_ROOT } = await import('../src/lab/paths.js');
-    const follow = execa(process.execPath, [path.join(REPOSITORY_ROOT, 'cli/bin/frank.js'), 'logs', '-f', '-n', '0', 'echo'], { cwd: dir, env: { NO_COLOR: '1' }, reject: false });
+    const follow = execa(process.execPath, [path.join(REPOSITORY_ROOT, 'cli/bin/frank.js'), 'logs', '-f', '-n', '0', 'echo'], {
+      cwd: dir,
+      env: { NO_COLOR: '1' },
+      reject: false,
+    });
     let printed = '';
     follow.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
     // The follower may take a while to start on a busy machine: a line written before it watches is not shown (-n 0), so write until one is.

@@ -21,7 +21,13 @@ const ANSI = /\u001b\[/;
 /** frank with pipes for stdout and stderr (no TTY) and without NO_COLOR: colour must go because there is no terminal. */
 async function frankWithoutTerminal(dir: string, args: string[]): Promise<FrankRun> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== 'NO_COLOR' && key !== 'FORCE_COLOR'));
-  const result = await execa(process.execPath, [path.join(REPOSITORY_ROOT, 'cli', 'bin', 'frank.js'), ...args], { cwd: dir, env, extendEnv: false, reject: false, stdin: 'ignore' });
+  const result = await execa(process.execPath, [path.join(REPOSITORY_ROOT, 'cli', 'bin', 'frank.js'), ...args], {
+    cwd: dir,
+    env,
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+  });
   return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 

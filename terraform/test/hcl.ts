@@ -45,7 +45,20 @@ export async function parseFile(file: string): Promise<Record<string, unknown>> 
 
 export async function loadModule(dir: string): Promise<Module> {
   const files = (await readdir(dir)).filter((name) => name.endsWith('.tf')).sort();
-  const module: Module = { dir, files, variable: {}, output: {}, locals: {}, module: {}, resource: {}, data: {}, ephemeral: {}, terraform: [], provider: {}, check: {} };
+  const module: Module = {
+    dir,
+    files,
+    variable: {},
+    output: {},
+    locals: {},
+    module: {},
+    resource: {},
+    data: {},
+    ephemeral: {},
+    terraform: [],
+    provider: {},
+    check: {},
+  };
   for (const name of files) {
     const parsed = await parseFile(path.join(dir, name));
     for (const [kind, value] of Object.entries(parsed)) {
@@ -65,7 +78,8 @@ export async function loadModule(dir: string): Promise<Module> {
         case 'ephemeral':
           for (const [type, named] of Object.entries(body)) {
             module[kind][type] ??= {};
-            for (const [blockName, blocks] of Object.entries(named as Record<string, unknown>)) module[kind][type]![blockName] = only(blocks, `${type}.${blockName}`);
+            for (const [blockName, blocks] of Object.entries(named as Record<string, unknown>))
+              module[kind][type]![blockName] = only(blocks, `${type}.${blockName}`);
           }
           break;
         case 'terraform':

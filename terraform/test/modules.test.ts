@@ -4,7 +4,23 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ENV_DIR, MODULES_DIR, REPO_ROOT, TERRAFORM_DIR, expression, loadModule, loadTfvarsExample, localSource, nested, parseFile, resource, tfFiles, type Block, type LabTfvars, type Module } from './hcl.js';
+import {
+  ENV_DIR,
+  MODULES_DIR,
+  REPO_ROOT,
+  TERRAFORM_DIR,
+  expression,
+  loadModule,
+  loadTfvarsExample,
+  localSource,
+  nested,
+  parseFile,
+  resource,
+  tfFiles,
+  type Block,
+  type LabTfvars,
+  type Module,
+} from './hcl.js';
 import { evaluateLocals, terraform } from './terraform-cli.js';
 
 const MODULE_NAMES = ['broker', 'cache', 'databases', 'documents', 'events', 'network', 'provisioner', 'services'] as const;
@@ -115,7 +131,15 @@ describe('databases', () => {
 
   it('receives all seven postgres resources of frank.yaml from the env root', () => {
     expect(env.module.databases?.databases).toBe('${var.databases}');
-    expect(Object.keys(tfvars.databases)).toEqual(['analytics-db', 'infrastructure-db', 'inventory-db', 'notification-db', 'order-db', 'payment-db', 'user-db']);
+    expect(Object.keys(tfvars.databases)).toEqual([
+      'analytics-db',
+      'infrastructure-db',
+      'inventory-db',
+      'notification-db',
+      'order-db',
+      'payment-db',
+      'user-db',
+    ]);
     expect(tfvars.databases['infrastructure-db']?.database_names).toEqual(['sonarqube', 'unleash']);
     expect(tfvars.databases['user-db']?.schemas).toEqual({ user_service: ['user_domain', 'saga_coord', 'event_store'] });
   });
@@ -127,7 +151,11 @@ describe('databases', () => {
       expressions: { roles: 'local.roles' },
     });
     const roles = result.roles as Record<string, { instance: string; database: string; schemas: string[] }>;
-    expect(Object.keys(roles).sort()).toEqual(Object.values(tfvars.databases).flatMap((db) => db.database_names).sort());
+    expect(Object.keys(roles).sort()).toEqual(
+      Object.values(tfvars.databases)
+        .flatMap((db) => db.database_names)
+        .sort(),
+    );
     expect(roles.order_service).toEqual({ instance: 'order-db', database: 'order_service', schemas: ['order_domain', 'saga_coord', 'event_store'] });
     expect(roles.unleash).toEqual({ instance: 'infrastructure-db', database: 'unleash', schemas: [] });
     for (const kind of ['aws_secretsmanager_secret', 'aws_secretsmanager_secret_version']) {
@@ -178,7 +206,8 @@ describe('broker, documents and cache', () => {
   it('keeps a connection URL with credentials for each of the broker, DocumentDB and the cache, written write-only', () => {
     const urls: Record<'broker' | 'documents' | 'cache', string> = {
       broker: 'amqps://${urlencode(var.username)}:${urlencode(local.password)}@${trimprefix(local.endpoint, "amqps://")}',
-      documents: 'mongodb://${urlencode(var.username)}:${urlencode(local.password)}@${local.endpoint}:${var.port}/?tls=true&replicaSet=rs0&readPreference=secondaryPreferred&retryWrites=false',
+      documents:
+        'mongodb://${urlencode(var.username)}:${urlencode(local.password)}@${local.endpoint}:${var.port}/?tls=true&replicaSet=rs0&readPreference=secondaryPreferred&retryWrites=false',
       cache: 'rediss://:${urlencode(local.auth_token)}@${local.primary_endpoint_address}:${var.port}',
     };
     for (const [name, url] of Object.entries(urls)) {
@@ -287,10 +316,16 @@ describe('events', () => {
   });
 
   it('gives each bridge only the settings its code reads, and the secret it reads to the one that reads it', () => {
-    const bridges = modules.events.locals.bridges as Record<string, { environment: Record<string, string>; statements: { actions: string[]; resources: string[] }[] }>;
+    const bridges = modules.events.locals.bridges as Record<
+      string,
+      { environment: Record<string, string>; statements: { actions: string[]; resources: string[] }[] }
+    >;
     expect(bridges['eventbridge-bridge']?.environment).toEqual({ AMQP_URL_SECRET_ARN: '${var.broker.url_secret_arn}' });
     expect(bridges['rabbitmq-bridge']?.environment).toEqual({});
-    const reads = (bridge: string) => bridges[bridge]!.statements.filter((statement) => statement.actions.includes('secretsmanager:GetSecretValue')).flatMap((statement) => statement.resources);
+    const reads = (bridge: string) =>
+      bridges[bridge]!.statements.filter((statement) => statement.actions.includes('secretsmanager:GetSecretValue')).flatMap(
+        (statement) => statement.resources,
+      );
     expect(reads('eventbridge-bridge')).toEqual(['${var.broker.url_secret_arn}']);
     // The event source mapping reads the broker user with the function's role.
     expect(reads('rabbitmq-bridge')).toEqual(['${var.broker.secret_arn}']);
@@ -340,13 +375,23 @@ describe('services', () => {
     const none = { port: null, security_group_id: null, environment: {}, secrets: {}, service_secrets: {}, policy_statements: [] };
     const dependencies: Record<string, unknown> = {
       [tfvars.broker.name]: { ...none, port: 5671, security_group_id: 'sg-broker', secrets: { AMQP_URL: { arn: 'arn:broker-url', key: 'url' } } },
-      [tfvars.documents.name]: { ...none, port: tfvars.documents.port, security_group_id: 'sg-documents', secrets: { MONGO_URL: { arn: 'arn:documents-url', key: 'url' } } },
+      [tfvars.documents.name]: {
+        ...none,
+        port: tfvars.documents.port,
+        security_group_id: 'sg-documents',
+        secrets: { MONGO_URL: { arn: 'arn:documents-url', key: 'url' } },
+      },
       [tfvars.cache.name]: { ...none, port: tfvars.cache.port, security_group_id: 'sg-cache', secrets: { REDIS_URL: { arn: 'arn:cache-url', key: 'url' } } },
       [tfvars.aws_resource]: { ...none, environment: { AWS_REGION: tfvars.region } },
     };
     for (const [name, db] of Object.entries(tfvars.databases)) {
       const owner = name.replace(/-db$/, '');
-      dependencies[name] = { ...none, port: db.port, security_group_id: `sg-${name}`, service_secrets: { [owner]: { DATABASE_URL: { arn: `arn:role:${db.database_names[0]}`, key: 'url' } } } };
+      dependencies[name] = {
+        ...none,
+        port: db.port,
+        security_group_id: `sg-${name}`,
+        service_secrets: { [owner]: { DATABASE_URL: { arn: `arn:role:${db.database_names[0]}`, key: 'url' } } },
+      };
     }
     const locals = modules.services.locals;
     const result = await evaluateLocals({
@@ -364,10 +409,14 @@ describe('services', () => {
     const links = result.links as Record<string, { service: string; dependency: string }>;
 
     // A security-group rule exists for exactly the links in frank.yaml that cross the network.
-    const expected = Object.entries(ecs).flatMap(([service, spec]) => spec.uses.filter((used) => used !== tfvars.aws_resource).map((used) => `${service}.${used}`));
+    const expected = Object.entries(ecs).flatMap(([service, spec]) =>
+      spec.uses.filter((used) => used !== tfvars.aws_resource).map((used) => `${service}.${used}`),
+    );
     expect(Object.keys(links).sort()).toEqual(expected.sort());
     for (const name of Object.keys(tfvars.databases)) {
-      const users = Object.values(links).filter((link) => link.dependency === name).map((link) => link.service);
+      const users = Object.values(links)
+        .filter((link) => link.dependency === name)
+        .map((link) => link.service);
       const owner = name.replace(/-db$/, '');
       expect(users, `services let into ${name}`).toEqual(name === 'infrastructure-db' ? [] : [owner]);
     }
@@ -460,7 +509,13 @@ describe('provisioner', () => {
   it('runs the cloud provisioner as a Lambda in the private subnets and invokes it during apply', () => {
     const fn = resource(modules.provisioner, 'aws_lambda_function', 'this');
     expect(modules.provisioner.locals.function_name).toBe('${var.name}-cloud-provisioner');
-    expect(fn).toMatchObject({ handler: 'index.handler', filename: '${var.zip}', source_code_hash: '${filebase64sha256(var.zip)}', timeout: '${var.timeout}', memory_size: '${var.memory}' });
+    expect(fn).toMatchObject({
+      handler: 'index.handler',
+      filename: '${var.zip}',
+      source_code_hash: '${filebase64sha256(var.zip)}',
+      timeout: '${var.timeout}',
+      memory_size: '${var.memory}',
+    });
     expect(modules.provisioner.variable.timeout?.default).toBe(300);
     expect(modules.provisioner.variable.memory?.default).toBe(512);
     expect(modules.provisioner.variable.runtime?.default).toBe(modules.events.variable.lambda_runtime?.default);
@@ -478,7 +533,13 @@ describe('provisioner', () => {
     const result = await evaluateLocals({
       variables: {
         databases: {
-          'order-db': { host: 'order.example', port: 5434, master_secret_arn: 'arn:master', security_group_id: 'sg', roles: { order_service: { secret_arn: 'arn:role', schemas: ['order_domain'] } } },
+          'order-db': {
+            host: 'order.example',
+            port: 5434,
+            master_secret_arn: 'arn:master',
+            security_group_id: 'sg',
+            roles: { order_service: { secret_arn: 'arn:role', schemas: ['order_domain'] } },
+          },
         },
         services: { order: { resource: 'order-db', database: 'order_service' } },
         broker: { port: 5671, security_group_id: 'sg-broker', url_secret_arn: 'arn:broker-url' },
@@ -488,7 +549,14 @@ describe('provisioner', () => {
       expressions: { plan: 'local.plan' },
     });
     expect(result.plan).toEqual({
-      databases: { 'order-db': { host: 'order.example', port: 5434, masterSecretArn: 'arn:master', roles: { order_service: { secretArn: 'arn:role', schemas: ['order_domain'] } } } },
+      databases: {
+        'order-db': {
+          host: 'order.example',
+          port: 5434,
+          masterSecretArn: 'arn:master',
+          roles: { order_service: { secretArn: 'arn:role', schemas: ['order_domain'] } },
+        },
+      },
       services: { order: { resource: 'order-db', database: 'order_service' } },
       brokerUrlSecretArn: 'arn:broker-url',
       jwtSecretArn: 'arn:jwt',
@@ -508,11 +576,19 @@ describe('provisioner', () => {
   it('may read the master, role, broker URL and JWT secrets and decrypt with the lab key', () => {
     const policy = modules.provisioner.data.aws_iam_policy_document?.this as Block;
     const statements = nested(policy, 'statement');
-    expect(statements.find((statement) => statement.sid === 'ReadPlannedSecrets')).toMatchObject({ actions: ['secretsmanager:GetSecretValue'], resources: '${local.secret_arns}' });
-    expect(statements.find((statement) => statement.sid === 'DecryptWithLabKey')).toMatchObject({ actions: ['kms:Decrypt'], resources: ['${var.kms_key_arn}'] });
+    expect(statements.find((statement) => statement.sid === 'ReadPlannedSecrets')).toMatchObject({
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: '${local.secret_arns}',
+    });
+    expect(statements.find((statement) => statement.sid === 'DecryptWithLabKey')).toMatchObject({
+      actions: ['kms:Decrypt'],
+      resources: ['${var.kms_key_arn}'],
+    });
     const arns = String(modules.provisioner.locals.secret_arns);
     for (const part of ['db.master_secret_arn', 'role.secret_arn', 'var.broker.url_secret_arn', 'var.jwt_secret_arn']) expect(arns).toContain(part);
-    expect(resource(modules.provisioner, 'aws_iam_role_policy_attachment', 'vpc').policy_arn).toBe('arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole');
+    expect(resource(modules.provisioner, 'aws_iam_role_policy_attachment', 'vpc').policy_arn).toBe(
+      'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
+    );
   });
 });
 

@@ -92,7 +92,7 @@ describe.skipIf(!canPlan)(`terraform plan of envs/aws against moto (AWS provider
     expect(Object.keys(settings.order!.secrets).sort()).toEqual(['AMQP_URL', 'DATABASE_URL', 'JWT_SECRET']);
   });
 
-  it("gives each ECS container every setting its service declares as required, and nothing it does not read (its src/settings.ts)", async () => {
+  it('gives each ECS container every setting its service declares as required, and nothing it does not read (its src/settings.ts)', async () => {
     const topology = await loadTopology(path.join(REPO_ROOT, 'frank.yaml'));
     const contracts = await loadServiceContracts(topology);
     const settings = serviceSettings(plan);
@@ -101,10 +101,19 @@ describe.skipIf(!canPlan)(`terraform plan of envs/aws against moto (AWS provider
       expect(checkEnvironment(contractOf(contracts, service).described, names), service).toEqual([]);
     }
     // The check finds what the task definitions gave before the contract: parts of a database URL nobody reads, and no token key.
-    expect(checkEnvironment(contractOf(contracts, 'order').described, ['HOST', 'PORT', 'DATABASE_HOST', 'DATABASE_PASSWORD', 'RABBITMQ_URL', 'SERVICE_URL_INVENTORY'])).toEqual([
+    expect(
+      checkEnvironment(contractOf(contracts, 'order').described, [
+        'HOST',
+        'PORT',
+        'DATABASE_HOST',
+        'DATABASE_PASSWORD',
+        'RABBITMQ_URL',
+        'SERVICE_URL_INVENTORY',
+      ]),
+    ).toEqual([
       'DATABASE_URL is required (its own role on its own database) and not given',
       'AMQP_URL is required (RabbitMQ) and not given',
-      'JWT_SECRET is required (verifies the user\'s token on every order) and not given',
+      "JWT_SECRET is required (verifies the user's token on every order) and not given",
       'INVENTORY_URL is required (inventory-service: SKUs and prices of a new order) and not given',
       'DATABASE_HOST is given and not read',
       'DATABASE_PASSWORD is given and not read',
@@ -126,7 +135,12 @@ describe.skipIf(!canPlan)(`terraform plan of envs/aws against moto (AWS provider
     const runtime = ['AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_NODEJS_CONNECTION_REUSE_ENABLED'];
     const functions = plan.resource_changes.filter((c) => c.type === 'aws_lambda_function');
     expect(functions.length).toBe(3);
-    for (const fn of functions as unknown as { change: { after: { function_name: string; environment?: { variables?: Record<string, unknown> }[] }; after_unknown?: { environment?: { variables?: Record<string, unknown> | boolean }[] } } }[]) {
+    for (const fn of functions as unknown as {
+      change: {
+        after: { function_name: string; environment?: { variables?: Record<string, unknown> }[] };
+        after_unknown?: { environment?: { variables?: Record<string, unknown> | boolean }[] };
+      };
+    }[]) {
       const name = fn.change.after.function_name;
       const known = Object.keys(fn.change.after.environment?.[0]?.variables ?? {});
       const unknown = fn.change.after_unknown?.environment?.[0]?.variables;
@@ -142,7 +156,13 @@ describe.skipIf(!canPlan)(`terraform plan of envs/aws against moto (AWS provider
   it('plans the provisioner and invokes it before any ECS service', () => {
     const resources = plannedResources(plan);
     const provisioner = resources.find((r) => r.address === 'module.provisioner.aws_lambda_function.this');
-    expect(provisioner?.values).toMatchObject({ function_name: 'frank-cloud-provisioner', handler: 'index.handler', runtime: 'nodejs22.x', timeout: 300, memory_size: 512 });
+    expect(provisioner?.values).toMatchObject({
+      function_name: 'frank-cloud-provisioner',
+      handler: 'index.handler',
+      runtime: 'nodejs22.x',
+      timeout: 300,
+      memory_size: 512,
+    });
     const invocation = resources.find((r) => r.address === 'module.provisioner.aws_lambda_invocation.this');
     expect(JSON.parse(String(invocation?.values.input))).toEqual({ seed: 1, code: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/) });
     expect(resources.some((r) => r.address === 'module.services.terraform_data.start_after')).toBe(true);
@@ -156,13 +176,20 @@ describe.skipIf(!canPlan)(`terraform plan of envs/aws against moto (AWS provider
   });
 
   it('serves HTTPS with a certificate and redirects port 80 to it', async () => {
-    const run = await planEnv(root!, moto!.endpoint, { certificate_arn: 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000' });
+    const run = await planEnv(root!, moto!.endpoint, {
+      certificate_arn: 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000',
+    });
     expect(run.exitCode, run.stderr).toBe(0);
     const resources = plannedResources(run.plan!);
     const http = resources.find((r) => r.address === 'module.services.aws_lb_listener.http');
     expect((http?.values.default_action as { type: string }[])[0]?.type).toBe('redirect');
     expect(resources.find((r) => r.address === 'module.services.aws_lb_listener.https[0]')?.values).toMatchObject({ port: 443, protocol: 'HTTPS' });
-    expect(resources.filter((r) => r.address.startsWith('module.services.aws_vpc_security_group_ingress_rule.alb[')).map((r) => r.values.from_port).sort()).toEqual([443, 80]);
+    expect(
+      resources
+        .filter((r) => r.address.startsWith('module.services.aws_vpc_security_group_ingress_rule.alb['))
+        .map((r) => r.values.from_port)
+        .sort(),
+    ).toEqual([443, 80]);
   });
 
   it('with the rehearsal overrides, leaves out exactly the resources exclusions.json lists', async () => {
@@ -179,7 +206,6 @@ describe.skipIf(!canPlan)(`terraform plan of envs/aws against moto (AWS provider
     expect([...rehearsed].filter((address) => !full.has(address))).toEqual(['module.databases.aws_secretsmanager_secret.rehearsal_master']);
     const destroyExclusions = JSON.parse(await readFile(path.join(TERRAFORM_DIR, 'rehearsal', 'destroy-exclusions.json'), 'utf8')) as { address: string }[];
     for (const exclusion of destroyExclusions) expect(rehearsed.has(exclusion.address), exclusion.address).toBe(true);
-
   }, 180_000);
 });
 

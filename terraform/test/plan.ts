@@ -88,11 +88,15 @@ export interface PlanRoot extends AsyncDisposable {
 export async function preparePlanRoot(options: { rehearsal?: boolean } = {}): Promise<PlanRoot> {
   const dir = await mkdtemp(path.join(tmpdir(), 'frank-tf-plan-'));
   const remove = () => rm(dir, { recursive: true, force: true });
-  await cp(TERRAFORM_DIR, dir, { recursive: true, filter: (source) => !/(^|\/)(\.terraform|build|test|terraform\.tfstate.*|terraform\.tfvars)$/.test(path.relative(TERRAFORM_DIR, source)) });
+  await cp(TERRAFORM_DIR, dir, {
+    recursive: true,
+    filter: (source) => !/(^|\/)(\.terraform|build|test|terraform\.tfstate.*|terraform\.tfvars)$/.test(path.relative(TERRAFORM_DIR, source)),
+  });
   if (options.rehearsal) {
     const overrides = path.join(dir, 'rehearsal', 'modules');
     for (const module of await readdir(overrides)) {
-      for (const file of await readdir(path.join(overrides, module))) await copyFile(path.join(overrides, module, file), path.join(dir, 'modules', module, file));
+      for (const file of await readdir(path.join(overrides, module)))
+        await copyFile(path.join(overrides, module, file), path.join(dir, 'modules', module, file));
     }
   }
   // Plans only hash the bundles: a tiny stand-in per Lambda keeps this independent of `frank cloud package`.
@@ -139,7 +143,14 @@ export interface PlanRun {
 export async function planEnv(root: PlanRoot, endpoint: string, variables: Record<string, string | number | boolean> = {}): Promise<PlanRun> {
   const env = terraformEnv(root.dir, endpoint);
   const out = path.join(root.dir, `plan-${Date.now()}-${Math.random().toString(36).slice(2)}.bin`);
-  const args = ['plan', '-input=false', '-no-color', '-lock=false', `-out=${out}`, ...Object.entries(variables).map(([name, value]) => `-var=${name}=${String(value)}`)];
+  const args = [
+    'plan',
+    '-input=false',
+    '-no-color',
+    '-lock=false',
+    `-out=${out}`,
+    ...Object.entries(variables).map(([name, value]) => `-var=${name}=${String(value)}`),
+  ];
   const result = await execa(TERRAFORM, args, { cwd: root.envDir, env, reject: false });
   const run: PlanRun = { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
   if (run.exitCode !== 0) return run;

@@ -53,9 +53,7 @@ beforeAll(async () => {
     recursive: true,
     filter: (source) => {
       const relative = path.relative(TERRAFORM_DIR, source);
-      return (
-        !/(^|\/)(\.checkov\.ya?ml|test)$/.test(relative) && !skipped.has(relative) && !generated.has(relative)
-      );
+      return !/(^|\/)(\.checkov\.ya?ml|test)$/.test(relative) && !skipped.has(relative) && !generated.has(relative);
     },
   });
   const result = await execa(CHECKOV, ['-d', '.', '--framework', 'terraform', '--compact', '--quiet', '--skip-download', '-o', 'json'], {
@@ -67,7 +65,11 @@ beforeAll(async () => {
   }
   // 0: no failed check, 1: some failed; anything else is checkov itself failing.
   if (result.exitCode !== 0 && result.exitCode !== 1) throw new Error(`checkov exited ${result.exitCode}:\n${result.stderr}`);
-  const reports = [JSON.parse(result.stdout)].flat() as { check_type: string; summary: { parsing_errors: number; resource_count: number }; results: { failed_checks: Failure[] } }[];
+  const reports = [JSON.parse(result.stdout)].flat() as {
+    check_type: string;
+    summary: { parsing_errors: number; resource_count: number };
+    results: { failed_checks: Failure[] };
+  }[];
   const report = reports.find((r) => r.check_type === 'terraform');
   if (!report) throw new Error(`checkov printed no terraform report:\n${result.stdout.slice(0, 2000)}`);
   expect(report.summary.parsing_errors).toBe(0);
@@ -77,11 +79,7 @@ beforeAll(async () => {
 
 /** The paths under `folder` (relative to it) that git ignores, as listed by git. */
 async function ignoredByGit(folder: string): Promise<Set<string>> {
-  const { stdout } = await execa(
-    'git',
-    ['ls-files', '--others', '--ignored', '--exclude-standard', '--directory', '--full-name', '.'],
-    { cwd: folder },
-  );
+  const { stdout } = await execa('git', ['ls-files', '--others', '--ignored', '--exclude-standard', '--directory', '--full-name', '.'], { cwd: folder });
   const root = (await execa('git', ['rev-parse', '--show-toplevel'], { cwd: folder })).stdout;
   return new Set(
     stdout

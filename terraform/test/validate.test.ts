@@ -15,7 +15,12 @@ const AWS_PROVIDER = path.join(MIRROR, 'registry.terraform.io/hashicorp/aws');
 const hasMirror = existsSync(AWS_PROVIDER);
 
 // Listed at collection time so each root is its own test.
-const ROOTS = ['envs/aws', ...readdirSync(MODULES_DIR).sort().map((name) => `modules/${name}`)];
+const ROOTS = [
+  'envs/aws',
+  ...readdirSync(MODULES_DIR)
+    .sort()
+    .map((name) => `modules/${name}`),
+];
 
 let workdir: string;
 let cliConfig: string;
@@ -53,7 +58,9 @@ describe.skipIf(!hasMirror)(`terraform validate (AWS provider from ${MIRROR})`, 
     expect(init.exitCode, init.stderr || init.stdout).toBe(0);
     const result = await execa(TERRAFORM, ['validate', '-json', '-no-color'], { cwd, env, reject: false });
     const validation = JSON.parse(result.stdout) as Validation;
-    const problems = validation.diagnostics.map((d) => `${d.severity}: ${d.summary} ${d.range ? `(${d.range.filename}:${d.range.start.line})` : ''} ${d.detail ?? ''}`);
+    const problems = validation.diagnostics.map(
+      (d) => `${d.severity}: ${d.summary} ${d.range ? `(${d.range.filename}:${d.range.start.line})` : ''} ${d.detail ?? ''}`,
+    );
     expect(problems).toEqual([]);
     expect(validation.valid).toBe(true);
   });

@@ -21,7 +21,10 @@ export async function openChaos(lab: Lab): Promise<ChaosLab> {
   const toxi = lab.topology.resources.find((r): r is ToxiproxyResource => r.kind === 'toxiproxy');
   const api = toxi && new ToxiproxyApi(adapterFor(toxi).url(toxi, { topology: lab.topology, credentials: context.credentials }));
   const toxiproxy = () => {
-    if (!api) throw new FrankError(`${lab.topology.file} has no toxiproxy resource: link faults need one.`, { hint: 'Add `toxiproxy: { kind: toxiproxy, port: 8474, proxyPorts: 8480 }` under resources.' });
+    if (!api)
+      throw new FrankError(`${lab.topology.file} has no toxiproxy resource: link faults need one.`, {
+        hint: 'Add `toxiproxy: { kind: toxiproxy, port: 8474, proxyPorts: 8480 }` under resources.',
+      });
     return api;
   };
   return { lab, context, toxiproxy, store: new FaultStore(lab.paths.faultsFile, lab.state.id) };
@@ -30,6 +33,9 @@ export async function openChaos(lab: Lab): Promise<ChaosLab> {
 export function unitOf(chaos: ChaosLab, name: string): LabUnit {
   const { topology } = chaos.lab;
   const unit = [...topology.resources, ...topology.services].find((u) => u.name === name);
-  if (!unit) throw new FrankError(`${name} is not in ${topology.file} any more.`, { hint: 'Was frank.yaml changed while the lab ran? `npx frank down` and `up` again.' });
+  if (!unit)
+    throw new FrankError(`${name} is not in ${topology.file} any more.`, {
+      hint: 'Was frank.yaml changed while the lab ran? `npx frank down` and `up` again.',
+    });
   return unit;
 }

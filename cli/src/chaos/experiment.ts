@@ -100,7 +100,8 @@ export async function runExperiment(chaos: ChaosLab, access: LabAccess, options:
 
   await healExpiredFaults(chaos);
   const inForce = await chaos.store.list();
-  if (inForce.length > 0) throw new FrankError(`Faults are in force already: ${inForce.map((f) => f.label).join(', ')}.`, { hint: 'Heal them first: `npx frank chaos heal`.' });
+  if (inForce.length > 0)
+    throw new FrankError(`Faults are in force already: ${inForce.map((f) => f.label).join(', ')}.`, { hint: 'Heal them first: `npx frank chaos heal`.' });
 
   say(`steady state: waiting for every invariant to hold (up to ${Math.round(options.settleTimeoutMs / 1000)} s)`);
   const steady = (await atRest(access, [], options.settleTimeoutMs, options.signal)).invariants;
@@ -124,7 +125,9 @@ export async function runExperiment(chaos: ChaosLab, access: LabAccess, options:
   const loadWall = new Date();
   let faultId: string | undefined;
   try {
-    say(`load: ${options.scenario.name}, ${options.orders} orders, concurrency ${options.concurrency}, seed ${options.seed}; ${options.fault.label} when the first ${options.trigger} passes`);
+    say(
+      `load: ${options.scenario.name}, ${options.orders} orders, concurrency ${options.concurrency}, seed ${options.seed}; ${options.fault.label} when the first ${options.trigger} passes`,
+    );
     const loadBegan = performance.now();
     const load = runScenario(loadAccess, options.scenario, {
       orders: options.orders,
@@ -146,14 +149,30 @@ export async function runExperiment(chaos: ChaosLab, access: LabAccess, options:
       if (options.signal?.aborted) resolve('interrupted');
       options.signal?.addEventListener('abort', () => resolve('interrupted'), { once: true });
     });
-    const fired = await Promise.race([trigger.fired.then((event) => event, () => undefined), load.then(() => undefined), interrupted]);
+    const fired = await Promise.race([
+      trigger.fired.then(
+        (event) => event,
+        () => undefined,
+      ),
+      load.then(() => undefined),
+      interrupted,
+    ]);
     await trigger.close();
-    if (fired === 'interrupted') throw new FrankError('Interrupted before the fault went in: nothing was injected; the load\'s sagas settle by themselves.');
+    if (fired === 'interrupted') throw new FrankError("Interrupted before the fault went in: nothing was injected; the load's sagas settle by themselves.");
     if (!fired) {
       await load;
       const finalRun = run as RunResult | undefined;
-      if (finalRun) result.orders = { placed: finalRun.orders.placed, confirmed: finalRun.orders.confirmed, cancelled: finalRun.orders.cancelled, stuck: finalRun.orders.stuck, refused: finalRun.orders.failedToPlace };
-      result.reasons.push(`the fault was never injected: no ${options.trigger} passed during the load${result.load.error ? ` (the load failed: ${result.load.error})` : ''}`);
+      if (finalRun)
+        result.orders = {
+          placed: finalRun.orders.placed,
+          confirmed: finalRun.orders.confirmed,
+          cancelled: finalRun.orders.cancelled,
+          stuck: finalRun.orders.stuck,
+          refused: finalRun.orders.failedToPlace,
+        };
+      result.reasons.push(
+        `the fault was never injected: no ${options.trigger} passed during the load${result.load.error ? ` (the load failed: ${result.load.error})` : ''}`,
+      );
       return finish();
     }
     result.trigger = { event: options.trigger, firedAtMs: at(), sagaId: fired.sagaId };
@@ -163,26 +182,49 @@ export async function runExperiment(chaos: ChaosLab, access: LabAccess, options:
     const record = await injectFault(chaos, options.fault, { durationMs: options.holdMs, trigger: options.trigger });
     faultId = record.id;
     result.injection.atMs = at();
-    say(`fault: ${options.fault.label} in force at ${(at() / 1000).toFixed(1)} s (${inFlight.length} sagas in flight); healing in ${Math.round(options.holdMs / 100) / 10} s`);
+    say(
+      `fault: ${options.fault.label} in force at ${(at() / 1000).toFixed(1)} s (${inFlight.length} sagas in flight); healing in ${Math.round(options.holdMs / 100) / 10} s`,
+    );
     await sleep(options.holdMs, undefined, { signal: options.signal }).catch(() => undefined);
 
     const heldWall = new Date();
     const healBegan = performance.now();
     const heldByGateway = gateway.held;
-    const probes = probeRecovery(access, { orderUrl: access.url('order'), token: probeCustomer!.token, sku: probeSku, since: healBegan, deadlineMs: options.settleTimeoutMs });
-    const [healed] = await healFaults(chaos, (r) => r.id === faultId, (event) => say(`  ${event.resource} ${event.phase}`));
+    const probes = probeRecovery(access, {
+      orderUrl: access.url('order'),
+      token: probeCustomer!.token,
+      sku: probeSku,
+      since: healBegan,
+      deadlineMs: options.settleTimeoutMs,
+    });
+    const [healed] = await healFaults(
+      chaos,
+      (r) => r.id === faultId,
+      (event) => say(`  ${event.resource} ${event.phase}`),
+    );
     faultId = undefined;
     result.injection.healedAtMs = at();
     result.injection.healMs = healed?.ms ?? null;
-    say(`heal: ${options.fault.label} removed at ${(at() / 1000).toFixed(1)} s${healed && healed.ms > 500 ? ` (back in ${(healed.ms / 1000).toFixed(1)} s)` : ''}; probing for recovery`);
+    say(
+      `heal: ${options.fault.label} removed at ${(at() / 1000).toFixed(1)} s${healed && healed.ms > 500 ? ` (back in ${(healed.ms / 1000).toFixed(1)} s)` : ''}; probing for recovery`,
+    );
     if (options.signal?.aborted) {
       probes.stop();
       throw new FrankError('Interrupted: the fault was healed; the sagas of the load were left to settle by themselves.');
     }
 
     recovery = await probes.done;
-    result.recovery = { ms: recovery.recoveryMs, probes: recovery.probes.length, probesConfirmed: recovery.probes.filter((p) => p.status === 'CONFIRMED').length, refused: recovery.refused };
-    say(recovery.recoveryMs === null ? '  no probe saga was confirmed in time' : `  recovered: a probe saga confirmed ${(recovery.recoveryMs / 1000).toFixed(1)} s after the heal began`);
+    result.recovery = {
+      ms: recovery.recoveryMs,
+      probes: recovery.probes.length,
+      probesConfirmed: recovery.probes.filter((p) => p.status === 'CONFIRMED').length,
+      refused: recovery.refused,
+    };
+    say(
+      recovery.recoveryMs === null
+        ? '  no probe saga was confirmed in time'
+        : `  recovered: a probe saga confirmed ${(recovery.recoveryMs / 1000).toFixed(1)} s after the heal began`,
+    );
     await load;
     result.affected = inFlight.length + (await ordersPlacedBetween(access, injectedWall, heldWall, inFlight)) + heldByGateway;
   } finally {
@@ -202,17 +244,29 @@ export async function runExperiment(chaos: ChaosLab, access: LabAccess, options:
   if (end.snapshot) {
     const counts = outcomeCounts(end.snapshot, loadOrders);
     const settled = new Set(end.snapshot.orders.filter((o) => TERMINAL.includes(o.status)).map((o) => o.id));
-    result.orders = { placed: loadOrders.length, confirmed: counts.confirmed, cancelled: counts.cancelled, stuck: loadOrders.filter((id) => !settled.has(id)).length, refused: finalRun?.orders.failedToPlace ?? 0 };
+    result.orders = {
+      placed: loadOrders.length,
+      confirmed: counts.confirmed,
+      cancelled: counts.cancelled,
+      stuck: loadOrders.filter((id) => !settled.has(id)).length,
+      refused: finalRun?.orders.failedToPlace ?? 0,
+    };
     result.compensations = { released: counts.released, refunded: counts.refunded };
   }
   if (result.load.error) result.reasons.push(`the load failed: ${result.load.error}`);
   for (const invariant of end.invariants.filter((i) => !i.ok)) result.reasons.push(`${invariant.name}: ${invariant.details}`);
-  if (result.recovery.ms === null) result.reasons.push(`not recovered: no probe saga was confirmed within ${Math.round(options.settleTimeoutMs / 1000)} s of the heal`);
+  if (result.recovery.ms === null)
+    result.reasons.push(`not recovered: no probe saga was confirmed within ${Math.round(options.settleTimeoutMs / 1000)} s of the heal`);
   return finish();
 }
 
 /** Polls until every invariant holds (the probes included) or the timeout passes; the last reading either way. */
-async function atRest(access: LabAccess, placedOrderIds: string[], timeoutMs: number, signal?: AbortSignal): Promise<{ invariants: InvariantResult[]; snapshot?: LabSnapshot }> {
+async function atRest(
+  access: LabAccess,
+  placedOrderIds: string[],
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<{ invariants: InvariantResult[]; snapshot?: LabSnapshot }> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     let reading: { invariants: InvariantResult[]; snapshot?: LabSnapshot };
@@ -237,7 +291,13 @@ async function ordersInFlight(access: LabAccess): Promise<string[]> {
 }
 
 async function ordersPlacedBetween(access: LabAccess, from: Date, to: Date, except: string[]): Promise<number> {
-  const { rows } = await access.db('order').query<{ n: number }>('SELECT count(*)::int AS n FROM order_domain.orders WHERE created_at >= $1 AND created_at < $2 AND id::text <> ALL($3)', [from, to, except]);
+  const { rows } = await access
+    .db('order')
+    .query<{ n: number }>('SELECT count(*)::int AS n FROM order_domain.orders WHERE created_at >= $1 AND created_at < $2 AND id::text <> ALL($3)', [
+      from,
+      to,
+      except,
+    ]);
   return rows[0]?.n ?? 0;
 }
 
@@ -245,12 +305,16 @@ async function ordersPlacedBetween(access: LabAccess, from: Date, to: Date, exce
 async function stockedProbeSku(access: LabAccess, scenario: Scenario): Promise<string> {
   const named = new Set([...Object.keys(scenario.stock), ...scenario.mix.flatMap((e) => e.items.map((l) => l.sku))]);
   const products = await http<{ sku: string; available: number }[]>(`${access.url('inventory')}/products?limit=200`);
-  if (products.status !== 200 || !Array.isArray(products.body)) throw new FrankError(`inventory's catalogue answered ${products.status}.`, { hint: 'Check `npx frank status`.' });
+  if (products.status !== 200 || !Array.isArray(products.body))
+    throw new FrankError(`inventory's catalogue answered ${products.status}.`, { hint: 'Check `npx frank status`.' });
   const best = products.body.filter((p) => !named.has(p.sku)).sort((a, b) => b.available - a.available || a.sku.localeCompare(b.sku))[0];
   if (!best) throw new FrankError('inventory has no product for the recovery probes.', { hint: 'Run `npx frank seed --service inventory`.' });
   if (best.available < 50) {
     const product = await http<{ onHand: number }>(`${access.url('inventory')}/products/${encodeURIComponent(best.sku)}`);
-    const answer = await http(`${access.url('inventory')}/admin/stock/${encodeURIComponent(best.sku)}`, { method: 'POST', body: { onHand: product.body.onHand + 50 } });
+    const answer = await http(`${access.url('inventory')}/admin/stock/${encodeURIComponent(best.sku)}`, {
+      method: 'POST',
+      body: { onHand: product.body.onHand + 50 },
+    });
     if (answer.status >= 300) throw new FrankError(`inventory refused to restock ${best.sku} for the probes (${answer.status}).`);
   }
   return best.sku;

@@ -37,7 +37,9 @@ describe('kill faults', () => {
   it('an unknown service or database lists the allowed ones', () => {
     const error = usage('kill-db billing');
     expect(error.message).toBe(`No service or database "billing" in ${FRANK_YAML}.`);
-    expect(error.hint).toBe('Use a service with a database (user, inventory, order, payment, notification, analytics) or a database (user-db, inventory-db, order-db, payment-db, notification-db, analytics-db, infrastructure-db).');
+    expect(error.hint).toBe(
+      'Use a service with a database (user, inventory, order, payment, notification, analytics) or a database (user-db, inventory-db, order-db, payment-db, notification-db, analytics-db, infrastructure-db).',
+    );
     expect(usage('kill-db bff').message).toBe('Service bff has no database.');
     const service = usage('kill-service billing');
     expect(service.message).toBe(`No service "billing" in ${FRANK_YAML}.`);
@@ -63,7 +65,13 @@ describe('link faults', () => {
   });
 
   it('partition cuts the one link from the service to the resource', () => {
-    expect(parse('partition payment rabbitmq')).toEqual({ kind: 'link', command: 'partition', target: 'payment.rabbitmq', links: ['payment.rabbitmq'], label: 'partition payment.rabbitmq' });
+    expect(parse('partition payment rabbitmq')).toEqual({
+      kind: 'link',
+      command: 'partition',
+      target: 'payment.rabbitmq',
+      links: ['payment.rabbitmq'],
+      label: 'partition payment.rabbitmq',
+    });
     expect(parse('partition payment.rabbitmq')).toMatchObject({ links: ['payment.rabbitmq'] });
     expect(parse('partition payment')).toMatchObject({ links: ['payment.payment-db', 'payment.rabbitmq'] });
   });
@@ -71,7 +79,10 @@ describe('link faults', () => {
   it('the other toxics take their own amounts', () => {
     expect(parse('timeout order-db')).toMatchObject({ toxic: { type: 'timeout', attributes: { timeout: 0 } }, label: 'timeout order-db' });
     expect(parse('timeout order-db 2s')).toMatchObject({ toxic: { type: 'timeout', attributes: { timeout: 2000 } }, label: 'timeout order-db 2s' });
-    expect(parse('reset-peer payment.payment-db 100ms')).toMatchObject({ links: ['payment.payment-db'], toxic: { type: 'reset_peer', attributes: { timeout: 100 } } });
+    expect(parse('reset-peer payment.payment-db 100ms')).toMatchObject({
+      links: ['payment.payment-db'],
+      toxic: { type: 'reset_peer', attributes: { timeout: 100 } },
+    });
     expect(parse('bandwidth mongo 16KB/s')).toMatchObject({ links: ['bff.mongo', 'views.mongo'], toxic: { type: 'bandwidth', attributes: { rate: 16 } } });
     expect(parse('bandwidth redis 8')).toMatchObject({ toxic: { type: 'bandwidth', attributes: { rate: 8 } } });
     expect(parse('limit-data aws 64kb')).toMatchObject({ toxic: { type: 'limit_data', attributes: { bytes: 65536 } }, label: 'limit-data aws 64kb' });
@@ -80,7 +91,9 @@ describe('link faults', () => {
   it('an unknown target lists resources, services and the link form', () => {
     const error = usage('latency ordr-db 300ms');
     expect(error.message).toBe(`No resource, service or link "ordr-db" in ${FRANK_YAML}.`);
-    expect(error.hint).toMatch(/^Use a resource \(every link to it: user-db, inventory-db, order-db, payment-db, notification-db, analytics-db, rabbitmq, mongo, redis, aws\)/);
+    expect(error.hint).toMatch(
+      /^Use a resource \(every link to it: user-db, inventory-db, order-db, payment-db, notification-db, analytics-db, rabbitmq, mongo, redis, aws\)/,
+    );
     expect(error.hint).toMatch(/one link <service>\.<resource> \(e\.g\. bff\.mongo\)/);
     expect(usage('latency toxiproxy 1s').message).toBe(`No service reaches toxiproxy through Toxiproxy: there is no link to fault.`);
     expect(usage('latency infrastructure-db 1s').message).toMatch(/No service reaches infrastructure-db/);

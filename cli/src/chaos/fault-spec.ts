@@ -1,6 +1,15 @@
 import { UsageError } from '../errors.js';
 import type { Link, Topology } from '../lab/topology.js';
-import { FAULTS, KILL_COMMANDS, LINK_COMMANDS, FAULT_COMMANDS, isFaultCommand, readFaultValue, type FaultCommand, type FaultValue } from '@frank/contracts/faults';
+import {
+  FAULTS,
+  KILL_COMMANDS,
+  LINK_COMMANDS,
+  FAULT_COMMANDS,
+  isFaultCommand,
+  readFaultValue,
+  type FaultCommand,
+  type FaultValue,
+} from '@frank/contracts/faults';
 import { formatDuration, parseDuration } from '../lab/duration.js';
 
 export { FAULT_COMMANDS, type FaultCommand } from '@frank/contracts/faults';
@@ -48,13 +57,18 @@ export interface FaultFlags {
 export function parseFault(words: string[], topology: Topology, flags: FaultFlags = {}): Fault {
   const [command, ...args] = words;
   if (!command || !isFaultCommand(command)) {
-    throw new UsageError(command ? `"${command}" is not a fault.` : 'Which fault?', { hint: `Use one of: ${FAULT_COMMANDS.join(', ')}. E.g. \`frank chaos run kill-db payment\`.` });
+    throw new UsageError(command ? `"${command}" is not a fault.` : 'Which fault?', {
+      hint: `Use one of: ${FAULT_COMMANDS.join(', ')}. E.g. \`frank chaos run kill-db payment\`.`,
+    });
   }
   const fault: FaultCommand = command;
   if (flags.jitter !== undefined && fault !== 'latency') throw new UsageError(`--jitter goes with latency, not with ${fault}.`);
   const arity = (min: number, max: number) => {
     if (args.length < min || args.length > max) {
-      throw new UsageError(`${args.length < min ? 'Missing' : 'Too many'} arguments for ${fault}: ${args.length ? args.map((a) => `"${a}"`).join(' ') : 'none given'}.`, { hint: `Usage: frank chaos ${FAULTS[fault].usage}` });
+      throw new UsageError(
+        `${args.length < min ? 'Missing' : 'Too many'} arguments for ${fault}: ${args.length ? args.map((a) => `"${a}"`).join(' ') : 'none given'}.`,
+        { hint: `Usage: frank chaos ${FAULTS[fault].usage}` },
+      );
     }
   };
   switch (fault) {
@@ -68,7 +82,9 @@ export function parseFault(words: string[], topology: Topology, flags: FaultFlag
       const brokers = topology.resources.filter((r) => r.kind === 'rabbitmq').map((r) => r.name);
       const unit = args[0] ?? brokers[0];
       if (!unit || !brokers.includes(unit)) {
-        throw new UsageError(brokers.length ? `"${args[0]}" is not a broker of ${topology.file}.` : `${topology.file} has no broker (kind: rabbitmq).`, { hint: brokers.length ? `Use one of: ${brokers.join(', ')}.` : undefined });
+        throw new UsageError(brokers.length ? `"${args[0]}" is not a broker of ${topology.file}.` : `${topology.file} has no broker (kind: rabbitmq).`, {
+          hint: brokers.length ? `Use one of: ${brokers.join(', ')}.` : undefined,
+        });
       }
       return { kind: 'kill', command: fault, unit, label: 'kill-broker' + (brokers.length > 1 ? ` ${unit}` : '') };
     }
@@ -88,7 +104,13 @@ export function parseFault(words: string[], topology: Topology, flags: FaultFlag
       arity(2, 2);
       const latency = parseDuration(args[1]!, 'The latency');
       const jitter = flags.jitter === undefined ? 0 : parseDuration(flags.jitter, '--jitter', { zero: true });
-      return linkFault(fault, args[0]!, topology, { type: 'latency', attributes: { latency, jitter } }, `${formatDuration(latency)}${jitter ? `±${formatDuration(jitter)}` : ''}`);
+      return linkFault(
+        fault,
+        args[0]!,
+        topology,
+        { type: 'latency', attributes: { latency, jitter } },
+        `${formatDuration(latency)}${jitter ? `±${formatDuration(jitter)}` : ''}`,
+      );
     }
     case 'timeout':
     case 'reset-peer': {
@@ -153,7 +175,10 @@ export function resolveLinks(target: string, topology: Topology): string[] {
   const resource = topology.resources.find((r) => r.name === target);
   if (resource) {
     const links = pick((l) => l.resource === target);
-    if (links.length === 0) throw new UsageError(`No service reaches ${target} through Toxiproxy: there is no link to fault.`, { hint: `Use a resource that services use: ${usedResources(topology).join(', ')}.` });
+    if (links.length === 0)
+      throw new UsageError(`No service reaches ${target} through Toxiproxy: there is no link to fault.`, {
+        hint: `Use a resource that services use: ${usedResources(topology).join(', ')}.`,
+      });
     return links;
   }
   if (topology.services.some((s) => s.name === target)) {

@@ -16,7 +16,14 @@ afterEach(async () => {
 });
 
 const kill: Fault = { kind: 'kill', command: 'kill-db', unit: 'payment-db', label: 'kill-db payment-db' };
-const record = (id: string, extra: Partial<FaultRecord> = {}): FaultRecord => ({ id, label: kill.label, fault: kill, injectedAt: '2026-01-01T00:00:00.000Z', pid: 1, ...extra });
+const record = (id: string, extra: Partial<FaultRecord> = {}): FaultRecord => ({
+  id,
+  label: kill.label,
+  fault: kill,
+  injectedAt: '2026-01-01T00:00:00.000Z',
+  pid: 1,
+  ...extra,
+});
 
 describe('FaultStore', () => {
   it('keeps the faults of its lab in .frank/faults.json', async () => {
@@ -37,7 +44,12 @@ describe('FaultStore', () => {
     const store = new FaultStore(file, 'lab1');
     for (const id of ['a', 'b', 'c', 'd']) await store.add(record(id));
     const claims = await Promise.all(Array.from({ length: 8 }, () => new FaultStore(file, 'lab1').claim(() => true)));
-    expect(claims.flat().map((r) => r.id).sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(
+      claims
+        .flat()
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['a', 'b', 'c', 'd']);
     expect(claims.filter((c) => c.length > 0)).toHaveLength(1);
     expect(await store.list()).toEqual([]);
   });

@@ -22,7 +22,8 @@ const OWNER_GRACE_MS = 10_000;
  */
 export async function injectFault(chaos: ChaosLab, fault: Fault, options: InjectOptions = {}): Promise<FaultRecord> {
   const clash = (await chaos.store.list()).find((r) => clashes(r.fault, fault));
-  if (clash) throw new FrankError(`${fault.label} would overlap a fault in force: ${clash.label} (${clash.id}).`, { hint: 'Heal it first: `npx frank chaos heal`.' });
+  if (clash)
+    throw new FrankError(`${fault.label} would overlap a fault in force: ${clash.label} (${clash.id}).`, { hint: 'Heal it first: `npx frank chaos heal`.' });
   const now = Date.now();
   const record: FaultRecord = {
     id: randomBytes(3).toString('hex'),
@@ -71,14 +72,19 @@ export async function healFaults(chaos: ChaosLab, match: (record: FaultRecord) =
       failures.push(`${record.label}: ${errorMessage(error)}${logTail}`);
     }
   }
-  if (failures.length > 0) throw new FrankError(`Could not heal ${failures.join('; ')}`, { hint: '`npx frank up` restarts whatever is down; `npx frank chaos heal` tries again.' });
+  if (failures.length > 0)
+    throw new FrankError(`Could not heal ${failures.join('; ')}`, { hint: '`npx frank up` restarts whatever is down; `npx frank chaos heal` tries again.' });
   return healed;
 }
 
 /** Faults whose `--for` has run out and whose owner did not heal them (it died, or was killed). */
 export function healExpiredFaults(chaos: ChaosLab, onPhase?: ProgressListener): Promise<Healed[]> {
   const now = Date.now();
-  return healFaults(chaos, (r) => r.healAt !== undefined && now > Date.parse(r.healAt) + (r.pid !== process.pid && processAlive(r.pid) ? OWNER_GRACE_MS : 0), onPhase);
+  return healFaults(
+    chaos,
+    (r) => r.healAt !== undefined && now > Date.parse(r.healAt) + (r.pid !== process.pid && processAlive(r.pid) ? OWNER_GRACE_MS : 0),
+    onPhase,
+  );
 }
 
 /** Every recorded fault, then whatever Toxiproxy still holds (a toxic added by hand): the links as `up` made them. */
@@ -97,7 +103,8 @@ async function applyFault(chaos: ChaosLab, fault: Fault, id: string): Promise<vo
   const { runtime } = chaos.lab;
   if (fault.kind === 'kill') {
     const unit = unitOf(chaos, fault.unit);
-    if (!(await runtime.isRunning(unit, chaos.context))) throw new FrankError(`${unit.name} is not running: there is nothing to kill.`, { hint: 'See `npx frank status`; `npx frank up` starts it.' });
+    if (!(await runtime.isRunning(unit, chaos.context)))
+      throw new FrankError(`${unit.name} is not running: there is nothing to kill.`, { hint: 'See `npx frank status`; `npx frank up` starts it.' });
     await runtime.kill(unit, chaos.context);
     // In force only once nothing answers on its port any more.
     await waitUntil(portClosed(chaos.lab.topology.host, unit.port), { timeoutMs: 10_000, intervalMs: 50 });
@@ -105,7 +112,8 @@ async function applyFault(chaos: ChaosLab, fault: Fault, id: string): Promise<vo
   }
   const proxies = await chaos.toxiproxy().proxies();
   const missing = fault.links.filter((link) => !proxies[link]);
-  if (missing.length > 0) throw new FrankError(`Toxiproxy has no proxy for ${missing.join(', ')}.`, { hint: 'Run `npx frank up`: it creates one proxy per link.' });
+  if (missing.length > 0)
+    throw new FrankError(`Toxiproxy has no proxy for ${missing.join(', ')}.`, { hint: 'Run `npx frank up`: it creates one proxy per link.' });
   for (const link of fault.links) {
     if (fault.toxic) await chaos.toxiproxy().addToxic(link, toxicName(id), fault.toxic);
     else await chaos.toxiproxy().setEnabled(link, false);

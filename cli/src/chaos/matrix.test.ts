@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
 import { loadTopology, parseTopology, type Topology } from '../lab/topology.js';
 import { FRANK_YAML } from '../runtimes/docker/test-fixtures.js';
+import { renderMatrixMarkdown, renderMatrixTable } from '../ui/matrix-report.js';
 import type { ExperimentResult } from './experiment.js';
 import { matrixFaults, selectFaults, summarizeCell } from './matrix.js';
-import { renderMatrixMarkdown, renderMatrixTable } from './matrix-report.js';
 
 let topology: Topology;
 beforeAll(async () => {
@@ -51,13 +51,23 @@ describe('matrixFaults', () => {
       ].join('\n'),
       'frank.yaml',
     );
-    expect(matrixFaults(small).map((f) => f.label)).toEqual(['kill-db shop-db', 'kill-broker', 'kill-service order', 'latency order.shop-db 200ms±50ms', 'partition order.rabbitmq']);
+    expect(matrixFaults(small).map((f) => f.label)).toEqual([
+      'kill-db shop-db',
+      'kill-broker',
+      'kill-service order',
+      'latency order.shop-db 200ms±50ms',
+      'partition order.rabbitmq',
+    ]);
   });
 });
 
 describe('selectFaults', () => {
   it('keeps the faults whose label contains one of the words', () => {
-    expect(selectFaults(matrixFaults(topology), ['kill-broker', 'partition']).map((f) => f.label)).toEqual(['kill-broker', 'partition order.rabbitmq', 'partition views.mongo']);
+    expect(selectFaults(matrixFaults(topology), ['kill-broker', 'partition']).map((f) => f.label)).toEqual([
+      'kill-broker',
+      'partition order.rabbitmq',
+      'partition views.mongo',
+    ]);
   });
 
   it('refuses words that match nothing, listing the matrix', () => {
@@ -66,7 +76,18 @@ describe('selectFaults', () => {
   });
 });
 
-function experiment(fault: string, overrides: { verdict?: 'pass' | 'fail'; recoveryMs?: number | null; affected?: number; released?: number; refunded?: number; refused?: number; reasons?: string[] }): ExperimentResult {
+function experiment(
+  fault: string,
+  overrides: {
+    verdict?: 'pass' | 'fail';
+    recoveryMs?: number | null;
+    affected?: number;
+    released?: number;
+    refunded?: number;
+    refused?: number;
+    reasons?: string[];
+  },
+): ExperimentResult {
   const verdict = overrides.verdict ?? 'pass';
   return {
     fault,
@@ -91,9 +112,15 @@ const load = { scenario: 'mixed', orders: 6, concurrency: 6, seed: 1, holdMs: 30
 
 describe('summarizeCell', () => {
   it('counts the passes and takes the median and range of the recoveries that happened', () => {
-    const cell = summarizeCell('kill-broker', [experiment('kill-broker', { recoveryMs: 8000 }), experiment('kill-broker', { recoveryMs: 6000 }), experiment('kill-broker', { verdict: 'fail', recoveryMs: null })]);
+    const cell = summarizeCell('kill-broker', [
+      experiment('kill-broker', { recoveryMs: 8000 }),
+      experiment('kill-broker', { recoveryMs: 6000 }),
+      experiment('kill-broker', { verdict: 'fail', recoveryMs: null }),
+    ]);
     expect(cell).toMatchObject({ fault: 'kill-broker', passed: 2, recoveryMs: { median: 7000, min: 6000, max: 8000 } });
-    expect(summarizeCell('x', [experiment('x', { recoveryMs: 3000 }), experiment('x', { recoveryMs: 1000 }), experiment('x', { recoveryMs: 2000 })]).recoveryMs).toEqual({ median: 2000, min: 1000, max: 3000 });
+    expect(
+      summarizeCell('x', [experiment('x', { recoveryMs: 3000 }), experiment('x', { recoveryMs: 1000 }), experiment('x', { recoveryMs: 2000 })]).recoveryMs,
+    ).toEqual({ median: 2000, min: 1000, max: 3000 });
     expect(summarizeCell('x', [experiment('x', { verdict: 'fail', recoveryMs: null })]).recoveryMs).toBeNull();
   });
 });
@@ -102,8 +129,16 @@ describe('the matrix report', () => {
   const result = {
     load,
     cells: [
-      summarizeCell('kill-db payment-db', [experiment('kill-db payment-db', { recoveryMs: 1800, affected: 5 }), experiment('kill-db payment-db', { recoveryMs: 3500, affected: 8 }), experiment('kill-db payment-db', { recoveryMs: 2100, affected: 8 })]),
-      summarizeCell('partition payment.rabbitmq', [experiment('partition payment.rabbitmq', { verdict: 'fail', recoveryMs: null, refused: 2, reasons: ['not recovered: a | pipe'] }), experiment('partition payment.rabbitmq', {}), experiment('partition payment.rabbitmq', {})]),
+      summarizeCell('kill-db payment-db', [
+        experiment('kill-db payment-db', { recoveryMs: 1800, affected: 5 }),
+        experiment('kill-db payment-db', { recoveryMs: 3500, affected: 8 }),
+        experiment('kill-db payment-db', { recoveryMs: 2100, affected: 8 }),
+      ]),
+      summarizeCell('partition payment.rabbitmq', [
+        experiment('partition payment.rabbitmq', { verdict: 'fail', recoveryMs: null, refused: 2, reasons: ['not recovered: a | pipe'] }),
+        experiment('partition payment.rabbitmq', {}),
+        experiment('partition payment.rabbitmq', {}),
+      ]),
     ],
     verdict: 'fail' as const,
     durationMs: 95_000,

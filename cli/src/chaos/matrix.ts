@@ -34,7 +34,9 @@ export function matrixFaults(topology: Topology): Fault[] {
   const rank = (l: Link) => {
     const step = (SAGA_STEP_SERVICES as readonly string[]).indexOf(l.service);
     if (step >= 0) return step;
-    const consumes = topology.links.some((other) => other.service === l.service && topology.resources.find((r) => r.name === other.resource)?.kind === 'rabbitmq');
+    const consumes = topology.links.some(
+      (other) => other.service === l.service && topology.resources.find((r) => r.name === other.resource)?.kind === 'rabbitmq',
+    );
     return SAGA_STEP_SERVICES.length + (consumes ? 0 : 1);
   };
   for (const kind of kinds) {
@@ -51,7 +53,10 @@ export function matrixFaults(topology: Topology): Fault[] {
 export function selectFaults(faults: Fault[], only: string[] | undefined): Fault[] {
   if (!only || only.length === 0) return faults;
   const picked = faults.filter((f) => only.some((word) => f.label.includes(word)));
-  if (picked.length === 0) throw new UsageError(`--only ${only.join(',')} matches no fault of the matrix.`, { hint: `The matrix's faults: ${faults.map((f) => f.label).join('; ')}.` });
+  if (picked.length === 0)
+    throw new UsageError(`--only ${only.join(',')} matches no fault of the matrix.`, {
+      hint: `The matrix's faults: ${faults.map((f) => f.label).join('; ')}.`,
+    });
   return picked;
 }
 
@@ -97,7 +102,9 @@ export async function runMatrix(chaos: ChaosLab, access: LabAccess, options: Mat
         signal: options.signal,
         onProgress: (line) => say(`    ${line}`),
       });
-      say(`    → ${result.verdict.toUpperCase()}${result.recovery.ms !== null ? `, recovered in ${(result.recovery.ms / 1000).toFixed(1)} s` : ''}${result.reasons[0] ? `: ${result.reasons[0]}` : ''}`);
+      say(
+        `    → ${result.verdict.toUpperCase()}${result.recovery.ms !== null ? `, recovered in ${(result.recovery.ms / 1000).toFixed(1)} s` : ''}${result.reasons[0] ? `: ${result.reasons[0]}` : ''}`,
+      );
       runs.push(result);
     }
     cells.push(summarizeCell(fault.label, runs));
@@ -113,7 +120,8 @@ export async function runMatrix(chaos: ChaosLab, access: LabAccess, options: Mat
 
 export function summarizeCell(fault: string, runs: ExperimentResult[]): MatrixCellResult {
   const times = runs.flatMap((r) => (r.recovery.ms === null ? [] : [r.recovery.ms])).sort((a, b) => a - b);
-  const median = times.length === 0 ? 0 : times.length % 2 ? times[(times.length - 1) / 2]! : Math.round((times[times.length / 2 - 1]! + times[times.length / 2]!) / 2);
+  const median =
+    times.length === 0 ? 0 : times.length % 2 ? times[(times.length - 1) / 2]! : Math.round((times[times.length / 2 - 1]! + times[times.length / 2]!) / 2);
   return {
     fault,
     runs,

@@ -6,10 +6,12 @@ import { startOrderGateway, type OrderGateway } from './order-gateway.js';
 /** A stand-in order-service on a port of its own: the gateway is ours; what is behind it does not matter here. */
 function service(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; url: string; port: number }> {
   const server = createServer(handler);
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as AddressInfo;
-    resolve({ server, url: `http://127.0.0.1:${port}`, port });
-  }));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({ server, url: `http://127.0.0.1:${port}`, port });
+    }),
+  );
 }
 
 const closing: (() => Promise<void>)[] = [];
@@ -36,7 +38,11 @@ describe('the order gateway of a chaos load', () => {
     });
     closing.push(() => stop(target.server));
     const gateway = track(await startOrderGateway(target.url, { holdMs: 1000 }));
-    const answer = await fetch(`${gateway.url}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer t' }, body: '{"items":[]}' });
+    const answer = await fetch(`${gateway.url}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer t' },
+      body: '{"items":[]}',
+    });
     expect(answer.status).toBe(202);
     expect(await answer.json()).toEqual({ orderId: 'o-1' });
     expect(seen).toEqual([{ method: 'POST', url: '/orders', authorization: 'Bearer t', body: { items: [] } }]);
@@ -68,7 +74,10 @@ describe('the order gateway of a chaos load', () => {
     const gateway = track(await startOrderGateway(target.url, { holdMs: 300 }));
     const dropped = await fetch(`${gateway.url}/orders`, { method: 'POST', body: '{}' });
     expect(dropped.status).toBe(502);
-    expect(((await dropped.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'bad-gateway', message: expect.stringMatching(/^order-service did not answer/) });
+    expect(((await dropped.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'bad-gateway',
+      message: expect.stringMatching(/^order-service did not answer/),
+    });
 
     const probe = await service(() => undefined);
     await stop(probe.server);

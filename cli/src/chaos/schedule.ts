@@ -26,13 +26,20 @@ const FORM = '<fault>:<target>[:<value>]@<start>/<duration>, e.g. kill-db:paymen
 
 /** `kill-db:payment@10s/15s,latency:order-db:300ms@30s/20s` → the faults, their start and how long each holds. */
 export function parseSchedule(text: string, topology: Topology): ScheduledFault[] {
-  const items = text.split(',').map((item) => item.trim()).filter(Boolean);
+  const items = text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new UsageError(`--chaos takes one or more faults as ${FORM}.`);
   return items.map((item) => {
     const match = /^([^@]+)@([^/]+)\/(.+)$/.exec(item);
     if (!match) throw new UsageError(`--chaos: "${item}" is not ${FORM}.`);
     const fault = parseFault(match[1]!.split(':'), topology);
-    return { fault, atMs: parseDuration(match[2]!, `the start of ${match[1]}`, { zero: true }), forMs: parseDuration(match[3]!, `the duration of ${match[1]}`) };
+    return {
+      fault,
+      atMs: parseDuration(match[2]!, `the start of ${match[1]}`, { zero: true }),
+      forMs: parseDuration(match[3]!, `the duration of ${match[1]}`),
+    };
   });
 }
 
@@ -40,7 +47,12 @@ export function parseSchedule(text: string, topology: Topology): ScheduledFault[
  * Runs a schedule beside a load: each fault goes in at its time and is healed after its
  * duration. `finish` cancels what has not started and heals what is still in force.
  */
-export function startSchedule(chaos: ChaosLab, schedule: ScheduledFault[], say: (line: string) => void, onPhase?: ProgressListener): { finish(): Promise<ScheduledOutcome[]> } {
+export function startSchedule(
+  chaos: ChaosLab,
+  schedule: ScheduledFault[],
+  say: (line: string) => void,
+  onPhase?: ProgressListener,
+): { finish(): Promise<ScheduledOutcome[]> } {
   const began = performance.now();
   const since = () => Math.round(performance.now() - began);
   const outcomes = schedule.map((s): ScheduledOutcome => ({ fault: s.fault.label, plannedAtMs: s.atMs, injectedAtMs: null, healedAtMs: null, error: null }));

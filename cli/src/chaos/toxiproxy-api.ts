@@ -24,7 +24,13 @@ export class ToxiproxyApi {
 
   /** On the downstream (what the server sends back): a latency of 300ms delays every answer by 300ms, not twice. */
   async addToxic(proxy: string, name: string, toxic: Toxic): Promise<void> {
-    await this.call('POST', `/proxies/${encodeURIComponent(proxy)}/toxics`, { name, type: toxic.type, stream: 'downstream', toxicity: 1, attributes: toxic.attributes });
+    await this.call('POST', `/proxies/${encodeURIComponent(proxy)}/toxics`, {
+      name,
+      type: toxic.type,
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: toxic.attributes,
+    });
   }
 
   /** A toxic that is gone already is fine. */
@@ -47,7 +53,10 @@ export class ToxiproxyApi {
         signal: AbortSignal.timeout(5000),
       });
     } catch (error) {
-      throw new FrankError(`Toxiproxy does not answer at ${this.baseUrl}: ${errorMessage(error)}`, { hint: 'Check `npx frank status`; `npx frank up` restarts it.', cause: error });
+      throw new FrankError(`Toxiproxy does not answer at ${this.baseUrl}: ${errorMessage(error)}`, {
+        hint: 'Check `npx frank status`; `npx frank up` restarts it.',
+        cause: error,
+      });
     }
     const text = await response.text();
     if (!response.ok && !fine.includes(response.status)) throw new FrankError(`Toxiproxy answered ${method} ${path} with ${response.status}: ${text.trim()}`);

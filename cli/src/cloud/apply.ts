@@ -33,7 +33,10 @@ export interface ApplyReport {
  * databases, migrations, seed), then one saga through the load balancer.
  */
 export async function applyCloud(topology: Topology, contracts: ServiceContracts, options: ApplyOptions): Promise<ApplyReport> {
-  if (!options.autoApprove && !process.stdin.isTTY) throw new UsageError('`frank cloud apply` changes an AWS account: without a terminal to ask on, it needs --auto-approve.', { hint: 'Run `npx frank cloud plan` first to see what it would do, then `npx frank cloud apply --auto-approve`.' });
+  if (!options.autoApprove && !process.stdin.isTTY)
+    throw new UsageError('`frank cloud apply` changes an AWS account: without a terminal to ask on, it needs --auto-approve.', {
+      hint: 'Run `npx frank cloud plan` first to see what it would do, then `npx frank cloud apply --auto-approve`.',
+    });
   const say = options.onLine ?? (() => undefined);
   const tag = options.settings.imageTag ?? '0.1.0';
   const root = await prepareRoot(topology, contracts, { settings: { ...options.settings, imageTag: tag } });
@@ -45,7 +48,15 @@ export async function applyCloud(topology: Topology, contracts: ServiceContracts
     const repositories = outputs.ecr_repository_urls?.value as Record<string, string>;
     const aws = topology.resources.find((r): r is AwsResource => r.kind === 'aws');
     const region = String(outputs.region?.value ?? aws?.region ?? 'us-east-1');
-    images = await buildAndPushImages({ topology, repositories, tag, account: { region }, workDir: path.join(root.configDir, 'apply'), webService: options.webService, onLine: say });
+    images = await buildAndPushImages({
+      topology,
+      repositories,
+      tag,
+      account: { region },
+      workDir: path.join(root.configDir, 'apply'),
+      webService: options.webService,
+      onLine: say,
+    });
   }
   const plan = await planCloud(root);
   say(`Plan: ${plan.summary.create} to add, ${plan.summary.update} to change, ${plan.summary.delete} to destroy.`);

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { serviceDatabases } from '../lab/migrations.js';
 import { REPOSITORY_ROOT } from '../lab/paths.js';
-import { kitMigrationsDirectory, serviceDirectory } from '../lab/service-code.js';
+import { kitMigrationsDirectory, serviceDirectory } from '../runtimes/checkout.js';
 import type { Topology } from '../lab/topology.js';
 import type { LambdaSource } from './package-lambdas.js';
 
@@ -26,7 +26,9 @@ export async function cloudLambdas(topology: Topology): Promise<Record<string, s
 
 async function provisionerSource(topology: Topology): Promise<LambdaSource> {
   const owners = serviceDatabases(topology).map((owner) => owner.service.name);
-  const seeds = owners.map((service) => ({ service, file: path.join(serviceDirectory(topology, service), 'src', 'seed.ts') })).filter((s) => existsSync(s.file));
+  const seeds = owners
+    .map((service) => ({ service, file: path.join(serviceDirectory(topology, service), 'src', 'seed.ts') }))
+    .filter((s) => existsSync(s.file));
   const contents = [
     `import { createProvisionerHandler } from './${path.basename(PROVISIONER_ENTRY)}';`,
     ...seeds.map((s, i) => `import { seed as seed${i} } from ${JSON.stringify(s.file)};`),
@@ -36,7 +38,8 @@ async function provisionerSource(topology: Topology): Promise<LambdaSource> {
   const files: LambdaSource['files'] = [];
   const addFolder = async (dir: string, as: string) => {
     if (!existsSync(dir)) return;
-    for (const name of (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort()) files.push({ name: `migrations/${as}/${name}`, data: await readFile(path.join(dir, name)) });
+    for (const name of (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort())
+      files.push({ name: `migrations/${as}/${name}`, data: await readFile(path.join(dir, name)) });
   };
   await addFolder(kitMigrationsDirectory(topology), 'kit');
   for (const service of owners) await addFolder(path.join(serviceDirectory(topology, service), 'migrations'), service);

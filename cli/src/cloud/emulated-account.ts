@@ -37,12 +37,14 @@ export async function readTaskContainers(config: AccountConfig, cluster: string)
       nextToken = page.nextToken;
     } while (nextToken);
     const services: EcsService[] = [];
-    for (let i = 0; i < arns.length; i += 10) services.push(...((await ecs.send(new DescribeServicesCommand({ cluster, services: arns.slice(i, i + 10) }))).services ?? []));
+    for (let i = 0; i < arns.length; i += 10)
+      services.push(...((await ecs.send(new DescribeServicesCommand({ cluster, services: arns.slice(i, i + 10) }))).services ?? []));
     const containers: TaskContainer[] = [];
     for (const service of services) {
       const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: service.taskDefinition }));
       const definitions = taskDefinition?.containerDefinitions ?? [];
-      if (definitions.length !== 1) throw new FrankError(`Task definition ${service.taskDefinition} of ${service.serviceName} has ${definitions.length} containers; the lab's have one.`);
+      if (definitions.length !== 1)
+        throw new FrankError(`Task definition ${service.taskDefinition} of ${service.serviceName} has ${definitions.length} containers; the lab's have one.`);
       const container = definitions[0]!;
       containers.push({
         service: service.serviceName!,
@@ -117,7 +119,10 @@ export async function readPublicEntries(config: AccountConfig, containers: TaskC
             const action = listener.DefaultActions?.[0];
             const target = action?.TargetGroupArn ?? action?.ForwardConfig?.TargetGroups?.[0]?.TargetGroupArn;
             const service = target ? containers.find((c) => c.targetGroupArns.includes(target))?.service : undefined;
-            const described = action?.Type === 'redirect' ? `redirect to ${action.RedirectConfig?.Protocol ?? ''} ${action.RedirectConfig?.Port ?? ''}`.trim() : (action?.Type ?? 'none');
+            const described =
+              action?.Type === 'redirect'
+                ? `redirect to ${action.RedirectConfig?.Protocol ?? ''} ${action.RedirectConfig?.Port ?? ''}`.trim()
+                : (action?.Type ?? 'none');
             return { port: listener.Port ?? 0, protocol: listener.Protocol ?? '', action: described, ...(service ? { service } : {}) };
           })
           .sort((a, b) => a.port - b.port),

@@ -18,7 +18,9 @@ const lab: LabStandIns = {
 
 describe('mapToLab', () => {
   it("points an RDS URL at the PostgreSQL standing in, keeps the role's credentials and drops TLS", () => {
-    expect(mapToLab('postgres://order_service:s3cret@frank-order-db.rehearsal.invalid:5434/order_service?sslmode=require', lab)).toBe('postgres://order_service:s3cret@127.0.0.1:25434/order_service');
+    expect(mapToLab('postgres://order_service:s3cret@frank-order-db.rehearsal.invalid:5434/order_service?sslmode=require', lab)).toBe(
+      'postgres://order_service:s3cret@127.0.0.1:25434/order_service',
+    );
   });
 
   it('gives the local broker, document store and cache for Amazon MQ, DocumentDB and ElastiCache', () => {
@@ -43,7 +45,11 @@ describe('mapToLab', () => {
 
 describe('taskEnvironmentForLab', () => {
   it('listens on the lab address at the local port, and gives the emulator in place of the task role', () => {
-    const { env, notes } = taskEnvironmentForLab('order', { HOST: '0.0.0.0', PORT: '3003', NODE_ENV: 'production', INVENTORY_URL: 'http://inventory.frank.local:3002', AWS_REGION: 'us-east-1' }, lab);
+    const { env, notes } = taskEnvironmentForLab(
+      'order',
+      { HOST: '0.0.0.0', PORT: '3003', NODE_ENV: 'production', INVENTORY_URL: 'http://inventory.frank.local:3002', AWS_REGION: 'us-east-1' },
+      lab,
+    );
     expect(env).toEqual({
       HOST: '127.0.0.1',
       PORT: '23003',

@@ -37,7 +37,8 @@ export function mapToLab(value: string, lab: LabStandIns): string {
     case 'postgresql': {
       const key = `${url.hostname}:${url.port || '5432'}`;
       const port = lab.postgres.get(key);
-      if (port === undefined) throw new FrankError(`No local PostgreSQL stands in for ${key}.`, { hint: `Known: ${[...lab.postgres.keys()].join(', ') || 'none'}.` });
+      if (port === undefined)
+        throw new FrankError(`No local PostgreSQL stands in for ${key}.`, { hint: `Known: ${[...lab.postgres.keys()].join(', ') || 'none'}.` });
       url.hostname = lab.host;
       url.port = String(port);
       // The lab's servers have no TLS; RDS forces it.

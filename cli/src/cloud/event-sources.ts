@@ -19,14 +19,26 @@ export interface PollerLog {
  * A failed record (or a failed invocation) comes back after the queue's visibility timeout, and
  * the queue's redrive policy moves poison to its dead-letter queue.
  */
-export function pollSqs(options: { sqs: SQSClient; queueUrl: string; queueArn: string; batchSize: number; lambda: LocalLambda; log: PollerLog }): EventSourcePoller {
+export function pollSqs(options: {
+  sqs: SQSClient;
+  queueUrl: string;
+  queueArn: string;
+  batchSize: number;
+  lambda: LocalLambda;
+  log: PollerLog;
+}): EventSourcePoller {
   const stats = { batches: 0, records: 0, failed: 0 };
   const abort = new AbortController();
   const loop = (async () => {
     while (!abort.signal.aborted) {
       try {
         const { Messages = [] } = await options.sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: options.queueUrl, MaxNumberOfMessages: options.batchSize, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }),
+          new ReceiveMessageCommand({
+            QueueUrl: options.queueUrl,
+            MaxNumberOfMessages: options.batchSize,
+            WaitTimeSeconds: 1,
+            MessageSystemAttributeNames: ['All'],
+          }),
           { abortSignal: abort.signal },
         );
         if (Messages.length === 0) continue;
@@ -47,12 +59,18 @@ export function pollSqs(options: { sqs: SQSClient; queueUrl: string; queueArn: s
           const answer = await options.lambda.invoke<{ batchItemFailures?: { itemIdentifier: string }[] } | null>({ Records });
           failed = new Set((answer?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
         } catch (error) {
-          options.log.warn('invocation failed; the batch comes back after its visibility timeout', { function: options.lambda.name, error: (error as Error).message });
+          options.log.warn('invocation failed; the batch comes back after its visibility timeout', {
+            function: options.lambda.name,
+            error: (error as Error).message,
+          });
           failed = new Set(Records.map((r) => r.messageId));
         }
         stats.failed += failed.size;
         const done = Messages.filter((m) => !failed.has(m.MessageId!));
-        if (done.length > 0) await options.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+        if (done.length > 0)
+          await options.sqs.send(
+            new DeleteMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }),
+          );
       } catch (error) {
         if (abort.signal.aborted) break;
         options.log.warn('receiving from SQS failed; trying again', { queue: options.queueUrl, error: (error as Error).message });
@@ -74,7 +92,14 @@ export function pollSqs(options: { sqs: SQSClient; queueUrl: string; queueArn: s
  * messages (or what came within `lingerMs`) to the function in Amazon MQ's event shape, ack them
  * all when it returns, give them back to the queue when it throws.
  */
-export async function consumeRabbitmq(options: { amqpUrl: string; queue: string; batchSize: number; lingerMs?: number; lambda: LocalLambda; log: PollerLog }): Promise<EventSourcePoller> {
+export async function consumeRabbitmq(options: {
+  amqpUrl: string;
+  queue: string;
+  batchSize: number;
+  lingerMs?: number;
+  lambda: LocalLambda;
+  log: PollerLog;
+}): Promise<EventSourcePoller> {
   const stats = { batches: 0, records: 0, failed: 0 };
   const connection = await amqplib.connect(options.amqpUrl);
   // A closed channel or a lost connection ends the poller; it never takes the process down.
@@ -104,7 +129,13 @@ export async function consumeRabbitmq(options: { amqpUrl: string; queue: string;
         eventSource: 'aws:rmq',
         rmqMessagesByQueue: {
           [`${options.queue}::/`]: messages.map((m) => ({
-            basicProperties: { contentType: m.properties.contentType, messageId: m.properties.messageId, type: m.properties.type, headers: m.properties.headers ?? {}, deliveryMode: m.properties.deliveryMode },
+            basicProperties: {
+              contentType: m.properties.contentType,
+              messageId: m.properties.messageId,
+              type: m.properties.type,
+              headers: m.properties.headers ?? {},
+              deliveryMode: m.properties.deliveryMode,
+            },
             redelivered: m.fields.redelivered,
             data: m.content.toString('base64'),
           })),

@@ -72,6 +72,8 @@ describe('packageLambdas', () => {
   });
 
   it('rejects a Lambda name that cannot be a file name', async () => {
-    await expect(packageLambdas({ root: REPO_ROOT, outDir: await scratch(), entries: { '../evil': FIXTURE } })).rejects.toThrow(/lowercase letters, digits and dashes/);
+    await expect(packageLambdas({ root: REPO_ROOT, outDir: await scratch(), entries: { '../evil': FIXTURE } })).rejects.toThrow(
+      /lowercase letters, digits and dashes/,
+    );
   });
 });

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FrankError, UsageError } from '../errors.js';
-import { bundleForNode, describeBundleFailure } from '../lab/node-bundle.js';
+import { bundleForNode, describeBundleFailure } from '../runtimes/node-bundle.js';
 import { zipArchive } from './zip-archive.js';
 
 /** Where `frank cloud package` writes the bundles, relative to the repository; terraform/envs/aws reads them from there. */
@@ -74,7 +74,10 @@ export async function packageLambdas(options: PackageLambdasOptions): Promise<Pa
     const source = sourceOf(name);
     const entry = path.resolve(root, source.entry);
     const code = await bundle(name, entry, root, source.contents);
-    const extra = (source.files ?? []).map((file) => ({ name: file.name, data: typeof file.data === 'string' ? new TextEncoder().encode(file.data) : file.data }));
+    const extra = (source.files ?? []).map((file) => ({
+      name: file.name,
+      data: typeof file.data === 'string' ? new TextEncoder().encode(file.data) : file.data,
+    }));
     const zip = zipArchive([{ name: 'index.mjs', data: code }, ...extra]);
     if (options.unpackTo) {
       const dir = path.join(path.resolve(root, options.unpackTo), name);

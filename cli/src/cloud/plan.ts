@@ -35,20 +35,33 @@ export interface PreparedRoot {
  * user's); against the lab's emulator a scratch copy under .frank/cloud/emulator, so nothing of the
  * real root's state or lock file is touched.
  */
-export async function prepareRoot(topology: Topology, contracts: ServiceContracts, options: { emulatorOf?: Lab; settings?: DeploymentSettings; onLine?: (line: string) => void }): Promise<PreparedRoot> {
+export async function prepareRoot(
+  topology: Topology,
+  contracts: ServiceContracts,
+  options: { emulatorOf?: Lab; settings?: DeploymentSettings; onLine?: (line: string) => void },
+): Promise<PreparedRoot> {
   const configDir = path.join(topology.root, '.frank', 'cloud');
   let cwd = path.join(REPOSITORY_ROOT, ENV_ROOT);
   let env: Record<string, string> = {};
   let target: PreparedRoot['target'] = { kind: 'aws' };
   if (options.emulatorOf) {
     const lab = options.emulatorOf;
-    if (!lab.isUp) throw new FrankError('The lab is not up: `--emulator` plans against its AWS emulator.', { hint: 'Run `npx frank up` first (or `npx frank up --no-services`).' });
+    if (!lab.isUp)
+      throw new FrankError('The lab is not up: `--emulator` plans against its AWS emulator.', {
+        hint: 'Run `npx frank up` first (or `npx frank up --no-services`).',
+      });
     const aws = lab.topology.resources.find((r): r is AwsResource => r.kind === 'aws');
     if (!aws) throw new FrankError(`${lab.topology.file} has no aws resource to plan against.`);
     const credentials = (await runtimeContext(lab, lab.state!.id)).credentials.aws;
     const endpoint = `http://${lab.topology.host}:${aws.port}`;
     cwd = await copyTerraformTree(REPOSITORY_ROOT, path.join(configDir, 'emulator'));
-    env = { AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_REGION: aws.region, AWS_EC2_METADATA_DISABLED: 'true' };
+    env = {
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_REGION: aws.region,
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
     target = { kind: 'emulator', endpoint };
   }
   await packageLambdas({ root: REPOSITORY_ROOT, outDir: path.resolve(cwd, '..', '..', 'build', 'lambdas'), entries: await cloudLambdas(topology) });
@@ -79,7 +92,10 @@ export async function planCloud(root: PreparedRoot, onLine?: (line: string) => v
   try {
     await terraform(['plan', '-input=false', '-no-color', `-out=${planFile}`], { ...root, ...(onLine ? { onLine } : {}) });
   } catch (error) {
-    if (error instanceof ExternalCommandError && /No valid credential sources found|failed to refresh cached credentials|InvalidClientTokenId|no EC2 IMDS role found/i.test(error.message)) {
+    if (
+      error instanceof ExternalCommandError &&
+      /No valid credential sources found|failed to refresh cached credentials|InvalidClientTokenId|no EC2 IMDS role found/i.test(error.message)
+    ) {
       throw new FrankError('terraform plan found no AWS credentials.', {
         hint: 'Set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) for the account to deploy to, or plan against the lab’s own emulator: npx frank up && npx frank cloud plan --emulator',
         cause: error,

@@ -43,7 +43,10 @@ export async function freeRehearsalOffset(file: string, first = 1_000): Promise<
   const topology = parseTopology(yaml, file, { portOffset: 0 });
   const candidates = offsetsOutside(topology, yaml, await ephemeralPortRange()).filter((offset) => offset >= first);
   const offset = await firstFreeOffset(yaml, file, candidates);
-  if (offset === undefined) throw new FrankError(`No port offset from ${first} up leaves every port of the rehearsal lab free and outside the ephemeral range.`, { hint: 'Stop a lab you do not need (`npx frank down`), or give one with --port-offset.' });
+  if (offset === undefined)
+    throw new FrankError(`No port offset from ${first} up leaves every port of the rehearsal lab free and outside the ephemeral range.`, {
+      hint: 'Stop a lab you do not need (`npx frank down`), or give one with --port-offset.',
+    });
   return offset;
 }
 

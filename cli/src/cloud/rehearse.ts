@@ -11,7 +11,7 @@ import { downLab } from '../lab/down.js';
 import type { Lab } from '../lab/lab.js';
 import { runtimeContext } from '../lab/lab.js';
 import { REPOSITORY_ROOT } from '../lab/paths.js';
-import { assertContracts, contractOf, type ServiceContracts } from '../lab/service-contracts.js';
+import { assertContracts, type ServiceContracts } from '../lab/service-contracts.js';
 import { labEnvironment } from '../lab/status.js';
 import type { AwsResource, MongoResource, PostgresResource, RabbitmqResource, RedisResource, Service, Topology } from '../lab/topology.js';
 import type { ProgressListener } from '../lab/up.js';
@@ -20,7 +20,15 @@ import { labAccessFromEnv } from '../saga/lab-access.js';
 import { runScenario, type RunResult } from '../saga/run.js';
 import { findScenario } from '../saga/scenario.js';
 import { cloudLambdas, PROVISIONER } from './cloud-lambdas.js';
-import { disableMapping, readFunction, readPublicEntries, readTaskContainers, type AccountConfig, type FunctionConfig, type PublicEntry, type TaskContainer } from './emulated-account.js';
+import {
+  disableMapping,
+  readFunction,
+  readPublicEntries,
+  readTaskContainers,
+  type AccountConfig,
+  type FunctionConfig,
+  type PublicEntry,
+} from './emulated-account.js';
 import { mapToLab, taskEnvironmentForLab, type LabStandIns } from './endpoint-map.js';
 import { consumeRabbitmq, pollSqs, type EventSourcePoller } from './event-sources.js';
 import { startLocalLambda, type LocalLambda } from './local-lambda.js';
@@ -60,7 +68,16 @@ export interface RehearsalReport {
   services: { service: string; bootMs: number | null; mapped: string[]; error?: string }[];
   lambdas: { name: string; runs: string; batches: number; records: number; failed: number }[];
   entry: PublicEntry[];
-  scenarios: { name: string; verdict: 'pass' | 'fail'; placed: number; confirmed: number; cancelled: number; stuck: number; failedChecks: string[]; ms: number }[];
+  scenarios: {
+    name: string;
+    verdict: 'pass' | 'fail';
+    placed: number;
+    confirmed: number;
+    cancelled: number;
+    stuck: number;
+    failedChecks: string[];
+    ms: number;
+  }[];
   destroy: { ms: number; error?: string } | null;
   /** What went wrong where the rehearsal could not go on. */
   error?: string;
@@ -114,7 +131,10 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
   try {
     say('Starting the servers that stand in for AWS (a lab of their own, in .frank/rehearsal) …');
     const upBegan = Date.now();
-    lab = await startRehearsalLab(options.topology, { ...(options.portOffset === undefined ? {} : { portOffset: options.portOffset }), ...(options.onPhase ? { onPhase: options.onPhase } : {}) });
+    lab = await startRehearsalLab(options.topology, {
+      ...(options.portOffset === undefined ? {} : { portOffset: options.portOffset }),
+      ...(options.onPhase ? { onPhase: options.onPhase } : {}),
+    });
     report.lab = { portOffset: lab.topology.portOffset, upMs: Date.now() - upBegan };
     await linkServices(options.topology, work);
     const context = await runtimeContext(lab, lab.state!.id);
@@ -122,7 +142,13 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
     const account: AccountConfig = { region: aws.region, endpoint: `http://${lab.topology.host}:${aws.port}`, credentials: context.credentials.aws };
     // moto answers Lambda invocations without Docker this way: the provisioner is run here instead (below).
     await fetch(`${account.endpoint}/moto-api/config`, { method: 'POST', body: JSON.stringify({ lambda: { use_docker: false } }) });
-    const tfEnv = { AWS_ENDPOINT_URL: account.endpoint!, AWS_ACCESS_KEY_ID: account.credentials!.accessKeyId, AWS_SECRET_ACCESS_KEY: account.credentials!.secretAccessKey, AWS_REGION: aws.region, AWS_EC2_METADATA_DISABLED: 'true' };
+    const tfEnv = {
+      AWS_ENDPOINT_URL: account.endpoint!,
+      AWS_ACCESS_KEY_ID: account.credentials!.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: account.credentials!.secretAccessKey,
+      AWS_REGION: aws.region,
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
 
     say('Packaging the Lambdas and writing the variables from frank.yaml …');
     const plain = await copyTerraformTree(REPOSITORY_ROOT, path.join(work, 'planned'));
@@ -130,7 +156,12 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
     const unpacked = path.join(work, 'lambdas');
     for (const root of [plain, rehearsed]) {
       const terraformDir = path.resolve(root, '..', '..');
-      await packageLambdas({ root: REPOSITORY_ROOT, outDir: path.join(terraformDir, 'build', 'lambdas'), entries: await cloudLambdas(options.topology), ...(root === rehearsed ? { unpackTo: unpacked } : {}) });
+      await packageLambdas({
+        root: REPOSITORY_ROOT,
+        outDir: path.join(terraformDir, 'build', 'lambdas'),
+        entries: await cloudLambdas(options.topology),
+        ...(root === rehearsed ? { unpackTo: unpacked } : {}),
+      });
       const variables = { ...tfvarsFromTopology(options.topology, options.contracts), allow_plain_http: true };
       await writeFile(path.join(root, 'terraform.tfvars.json'), `${JSON.stringify(variables, null, 2)}\n`);
     }
@@ -146,10 +177,15 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
     const countOf = (address: string) => planned.counts.get(address) ?? 0;
     report.apply.excluded = exclusions.map((e) => ({ ...e, planned: countOf(e.address) }));
     const unexplained = planned.addresses.filter((a) => !rehearsal.addresses.includes(a) && !exclusions.some((e) => e.address === a));
-    if (unexplained.length > 0) throw new FrankError(`The rehearsal leaves out resources terraform/rehearsal/exclusions.json does not name: ${unexplained.join(', ')}.`, { hint: 'Name each with its reason there, or remove its override.' });
+    if (unexplained.length > 0)
+      throw new FrankError(`The rehearsal leaves out resources terraform/rehearsal/exclusions.json does not name: ${unexplained.join(', ')}.`, {
+        hint: 'Name each with its reason there, or remove its override.',
+      });
 
     const leftOut = report.apply.excluded.reduce((sum, e) => sum + e.planned, 0);
-    say(`terraform apply to the emulator: ${rehearsal.create} resources (${leftOut} of the ${planned.create} planned left out, each named below, and ${rehearsal.create - (planned.create - leftOut)} stand-ins) …`);
+    say(
+      `terraform apply to the emulator: ${rehearsal.create} resources (${leftOut} of the ${planned.create} planned left out, each named below, and ${rehearsal.create - (planned.create - leftOut)} stand-ins) …`,
+    );
     const applyBegan = Date.now();
     applied = { cwd: rehearsed, env: tfEnv, configDir: work };
     try {
@@ -173,19 +209,36 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
     say('Reading the deployment back from the emulator: task definitions, Lambda functions, the load balancer …');
     const containers = await readTaskContainers(account, String(outputs.ecs_cluster_name));
     report.entry = await readPublicEntries(account, containers);
-    const reader = secretReader({ AWS_REGION: account.region, AWS_ENDPOINT_URL: account.endpoint, AWS_ACCESS_KEY_ID: account.credentials!.accessKeyId, AWS_SECRET_ACCESS_KEY: account.credentials!.secretAccessKey });
+    const reader = secretReader({
+      AWS_REGION: account.region,
+      AWS_ENDPOINT_URL: account.endpoint,
+      AWS_ACCESS_KEY_ID: account.credentials!.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: account.credentials!.secretAccessKey,
+    });
     try {
       for (const container of containers) {
         const contract = options.contracts.get(container.service);
         const given = [...Object.keys(container.environment), ...Object.keys(container.secrets)].sort();
-        report.contract.push({ service: container.service, given, problems: contract ? checkEnvironment(contract.described, given) : [`${container.service} is no service of frank.yaml`] });
+        report.contract.push({
+          service: container.service,
+          given,
+          problems: contract ? checkEnvironment(contract.described, given) : [`${container.service} is no service of frank.yaml`],
+        });
       }
       const standIns = labStandIns(lab.topology, context.credentials, outputs);
-      const functions = Object.fromEntries(await Promise.all(lambdaNames(outputs).map(async ([key, name]) => [key, await readFunction(account, name)] as const))) as Record<string, FunctionConfig>;
+      const functions = Object.fromEntries(
+        await Promise.all(lambdaNames(outputs).map(async ([key, name]) => [key, await readFunction(account, name)] as const)),
+      ) as Record<string, FunctionConfig>;
       for (const [key, fn] of Object.entries(functions)) {
         const declared = key === PROVISIONER ? describeSettings(provisionerSettings) : options.contracts.get(key)?.lambda;
         const given = Object.keys(fn.environment).sort();
-        report.contract.push({ service: `${key} (Lambda)`, given, problems: declared ? checkEnvironment(declared, [...given, ...LAMBDA_RUNTIME_VARIABLES], LAMBDA_RUNTIME_VARIABLES) : [`${key} declares no lambdaSettings`] });
+        report.contract.push({
+          service: `${key} (Lambda)`,
+          given,
+          problems: declared
+            ? checkEnvironment(declared, [...given, ...LAMBDA_RUNTIME_VARIABLES], LAMBDA_RUNTIME_VARIABLES)
+            : [`${key} declares no lambdaSettings`],
+        });
       }
 
       say('Provisioning as the provisioner Lambda does: each service’s own role, database and migrations, and the seed …');
@@ -193,10 +246,25 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
       const provisioner = functions[PROVISIONER];
       if (!provisioner) throw new FrankError('terraform/envs/aws has no provisioner Lambda (output provisioner_function_name).');
       const provisionEnv = await lambdaEnvironmentForLab(provisioner, standIns, reader.read, account);
-      const provisionerLambda = await startLocalLambda({ name: provisioner.name, dir: path.join(unpacked, PROVISIONER), handler: provisioner.handler, env: provisionEnv, logFile: lab.paths.log(PROVISIONER), labId: lab.state!.id });
+      const provisionerLambda = await startLocalLambda({
+        name: provisioner.name,
+        dir: path.join(unpacked, PROVISIONER),
+        handler: provisioner.handler,
+        env: provisionEnv,
+        logFile: lab.paths.log(PROVISIONER),
+        labId: lab.state!.id,
+      });
       lambdas.push(provisionerLambda);
-      const provisioned = await provisionerLambda.invoke<{ roles: string[]; migrated: Record<string, string[]>; seeded: string[]; broker: boolean }>({ seed: 1 });
-      report.provision = { ms: Date.now() - provisionBegan, roles: provisioned.roles, migrated: Object.fromEntries(Object.entries(provisioned.migrated).map(([k, v]) => [k, v.length])), seeded: provisioned.seeded, broker: provisioned.broker };
+      const provisioned = await provisionerLambda.invoke<{ roles: string[]; migrated: Record<string, string[]>; seeded: string[]; broker: boolean }>({
+        seed: 1,
+      });
+      report.provision = {
+        ms: Date.now() - provisionBegan,
+        roles: provisioned.roles,
+        migrated: Object.fromEntries(Object.entries(provisioned.migrated).map(([k, v]) => [k, v.length])),
+        seeded: provisioned.seeded,
+        broker: provisioned.broker,
+      };
 
       say('Booting each service with its task definition’s environment and secrets …');
       await Promise.all(
@@ -221,21 +289,40 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
       );
       report.services.sort((a, b) => a.service.localeCompare(b.service));
       const failedBoots = report.services.filter((s) => s.error);
-      if (failedBoots.length > 0) throw new FrankError(`${failedBoots.map((s) => `${s.service}: ${s.error}`).join('; ')}`, { hint: `The services' logs: ${path.dirname(lab.paths.log('x'))}` });
+      if (failedBoots.length > 0)
+        throw new FrankError(`${failedBoots.map((s) => `${s.service}: ${s.error}`).join('; ')}`, {
+          hint: `The services' logs: ${path.dirname(lab.paths.log('x'))}`,
+        });
 
       say('Running the bridge Lambdas from their packages, fed as their event sources would feed them …');
       const sqs = new SQSClient(account);
       for (const [key, fn] of Object.entries(functions)) {
         if (key === PROVISIONER) continue;
-        const lambda = await startLocalLambda({ name: fn.name, dir: path.join(unpacked, key), handler: fn.handler, env: await lambdaEnvironmentForLab(fn, standIns, reader.read, account), logFile: lab.paths.log(key), labId: lab.state!.id });
+        const lambda = await startLocalLambda({
+          name: fn.name,
+          dir: path.join(unpacked, key),
+          handler: fn.handler,
+          env: await lambdaEnvironmentForLab(fn, standIns, reader.read, account),
+          logFile: lab.paths.log(key),
+          labId: lab.state!.id,
+        });
         lambdas.push(lambda);
         const log = { warn: (message: string, fields?: Record<string, unknown>) => say(`  ${key}: ${message} ${JSON.stringify(fields ?? {})}`) };
         for (const source of fn.sqsSources) {
           await disableMapping(account, source.uuid);
-          pollers.push({ name: key, runs: `SQS ${source.queueArn.split(':').at(-1)}, ${source.batchSize} a batch (its mapping run here; moto's own would drop the messages)`, poller: pollSqs({ sqs, queueUrl: source.queueUrl, queueArn: source.queueArn, batchSize: source.batchSize, lambda, log }) });
+          pollers.push({
+            name: key,
+            runs: `SQS ${source.queueArn.split(':').at(-1)}, ${source.batchSize} a batch (its mapping run here; moto's own would drop the messages)`,
+            poller: pollSqs({ sqs, queueUrl: source.queueUrl, queueArn: source.queueArn, batchSize: source.batchSize, lambda, log }),
+          });
         }
         const mq = planned.mqSources.get(key);
-        if (mq) pollers.push({ name: key, runs: `RabbitMQ ${mq.queue}, ${mq.batchSize} a batch (Amazon MQ's mapping, left out of the emulator)`, poller: await consumeRabbitmq({ amqpUrl: standIns.rabbitmqUrl, queue: mq.queue, batchSize: mq.batchSize, lambda, log }) });
+        if (mq)
+          pollers.push({
+            name: key,
+            runs: `RabbitMQ ${mq.queue}, ${mq.batchSize} a batch (Amazon MQ's mapping, left out of the emulator)`,
+            poller: await consumeRabbitmq({ amqpUrl: standIns.rabbitmqUrl, queue: mq.queue, batchSize: mq.batchSize, lambda, log }),
+          });
       }
 
       const front = report.entry.flatMap((e) => e.listeners).find((l) => l.service);
@@ -247,7 +334,10 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
         for (const name of options.scenarios) {
           say(`Scenario ${name}, through ${front.service} as the load balancer reaches it …`);
           const scenarioBegan = Date.now();
-          const result: RunResult = await runScenario(access, await findScenario(name), { ...(options.orders ? { orders: options.orders } : {}), onProgress: (line) => say(`  ${line.trim()}`) });
+          const result: RunResult = await runScenario(access, await findScenario(name), {
+            ...(options.orders ? { orders: options.orders } : {}),
+            onProgress: (line) => say(`  ${line.trim()}`),
+          });
           report.scenarios.push({
             name,
             verdict: result.verdict,
@@ -255,7 +345,10 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
             confirmed: result.orders.confirmed,
             cancelled: result.orders.cancelled,
             stuck: result.orders.stuck,
-            failedChecks: [...result.expectations.filter((e) => !e.ok).map((e) => `${e.name}: expected ${e.expected}, got ${e.actual}`), ...result.invariants.filter((i) => !i.ok).map((i) => `${i.name}: ${i.details}`)],
+            failedChecks: [
+              ...result.expectations.filter((e) => !e.ok).map((e) => `${e.name}: expected ${e.expected}, got ${e.actual}`),
+              ...result.invariants.filter((i) => !i.ok).map((i) => `${i.name}: ${i.details}`),
+            ],
             ms: Date.now() - scenarioBegan,
           });
         }
@@ -287,6 +380,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
           } catch (error) {
             // moto's security group rules again (see apply): a revoke can find its rule gone. The next
             // destroy's refresh drops what is gone from the state and removes the rest.
+            // eslint-disable-next-line no-unsafe-finally -- caught just below: the report records it
             if (!/InvalidPermission\.(NotFound|Duplicate)/.test(errorMessage(error))) throw error;
             say('  moto lost a security group rule under concurrent revokes; destroying again …');
             await terraform(['destroy', '-auto-approve', '-input=false', '-no-color'], applied);
@@ -303,7 +397,10 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
   process.off('SIGTERM', interrupted);
   report.totalMs = Date.now() - began;
   const contractBroken = report.contract.some((c) => c.problems.length > 0);
-  report.verdict = !report.error && !contractBroken && report.scenarios.length === options.scenarios.length && report.scenarios.every((s) => s.verdict === 'pass') ? 'pass' : 'fail';
+  report.verdict =
+    !report.error && !contractBroken && report.scenarios.length === options.scenarios.length && report.scenarios.every((s) => s.verdict === 'pass')
+      ? 'pass'
+      : 'fail';
   return report;
 }
 
@@ -356,7 +453,9 @@ interface StateModule {
 
 function countManaged(module: StateModule | undefined): number {
   if (!module) return 0;
-  return (module.resources ?? []).filter((r) => r.mode === 'managed').length + (module.child_modules ?? []).reduce((sum, child) => sum + countManaged(child), 0);
+  return (
+    (module.resources ?? []).filter((r) => r.mode === 'managed').length + (module.child_modules ?? []).reduce((sum, child) => sum + countManaged(child), 0)
+  );
 }
 
 type Outputs = Record<string, unknown>;
@@ -391,7 +490,11 @@ function single<T>(topology: Topology, kind: string): T {
 }
 
 /** The rehearsal lab's servers and services as stand-ins for Terraform's endpoints. */
-function labStandIns(topology: Topology, credentials: { rabbitmq: { user: string; password: string }; redis: { password: string }; aws: { accessKeyId: string; secretAccessKey: string } }, outputs: Outputs): LabStandIns {
+function labStandIns(
+  topology: Topology,
+  credentials: { rabbitmq: { user: string; password: string }; redis: { password: string }; aws: { accessKeyId: string; secretAccessKey: string } },
+  outputs: Outputs,
+): LabStandIns {
   const host = topology.host;
   const postgres = new Map<string, number>();
   for (const [name, endpoint] of Object.entries((outputs.database_endpoints ?? {}) as Record<string, string>)) {
@@ -419,7 +522,12 @@ function labStandIns(topology: Topology, credentials: { rabbitmq: { user: string
  * here and mapped (a `<NAME>_SECRET_ARN` holding a URL becomes `<NAME>`), the provisioner's plan
  * pointed at the local servers without TLS, and the emulator in place of the execution role.
  */
-async function lambdaEnvironmentForLab(fn: FunctionConfig, lab: LabStandIns, readSecret: (reference: string) => Promise<string>, account: AccountConfig): Promise<Record<string, string>> {
+async function lambdaEnvironmentForLab(
+  fn: FunctionConfig,
+  lab: LabStandIns,
+  readSecret: (reference: string) => Promise<string>,
+  account: AccountConfig,
+): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(fn.environment)) {
     if (name.endsWith('_URL_SECRET_ARN')) {
@@ -444,17 +552,30 @@ async function lambdaEnvironmentForLab(fn: FunctionConfig, lab: LabStandIns, rea
     }
     env[name] = mapToLab(value, lab);
   }
-  return { ...env, AWS_REGION: account.region, AWS_ENDPOINT_URL: lab.aws.endpoint, AWS_ACCESS_KEY_ID: lab.aws.accessKeyId, AWS_SECRET_ACCESS_KEY: lab.aws.secretAccessKey };
+  return {
+    ...env,
+    AWS_REGION: account.region,
+    AWS_ENDPOINT_URL: lab.aws.endpoint,
+    AWS_ACCESS_KEY_ID: lab.aws.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: lab.aws.secretAccessKey,
+  };
 }
 
 /** `<DATABASE>_DATABASE_URL` with each role's password from its secret, for the saga tools' reads. */
-async function roleDatabaseUrls(provisionEnv: Record<string, string>, readSecret: (reference: string) => Promise<string>, lab: LabStandIns): Promise<Record<string, string>> {
-  const plan = JSON.parse(provisionEnv.PROVISION_PLAN!) as { databases: Record<string, { host: string; port: number; roles: Record<string, { secretArn: string }> }> };
+async function roleDatabaseUrls(
+  provisionEnv: Record<string, string>,
+  readSecret: (reference: string) => Promise<string>,
+  lab: LabStandIns,
+): Promise<Record<string, string>> {
+  const plan = JSON.parse(provisionEnv.PROVISION_PLAN!) as {
+    databases: Record<string, { host: string; port: number; roles: Record<string, { secretArn: string }> }>;
+  };
   const urls: Record<string, string> = {};
   for (const instance of Object.values(plan.databases)) {
     for (const [database, role] of Object.entries(instance.roles)) {
       const { password } = JSON.parse(await readSecret(role.secretArn)) as { password: string };
-      urls[`${database.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_DATABASE_URL`] = `postgres://${encodeURIComponent(database)}:${encodeURIComponent(password)}@${lab.host}:${instance.port}/${database}`;
+      urls[`${database.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_DATABASE_URL`] =
+        `postgres://${encodeURIComponent(database)}:${encodeURIComponent(password)}@${lab.host}:${instance.port}/${database}`;
     }
   }
   return urls;

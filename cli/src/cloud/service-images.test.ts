@@ -41,7 +41,14 @@ describe("a service's image", () => {
   });
 
   it('is built only with a Docker engine, and says what to do without one', async () => {
-    const run = buildAndPushImages({ topology, repositories: { order: 'example.invalid/frank/order' }, tag: '0.1.0', account: { region: 'us-east-1' }, workDir: dir, webService: 'bff' });
+    const run = buildAndPushImages({
+      topology,
+      repositories: { order: 'example.invalid/frank/order' },
+      tag: '0.1.0',
+      account: { region: 'us-east-1' },
+      workDir: dir,
+      webService: 'bff',
+    });
     await expect(run).rejects.toThrow(FrankError);
     await expect(run).rejects.toMatchObject({ hint: expect.stringContaining('--skip-images') });
   });

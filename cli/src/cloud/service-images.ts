@@ -4,7 +4,7 @@ import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { execa } from 'execa';
 import { ExternalCommandError, FrankError } from '../errors.js';
 import { REPOSITORY_ROOT } from '../lab/paths.js';
-import { serviceDirectory } from '../lab/service-code.js';
+import { serviceDirectory } from '../runtimes/checkout.js';
 import type { Topology } from '../lab/topology.js';
 import { IMAGES } from '../runtimes/docker/images.js';
 import { serviceBundle } from '../runtimes/native/service-bundle.js';
@@ -42,9 +42,10 @@ export async function serviceImageContext(topology: Topology, service: string, i
   await mkdir(path.join(into, 'services', service, '.bundle'), { recursive: true });
   for (const file of [bundle, `${bundle}.map`]) await cp(file, path.join(into, 'services', service, '.bundle', path.basename(file)));
   const withStorefront = service === options.webService;
-  if (withStorefront) await cp(path.join(REPOSITORY_ROOT, 'services', 'web', 'dist'), path.join(into, 'web', 'dist'), { recursive: true }).catch((error: unknown) => {
-    throw new FrankError(`The storefront is not built: ${(error as Error).message}`, { hint: 'Run `npm run build:web` first.' });
-  });
+  if (withStorefront)
+    await cp(path.join(REPOSITORY_ROOT, 'services', 'web', 'dist'), path.join(into, 'web', 'dist'), { recursive: true }).catch((error: unknown) => {
+      throw new FrankError(`The storefront is not built: ${(error as Error).message}`, { hint: 'Run `npm run build:web` first.' });
+    });
   await writeFile(path.join(into, 'Dockerfile'), serviceDockerfile(service, { withStorefront }));
   return into;
 }
@@ -64,14 +65,27 @@ export async function buildAndPushImages(options: {
 }): Promise<{ service: string; image: string }[]> {
   const docker = async (args: string[], input?: string) => {
     const result = await execa('docker', args, { reject: false, all: true, ...(input === undefined ? {} : { input }) });
-    if ((result as { code?: string }).code === 'ENOENT') throw new FrankError('docker is not installed: the service images are built with it.', { hint: 'Install Docker, or build and push the images yourself and run `npx frank cloud apply --skip-images`.' });
-    if (result.exitCode !== 0) throw new ExternalCommandError(`docker ${args.join(' ')}`, String(result.all ?? '').split('\n').slice(-15).join('\n'));
+    if ((result as { code?: string }).code === 'ENOENT')
+      throw new FrankError('docker is not installed: the service images are built with it.', {
+        hint: 'Install Docker, or build and push the images yourself and run `npx frank cloud apply --skip-images`.',
+      });
+    if (result.exitCode !== 0)
+      throw new ExternalCommandError(
+        `docker ${args.join(' ')}`,
+        String(result.all ?? '')
+          .split('\n')
+          .slice(-15)
+          .join('\n'),
+      );
     return String(result.stdout);
   };
   try {
     await docker(['version', '--format', '{{.Server.Version}}']);
   } catch (error) {
-    throw new FrankError('No Docker engine answers: the service images are built with one.', { hint: 'Start Docker, or build and push the images yourself and run `npx frank cloud apply --skip-images`.', cause: error });
+    throw new FrankError('No Docker engine answers: the service images are built with one.', {
+      hint: 'Start Docker, or build and push the images yourself and run `npx frank cloud apply --skip-images`.',
+      cause: error,
+    });
   }
   const ecr = new ECRClient(options.account);
   try {

@@ -57,10 +57,15 @@ export async function terraform(args: string[], options: TerraformOptions): Prom
   try {
     result = await run;
   } catch (error) {
-    throw new FrankError(`Cannot run terraform: ${(error as Error).message}`, { hint: 'Install Terraform 1.11 or newer (https://developer.hashicorp.com/terraform/install), or set TERRAFORM_BIN.', cause: error });
+    throw new FrankError(`Cannot run terraform: ${(error as Error).message}`, {
+      hint: 'Install Terraform 1.11 or newer (https://developer.hashicorp.com/terraform/install), or set TERRAFORM_BIN.',
+      cause: error,
+    });
   }
   if ((result as { code?: string }).code === 'ENOENT' || (result.exitCode === undefined && /ENOENT/.test(String(result.message)))) {
-    throw new FrankError(`terraform is not installed (${terraformBinary()} not found).`, { hint: 'Install Terraform 1.11 or newer (https://developer.hashicorp.com/terraform/install), or set TERRAFORM_BIN.' });
+    throw new FrankError(`terraform is not installed (${terraformBinary()} not found).`, {
+      hint: 'Install Terraform 1.11 or newer (https://developer.hashicorp.com/terraform/install), or set TERRAFORM_BIN.',
+    });
   }
   if (result.exitCode !== 0) {
     const output = String(result.all ?? `${result.stderr}\n${result.stdout}`);
@@ -71,7 +76,11 @@ export async function terraform(args: string[], options: TerraformOptions): Prom
 
 /** The end of what Terraform printed, its error boxes included. */
 function tailOf(output: string, lines: number): string {
-  return output.split('\n').filter((line) => line.trim() !== '').slice(-lines).join('\n');
+  return output
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .slice(-lines)
+    .join('\n');
 }
 
 async function cliConfig(dir: string): Promise<string | undefined> {
@@ -79,7 +88,10 @@ async function cliConfig(dir: string): Promise<string | undefined> {
   if (!mirror) return undefined;
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, 'terraform.rc');
-  await writeFile(file, `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/hashicorp/*"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/*"]\n  }\n}\n`);
+  await writeFile(
+    file,
+    `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/hashicorp/*"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/*"]\n  }\n}\n`,
+  );
   return file;
 }
 
@@ -94,7 +106,8 @@ export async function copyTerraformTree(checkout: string, into: string, override
   const source = path.join(checkout, 'terraform');
   const skip = (file: string) => /(^|\/)(\.terraform|build|rehearsal)(\/|$)|\.tfstate|\.tfvars$|\.terraform\.lock\.hcl$/.test(path.relative(source, file));
   await cp(source, path.join(into, 'terraform'), { recursive: true, filter: (file) => file === source || !skip(file) });
-  if (overrides && existsSync(overrides)) await cp(overrides, path.join(into, 'terraform'), { recursive: true, filter: (file) => !file.endsWith('.md') && !file.endsWith('.json') });
+  if (overrides && existsSync(overrides))
+    await cp(overrides, path.join(into, 'terraform'), { recursive: true, filter: (file) => !file.endsWith('.md') && !file.endsWith('.json') });
   return path.join(into, ENV_ROOT);
 }
 
@@ -115,5 +128,10 @@ export interface PlanJson {
 export function summarizePlan(plan: PlanJson): PlanSummary {
   const changes = (plan.resource_changes ?? []).filter((c) => c.mode === 'managed');
   const count = (action: string) => changes.filter((c) => c.change.actions.includes(action)).length;
-  return { create: count('create'), update: count('update'), delete: count('delete'), addresses: [...new Set(changes.map((c) => c.address.replace(/\[[^\]]*\]/g, '')))].sort() };
+  return {
+    create: count('create'),
+    update: count('update'),
+    delete: count('delete'),
+    addresses: [...new Set(changes.map((c) => c.address.replace(/\[[^\]]*\]/g, '')))].sort(),
+  };
 }

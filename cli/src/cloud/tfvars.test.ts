@@ -81,7 +81,9 @@ describe('tfvarsFromTopology', () => {
     const withoutRedis = SMALL_LAB.replace(/^ {2}redis:.*\n/m, '').replace('uses: [mongo, redis]', 'uses: [mongo]');
     const topology = parseTopology(withoutRedis, '/lab/frank.yaml');
     expect(() => tfvarsFromTopology(topology, contracts)).toThrow(UsageError);
-    expect(() => tfvarsFromTopology(topology, contracts)).toThrow(/\/lab\/frank\.yaml: resources: .*exactly one resource of kind redis .*ElastiCache Redis.*found none/);
+    expect(() => tfvarsFromTopology(topology, contracts)).toThrow(
+      /\/lab\/frank\.yaml: resources: .*exactly one resource of kind redis .*ElastiCache Redis.*found none/,
+    );
   });
 
   it('refuses two brokers, naming both', () => {
@@ -110,7 +112,9 @@ describe('renderTfvars', () => {
 
   it('quotes map keys that are not identifiers and aligns = the way terraform fmt does', () => {
     const text = renderTfvars({ services: { 'payment-provider': { port: 3010 }, bff: { port: 3000, uses: ['redis'] } } });
-    expect(text).toContain(['services = {', '  bff = {', '    port = 3000', '    uses = ["redis"]', '  }', '  "payment-provider" = {', '    port = 3010', '  }', '}'].join('\n'));
+    expect(text).toContain(
+      ['services = {', '  bff = {', '    port = 3000', '    uses = ["redis"]', '  }', '  "payment-provider" = {', '    port = 3010', '  }', '}'].join('\n'),
+    );
   });
 
   it('escapes quotes, backslashes, newlines and template sequences in strings', async () => {

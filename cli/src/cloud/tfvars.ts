@@ -43,7 +43,16 @@ export function tfvarsFromTopology(topology: Topology, contracts: ServiceContrac
 
   return {
     region: aws.region,
-    databases: sortedRecord(postgres.map((db) => [db.name, { database_names: Object.keys(db.databases).sort(), port: db.port - offset, schemas: sortedRecord(Object.entries(db.databases).map(([name, schemas]) => [name, [...schemas]])) }])),
+    databases: sortedRecord(
+      postgres.map((db) => [
+        db.name,
+        {
+          database_names: Object.keys(db.databases).sort(),
+          port: db.port - offset,
+          schemas: sortedRecord(Object.entries(db.databases).map(([name, schemas]) => [name, [...schemas]])),
+        },
+      ]),
+    ),
     services: sortedRecord(topology.services.map((s) => [s.name, cloudService(s, topology, contracts)])),
     broker: { name: broker.name, exchanges: sortedRecord(Object.entries(broker.exchanges)) },
     documents: { name: documents.name, port: documents.port - offset },
@@ -51,15 +60,15 @@ export function tfvarsFromTopology(topology: Topology, contracts: ServiceContrac
     aws_resource: aws.name,
     buses: [...aws.buses],
     queues: [...aws.queues],
-    rules: sortedRecord(
-      Object.entries(aws.rules).map(([name, rule]) => [name, { bus: rule.bus, target: rule.target, pattern: canonicalJson(rule.pattern) }]),
-    ),
+    rules: sortedRecord(Object.entries(aws.rules).map(([name, rule]) => [name, { bus: rule.bus, target: rule.target, pattern: canonicalJson(rule.pattern) }])),
   };
 }
 
 function cloudService(service: Service, topology: Topology, contracts: ServiceContracts): CloudService {
   const declared = contractOf(contracts, service.name).described;
-  const calls = declared.flatMap((d) => (d.source.from === 'service' && topology.services.some((s) => s.name === (d.source as { service: string }).service) ? [d.source.service] : []));
+  const calls = declared.flatMap((d) =>
+    d.source.from === 'service' && topology.services.some((s) => s.name === (d.source as { service: string }).service) ? [d.source.service] : [],
+  );
   const secrets = declared.flatMap((d) => (d.source.from === 'secret' ? [d.source.secret] : []));
   return {
     port: service.port - topology.portOffset,

@@ -14,11 +14,13 @@ async function write(zip: Buffer): Promise<string> {
 describe('zipArchive', () => {
   it('writes an archive that unzip tests clean and reads back byte for byte', async () => {
     const big = Buffer.from('export const x = 1;\n'.repeat(5000));
-    const file = await write(zipArchive([
-      { name: 'index.mjs', data: big },
-      { name: 'lib/empty.txt', data: new Uint8Array() },
-      { name: 'lib/café.txt', data: Buffer.from('crème') },
-    ]));
+    const file = await write(
+      zipArchive([
+        { name: 'index.mjs', data: big },
+        { name: 'lib/empty.txt', data: new Uint8Array() },
+        { name: 'lib/café.txt', data: Buffer.from('crème') },
+      ]),
+    );
     const tested = await execa('unzip', ['-t', file]);
     expect(tested.stdout).toMatch(/No errors detected/);
     expect((await execa('unzip', ['-Z1', file])).stdout.split('\n')).toEqual(['index.mjs', 'lib/empty.txt', 'lib/café.txt']);

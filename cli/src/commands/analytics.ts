@@ -14,12 +14,29 @@ export function analyticsCommand(): Command {
     .action(async (options: { top: number }, command: Command) => {
       const report = await analyticsReport(await openLab(labOptionsOf(command)), { top: options.top });
       if (outputOf(command).json) return writeData(report);
-      writeData(`Sales per month\n${renderTable(['month', 'orders', 'units', 'revenue'], report.salesByMonth.map((m) => [m.month, String(m.orders), String(m.units), euros(m.revenueCents)]))}\n`);
-      writeData(`Top customers by lifetime value\n${renderTable(['customer', 'email', 'orders', 'ltv'], report.topCustomers.map((c) => [c.name, c.email, String(c.orders), euros(c.ltvCents)]))}\n`);
+      writeData(
+        `Sales per month\n${renderTable(
+          ['month', 'orders', 'units', 'revenue'],
+          report.salesByMonth.map((m) => [m.month, String(m.orders), String(m.units), euros(m.revenueCents)]),
+        )}\n`,
+      );
+      writeData(
+        `Top customers by lifetime value\n${renderTable(
+          ['customer', 'email', 'orders', 'ltv'],
+          report.topCustomers.map((c) => [c.name, c.email, String(c.orders), euros(c.ltvCents)]),
+        )}\n`,
+      );
       writeData(
         `Inventory: days of cover at this month's pace\n${renderTable(
           ['sku', 'name', 'available', 'units/day', 'days of cover', 'advice'],
-          report.inventory.map((a) => [a.sku, a.name, String(a.available), a.unitsPerDay.toFixed(2), a.daysOfCover === null ? '-' : a.daysOfCover.toFixed(1), a.reorder ? 'reorder' : a.available === 0 ? 'out of stock' : 'ok']),
+          report.inventory.map((a) => [
+            a.sku,
+            a.name,
+            String(a.available),
+            a.unitsPerDay.toFixed(2),
+            a.daysOfCover === null ? '-' : a.daysOfCover.toFixed(1),
+            a.reorder ? 'reorder' : a.available === 0 ? 'out of stock' : 'ok',
+          ]),
         )}`,
       );
     });

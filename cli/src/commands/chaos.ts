@@ -6,12 +6,10 @@ import { openChaos, type ChaosLab } from '../chaos/chaos-lab.js';
 import { formatDuration, parseDuration } from '../lab/duration.js';
 import { armEventTrigger } from '../chaos/event-trigger.js';
 import { runExperiment } from '../chaos/experiment.js';
-import { renderExperiment } from '../chaos/experiment-summary.js';
 import { FAULT_COMMANDS, parseFault, type Fault, type FaultCommand } from '../chaos/fault-spec.js';
 import type { FaultRecord } from '../chaos/fault-store.js';
 import { healEveryFault, healExpiredFaults, healFaults, injectFault, type Healed } from '../chaos/faults.js';
 import { matrixFaults, runMatrix, selectFaults } from '../chaos/matrix.js';
-import { renderMatrixMarkdown, renderMatrixTable } from '../chaos/matrix-report.js';
 import { parseEventType, type SagaEventType } from '../chaos/saga-events.js';
 import { FrankError, UsageError } from '../errors.js';
 import { openLab, type Lab } from '../lab/lab.js';
@@ -19,6 +17,8 @@ import { labEnvironment } from '../lab/status.js';
 import type { PhaseEvent } from '../lab/up.js';
 import { labAccess } from '../saga/lab-access.js';
 import { findScenario, loadScenarioFile, type Scenario } from '../saga/scenario.js';
+import { renderExperiment } from '../ui/experiment-summary.js';
+import { renderMatrixMarkdown, renderMatrixTable } from '../ui/matrix-report.js';
 import { paint, renderTable, writeData, writeInfo } from '../ui/output.js';
 import { labOptionsOf, outputOf, positiveNumber, wholeNumber } from './global-options.js';
 
@@ -42,15 +42,43 @@ interface ExperimentFlags {
 }
 
 const ARGUMENTS: Record<FaultCommand, { args: string[]; description: string; example: string }> = {
-  'kill-db': { args: ['<service>'], description: "SIGKILL a service's database (payment, or payment-db); restarted from its data on heal", example: 'kill-db payment --for 10s' },
+  'kill-db': {
+    args: ['<service>'],
+    description: "SIGKILL a service's database (payment, or payment-db); restarted from its data on heal",
+    example: 'kill-db payment --for 10s',
+  },
   'kill-broker': { args: ['[broker]'], description: 'SIGKILL the broker; restarted from its data on heal', example: 'kill-broker --for 15s' },
-  'kill-service': { args: ['<service>'], description: 'SIGKILL a service; restarted on heal', example: 'kill-service inventory --when inventory.reserved --for 5s' },
-  latency: { args: ['<target>', '<latency>'], description: 'delay every answer on the links to a resource (order-db), of a service (payment) or one link (payment.rabbitmq)', example: 'latency order-db 300ms --jitter 50ms --for 30s' },
-  timeout: { args: ['<target>', '[close-after]'], description: 'let no data through on the links; close them after the time given (default: never)', example: 'timeout payment.rabbitmq 2s --for 20s' },
-  'reset-peer': { args: ['<target>', '[after]'], description: 'reset connections on the links (after the time given)', example: 'reset-peer inventory-db --for 10s' },
+  'kill-service': {
+    args: ['<service>'],
+    description: 'SIGKILL a service; restarted on heal',
+    example: 'kill-service inventory --when inventory.reserved --for 5s',
+  },
+  latency: {
+    args: ['<target>', '<latency>'],
+    description: 'delay every answer on the links to a resource (order-db), of a service (payment) or one link (payment.rabbitmq)',
+    example: 'latency order-db 300ms --jitter 50ms --for 30s',
+  },
+  timeout: {
+    args: ['<target>', '[close-after]'],
+    description: 'let no data through on the links; close them after the time given (default: never)',
+    example: 'timeout payment.rabbitmq 2s --for 20s',
+  },
+  'reset-peer': {
+    args: ['<target>', '[after]'],
+    description: 'reset connections on the links (after the time given)',
+    example: 'reset-peer inventory-db --for 10s',
+  },
   bandwidth: { args: ['<target>', '<rate>'], description: 'cap the links at a rate in KB/s', example: 'bandwidth order 16 --for 30s' },
-  'limit-data': { args: ['<target>', '<size>'], description: 'close each connection on the links after so many bytes (64kb, 1mb)', example: 'limit-data payment-db 64kb --for 20s' },
-  partition: { args: ['<service>', '[resource]'], description: 'cut a link: `partition payment rabbitmq` (a disabled Toxiproxy proxy)', example: 'partition payment rabbitmq --for 20s' },
+  'limit-data': {
+    args: ['<target>', '<size>'],
+    description: 'close each connection on the links after so many bytes (64kb, 1mb)',
+    example: 'limit-data payment-db 64kb --for 20s',
+  },
+  partition: {
+    args: ['<service>', '[resource]'],
+    description: 'cut a link: `partition payment rabbitmq` (a disabled Toxiproxy proxy)',
+    example: 'partition payment rabbitmq --for 20s',
+  },
 };
 
 /** Ctrl-C (or a SIGTERM) while a fault is held: heal it now instead of leaving it in force. */
@@ -92,7 +120,9 @@ async function loadScenario(flags: { scenario: string; file?: string }): Promise
 
 function faultCommand(name: FaultCommand): Command {
   const spec = ARGUMENTS[name];
-  const command = new Command(name).description(spec.description).addHelpText('after', `\nExamples:\n  npx frank chaos ${spec.example}\n  npx frank chaos status`);
+  const command = new Command(name)
+    .description(spec.description)
+    .addHelpText('after', `\nExamples:\n  npx frank chaos ${spec.example}\n  npx frank chaos status`);
   for (const arg of spec.args) command.argument(arg);
   if (name === 'latency') command.option('--jitter <duration>', 'random variation around the latency, e.g. 50ms');
   return command
@@ -152,7 +182,10 @@ async function waitForTrigger(lab: Lab, fault: Fault, trigger: SagaEventType, wi
       writeInfo('given up: nothing was injected');
       return false;
     }
-    if (outcome === 'timeout') throw new FrankError(`No ${trigger} passed within ${formatDuration(withinMs)}: nothing was injected.`, { hint: 'Run a load meanwhile (`npx frank saga run happy-path`), or wait longer with --within.' });
+    if (outcome === 'timeout')
+      throw new FrankError(`No ${trigger} passed within ${formatDuration(withinMs)}: nothing was injected.`, {
+        hint: 'Run a load meanwhile (`npx frank saga run happy-path`), or wait longer with --within.',
+      });
     writeInfo(`${trigger} passed${outcome.event.aggregateId ? ` (order ${outcome.event.aggregateId})` : ''}`);
     return true;
   } finally {
@@ -199,7 +232,11 @@ export function chaosCommand(): Command {
       const opened = await openChaos(lab);
       const healed = await healEveryFault(opened, phaseLine);
       reportHealed(healed);
-      writeInfo(healed.length ? `Healed ${healed.length} fault${healed.length > 1 ? 's' : ''}; every link is as \`up\` made it.` : 'No faults were recorded; every link is as `up` made it.');
+      writeInfo(
+        healed.length
+          ? `Healed ${healed.length} fault${healed.length > 1 ? 's' : ''}; every link is as \`up\` made it.`
+          : 'No faults were recorded; every link is as `up` made it.',
+      );
       if (outputOf(command).json) writeData({ healed: healed.map((h) => ({ ...h.record, healMs: h.ms })) });
     });
 
@@ -217,7 +254,9 @@ export function chaosCommand(): Command {
   experimentOptions(
     chaos
       .command('run')
-      .description('A chaos experiment: steady state checked, the fault injected during a load, healed, time to recover measured, invariants checked; exit 0 only on pass')
+      .description(
+        'A chaos experiment: steady state checked, the fault injected during a load, healed, time to recover measured, invariants checked; exit 0 only on pass',
+      )
       .argument('<fault...>', 'the fault, as its command takes it: kill-db payment, latency order-db 300ms, partition payment rabbitmq')
       .option('--jitter <duration>', 'for latency: random variation around it')
       .addHelpText('after', '\nExamples:\n  npx frank chaos run kill-db payment\n  npx frank chaos run kill-broker --for 5s --orders 10 --seed 7 --json'),
@@ -244,16 +283,27 @@ export function chaosCommand(): Command {
   experimentOptions(
     chaos
       .command('matrix')
-      .description('Every service database, the broker, every saga service and one fault per kind of link, each under the same load: verdicts and recovery times')
+      .description(
+        'Every service database, the broker, every saga service and one fault per kind of link, each under the same load: verdicts and recovery times',
+      )
       .option('--runs <n>', 'experiments per fault', positiveNumber('--runs'), 1)
       .option('--only <faults>', 'only the faults whose name contains one of these words, comma-separated (kill-db,partition)')
       .option('--report <file>', 'also write the matrix as Markdown to this file')
-      .addHelpText('after', '\nExamples:\n  npx frank chaos matrix\n  npx frank chaos matrix --runs 3 --report chaos.md\n  npx frank chaos matrix --only kill-db,partition --json'),
+      .addHelpText(
+        'after',
+        '\nExamples:\n  npx frank chaos matrix\n  npx frank chaos matrix --runs 3 --report chaos.md\n  npx frank chaos matrix --only kill-db,partition --json',
+      ),
     { orders: 6, for: '3s' },
   ).action(async (flags: ExperimentFlags & { runs: number; only?: string; report?: string }, command: Command) => {
     const output = outputOf(command);
     const lab = await openLab(labOptionsOf(command));
-    const faults = selectFaults(matrixFaults(lab.topology), flags.only?.split(',').map((w) => w.trim()).filter(Boolean));
+    const faults = selectFaults(
+      matrixFaults(lab.topology),
+      flags.only
+        ?.split(',')
+        .map((w) => w.trim())
+        .filter(Boolean),
+    );
     const settings = await experimentSettings(flags);
     const opened = await openChaos(lab);
     const access = await labAccess(lab);

@@ -7,7 +7,10 @@ export function completionCommand(): Command {
   return new Command('completion')
     .description('Print a shell completion script for frank, generated from its commands and options')
     .argument('<shell>', `the shell: ${COMPLETION_SHELLS.join(' or ')}`)
-    .addHelpText('after', '\nExamples:\n  eval "$(npx frank completion bash)"\n  npx frank completion bash > ~/.local/share/bash-completion/completions/frank\n  npx frank completion zsh > "${fpath[1]}/_frank"')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  eval "$(npx frank completion bash)"\n  npx frank completion bash > ~/.local/share/bash-completion/completions/frank\n  npx frank completion zsh > "${fpath[1]}/_frank"',
+    )
     .action((shell: string, _options, command: Command) => {
       if (!(COMPLETION_SHELLS as readonly string[]).includes(shell)) {
         throw new UsageError(`frank completes ${COMPLETION_SHELLS.join(' and ')}, not "${shell}".`, { hint: 'npx frank completion bash' });

@@ -11,7 +11,10 @@ export function composeCommand(): Command {
   return new Command('compose')
     .description('Write compose/docker-compose.yml from frank.yaml (the same lab for `docker compose up`) and its secrets into compose/.env')
     .option('--stdout', 'print the file instead of writing it')
-    .addHelpText('after', '\nExamples:\n  npx frank compose\n  npx frank compose --stdout | docker compose -f - config\n  docker compose -f compose/docker-compose.yml up -d --wait')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npx frank compose\n  npx frank compose --stdout | docker compose -f - config\n  docker compose -f compose/docker-compose.yml up -d --wait',
+    )
     .action(async (options: { stdout?: boolean }, command: Command) => {
       const output = outputOf(command);
       const lab = await openLab(labOptionsOf(command));
@@ -24,8 +27,16 @@ export function composeCommand(): Command {
       const result = await writeComposeFile(lab.topology, contracts);
       const env = await writeComposeEnv(lab.topology);
       const shown = (file: string) => path.relative(process.cwd(), file) || file;
-      writeInfo(result.changed ? `Wrote ${shown(result.file)} (${lab.topology.resources.length} resources and ${lab.topology.services.length} lab services).` : `${shown(result.file)} is up to date.`);
-      writeInfo(env.added.length > 0 ? `Generated ${env.added.join(', ')} into ${shown(env.file)} (mode 0600, ignored by git).` : `${shown(env.file)} holds every secret compose needs.`);
+      writeInfo(
+        result.changed
+          ? `Wrote ${shown(result.file)} (${lab.topology.resources.length} resources and ${lab.topology.services.length} lab services).`
+          : `${shown(result.file)} is up to date.`,
+      );
+      writeInfo(
+        env.added.length > 0
+          ? `Generated ${env.added.join(', ')} into ${shown(env.file)} (mode 0600, ignored by git).`
+          : `${shown(env.file)} holds every secret compose needs.`,
+      );
       if (output.json) writeData({ ...result, envFile: env.file, generated: env.added });
     });
 }

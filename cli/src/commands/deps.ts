@@ -21,7 +21,9 @@ export function depsCommand(): Command {
       } else if (options.dryRun) {
         for (const step of steps) writeInfo(`would install ${step.what}:\n  ${step.command}`);
       } else {
-        await runInstallSteps(steps, (step, seconds) => writeInfo(`${paint('installed', 'green', output.color)} ${step.what} (${seconds.toFixed(1)} s)\n  ${step.command}`));
+        await runInstallSteps(steps, (step, seconds) =>
+          writeInfo(`${paint('installed', 'green', output.color)} ${step.what} (${seconds.toFixed(1)} s)\n  ${step.command}`),
+        );
       }
       if (output.json) writeData({ installed: options.dryRun ? [] : steps.map((s) => s.what), planned: steps.map((s) => s.command) });
     });

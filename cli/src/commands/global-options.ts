@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { LabOptions } from '../lab/lab.js';
-import { colorEnabled, type OutputOptions } from '../ui/output.js';
+import { colorEnabled, writeInfo, type OutputOptions } from '../ui/output.js';
+import { pullReporter } from '../ui/pull-report.js';
 
 export interface GlobalOptions {
   json?: boolean;
@@ -23,7 +24,8 @@ export function addGlobalOptions(program: Command): Command {
 /** A flag's whole number ≥ 0; anything else is a usage error that names the flag. */
 export function positiveNumber(flag: string): (value: string) => number {
   return (value) => {
-    if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) throw new UsageError(`${flag} takes a whole number ≥ 1, not "${value}".`);
+    if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value)))
+      throw new UsageError(`${flag} takes a whole number ≥ 1, not "${value}".`);
     return Number(value);
   };
 }
@@ -35,14 +37,14 @@ export function wholeNumber(flag: string): (value: string) => number {
   };
 }
 
-
 export function globalsOf(command: Command): GlobalOptions {
   return command.optsWithGlobals<GlobalOptions>();
 }
 
 export function labOptionsOf(command: Command): LabOptions {
   const { config, portOffset, runtime } = globalsOf(command);
-  return { config, portOffset, runtime };
+  // Image pulls report on stderr, like every progress line: stdout stays clean for --json.
+  return { config, portOffset, runtime, onPull: pullReporter(writeInfo) };
 }
 
 export function outputOf(command: Command): OutputOptions {

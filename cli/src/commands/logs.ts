@@ -12,7 +12,10 @@ export function logsCommand(): Command {
     .argument('[names...]', 'only these resources or services')
     .option('-n, --lines <n>', 'how many of the last lines of each', wholeNumber('--lines'), 20)
     .option('-f, --follow', 'keep printing new lines until Ctrl-C')
-    .addHelpText('after', '\nExamples:\n  npx frank logs order inventory\n  npx frank logs -f payment payment-provider eventbridge-bridge\n  npx frank logs --json -n 100 rabbitmq')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npx frank logs order inventory\n  npx frank logs -f payment payment-provider eventbridge-bridge\n  npx frank logs --json -n 100 rabbitmq',
+    )
     .action(async (names: string[], options: { lines: number; follow?: boolean }, command: Command) => {
       const output = outputOf(command);
       const lab = await openLab(labOptionsOf(command));

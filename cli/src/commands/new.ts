@@ -11,14 +11,19 @@ export function newCommand(): Command {
     new Command('service')
       .description('Create services/<name> from templates/service and add <name>-db and the service to frank.yaml')
       .argument('<name>', 'the service name: lowercase letters, digits and dashes')
-      .addHelpText('after', '\nExamples:\n  npx frank new service shipping && npm install\n  npx frank new service gift-cards --json\n  npx frank -c ../other-lab/frank.yaml new service shipping')
+      .addHelpText(
+        'after',
+        '\nExamples:\n  npx frank new service shipping && npm install\n  npx frank new service gift-cards --json\n  npx frank -c ../other-lab/frank.yaml new service shipping',
+      )
       .action(async (name: string, _options, sub: Command) => {
         const output = outputOf(sub);
         const config = globalsOf(sub).config;
         const result = await newService({ name, topologyFile: config ? path.resolve(config) : findTopologyFile() });
         const shown = path.relative(process.cwd(), result.directory) || result.directory;
         writeInfo(`Created ${shown}/ (${result.files.length} files) and added to ${path.basename(result.topologyFile)}:`);
-        writeInfo(`  resource ${result.resource.name}  postgres on port ${result.resource.port}, database ${result.resource.database}, schema ${result.resource.schema}`);
+        writeInfo(
+          `  resource ${result.resource.name}  postgres on port ${result.resource.port}, database ${result.resource.database}, schema ${result.resource.schema}`,
+        );
         writeInfo(`  service  ${result.service}  port ${result.port}, uses ${result.resource.name} and the broker`);
         const nextSteps: [string, string][] = [
           ['npm install', `links the new workspace @frank/${result.service}`],

@@ -2,7 +2,8 @@ import { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { openLab } from '../lab/lab.js';
 import { SAGA_SERVICES, labAccess } from '../saga/lab-access.js';
-import { listOutbox, redriveOutbox, renderOutbox, sagaServiceNamed } from '../saga/outbox.js';
+import { listOutbox, redriveOutbox, sagaServiceNamed } from '../saga/outbox.js';
+import { renderOutbox } from '../ui/outbox-table.js';
 import { writeData, writeInfo } from '../ui/output.js';
 import { labOptionsOf, outputOf } from './global-options.js';
 
@@ -53,7 +54,10 @@ Examples:
   npx frank outbox redrive --service order --id 5f0c…`,
     )
     .action(async (options: { service?: (typeof SAGA_SERVICES)[number]; id?: string }, command: Command) => {
-      if (!options.service) throw new UsageError('Which outbox? Give --service.', { hint: `One of: ${SAGA_SERVICES.join(', ')}. \`npx frank outbox ls\` shows which have rows waiting.` });
+      if (!options.service)
+        throw new UsageError('Which outbox? Give --service.', {
+          hint: `One of: ${SAGA_SERVICES.join(', ')}. \`npx frank outbox ls\` shows which have rows waiting.`,
+        });
       const access = await labAccess(await openLab(labOptionsOf(command)));
       try {
         const result = await redriveOutbox(access, { service: options.service, id: options.id });

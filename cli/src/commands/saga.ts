@@ -9,13 +9,16 @@ import { labAccess } from '../saga/lab-access.js';
 import { checkLoadDuration, parseRate, resolveLoadModel } from '../saga/load-model.js';
 import { diffRuns, formatChange } from '../saga/run-diff.js';
 import { listRuns, loadRun, recordRun } from '../saga/run-store.js';
-import { runScenarioWithOrders } from '../saga/run.js';
 import { parseDuration } from '../lab/duration.js';
+import { runScenarioWithOrders, underChaos } from '../saga/run.js';
 import { findScenario, listScenarios, loadScenarioFile } from '../saga/scenario.js';
 import { readRecentSagas } from '../saga/recent.js';
-import { findStuckSagas, renderStuck } from '../saga/stuck.js';
-import { describeLoad, renderSummary } from '../saga/summary.js';
-import { checkSagaId, readSagaTimeline, renderTimeline } from '../saga/timeline.js';
+import { describeLoad } from '../saga/describe-load.js';
+import { findStuckSagas } from '../saga/stuck.js';
+import { checkSagaId, readSagaTimeline } from '../saga/timeline.js';
+import { renderSummary } from '../ui/saga-summary.js';
+import { renderTimeline } from '../ui/saga-timeline.js';
+import { renderStuck } from '../ui/stuck-sagas.js';
 import { checkReportTargets, writeRunReports } from '../saga/write-reports.js';
 import { renderTable, writeData, writeInfo } from '../ui/output.js';
 import { labOptionsOf, outputOf, positiveNumber, wholeNumber } from './global-options.js';
@@ -47,27 +50,51 @@ export function sagaCommand(): Command {
     .action(async (_options, command: Command) => {
       const scenarios = await listScenarios();
       if (outputOf(command).json) {
-        writeData(scenarios.map((s) => ({ name: s.name, description: s.description, orders: s.orders, concurrency: s.concurrency, rate: s.rate ?? null, duration: s.duration ?? null, file: s.file })));
+        writeData(
+          scenarios.map((s) => ({
+            name: s.name,
+            description: s.description,
+            orders: s.orders,
+            concurrency: s.concurrency,
+            rate: s.rate ?? null,
+            duration: s.duration ?? null,
+            file: s.file,
+          })),
+        );
         return;
       }
-      writeData(renderTable(['scenario', 'load', 'description'], scenarios.map((s) => [s.name, s.rate !== undefined ? `${s.rate}/s × ${s.duration}` : `${s.orders} orders`, s.description])));
+      writeData(
+        renderTable(
+          ['scenario', 'load', 'description'],
+          scenarios.map((s) => [s.name, s.rate !== undefined ? `${s.rate}/s × ${s.duration}` : `${s.orders} orders`, s.description]),
+        ),
+      );
     });
 
   saga
     .command('run')
-    .description('Run a scenario: load, wait for every saga to settle, check the invariants; exit 0 only when everything holds. Every run is recorded under .frank/runs/<id>/')
+    .description(
+      'Run a scenario: load, wait for every saga to settle, check the invariants; exit 0 only when everything holds. Every run is recorded under .frank/runs/<id>/',
+    )
     .argument('[scenario]', 'a scenario of the catalogue (see `frank saga list`)')
     .option('--file <path>', 'run your own scenario file instead of one of the catalogue')
-    .option('--orders <n>', 'closed model: how many orders to place (default: the scenario\'s)', positiveNumber('--orders'))
-    .option('--concurrency <n>', 'closed model: orders in flight at once (default: the scenario\'s)', positiveNumber('--concurrency'))
-    .option('--rate <n>', 'open model: orders per second, e.g. 50 or 0.5 (needs a duration: --duration or the scenario\'s)', parseRate)
-    .option('--duration <time>', 'open model: how long orders arrive, e.g. 60s (needs a rate: --rate or the scenario\'s)', loadDuration)
-    .option('--max-in-flight <n>', 'open model: the safety limit of orders in flight; an arrival beyond it is skipped and fails the run (default 1000)', positiveNumber('--max-in-flight'))
+    .option('--orders <n>', "closed model: how many orders to place (default: the scenario's)", positiveNumber('--orders'))
+    .option('--concurrency <n>', "closed model: orders in flight at once (default: the scenario's)", positiveNumber('--concurrency'))
+    .option('--rate <n>', "open model: orders per second, e.g. 50 or 0.5 (needs a duration: --duration or the scenario's)", parseRate)
+    .option('--duration <time>', "open model: how long orders arrive, e.g. 60s (needs a rate: --rate or the scenario's)", loadDuration)
+    .option(
+      '--max-in-flight <n>',
+      'open model: the safety limit of orders in flight; an arrival beyond it is skipped and fails the run (default 1000)',
+      positiveNumber('--max-in-flight'),
+    )
     .option('--seed <n>', 'seed of the order mix', wholeNumber('--seed'), 1)
-    .option('--settle-timeout <duration>', 'how long sagas may take to settle and the lab to come to rest, e.g. 60s (default: the scenario\'s)')
+    .option('--settle-timeout <duration>', "how long sagas may take to settle and the lab to come to rest, e.g. 60s (default: the scenario's)")
     .option('--report <file.md>', 'write a Markdown report there, with two SVG charts beside it (<name>-latency.svg, <name>-throughput.svg)')
     .option('--junit <file.xml>', 'write JUnit XML there: a testcase per invariant and per expectation')
-    .option('--chaos <schedule>', 'faults during the run, from its start: kill-db:payment@10s/15s,latency:order-db:300ms@30s/20s (see `frank chaos`); orders refused while one is in force do not fail the verdict')
+    .option(
+      '--chaos <schedule>',
+      'faults during the run, from its start: kill-db:payment@10s/15s,latency:order-db:300ms@30s/20s (see `frank chaos`); orders refused while one is in force do not fail the verdict',
+    )
     .addHelpText(
       'after',
       `
@@ -87,7 +114,9 @@ Examples:
     .action(async (name: string | undefined, flags: RunFlags, command: Command) => {
       let chaosOutcomes: ScheduledOutcome[] | undefined;
       if ((name === undefined) === (flags.file === undefined)) {
-        throw new UsageError(name ? 'Give a scenario name or --file, not both.' : 'Which scenario? Give its name or --file <path>.', { hint: 'See `npx frank saga list`.' });
+        throw new UsageError(name ? 'Give a scenario name or --file, not both.' : 'Which scenario? Give its name or --file <path>.', {
+          hint: 'See `npx frank saga list`.',
+        });
       }
       const settleTimeoutMs = flags.settleTimeout === undefined ? undefined : parseDuration(flags.settleTimeout, '--settle-timeout');
       const scenario = flags.file ? await loadScenarioFile(path.resolve(flags.file)) : await findScenario(name!);
@@ -102,16 +131,13 @@ Examples:
       const access = schedule ? patientAccess(await labAccess(lab), 60_000) : await labAccess(lab);
       const chaos = schedule ? startSchedule(await openChaos(lab), schedule, writeInfo) : undefined;
       try {
-        const run = await runScenarioWithOrders(access, scenario, { ...loadFlags, seed: flags.seed, settleTimeoutMs, onProgress: writeInfo }).finally(async () => {
-          if (chaos) chaosOutcomes = await chaos.finish();
-        });
+        const run = await runScenarioWithOrders(access, scenario, { ...loadFlags, seed: flags.seed, settleTimeoutMs, onProgress: writeInfo }).finally(
+          async () => {
+            if (chaos) chaosOutcomes = await chaos.finish();
+          },
+        );
         let result = run.result;
-        if (chaosOutcomes) {
-          // As in `chaos run`: orders the lab refused while a fault was in force do not fail it; a fault that
-          // did not go in, a saga left unfinished or a broken invariant or expectation does.
-          const held = chaosOutcomes.every((c) => c.error === null) && result.orders.stuck === 0 && result.invariants.every((i) => i.ok) && result.expectations.every((e) => e.ok);
-          result = { ...result, chaos: chaosOutcomes, verdict: held ? 'pass' : 'fail' };
-        }
+        if (chaosOutcomes) result = underChaos(result, chaosOutcomes);
         try {
           result = (await recordRun(lab.paths.runs, result, run.orders)).result;
         } catch (error) {
@@ -129,13 +155,25 @@ Examples:
   saga
     .command('runs')
     .description('The recorded runs (.frank/runs), oldest first')
-    .addHelpText('after', '\nExamples:\n  npx frank saga runs\n  npx frank saga runs --json | jq -r \'.[-1].id\'')
+    .addHelpText('after', "\nExamples:\n  npx frank saga runs\n  npx frank saga runs --json | jq -r '.[-1].id'")
     .action(async (_options, command: Command) => {
       const lab = await openLab(labOptionsOf(command));
       const { runs, unreadable } = await listRuns(lab.paths.runs);
       for (const id of unreadable) writeInfo(`warning: ${path.join(lab.paths.runs, id)} has no readable result.json; skipped`);
       if (outputOf(command).json) {
-        writeData(runs.map(({ id, result: r }) => ({ id, scenario: r.scenario, verdict: r.verdict, startedAt: r.startedAt ?? null, seed: r.seed, load: r.load ?? null, orders: r.orders, throughput: r.throughput, latencyMs: r.latencyMs })));
+        writeData(
+          runs.map(({ id, result: r }) => ({
+            id,
+            scenario: r.scenario,
+            verdict: r.verdict,
+            startedAt: r.startedAt ?? null,
+            seed: r.seed,
+            load: r.load ?? null,
+            orders: r.orders,
+            throughput: r.throughput,
+            latencyMs: r.latencyMs,
+          })),
+        );
         return;
       }
       if (runs.length === 0) {
@@ -145,7 +183,15 @@ Examples:
       writeData(
         renderTable(
           ['run', 'verdict', 'load', 'placed', 'confirmed / cancelled / stuck', 'sagas/s', 'p95 ms'],
-          runs.map(({ id, result: r }) => [id, r.verdict, r.load ? describeLoad(r) : '-', String(r.orders.placed), `${r.orders.confirmed} / ${r.orders.cancelled} / ${r.orders.stuck}`, String(r.throughput), String(r.latencyMs.p95)]),
+          runs.map(({ id, result: r }) => [
+            id,
+            r.verdict,
+            r.load ? describeLoad(r) : '-',
+            String(r.orders.placed),
+            `${r.orders.confirmed} / ${r.orders.cancelled} / ${r.orders.stuck}`,
+            String(r.throughput),
+            String(r.latencyMs.p95),
+          ]),
         ),
       );
     });
@@ -155,23 +201,42 @@ Examples:
     .description('Compare two recorded runs: verdict, counts, throughput, latency percentiles, and the invariants and expectations whose result changed')
     .argument('<a>', 'the earlier run id (see `frank saga runs`)')
     .argument('<b>', 'the later run id')
-    .addHelpText('after', '\nExamples:\n  npx frank saga diff 20261130-053412-happy-path 20261130-061005-happy-path\n  npx frank saga diff A B --json | jq \'.rows[] | select(.measure == "latency p95 (ms)")\'')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npx frank saga diff 20261130-053412-happy-path 20261130-061005-happy-path\n  npx frank saga diff A B --json | jq \'.rows[] | select(.measure == "latency p95 (ms)")\'',
+    )
     .action(async (a: string, b: string, _options, command: Command) => {
       const lab = await openLab(labOptionsOf(command));
       const diff = diffRuns(await loadRun(lab.paths.runs, a), await loadRun(lab.paths.runs, b));
       if (outputOf(command).json) return writeData(diff);
-      const figures = renderTable(['measure', 'a', 'b', 'change'], diff.rows.map((r) => [r.measure, String(r.a), String(r.b), formatChange(r)]));
+      const figures = renderTable(
+        ['measure', 'a', 'b', 'change'],
+        diff.rows.map((r) => [r.measure, String(r.a), String(r.b), formatChange(r)]),
+      );
       const checks = diff.changedChecks.length
-        ? renderTable(['check', 'a', 'b', 'now'], diff.changedChecks.map((c) => [`${c.kind} ${c.name}`, c.a === null ? '-' : c.a ? 'ok' : 'FAIL', c.b === null ? '-' : c.b ? 'ok' : 'FAIL', c.detailsB ?? '']))
+        ? renderTable(
+            ['check', 'a', 'b', 'now'],
+            diff.changedChecks.map((c) => [
+              `${c.kind} ${c.name}`,
+              c.a === null ? '-' : c.a ? 'ok' : 'FAIL',
+              c.b === null ? '-' : c.b ? 'ok' : 'FAIL',
+              c.detailsB ?? '',
+            ]),
+          )
         : 'No invariant or expectation changed its result.\n';
       writeData(`a: ${diff.a}\nb: ${diff.b}\n\n${figures}\n${checks}`);
     });
 
   saga
     .command('show')
-    .description('The timeline of one saga, rebuilt from every saga database: each step, its service, when, the relay\'s lag and each consumer\'s publish→consume gap')
+    .description(
+      "The timeline of one saga, rebuilt from every saga database: each step, its service, when, the relay's lag and each consumer's publish→consume gap",
+    )
     .argument('<id>', 'an order id or a saga id')
-    .addHelpText('after', '\nExit codes: 0 shown; 1 no such order or saga (or the lab is down); 2 not a UUID.\n\nExamples:\n  npx frank saga show 0b8e…\n  npx frank saga show <sagaId> --json')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 shown; 1 no such order or saga (or the lab is down); 2 not a UUID.\n\nExamples:\n  npx frank saga show 0b8e…\n  npx frank saga show <sagaId> --json',
+    )
     .action(async (id: string, _options, command: Command) => {
       const sagaId = checkSagaId(id.trim());
       const access = await labAccess(await openLab(labOptionsOf(command)));
@@ -185,9 +250,9 @@ Examples:
 
   saga
     .command('recent')
-    .description('The latest sagas, newest first: each order\'s state and its saga\'s status and step (ids for `frank saga show`)')
+    .description("The latest sagas, newest first: each order's state and its saga's status and step (ids for `frank saga show`)")
     .option('--limit <n>', 'how many', positiveNumber('--limit'), 10)
-    .addHelpText('after', '\nExamples:\n  npx frank saga recent\n  npx frank saga recent --limit 50 --json | jq -r \'.[0].sagaId\'')
+    .addHelpText('after', "\nExamples:\n  npx frank saga recent\n  npx frank saga recent --limit 50 --json | jq -r '.[0].sagaId'")
     .action(async (flags: { limit: number }, command: Command) => {
       const access = await labAccess(await openLab(labOptionsOf(command)));
       try {
@@ -197,7 +262,14 @@ Examples:
         writeData(
           renderTable(
             ['order', 'saga', 'order state', 'saga', 'step', 'placed'],
-            sagas.map((s) => [s.orderId, s.sagaId, s.orderStatus + (s.cancelReason ? ` (${s.cancelReason})` : ''), s.sagaStatus ?? '-', s.sagaStep ?? '-', new Date(s.createdAt).toLocaleTimeString()]),
+            sagas.map((s) => [
+              s.orderId,
+              s.sagaId,
+              s.orderStatus + (s.cancelReason ? ` (${s.cancelReason})` : ''),
+              s.sagaStatus ?? '-',
+              s.sagaStep ?? '-',
+              new Date(s.createdAt).toLocaleTimeString(),
+            ]),
           ),
         );
       } finally {

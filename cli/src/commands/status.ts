@@ -16,7 +16,12 @@ export function statusCommand(): Command {
         writeData({ lab: { id: lab.state?.id ?? null, runtime: lab.runtime.name, portOffset: lab.topology.portOffset }, resources });
         return;
       }
-      writeData(renderTable(['resource', 'kind', 'runtime', 'port', 'phase', 'health'], resources.map((r) => [r.name, r.kind, r.runtime, String(r.port), r.phase, paint(r.detail, healthColor(r.health), output.color)])));
+      writeData(
+        renderTable(
+          ['resource', 'kind', 'runtime', 'port', 'phase', 'health'],
+          resources.map((r) => [r.name, r.kind, r.runtime, String(r.port), r.phase, paint(r.detail, healthColor(r.health), output.color)]),
+        ),
+      );
       // Not healthy after frank up walked it there: something broke. Never started is not a failure.
       if (lab.isUp && resources.some((r) => r.health !== 'healthy' && r.phase !== 'declared' && r.phase !== 'stopped')) process.exitCode = 1;
     });

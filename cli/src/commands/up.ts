@@ -15,15 +15,22 @@ export function upCommand(): Command {
     .description('Start the lab: every resource walks starting → booted → ready → migrated → seeded → healthy')
     .option('--no-services', 'start the servers only, not the services (run those yourself)')
     .option('--seed <n>', "the seed number of the services' demo data", wholeNumber('--seed'), 1)
-    .addHelpText('after', '\nExamples:\n  npx frank up\n  npx frank up --port-offset 100     # beside servers already on the default ports\n  npx frank up --json > lab.json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npx frank up\n  npx frank up --port-offset 100     # beside servers already on the default ports\n  npx frank up --json > lab.json',
+    )
     .action(async (options: { services: boolean; seed: number }, command: Command) => {
       const output = outputOf(command);
       const lab = await openLab(labOptionsOf(command));
-      writeInfo(`frank up: ${lab.topology.resources.length} resources and ${lab.topology.services.length} services, ${lab.selection.name} runtime (${lab.selection.reason}), port offset ${lab.topology.portOffset}`);
+      writeInfo(
+        `frank up: ${lab.topology.resources.length} resources and ${lab.topology.services.length} services, ${lab.selection.name} runtime (${lab.selection.reason}), port offset ${lab.topology.portOffset}`,
+      );
       await settleFaults(lab);
       await warnEphemeralPorts(lab);
       const onWaiting = (units: { name: string; waitingFor: string[] }[]) =>
-        writeInfo(`Left running (alive, waiting for what is down; not restarted): ${units.map((u) => (u.waitingFor.length > 0 ? `${u.name} (waiting for ${u.waitingFor.join(', ')})` : u.name)).join(', ')}`);
+        writeInfo(
+          `Left running (alive, waiting for what is down; not restarted): ${units.map((u) => (u.waitingFor.length > 0 ? `${u.name} (waiting for ${u.waitingFor.join(', ')})` : u.name)).join(', ')}`,
+        );
       const upOptions = { services: options.services, seed: options.seed, onWaiting };
       // On a terminal a live view; elsewhere (CI, a pipe) one plain line per unit and phase.
       const result = process.stderr.isTTY === true ? await upWithView(lab, upOptions, output.color) : await upWithLines(lab, upOptions, output.color);
@@ -56,7 +63,11 @@ async function warnEphemeralPorts(lab: Lab): Promise<void> {
   if (inside.length === 0) return;
   const yaml = await readFile(lab.topology.file, 'utf8');
   const safe = await firstFreeOffset(yaml, lab.topology.file, offsetsOutside(lab.topology, yaml, range));
-  const shown = inside.slice(0, 4).map((p) => `${p.port} (${p.owner})`).join(', ') + (inside.length > 4 ? ` and ${inside.length - 4} more` : '');
+  const shown =
+    inside
+      .slice(0, 4)
+      .map((p) => `${p.port} (${p.owner})`)
+      .join(', ') + (inside.length > 4 ? ` and ${inside.length - 4} more` : '');
   writeInfo(
     `⚠ ${inside.length === 1 ? 'Port' : `${inside.length} ports`} ${shown} ${inside.length === 1 ? 'falls' : 'fall'} in the kernel's ephemeral port range ${range.low}–${range.high} (/proc/sys/net/ipv4/ip_local_port_range): any outgoing connection may take ${inside.length === 1 ? 'it' : 'one of them'} and break the lab.` +
       (safe === undefined ? ' Change the ports in frank.yaml to lie outside it.' : ` A safe offset: --port-offset ${safe}.`),
@@ -65,7 +76,8 @@ async function warnEphemeralPorts(lab: Lab): Promise<void> {
 
 async function upWithLines(lab: Lab, options: UpOptions, color: boolean): Promise<UpResult> {
   const width = Math.max(...[...lab.topology.resources, ...lab.topology.services].map((r) => r.name.length));
-  const onPhase = (event: PhaseEvent) => writeInfo(`  ${event.resource.padEnd(width)}  ${formatSeconds(event.elapsedMs)}  ${paint(event.phase, phaseColor(event.phase), color)}`);
+  const onPhase = (event: PhaseEvent) =>
+    writeInfo(`  ${event.resource.padEnd(width)}  ${formatSeconds(event.elapsedMs)}  ${paint(event.phase, phaseColor(event.phase), color)}`);
   const result = await upLab(lab, onPhase, options);
   const summary = upSummary(result);
   if (summary.note) writeInfo(summary.note);

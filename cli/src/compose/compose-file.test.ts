@@ -107,7 +107,9 @@ describe('compose/docker-compose.yml', () => {
     }
     // Every lab port but RabbitMQ's Erlang distribution port, which stays inside its container.
     const published = Object.keys(committed.services).flatMap((name) => portsOf(committed, name).map((p) => `${name} ${p.published}`));
-    const expected = labPorts(topology).filter((p) => !p.owner.includes('Erlang')).map((p) => `${p.resource} ${p.port}`);
+    const expected = labPorts(topology)
+      .filter((p) => !p.owner.includes('Erlang'))
+      .map((p) => `${p.resource} ${p.port}`);
     expect(published.sort()).toEqual(expected.sort());
   });
 
@@ -126,7 +128,12 @@ describe('compose/docker-compose.yml', () => {
 
     const proxies = JSON.parse(committed.configs!['toxiproxy-proxies']!.content) as { name: string; listen: string; upstream: string; enabled: boolean }[];
     expect(proxies.map((p) => p.name)).toEqual(topology.links.map((l) => l.name));
-    expect(proxies.find((p) => p.name === 'order.order-db')).toEqual({ name: 'order.order-db', listen: '0.0.0.0:8486', upstream: 'order-db:5432', enabled: true });
+    expect(proxies.find((p) => p.name === 'order.order-db')).toEqual({
+      name: 'order.order-db',
+      listen: '0.0.0.0:8486',
+      upstream: 'order-db:5432',
+      enabled: true,
+    });
     expect(committed.services.toxiproxy!.command).toContain('-config=/config/toxiproxy.json');
     expect(committed.services.toxiproxy!.configs).toEqual([{ source: 'toxiproxy-proxies', target: '/config/toxiproxy.json' }]);
   });
@@ -142,8 +149,14 @@ describe('compose/docker-compose.yml', () => {
 
   it('takes credentials from compose/.env: user names have a default, passwords and secrets none', async () => {
     const committed = parse(await readFile(COMMITTED, 'utf8')) as ComposeFile;
-    expect(committed.services['user-db']!.environment).toMatchObject({ POSTGRES_USER: '${FRANK_PG_USER:-frank}', POSTGRES_PASSWORD: secret('FRANK_PG_PASSWORD') });
-    expect(committed.services.rabbitmq!.environment).toEqual({ RABBITMQ_DEFAULT_USER: '${FRANK_RABBITMQ_USER:-frank}', RABBITMQ_DEFAULT_PASS: secret('FRANK_RABBITMQ_PASSWORD') });
+    expect(committed.services['user-db']!.environment).toMatchObject({
+      POSTGRES_USER: '${FRANK_PG_USER:-frank}',
+      POSTGRES_PASSWORD: secret('FRANK_PG_PASSWORD'),
+    });
+    expect(committed.services.rabbitmq!.environment).toEqual({
+      RABBITMQ_DEFAULT_USER: '${FRANK_RABBITMQ_USER:-frank}',
+      RABBITMQ_DEFAULT_PASS: secret('FRANK_RABBITMQ_PASSWORD'),
+    });
     // Redis's password is not on its command line: the command writes it into a 0600 config file from the environment.
     expect(JSON.stringify(committed.services.redis!.command)).not.toContain('FRANK_REDIS_PASSWORD');
     expect(committed.services.redis!.environment).toEqual({ REDISCLI_AUTH: secret('FRANK_REDIS_PASSWORD') });
@@ -154,7 +167,9 @@ describe('compose/docker-compose.yml', () => {
       new Set([
         '${FRANK_PG_USER:-frank}',
         '${FRANK_RABBITMQ_USER:-frank}',
-        ...['FRANK_PG_PASSWORD', 'FRANK_RABBITMQ_PASSWORD', 'FRANK_REDIS_PASSWORD', 'FRANK_DB_PASSWORD', 'FRANK_JWT_SECRET', 'FRANK_AWS_SECRET_ACCESS_KEY'].map(secret),
+        ...['FRANK_PG_PASSWORD', 'FRANK_RABBITMQ_PASSWORD', 'FRANK_REDIS_PASSWORD', 'FRANK_DB_PASSWORD', 'FRANK_JWT_SECRET', 'FRANK_AWS_SECRET_ACCESS_KEY'].map(
+          secret,
+        ),
       ]),
     );
   });
@@ -198,16 +213,27 @@ describe("compose/docker-compose.yml's lab services", () => {
         expect(env[setting.name], `${service.name} ${setting.name}`).toBe(`http://${other.name}:${other.port}`);
       }
       for (const link of topology.links.filter((l) => l.service === service.name)) {
-        expect(Object.values(env).some((value) => value.includes(`@toxiproxy:${link.listenPort}`) || value.includes(`//toxiproxy:${link.listenPort}`)), link.name).toBe(true);
+        expect(
+          Object.values(env).some((value) => value.includes(`@toxiproxy:${link.listenPort}`) || value.includes(`//toxiproxy:${link.listenPort}`)),
+          link.name,
+        ).toBe(true);
       }
     }
     const env = (name: string) => committed.services[name]!.environment!;
     expect(env('order').DATABASE_URL).toBe(`postgres://order_service:${secret('FRANK_DB_PASSWORD')}@toxiproxy:8486/order_service`);
     expect(env('order').AMQP_URL).toBe(`amqp://\${FRANK_RABBITMQ_USER:-frank}:${secret('FRANK_RABBITMQ_PASSWORD')}@toxiproxy:8487`);
     expect(env('order').INVENTORY_URL).toBe('http://inventory:3002');
-    expect(env('bff')).toMatchObject({ MONGO_URL: 'mongodb://toxiproxy:8480/?directConnection=true', REDIS_URL: `redis://:${secret('FRANK_REDIS_PASSWORD')}@toxiproxy:8481` });
+    expect(env('bff')).toMatchObject({
+      MONGO_URL: 'mongodb://toxiproxy:8480/?directConnection=true',
+      REDIS_URL: `redis://:${secret('FRANK_REDIS_PASSWORD')}@toxiproxy:8481`,
+    });
     // The token secret reaches only the services that sign or verify tokens.
-    expect(topology.services.filter((s) => 'JWT_SECRET' in env(s.name)).map((s) => s.name).sort()).toEqual(['bff', 'order', 'user']);
+    expect(
+      topology.services
+        .filter((s) => 'JWT_SECRET' in env(s.name))
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['bff', 'order', 'user']);
     expect(env('user').JWT_SECRET).toBe(secret('FRANK_JWT_SECRET'));
     expect(env('payment-provider')).toMatchObject({
       AWS_ENDPOINT_URL: 'http://toxiproxy:8494',
@@ -261,8 +287,15 @@ describe('composeFile', () => {
       const service = file.services[spec.resource]!;
       expect(service.image, spec.resource).toBe(spec.create.Image);
       // compose writes a literal `$` (the shell's, in Redis's command) as `$$`.
-      if (spec.resource !== 'toxiproxy') expect(service.command?.map((part) => part.replaceAll('$$', '$')), spec.resource).toEqual(spec.create.Cmd);
-      expect(Object.entries(service.environment ?? {}).map(([k, v]) => `${k}=${v}`), spec.resource).toEqual(spec.create.Env);
+      if (spec.resource !== 'toxiproxy')
+        expect(
+          service.command?.map((part) => part.replaceAll('$$', '$')),
+          spec.resource,
+        ).toEqual(spec.create.Cmd);
+      expect(
+        Object.entries(service.environment ?? {}).map(([k, v]) => `${k}=${v}`),
+        spec.resource,
+      ).toEqual(spec.create.Env);
       expect(service.healthcheck?.test, spec.resource).toEqual(spec.create.Healthcheck?.Test);
       expect(service.volumes?.[0]?.split(':')[1], spec.resource).toBe(spec.create.HostConfig?.Mounts?.[0]?.Target);
       expect(service.hostname, spec.resource).toBe(spec.create.Hostname);
@@ -286,7 +319,10 @@ describe('composeFile', () => {
   });
 
   it('escapes a literal $ from frank.yaml so compose does not read it as a variable', () => {
-    const topology = parseTopology("version: 1\nresources:\n  db: { kind: postgres, port: 5432, databases: {}, settings: { search_path: '\"$user\", public' } }\n", 'frank.yaml');
+    const topology = parseTopology(
+      'version: 1\nresources:\n  db: { kind: postgres, port: 5432, databases: {}, settings: { search_path: \'"$user", public\' } }\n',
+      'frank.yaml',
+    );
     const file = composeFile(topology, contracts);
     expect(file.services.db!.command).toContain('search_path="$$user", public');
     expect(file.services.db!.environment?.POSTGRES_PASSWORD).toBe(secret('FRANK_PG_PASSWORD'));
@@ -297,7 +333,10 @@ describe('composeFile', () => {
       'version: 1\nresources:\n  docs: { kind: mongo, port: 27017, engine: ferretdb }\n  cache: { kind: redis, port: 6379 }\n  toxiproxy: { kind: toxiproxy, port: 8474, proxyPorts: 8480 }\nservices:\n  bff: { port: 3000, uses: [docs, cache] }\n',
       'frank.yaml',
     );
-    expect(composeFile(topology, contracts).services.toxiproxy!.depends_on).toEqual({ docs: { condition: 'service_started' }, cache: { condition: 'service_healthy' } });
+    expect(composeFile(topology, contracts).services.toxiproxy!.depends_on).toEqual({
+      docs: { condition: 'service_started' },
+      cache: { condition: 'service_healthy' },
+    });
     expect(validator()(composeFile(topology, contracts))).toBe(true);
   });
 
@@ -383,11 +422,18 @@ describe('frank compose', () => {
     try {
       await copyFile(FRANK_YAML, path.join(root, 'frank.yaml'));
       const first = await run('--config', path.join(root, 'frank.yaml'), 'compose');
-      expect(first.stderr).toMatch(/^Wrote .*compose\/docker-compose\.yml \(12 resources and 11 lab services\)\.\nGenerated FRANK_PG_PASSWORD, .* into .*compose\/\.env \(mode 0600, ignored by git\)\.\n$/);
+      expect(first.stderr).toMatch(
+        /^Wrote .*compose\/docker-compose\.yml \(12 resources and 11 lab services\)\.\nGenerated FRANK_PG_PASSWORD, .* into .*compose\/\.env \(mode 0600, ignored by git\)\.\n$/,
+      );
       expect(await readFile(path.join(root, 'compose', 'docker-compose.yml'), 'utf8')).toBe(await readFile(COMMITTED, 'utf8'));
       const again = await run('--config', path.join(root, 'frank.yaml'), '--json', 'compose');
       expect(again.stderr).toMatch(/is up to date\.\n.*compose\/\.env holds every secret compose needs\.\n$/);
-      expect(JSON.parse(again.stdout)).toEqual({ file: path.join(root, 'compose', 'docker-compose.yml'), changed: false, envFile: path.join(root, 'compose', '.env'), generated: [] });
+      expect(JSON.parse(again.stdout)).toEqual({
+        file: path.join(root, 'compose', 'docker-compose.yml'),
+        changed: false,
+        envFile: path.join(root, 'compose', '.env'),
+        generated: [],
+      });
     } finally {
       await rm(root, { recursive: true, force: true });
     }

@@ -107,7 +107,7 @@ export const COMPOSE_HEADER = [
   '# user node, reaching their links through toxiproxy:<port> and each other by name, each given exactly the',
   '# settings its src/settings.ts declares. Their secrets come from compose/.env too: FRANK_DB_PASSWORD (their',
   '# database roles), FRANK_JWT_SECRET and FRANK_AWS_SECRET_ACCESS_KEY.',
-  '# The mounted node_modules must be installed for Linux on the engine\'s CPU.',
+  "# The mounted node_modules must be installed for Linux on the engine's CPU.",
   '',
 ].join('\n');
 
@@ -137,7 +137,10 @@ export function composeFile(topology: Topology, contracts: ServiceContracts): Co
   }
   const credentials = placeholderCredentials(lab, placeholders);
   const environmentOf = (service: Service) =>
-    serviceEnvironment(service, lab, credentials, contractOf(contracts, service.name).described, { addresses: containerAddresses(lab), runtime: { NODE_ENV: 'development' } });
+    serviceEnvironment(service, lab, credentials, contractOf(contracts, service.name).described, {
+      addresses: containerAddresses(lab),
+      runtime: { NODE_ENV: 'development' },
+    });
   for (const plan of serviceBlueprints(lab, environmentOf)) {
     services[plan.service] = reorder(composeLabService(plan, lab, healthChecked));
   }
@@ -228,7 +231,22 @@ function placeholderCredentials(lab: Topology, secrets: ContainerSecrets): Crede
   };
 }
 
-const KEY_ORDER: (keyof ComposeService)[] = ['image', 'profiles', 'hostname', 'user', 'working_dir', 'command', 'environment', 'ports', 'volumes', 'configs', 'depends_on', 'healthcheck', 'stop_signal', 'labels'];
+const KEY_ORDER: (keyof ComposeService)[] = [
+  'image',
+  'profiles',
+  'hostname',
+  'user',
+  'working_dir',
+  'command',
+  'environment',
+  'ports',
+  'volumes',
+  'configs',
+  'depends_on',
+  'healthcheck',
+  'stop_signal',
+  'labels',
+];
 
 function reorder(service: ComposeService): ComposeService {
   return Object.fromEntries(KEY_ORDER.filter((key) => service[key] !== undefined).map((key) => [key, service[key]])) as unknown as ComposeService;
@@ -266,7 +284,11 @@ function substitutePlaceholders<T>(value: T): T {
   const replaced = Object.entries(COMPOSE_VARIABLES).reduce((out, [key, { variable, default: fallback }]) => {
     const reference = fallback === undefined ? `\${${variable}:?run npx frank compose to generate compose/.env}` : `\${${variable}:-${fallback}}`;
     const raw = JSON.stringify(`\u0000${key}\u0000`).slice(1, -1);
-    return out.split(raw).join(reference).split(encodeURIComponent(`\u0000${key}\u0000`)).join(reference);
+    return out
+      .split(raw)
+      .join(reference)
+      .split(encodeURIComponent(`\u0000${key}\u0000`))
+      .join(reference);
   }, text);
   return JSON.parse(replaced) as T;
 }
@@ -276,7 +298,8 @@ export function atPortOffsetZero(topology: Topology): Topology {
   const offset = topology.portOffset;
   if (offset === 0) return topology;
   const shift = (resource: Resource): Resource => {
-    if (resource.kind === 'rabbitmq') return { ...resource, port: resource.port - offset, distPort: resource.distPort - offset, epmdPort: resource.epmdPort - offset };
+    if (resource.kind === 'rabbitmq')
+      return { ...resource, port: resource.port - offset, distPort: resource.distPort - offset, epmdPort: resource.epmdPort - offset };
     if (resource.kind === 'toxiproxy') return { ...resource, port: resource.port - offset, proxyPorts: resource.proxyPorts - offset };
     return { ...resource, port: resource.port - offset };
   };

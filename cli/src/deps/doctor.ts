@@ -1,7 +1,7 @@
 import { access, constants, mkdir } from 'node:fs/promises';
 import type { Lab } from '../lab/lab.js';
 import { labPorts } from '../lab/topology.js';
-import { portIsFree } from '../lab/ports.js';
+import { portIsFree } from '../lab/port-is-free.js';
 import { findSystemUser, LAB_USER } from '../runtimes/native/unprivileged-user.js';
 
 export interface Finding {
@@ -15,18 +15,28 @@ export interface Finding {
 export async function diagnose(lab: Lab): Promise<Finding[]> {
   const findings: Finding[] = [];
   const major = Number(process.versions.node.split('.')[0]);
-  findings.push({ ok: major >= 20, what: `Node.js ${process.versions.node}${major >= 20 ? '' : ' (20 or newer is needed)'}`, fix: 'install Node.js 20 or newer' });
+  findings.push({
+    ok: major >= 20,
+    what: `Node.js ${process.versions.node}${major >= 20 ? '' : ' (20 or newer is needed)'}`,
+    fix: 'install Node.js 20 or newer',
+  });
   findings.push({ ok: true, what: `runtime: ${lab.selection.name}, because ${lab.selection.reason}` });
   for (const requirement of await lab.runtime.requirements(lab.topology)) {
     findings.push({
       ok: requirement.path !== undefined,
-      what: requirement.path ? `${requirement.program} for ${requirement.resource}: ${requirement.path}` : `${requirement.program} for ${requirement.resource} is missing`,
+      what: requirement.path
+        ? `${requirement.program} for ${requirement.resource}: ${requirement.path}`
+        : `${requirement.program} for ${requirement.resource} is missing`,
       fix: `npx frank deps install   (or: ${requirement.fix})`,
     });
   }
   if (lab.runtime.name === 'native' && process.getuid?.() === 0 && lab.topology.resources.some((r) => r.kind === 'postgres')) {
     const user = await findSystemUser(LAB_USER);
-    findings.push({ ok: user !== undefined, what: user ? `system user "${LAB_USER}" runs PostgreSQL (it refuses root)` : `system user "${LAB_USER}" to run PostgreSQL is missing`, fix: 'npx frank deps install' });
+    findings.push({
+      ok: user !== undefined,
+      what: user ? `system user "${LAB_USER}" runs PostgreSQL (it refuses root)` : `system user "${LAB_USER}" to run PostgreSQL is missing`,
+      fix: 'npx frank deps install',
+    });
   }
   try {
     await mkdir(lab.paths.state, { recursive: true });

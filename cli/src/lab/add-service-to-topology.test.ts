@@ -3,7 +3,12 @@ import { UsageError } from '../errors.js';
 import { addServiceToTopology, type NewServiceEntry } from './add-service-to-topology.js';
 import { parseTopology } from './topology.js';
 
-const entry: NewServiceEntry = { service: 'shipping', port: 3013, uses: ['shipping-db', 'broker'], database: { resource: 'shipping-db', port: 5440, name: 'shipping_service', schemas: ['shipping_domain', 'saga_coord', 'event_store'] } };
+const entry: NewServiceEntry = {
+  service: 'shipping',
+  port: 3013,
+  uses: ['shipping-db', 'broker'],
+  database: { resource: 'shipping-db', port: 5440, name: 'shipping_service', schemas: ['shipping_domain', 'saga_coord', 'event_store'] },
+};
 
 const base = `version: 1
 resources:
@@ -23,8 +28,10 @@ describe('addServiceToTopology', () => {
   it('adds a services block when there is none, and the database after the last postgres resource', () => {
     const text = addServiceToTopology(base, 'frank.yaml', entry);
     expect(text).toBe(
-      base.replace('      a_service: [a_domain]\n', '      a_service: [a_domain]\n  shipping-db:\n    kind: postgres\n    port: 5440\n    databases:\n      shipping_service: [shipping_domain, saga_coord, event_store]\n') +
-        'services:\n  shipping: { port: 3013, uses: [shipping-db, broker] }\n',
+      base.replace(
+        '      a_service: [a_domain]\n',
+        '      a_service: [a_domain]\n  shipping-db:\n    kind: postgres\n    port: 5440\n    databases:\n      shipping_service: [shipping_domain, saga_coord, event_store]\n',
+      ) + 'services:\n  shipping: { port: 3013, uses: [shipping-db, broker] }\n',
     );
     expect(parseTopology(text, 'frank.yaml').links.map((l) => l.name)).toEqual(['shipping.shipping-db', 'shipping.broker']);
   });

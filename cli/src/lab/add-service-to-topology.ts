@@ -31,7 +31,9 @@ export function addServiceToTopology(text: string, file: string, entry: NewServi
   ];
   const serviceLine = `${entry.service}: { port: ${entry.port}, uses: [${entry.uses.join(', ')}] }`;
 
-  const edits: { at: number; lines: string[] }[] = [{ at: lineAfter(text, endOf(lastPostgres)), lines: indent(resourceLines, keyColumn(text, lastPostgres) ?? 2) }];
+  const edits: { at: number; lines: string[] }[] = [
+    { at: lineAfter(text, endOf(lastPostgres)), lines: indent(resourceLines, keyColumn(text, lastPostgres) ?? 2) },
+  ];
   const services = doc.get('services', true);
   if (services === undefined || (isScalar(services) && services.value === null)) {
     edits.push({ at: text.length, lines: [...(text.endsWith('\n') || text === '' ? [] : ['']), 'services:', `  ${serviceLine}`] });

@@ -29,7 +29,12 @@ export async function downLab(lab: Lab, options: { purge: boolean }): Promise<Do
     // Reverse order: the services, then the fault proxy in front of the servers, then the servers.
     await Promise.all(units.filter((u) => u.kind === 'service').map(stopOne));
     await Promise.all(units.filter((u) => u.kind === 'toxiproxy').map(stopOne));
-    await Promise.all(units.filter((u) => u.kind !== 'service' && u.kind !== 'toxiproxy').reverse().map(stopOne));
+    await Promise.all(
+      units
+        .filter((u) => u.kind !== 'service' && u.kind !== 'toxiproxy')
+        .reverse()
+        .map(stopOne),
+    );
     sweptLeftovers = await runtime.sweep(context, { purge: options.purge });
   }
   // Toxics die with Toxiproxy and killed units are stopped anyway: a record of them would lie.

@@ -44,7 +44,10 @@ describe('the kernel ephemeral port range', () => {
     expect(offsets).not.toContain(2000);
     for (const offset of offsets) {
       const ports = labPorts(parseTopology(yaml, file, { portOffset: offset })).map((p) => p.port);
-      expect(ports.every((p) => p < LINUX_DEFAULT.low || p > LINUX_DEFAULT.high), `offset ${offset}`).toBe(true);
+      expect(
+        ports.every((p) => p < LINUX_DEFAULT.low || p > LINUX_DEFAULT.high),
+        `offset ${offset}`,
+      ).toBe(true);
     }
   });
 

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { portIsFree } from './ports.js';
+import { portIsFree } from './port-is-free.js';
 import { labPorts, parseTopology, type Topology } from './topology.js';
 
 /** The kernel's range for the local end of outgoing connections: a lab port inside it can be taken by any client socket. */

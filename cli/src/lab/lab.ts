@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { createRuntime, selectRuntime, type RuntimeSelection } from '../runtimes/select-runtime.js';
+import type { PullProgress } from '../runtimes/docker/pull-progress.js';
 import type { Runtime, RuntimeContext } from '../runtimes/runtime.js';
 import { loadOrCreateCredentials } from './credentials.js';
 import { readLabState, type LabState } from './lab-state.js';
@@ -12,6 +13,8 @@ export interface LabOptions {
   config?: string;
   portOffset?: number;
   runtime?: RuntimeChoice;
+  /** Told how each image pull goes (docker runtime); nothing is shown when absent. */
+  onPull?: (progress: PullProgress) => void;
 }
 
 /** A lab as a command sees it: its topology, where its state lives, the runtime that runs it and what it remembers. */
@@ -45,7 +48,7 @@ export async function openLab(options: LabOptions = {}): Promise<Lab> {
   const selection = isUp
     ? { name: state.runtime, reason: 'the running lab uses it' }
     : await selectRuntime(options.runtime ?? topology.runtime, options.runtime ? '--runtime' : path.basename(file));
-  return { topology, paths, runtime: createRuntime(selection.name), selection, state, isUp };
+  return { topology, paths, runtime: createRuntime(selection.name, options.onPull), selection, state, isUp };
 }
 
 export async function runtimeContext(lab: Lab, labId: string): Promise<RuntimeContext> {

@@ -17,7 +17,9 @@ export function selectUnits(lab: Lab, names: string[]): LabUnit[] {
   if (names.length === 0) return units;
   const unknown = names.filter((name) => !units.some((u) => u.name === name));
   if (unknown.length > 0) {
-    throw new UsageError(`No resource or service ${unknown.map((n) => `"${n}"`).join(', ')} in ${lab.topology.file}.`, { hint: `Use any of: ${units.map((u) => u.name).join(', ')}.` });
+    throw new UsageError(`No resource or service ${unknown.map((n) => `"${n}"`).join(', ')} in ${lab.topology.file}.`, {
+      hint: `Use any of: ${units.map((u) => u.name).join(', ')}.`,
+    });
   }
   return units.filter((u) => names.includes(u.name));
 }
@@ -39,7 +41,9 @@ export async function recentLogs(lab: Lab, units: LabUnit[], lines: number): Pro
  */
 export async function followLogs(lab: Lab, units: LabUnit[], onLine: (line: LogLine) => void, signal: AbortSignal, intervalMs = 250): Promise<void> {
   if (lab.runtime.name !== 'native') {
-    throw new UsageError('frank logs -f follows the native runtime\'s log files.', { hint: 'With docker: docker logs -f <container> (frank logs without -f shows their tails).' });
+    throw new UsageError("frank logs -f follows the native runtime's log files.", {
+      hint: 'With docker: docker logs -f <container> (frank logs without -f shows their tails).',
+    });
   }
   const offsets = new Map<string, number>();
   for (const unit of units) offsets.set(unit.name, (await stat(lab.paths.log(unit.name)).catch(() => undefined))?.size ?? 0);

@@ -6,7 +6,7 @@ import { applyMigrations, MigrationError, readMigrationFiles, type MigrationFile
 import { FrankError, errorMessage } from '../errors.js';
 import type { Credentials } from './credentials.js';
 import { postgresUrl } from './kinds/postgres.js';
-import { kitMigrationsDirectory, serviceDirectory } from './service-code.js';
+import { kitMigrationsDirectory, serviceDirectory } from '../runtimes/checkout.js';
 import type { PostgresResource, Service, Topology } from './topology.js';
 
 /** A service and the database it owns: the first database of the postgres resource it uses. */
@@ -39,7 +39,9 @@ export function migrationFiles(topology: Topology, service: string): Promise<Mig
 export async function connectAsService(owner: ServiceDatabase, topology: Topology, credentials: Credentials): Promise<pg.Client> {
   const { default: postgres } = await import('pg');
   const password = credentials.databaseRoles[owner.database] ?? '';
-  const client = new postgres.Client({ connectionString: postgresUrl(owner.resource, { topology, credentials }, owner.database, { user: owner.database, password }) });
+  const client = new postgres.Client({
+    connectionString: postgresUrl(owner.resource, { topology, credentials }, owner.database, { user: owner.database, password }),
+  });
   client.on('error', () => undefined);
   await client.connect();
   return client;
@@ -63,7 +65,10 @@ export async function migrateService(owner: ServiceDatabase, topology: Topology,
         hint: `Put the change in a new migration file, or start the database afresh: npx frank down --purge && npx frank up`,
       });
     }
-    throw new FrankError(`Migration ${error.file.id} of ${owner.service.name} failed on ${owner.resource.name}: ${errorMessage(error.cause)}`, { hint: `Fix ${error.file.path}; nothing of it was applied.`, cause: error });
+    throw new FrankError(`Migration ${error.file.id} of ${owner.service.name} failed on ${owner.resource.name}: ${errorMessage(error.cause)}`, {
+      hint: `Fix ${error.file.path}; nothing of it was applied.`,
+      cause: error,
+    });
   } finally {
     await client.end().catch(() => undefined);
   }

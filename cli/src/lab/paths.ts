@@ -1,6 +1,8 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { toolsDirectory } from '../runtimes/checkout.js';
+
+// The checkout's root is where the lab's callers have always found it.
+export { REPOSITORY_ROOT } from '../runtimes/checkout.js';
 
 /** Where a lab keeps its state: `.frank/` beside frank.yaml. Tools are shared by every lab of a checkout. */
 export interface LabPaths {
@@ -19,16 +21,6 @@ export interface LabPaths {
   toolsBin: string;
 }
 
-/** The checkout frank runs from: the folder above cli/, whether this runs from cli/src or from the bundle in cli/.bundle. */
-export const REPOSITORY_ROOT = checkoutAbove(path.dirname(fileURLToPath(import.meta.url)));
-
-function checkoutAbove(folder: string): string {
-  for (let dir = folder; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'cli', 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`frank's checkout is not above ${folder}: no cli/package.json there`);
-  }
-}
-
 export function labPaths(root: string): LabPaths {
   const state = path.join(root, '.frank');
   const toolsDir = toolsDirectory();
@@ -45,9 +37,4 @@ export function labPaths(root: string): LabPaths {
     toolsDir,
     toolsBin: path.join(toolsDir, 'bin'),
   };
-}
-
-/** Read at call time so tests and users can point it elsewhere. */
-export function toolsDirectory(): string {
-  return process.env.FRANK_TOOLS_DIR ?? path.join(REPOSITORY_ROOT, '.frank', 'tools');
 }

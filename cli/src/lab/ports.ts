@@ -1,17 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { FrankError } from '../errors.js';
 import { ephemeralPortRange, inRange } from './ephemeral-ports.js';
+import { portIsFree } from './port-is-free.js';
 import { labPorts, type Topology } from './topology.js';
-
-/** Tries to listen on the port: the one check that cannot be fooled by who holds it. */
-export function portIsFree(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
-  });
-}
 
 /** Fails naming every taken port and its resource, and suggests an offset at which every port is free. */
 export async function assertPortsFree(topology: Topology, skipResources: Set<string>): Promise<void> {
@@ -22,9 +13,10 @@ export async function assertPortsFree(topology: Topology, skipResources: Set<str
   const offset = await suggestOffset(topology);
   const list = taken.map((t) => `${t.port} (${t.owner})`).join(', ');
   throw new FrankError(`Port${taken.length > 1 ? 's' : ''} ${list} on ${topology.host} ${taken.length > 1 ? 'are' : 'is'} already taken.`, {
-    hint: offset === undefined
-      ? 'Stop whatever holds the port, or change the ports in frank.yaml.'
-      : `Stop whatever holds the port, or run the lab beside it: npx frank up --port-offset ${offset}`,
+    hint:
+      offset === undefined
+        ? 'Stop whatever holds the port, or change the ports in frank.yaml.'
+        : `Stop whatever holds the port, or run the lab beside it: npx frank up --port-offset ${offset}`,
   });
 }
 

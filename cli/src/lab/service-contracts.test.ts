@@ -45,11 +45,20 @@ describe("each service's settings (src/settings.ts)", () => {
   it('are what the native runtime gives, no more: every required setting, nothing a service does not read', () => {
     for (const service of topology.services) {
       const declared = contractOf(contracts, service.name).described;
-      const env = serviceEnvironment(service, topology, testCredentials(), declared, { lab: labParts({ topology }, testCredentials()), runtime: { NODE_ENV: 'development' } });
+      const env = serviceEnvironment(service, topology, testCredentials(), declared, {
+        lab: labParts({ topology }, testCredentials()),
+        runtime: { NODE_ENV: 'development' },
+      });
       expect(checkEnvironment(declared, Object.keys(env)), service.name).toEqual([]);
       expect(env.PORT).toBe(String(service.port));
     }
-    const env = (name: string) => serviceEnvironment(topology.services.find((s) => s.name === name)!, topology, testCredentials(), contractOf(contracts, name).described);
+    const env = (name: string) =>
+      serviceEnvironment(
+        topology.services.find((s) => s.name === name)!,
+        topology,
+        testCredentials(),
+        contractOf(contracts, name).described,
+      );
     expect(Object.keys(env('inventory')).sort()).toEqual(['AMQP_URL', 'DATABASE_URL', 'HOST', 'PORT']);
     expect(env('payment')).toMatchObject({ PAYMENT_PROVIDER_URL: `http://127.0.0.1:${3010 + 100}`, PAYMENT_TIMEOUT_MS: '3000' });
     expect(env('payment')).not.toHaveProperty('JWT_SECRET');
@@ -59,13 +68,23 @@ describe("each service's settings (src/settings.ts)", () => {
 describe('frank.yaml against the settings', () => {
   it('names an env key the service does not read, with the settings it has', async () => {
     const lab = await withService('payment', '{ port: 3004, uses: [payment-db, rabbitmq], env: { PAYMENT_TIMEOUT: 3000 } }');
-    const problems = contractProblems(lab.services.find((s) => s.name === 'payment')!, lab, contractOf(contracts, 'payment'));
-    expect(problems).toEqual([expect.stringMatching(/^services\.payment\.env\.PAYMENT_TIMEOUT: payment does not read PAYMENT_TIMEOUT \(its settings: PAYMENT_TIMEOUT_MS, /)]);
+    const problems = contractProblems(
+      lab.services.find((s) => s.name === 'payment')!,
+      lab,
+      contractOf(contracts, 'payment'),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/^services\.payment\.env\.PAYMENT_TIMEOUT: payment does not read PAYMENT_TIMEOUT \(its settings: PAYMENT_TIMEOUT_MS, /),
+    ]);
   });
 
   it('refuses a value the service would refuse, and a setting the lab gives itself', async () => {
     const lab = await withService('payment', '{ port: 3004, uses: [payment-db, rabbitmq], env: { PAYMENT_TIMEOUT_MS: soon, DATABASE_URL: "postgres://x" } }');
-    const problems = contractProblems(lab.services.find((s) => s.name === 'payment')!, lab, contractOf(contracts, 'payment'));
+    const problems = contractProblems(
+      lab.services.find((s) => s.name === 'payment')!,
+      lab,
+      contractOf(contracts, 'payment'),
+    );
     expect(problems).toEqual([
       expect.stringMatching(/^services\.payment\.env\.PAYMENT_TIMEOUT_MS: "soon" is refused: /),
       'services.payment.env.DATABASE_URL: the lab sets DATABASE_URL itself (its own role on its own database); remove it from env',
@@ -74,7 +93,11 @@ describe('frank.yaml against the settings', () => {
 
   it('names a resource a service needs and does not use, and one it uses and reads nothing of', async () => {
     const lab = await withService('order', '{ port: 3003, uses: [order-db, redis] }');
-    const problems = contractProblems(lab.services.find((s) => s.name === 'order')!, lab, contractOf(contracts, 'order'));
+    const problems = contractProblems(
+      lab.services.find((s) => s.name === 'order')!,
+      lab,
+      contractOf(contracts, 'order'),
+    );
     expect(problems).toEqual([
       expect.stringMatching(/^services\.order\.uses: redis \(redis\): order reads nothing of it \(services\/order\/src\/settings\.ts declares no REDIS_URL\)/),
       expect.stringMatching(/^services\.order\.uses: order needs a rabbitmq resource \(AMQP_URL: /),
@@ -98,7 +121,11 @@ describe('frank.yaml against the settings', () => {
   it('names a service a service needs that frank.yaml does not declare', async () => {
     const text = (await readFile(FRANK_YAML, 'utf8')).replace(/^  inventory: .*\n/m, '');
     const lab = parseTopology(text, path.join(path.dirname(FRANK_YAML), 'frank.yaml'));
-    const problems = contractProblems(lab.services.find((s) => s.name === 'order')!, lab, contractOf(contracts, 'order'));
+    const problems = contractProblems(
+      lab.services.find((s) => s.name === 'order')!,
+      lab,
+      contractOf(contracts, 'order'),
+    );
     expect(problems).toEqual([expect.stringMatching(/^services\.order: order needs service inventory \(INVENTORY_URL: /)]);
   });
 });

@@ -5,9 +5,9 @@ import { pathToFileURL } from 'node:url';
 import { commonSettings, DEPENDENCY_VARIABLE, describeSettings, type DependencyKind, type SettingDescription, type SettingsShape } from '@frank/kit/settings';
 import { bundleIsCurrent } from '../../bin/bundle-cache.js';
 import { FrankError, UsageError } from '../errors.js';
-import { bundleForNode, describeBundleFailure, writeBundle } from './node-bundle.js';
+import { bundleForNode, describeBundleFailure, writeBundle } from '../runtimes/node-bundle.js';
 import { REPOSITORY_ROOT } from './paths.js';
-import { serviceDirectory } from './service-code.js';
+import { serviceDirectory } from '../runtimes/checkout.js';
 import type { ResourceKind, Service, Topology } from './topology.js';
 
 /**
@@ -52,7 +52,10 @@ export async function loadServiceContract(topology: Topology, service: string): 
     });
   }
   const module = (await import(`${pathToFileURL(await settingsBundle(service, dir, entry)).href}?v=${await modifiedMs(entry)}`)) as SettingsModule;
-  if (!module.settings) throw new FrankError(`${file} exports no \`settings\`.`, { hint: 'Export `const settings = defineSettings({...})` from it (see templates/service/src/settings.ts).' });
+  if (!module.settings)
+    throw new FrankError(`${file} exports no \`settings\`.`, {
+      hint: 'Export `const settings = defineSettings({...})` from it (see templates/service/src/settings.ts).',
+    });
   return {
     service,
     file,
@@ -100,23 +103,37 @@ export function contractProblems(service: Service, topology: Topology, contract:
     usedKinds.set(resource.kind, [...(usedKinds.get(resource.kind) ?? []), name]);
   }
   for (const [kind, names] of usedKinds) {
-    const reads = declared.find((d) => (kind === 'aws' ? d.source.from === 'aws' && d.source.part === 'region' : d.source.from === 'dependency' && d.source.kind === kind));
-    if (!reads) problems.push(`${at}.uses: ${names.join(', ')} (${kind}): ${service.name} reads nothing of it (${contract.file} declares no ${kind === 'aws' ? 'AWS_REGION' : variableOf(kind)}); remove it from uses, or declare the setting`);
-    if (names.length > 1) problems.push(`${at}.uses: ${names.join(' and ')} are both ${kind}; a service reads one ${kind === 'aws' ? 'AWS API' : variableOf(kind)}`);
+    const reads = declared.find((d) =>
+      kind === 'aws' ? d.source.from === 'aws' && d.source.part === 'region' : d.source.from === 'dependency' && d.source.kind === kind,
+    );
+    if (!reads)
+      problems.push(
+        `${at}.uses: ${names.join(', ')} (${kind}): ${service.name} reads nothing of it (${contract.file} declares no ${kind === 'aws' ? 'AWS_REGION' : variableOf(kind)}); remove it from uses, or declare the setting`,
+      );
+    if (names.length > 1)
+      problems.push(`${at}.uses: ${names.join(' and ')} are both ${kind}; a service reads one ${kind === 'aws' ? 'AWS API' : variableOf(kind)}`);
   }
   for (const setting of declared.filter((d) => d.required)) {
     const source = setting.source;
-    if (source.from === 'dependency' && !usedKinds.has(source.kind)) problems.push(`${at}.uses: ${service.name} needs a ${source.kind} resource (${setting.name}: ${setting.description}); add one to its uses`);
-    if (source.from === 'aws' && !usedKinds.has('aws')) problems.push(`${at}.uses: ${service.name} needs the aws resource (${setting.name}); add it to its uses`);
-    if (source.from === 'service' && !topology.services.some((s) => s.name === source.service)) problems.push(`${at}: ${service.name} needs service ${source.service} (${setting.name}: ${setting.description}), which frank.yaml does not declare`);
+    if (source.from === 'dependency' && !usedKinds.has(source.kind))
+      problems.push(`${at}.uses: ${service.name} needs a ${source.kind} resource (${setting.name}: ${setting.description}); add one to its uses`);
+    if (source.from === 'aws' && !usedKinds.has('aws'))
+      problems.push(`${at}.uses: ${service.name} needs the aws resource (${setting.name}); add it to its uses`);
+    if (source.from === 'service' && !topology.services.some((s) => s.name === source.service))
+      problems.push(`${at}: ${service.name} needs service ${source.service} (${setting.name}: ${setting.description}), which frank.yaml does not declare`);
     if (source.from === 'tunable' && service.env[setting.name] === undefined) problems.push(`${at}.env.${setting.name}: required (${setting.description})`);
   }
   // Its own knobs first, then those every service has (the kit's).
-  const tunables = declared.filter((d) => d.source.from === 'tunable').map((d) => d.name).sort((a, b) => Number(a in commonSettings) - Number(b in commonSettings));
+  const tunables = declared
+    .filter((d) => d.source.from === 'tunable')
+    .map((d) => d.name)
+    .sort((a, b) => Number(a in commonSettings) - Number(b in commonSettings));
   for (const [key, value] of Object.entries(service.env)) {
     const setting = declared.find((d) => d.name === key);
     if (!setting) {
-      problems.push(`${at}.env.${key}: ${service.name} does not read ${key}${tunables.length > 0 ? ` (its settings: ${tunables.join(', ')})` : ' (it has no settings to tune)'}`);
+      problems.push(
+        `${at}.env.${key}: ${service.name} does not read ${key}${tunables.length > 0 ? ` (its settings: ${tunables.join(', ')})` : ' (it has no settings to tune)'}`,
+      );
       continue;
     }
     if (setting.source.from !== 'tunable') {
@@ -124,7 +141,8 @@ export function contractProblems(service: Service, topology: Topology, contract:
       continue;
     }
     const parsed = contract.settings[key]!.schema.safeParse(value);
-    if (!parsed.success) problems.push(`${at}.env.${key}: ${JSON.stringify(value)} is refused: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
+    if (!parsed.success)
+      problems.push(`${at}.env.${key}: ${JSON.stringify(value)} is refused: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
   }
   return problems;
 }

@@ -41,10 +41,19 @@ export interface EnvironmentOptions {
  * frank.yaml is checked against the declaration first (`assertContracts`); an optional setting the
  * lab cannot give is left out.
  */
-export function serviceEnvironment(service: Service, topology: Topology, credentials: Credentials, declared: SettingDescription[], options: EnvironmentOptions = {}): Record<string, string> {
+export function serviceEnvironment(
+  service: Service,
+  topology: Topology,
+  credentials: Credentials,
+  declared: SettingDescription[],
+  options: EnvironmentOptions = {},
+): Record<string, string> {
   const addresses = options.addresses ?? hostAddresses(topology);
-  const links = topology.links.filter((l) => l.service === service.name).map((link) => ({ link, resource: topology.resources.find((r) => r.name === link.resource)! }));
-  const linked = <K extends Resource['kind']>(kind: K) => links.find((l) => l.resource.kind === kind) as { link: Link; resource: Extract<Resource, { kind: K }> } | undefined;
+  const links = topology.links
+    .filter((l) => l.service === service.name)
+    .map((link) => ({ link, resource: topology.resources.find((r) => r.name === link.resource)! }));
+  const linked = <K extends Resource['kind']>(kind: K) =>
+    links.find((l) => l.resource.kind === kind) as { link: Link; resource: Extract<Resource, { kind: K }> } | undefined;
 
   const valueOf = (name: string, source: SettingSource): string | undefined => {
     switch (source.from) {
@@ -72,7 +81,12 @@ export function serviceEnvironment(service: Service, topology: Topology, credent
       case 'aws': {
         const found = linked('aws');
         if (!found) return undefined;
-        const parts = { region: found.resource.region, endpoint: `http://${addresses.resource(found.link)}`, 'access-key-id': credentials.aws.accessKeyId, 'secret-access-key': credentials.aws.secretAccessKey };
+        const parts = {
+          region: found.resource.region,
+          endpoint: `http://${addresses.resource(found.link)}`,
+          'access-key-id': credentials.aws.accessKeyId,
+          'secret-access-key': credentials.aws.secretAccessKey,
+        };
         return parts[source.part];
       }
       case 'service': {

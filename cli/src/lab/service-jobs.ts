@@ -7,7 +7,9 @@ async function owners(lab: Lab, only: string | undefined): Promise<ServiceDataba
   const all = serviceDatabases(lab.topology);
   const chosen = only ? all.filter((o) => o.service.name === only) : all;
   if (only && chosen.length === 0) {
-    throw new UsageError(`No service "${only}" with a database in ${lab.topology.file}.`, { hint: `Use one of: ${all.map((o) => o.service.name).join(', ')}.` });
+    throw new UsageError(`No service "${only}" with a database in ${lab.topology.file}.`, {
+      hint: `Use one of: ${all.map((o) => o.service.name).join(', ')}.`,
+    });
   }
   if (!lab.state || !lab.isUp) throw new FrankError('The lab is not up.', { hint: 'Start it first: npx frank up' });
   const context = await runtimeContext(lab, lab.state.id);

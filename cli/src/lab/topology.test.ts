@@ -24,10 +24,27 @@ describe('frank.yaml', () => {
     const topology = parse(repositoryYaml);
     const ports = Object.fromEntries(topology.resources.map((r) => [r.name, r.port]));
     expect(ports).toEqual({
-      'user-db': 5432, 'inventory-db': 5433, 'order-db': 5434, 'payment-db': 5435, 'notification-db': 5437, 'analytics-db': 5438, 'infrastructure-db': 5439,
-      rabbitmq: 5672, mongo: 27017, redis: 6379, aws: 4566, toxiproxy: 8474,
+      'user-db': 5432,
+      'inventory-db': 5433,
+      'order-db': 5434,
+      'payment-db': 5435,
+      'notification-db': 5437,
+      'analytics-db': 5438,
+      'infrastructure-db': 5439,
+      rabbitmq: 5672,
+      mongo: 27017,
+      redis: 6379,
+      aws: 4566,
+      toxiproxy: 8474,
     });
-    expect(Object.fromEntries(topology.services.map((s) => [s.name, s.port]))).toMatchObject({ bff: 3000, user: 3001, order: 3003, 'payment-provider': 3010, 'eventbridge-bridge': 3011, 'rabbitmq-bridge': 3012 });
+    expect(Object.fromEntries(topology.services.map((s) => [s.name, s.port]))).toMatchObject({
+      bff: 3000,
+      user: 3001,
+      order: 3003,
+      'payment-provider': 3010,
+      'eventbridge-bridge': 3011,
+      'rabbitmq-bridge': 3012,
+    });
     expect(topology.resources.find((r) => r.name === 'infrastructure-db')).toMatchObject({ databases: { sonarqube: [], unleash: [] } });
     expect(topology.host).toBe('127.0.0.1');
   });
@@ -55,11 +72,15 @@ describe('frank.yaml', () => {
   });
 
   it('lists the kinds allowed when the kind is wrong', () => {
-    expect(usageErrorOf(minimal('  cache:\n    kind: memcached\n    port: 1')).message).toMatch(/resources\.cache.*"postgres", "rabbitmq", "mongo", "redis", "aws", "toxiproxy"/);
+    expect(usageErrorOf(minimal('  cache:\n    kind: memcached\n    port: 1')).message).toMatch(
+      /resources\.cache.*"postgres", "rabbitmq", "mongo", "redis", "aws", "toxiproxy"/,
+    );
   });
 
   it('says what an enum allows', () => {
-    expect(usageErrorOf(minimal('  docs:\n    kind: mongo\n    port: 27017\n    engine: mysql')).message).toMatch(/resources\.docs\.engine: must be one of "auto", "mongod", "ferretdb"/);
+    expect(usageErrorOf(minimal('  docs:\n    kind: mongo\n    port: 27017\n    engine: mysql')).message).toMatch(
+      /resources\.docs\.engine: must be one of "auto", "mongod", "ferretdb"/,
+    );
   });
 
   it('rejects a port that is not a port', () => {
@@ -68,17 +89,26 @@ describe('frank.yaml', () => {
   });
 
   it('rejects two resources on one port, naming both', () => {
-    expect(usageErrorOf(minimal('  a:\n    kind: redis\n    port: 6379\n  b:\n    kind: redis\n    port: 6379')).message).toMatch(/resources\.b\.port: port 6379 is already used by a/);
+    expect(usageErrorOf(minimal('  a:\n    kind: redis\n    port: 6379\n  b:\n    kind: redis\n    port: 6379')).message).toMatch(
+      /resources\.b\.port: port 6379 is already used by a/,
+    );
   });
 
   it('rejects a link to a resource that does not exist, listing those that do', () => {
-    const error = usageErrorOf(minimal('  cache:\n    kind: redis\n    port: 6379\n  proxy:\n    kind: toxiproxy\n    port: 8474\n    proxyPorts: 8480', 'services:\n  bff: { port: 3000, uses: [cache, mongo] }'));
+    const error = usageErrorOf(
+      minimal(
+        '  cache:\n    kind: redis\n    port: 6379\n  proxy:\n    kind: toxiproxy\n    port: 8474\n    proxyPorts: 8480',
+        'services:\n  bff: { port: 3000, uses: [cache, mongo] }',
+      ),
+    );
     expect(error.message).toMatch(/services\.bff\.uses\.1: "mongo" is not a resource of this lab/);
     expect(error.hint).toBe('Use one of: cache.');
   });
 
   it('rejects links without a toxiproxy to carry them', () => {
-    expect(usageErrorOf(minimal('  cache:\n    kind: redis\n    port: 6379', 'services:\n  bff: { port: 3000, uses: [cache] }')).message).toMatch(/no resource has kind: toxiproxy/);
+    expect(usageErrorOf(minimal('  cache:\n    kind: redis\n    port: 6379', 'services:\n  bff: { port: 3000, uses: [cache] }')).message).toMatch(
+      /no resource has kind: toxiproxy/,
+    );
   });
 
   it('rejects an offset that pushes a port past 65535', () => {

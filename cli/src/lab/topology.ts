@@ -36,9 +36,7 @@ const aws = z.strictObject({
   region: z.string().default('us-east-1'),
   buses: z.array(name).default([]),
   queues: z.array(name).default([]),
-  rules: z
-    .record(name, z.strictObject({ bus: name, pattern: z.record(z.string(), z.unknown()), target: name }))
-    .default({}),
+  rules: z.record(name, z.strictObject({ bus: name, pattern: z.record(z.string(), z.unknown()), target: name })).default({}),
 });
 const toxiproxy = z.strictObject({ kind: z.literal('toxiproxy'), port, proxyPorts: port });
 
@@ -55,7 +53,14 @@ const topologySchema = z.strictObject({
     .default({ runtime: 'auto', host: '127.0.0.1', portOffset: 0 }),
   resources: z.record(name, resource),
   services: z
-    .record(name, z.strictObject({ port, uses: z.array(name).default([]), env: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'an UPPER_CASE variable name'), z.union([z.string(), z.number(), z.boolean()])).default({}) }))
+    .record(
+      name,
+      z.strictObject({
+        port,
+        uses: z.array(name).default([]),
+        env: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'an UPPER_CASE variable name'), z.union([z.string(), z.number(), z.boolean()])).default({}),
+      }),
+    )
     .default({}),
 });
 
@@ -171,9 +176,9 @@ export function parseTopology(text: string, file: string, options: LoadOptions =
 
 /** The Fetch standard's "bad ports": fetch and browsers will not connect to them, so no HTTP server of the lab may listen there. */
 const FETCH_BLOCKED_PORTS = new Set([
-  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465,
-  512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667,
-  6668, 6669, 6679, 6697, 10080,
+  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137,
+  139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049,
+  3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
 ]);
 
 function resolve(raw: RawTopology, file: string, offset: number, lineAt: (keyPath: string[]) => string): Topology {
@@ -189,7 +194,13 @@ function resolve(raw: RawTopology, file: string, offset: number, lineAt: (keyPat
   const resources: Resource[] = Object.entries(raw.resources).map(([resourceName, spec]) => {
     const port = shift(['resources', resourceName, 'port'], spec.port);
     if (spec.kind === 'rabbitmq') {
-      return { ...spec, name: resourceName, port, distPort: shift(['resources', resourceName, 'port'], spec.port + RABBITMQ_DIST_SHIFT), epmdPort: EPMD_PORT + offset };
+      return {
+        ...spec,
+        name: resourceName,
+        port,
+        distPort: shift(['resources', resourceName, 'port'], spec.port + RABBITMQ_DIST_SHIFT),
+        epmdPort: EPMD_PORT + offset,
+      };
     }
     if (spec.kind === 'toxiproxy') {
       return { ...spec, name: resourceName, port, proxyPorts: shift(['resources', resourceName, 'proxyPorts'], spec.proxyPorts) };
@@ -206,14 +217,29 @@ function resolve(raw: RawTopology, file: string, offset: number, lineAt: (keyPat
   const services: Service[] = [];
   const links: Link[] = [];
   for (const [serviceName, spec] of Object.entries(raw.services)) {
-    services.push({ kind: 'service', name: serviceName, port: shift(['services', serviceName, 'port'], spec.port), uses: spec.uses, env: Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, String(v)])) });
+    services.push({
+      kind: 'service',
+      name: serviceName,
+      port: shift(['services', serviceName, 'port'], spec.port),
+      uses: spec.uses,
+      env: Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, String(v)])),
+    });
     spec.uses.forEach((target, index) => {
       const dependency = byName.get(target);
       if (!dependency || dependency.kind === 'toxiproxy') {
-        const allowed = resources.filter((r) => r.kind !== 'toxiproxy').map((r) => r.name).join(', ');
+        const allowed = resources
+          .filter((r) => r.kind !== 'toxiproxy')
+          .map((r) => r.name)
+          .join(', ');
         fail(['services', serviceName, 'uses', String(index)], `"${target}" is not a resource of this lab`, `Use one of: ${allowed}.`);
       }
-      links.push({ name: `${serviceName}.${target}`, service: serviceName, resource: target, listenPort: (toxi?.proxyPorts ?? 0) + links.length, upstreamPort: dependency!.port });
+      links.push({
+        name: `${serviceName}.${target}`,
+        service: serviceName,
+        resource: target,
+        listenPort: (toxi?.proxyPorts ?? 0) + links.length,
+        upstreamPort: dependency!.port,
+      });
     });
   }
 
@@ -225,7 +251,12 @@ function resolve(raw: RawTopology, file: string, offset: number, lineAt: (keyPat
   };
   // Ports frank and browsers speak HTTP to: the services, the AWS emulator, Toxiproxy's API.
   const servesHttp = (keyPath: string[], p: number) => {
-    if (FETCH_BLOCKED_PORTS.has(p)) fail(keyPath, `port ${p} is one that browsers and Node's fetch refuse to speak HTTP to (it belongs to another protocol)`, offset > 0 ? 'Choose another --port-offset.' : 'Choose another port.');
+    if (FETCH_BLOCKED_PORTS.has(p))
+      fail(
+        keyPath,
+        `port ${p} is one that browsers and Node's fetch refuse to speak HTTP to (it belongs to another protocol)`,
+        offset > 0 ? 'Choose another --port-offset.' : 'Choose another port.',
+      );
   };
   for (const r of resources) {
     claim(['resources', r.name, 'port'], r.port, r.name);
@@ -270,7 +301,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'invalid_union':
       return 'kind must be one of "postgres", "rabbitmq", "mongo", "redis", "aws", "toxiproxy"';
     case 'invalid_type':
-      return issue.input === undefined ? `is required (${issue.expected})` : `must be ${issue.expected}, not ${typeof issue.input === 'object' ? (Array.isArray(issue.input) ? 'a list' : 'a map') : JSON.stringify(issue.input)}`;
+      return issue.input === undefined
+        ? `is required (${issue.expected})`
+        : `must be ${issue.expected}, not ${typeof issue.input === 'object' ? (Array.isArray(issue.input) ? 'a list' : 'a map') : JSON.stringify(issue.input)}`;
     default:
       return issue.message;
   }

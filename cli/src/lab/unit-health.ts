@@ -13,10 +13,7 @@ import type { LabUnit, Service, Topology } from './topology.js';
  * - stopped: its process is gone.
  */
 export type UnitHealth =
-  | { health: 'healthy' }
-  | { health: 'degraded'; waitingFor: string[]; reason: string }
-  | { health: 'unhealthy'; reason: string }
-  | { health: 'stopped' };
+  { health: 'healthy' } | { health: 'degraded'; waitingFor: string[]; reason: string } | { health: 'unhealthy'; reason: string } | { health: 'stopped' };
 
 export type HealthName = UnitHealth['health'];
 

@@ -8,7 +8,7 @@ import { labParts } from './lab-console.js';
 import { LabStateStore, newLabState } from './lab-state.js';
 import { migrateService, seedService, serviceDatabases } from './migrations.js';
 import { assertPortsFree, listeningPorts } from './ports.js';
-import { serviceDirectory } from './service-code.js';
+import { serviceDirectory } from '../runtimes/checkout.js';
 import { assertContracts, contractOf, loadServiceContract, loadServiceContracts, type ServiceContracts } from './service-contracts.js';
 import { serviceEnvironment, type ServiceAddresses } from './service-env.js';
 import type { Credentials } from './credentials.js';
@@ -98,7 +98,8 @@ export async function upLab(lab: Lab, onPhase: ProgressListener = () => undefine
       if (store.state.resources[unit.name]?.phase !== 'failed') await store.setPhase(unit.name, 'stopped');
     }
   };
-  const dependenciesOf = (unit: LabUnit) => (unit.kind === 'service' ? unit.uses.map((name) => walks.get(name)).filter((w): w is Promise<void> => w !== undefined) : []);
+  const dependenciesOf = (unit: LabUnit) =>
+    unit.kind === 'service' ? unit.uses.map((name) => walks.get(name)).filter((w): w is Promise<void> => w !== undefined) : [];
   const walk = (unit: LabUnit) => {
     const walking = Promise.all(dependenciesOf(unit)).then(() => bringUp(unit, context, lab, store, onPhase, abort.signal, { ...options, contracts }));
     walking.catch(() => abort.abort());
@@ -117,7 +118,10 @@ export async function upLab(lab: Lab, onPhase: ProgressListener = () => undefine
   const goneServers = units.filter((u) => u.kind !== 'service' && !runningNow.get(u.name));
   if (goneServers.length > 0) {
     // Every port of every unit that does not run is checked before anything starts.
-    await prepare(goneServers, units.filter((u) => !runningNow.get(u.name)));
+    await prepare(
+      goneServers,
+      units.filter((u) => !runningNow.get(u.name)),
+    );
     for (const unit of goneServers) walk(unit);
   }
 
@@ -146,7 +150,8 @@ export async function upLab(lab: Lab, onPhase: ProgressListener = () => undefine
       throw error;
     }
   }
-  if (waiting.length > 0) options.onWaiting?.(waiting.map((u) => ({ name: u.name, waitingFor: (health.get(u.name) as Extract<UnitHealth, { health: 'degraded' }>).waitingFor })));
+  if (waiting.length > 0)
+    options.onWaiting?.(waiting.map((u) => ({ name: u.name, waitingFor: (health.get(u.name) as Extract<UnitHealth, { health: 'degraded' }>).waitingFor })));
   options.onPlan?.([...toStart, ...waiting]);
 
   for (const unit of units) {
@@ -154,7 +159,11 @@ export async function upLab(lab: Lab, onPhase: ProgressListener = () => undefine
   }
   for (const unit of later) walk(unit);
   // A service left running that does not become ready fails `up`, but stops nothing: what this run brought back stays.
-  for (const unit of waiting) walks.set(unit.name, Promise.all(dependenciesOf(unit)).then(() => awaitReady(unit, context, lab, store, onPhase, abort.signal, health.get(unit.name)!)));
+  for (const unit of waiting)
+    walks.set(
+      unit.name,
+      Promise.all(dependenciesOf(unit)).then(() => awaitReady(unit, context, lab, store, onPhase, abort.signal, health.get(unit.name)!)),
+    );
   const outcomes = await Promise.allSettled(toStart.map((u) => walks.get(u.name)!));
   const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected' && !(o.reason instanceof CancelledError));
   const waited = await Promise.allSettled(waiting.map((u) => walks.get(u.name)!));
@@ -174,7 +183,15 @@ class CancelledError extends Error {}
  * back) to become ready, without touching its process. One that stays unready is a failure that
  * names what it waits for; it is not restarted.
  */
-async function awaitReady(unit: LabUnit, context: RuntimeContext, lab: Lab, store: LabStateStore, onPhase: ProgressListener, signal: AbortSignal, before: UnitHealth): Promise<void> {
+async function awaitReady(
+  unit: LabUnit,
+  context: RuntimeContext,
+  lab: Lab,
+  store: LabStateStore,
+  onPhase: ProgressListener,
+  signal: AbortSignal,
+  before: UnitHealth,
+): Promise<void> {
   const began = Date.now();
   const adapter = adapterFor(unit);
   const access = { topology: context.topology, credentials: context.credentials };
@@ -197,8 +214,18 @@ async function awaitReady(unit: LabUnit, context: RuntimeContext, lab: Lab, stor
 }
 
 /** What the lab gives one of its services: what it declares, natively or in a container, with the lab's own parts. */
-export function labServiceEnvironment(lab: Pick<Lab, 'topology'>, service: Service, credentials: Credentials, contracts: ServiceContracts, addresses?: ServiceAddresses): Record<string, string> {
-  return serviceEnvironment(service, lab.topology, credentials, contractOf(contracts, service.name).described, { ...(addresses ? { addresses } : {}), lab: labParts(lab, credentials), runtime: { NODE_ENV: 'development' } });
+export function labServiceEnvironment(
+  lab: Pick<Lab, 'topology'>,
+  service: Service,
+  credentials: Credentials,
+  contracts: ServiceContracts,
+  addresses?: ServiceAddresses,
+): Record<string, string> {
+  return serviceEnvironment(service, lab.topology, credentials, contractOf(contracts, service.name).described, {
+    ...(addresses ? { addresses } : {}),
+    lab: labParts(lab, credentials),
+    runtime: { NODE_ENV: 'development' },
+  });
 }
 
 /**
@@ -228,7 +255,15 @@ export async function restartUnit(lab: Lab, unit: LabUnit, onPhase: ProgressList
 
 const RESTART_ATTEMPTS = 3;
 
-async function bringUp(unit: LabUnit, context: RuntimeContext, lab: Lab, store: LabStateStore, onPhase: ProgressListener, signal: AbortSignal, options: UpOptions & { jobs?: boolean; contracts: ServiceContracts }): Promise<void> {
+async function bringUp(
+  unit: LabUnit,
+  context: RuntimeContext,
+  lab: Lab,
+  store: LabStateStore,
+  onPhase: ProgressListener,
+  signal: AbortSignal,
+  options: UpOptions & { jobs?: boolean; contracts: ServiceContracts },
+): Promise<void> {
   const began = Date.now();
   const adapter = adapterFor(unit);
   const route = lab.runtime.proxyRoute?.bind(lab.runtime);
@@ -243,7 +278,10 @@ async function bringUp(unit: LabUnit, context: RuntimeContext, lab: Lab, store: 
   const owners = serviceDatabases(context.topology).filter((owner) => owner.resource.name === unit.name);
   try {
     await enter('starting');
-    const environment = unit.kind === 'service' ? (addresses?: ServiceAddresses) => labServiceEnvironment(lab, unit, context.credentials, options.contracts, addresses) : undefined;
+    const environment =
+      unit.kind === 'service'
+        ? (addresses?: ServiceAddresses) => labServiceEnvironment(lab, unit, context.credentials, options.contracts, addresses)
+        : undefined;
     const started = await lab.runtime.start(unit, context, environment);
     await enter('booted');
     // Natively, the probe connects only once the port listens: a connection to a port nobody

@@ -2,9 +2,25 @@ import type { Lab } from '../lab/lab.js';
 import { getJson, serviceUrl } from './service-url.js';
 
 /** analytics' GET /reports/sales-by-month: each month with its products. */
-interface MonthSales { month: string; orders: number; units: number; revenueCents: number; products: { sku: string; orders: number; units: number; revenueCents: number }[] }
-interface CustomerLtv { userId: string; email: string; name: string; orders: number; ltvCents: number }
-interface Product { sku: string; name: string; available: number }
+interface MonthSales {
+  month: string;
+  orders: number;
+  units: number;
+  revenueCents: number;
+  products: { sku: string; orders: number; units: number; revenueCents: number }[];
+}
+interface CustomerLtv {
+  userId: string;
+  email: string;
+  name: string;
+  orders: number;
+  ltvCents: number;
+}
+interface Product {
+  sku: string;
+  name: string;
+  available: number;
+}
 
 export interface InventoryAdvice {
   sku: string;

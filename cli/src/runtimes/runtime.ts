@@ -1,7 +1,4 @@
-import type { Credentials } from '../lab/credentials.js';
-import type { LabPaths } from '../lab/paths.js';
-import type { ServiceAddresses } from '../lab/service-env.js';
-import type { LabUnit, Link, Topology } from '../lab/topology.js';
+import type { Credentials, LabPaths, LabUnit, Link, ServiceAddresses, Topology } from '../lab/lab-types.js';
 
 /**
  * How the lab's programs are run. The lab model above this (phases, probes, provisioning) does

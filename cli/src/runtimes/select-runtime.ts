@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
-import type { RuntimeChoice } from '../lab/topology.js';
-import { writeInfo } from '../ui/output.js';
+import type { RuntimeChoice } from '../lab/lab-types.js';
 import { DockerRuntime } from './docker/docker-runtime.js';
-import { pullReporter } from './docker/pull-progress.js';
+import type { PullProgress } from './docker/pull-progress.js';
 import { NativeRuntime } from './native/native-runtime.js';
 import type { Runtime, RuntimeName } from './runtime.js';
 
@@ -44,8 +43,8 @@ export async function selectRuntime(choice: RuntimeChoice, source: string): Prom
   return { name: 'native', reason: `no Docker engine answers at ${dockerSocket()}` };
 }
 
-export function createRuntime(name: RuntimeName): Runtime {
-  // Image pulls report on stderr, like every progress line: stdout stays clean for --json.
-  if (name === 'docker') return new DockerRuntime({ onPull: pullReporter(writeInfo) });
+/** `onPull` hears how each image pull goes; the caller decides whether and where that is shown. */
+export function createRuntime(name: RuntimeName, onPull?: (progress: PullProgress) => void): Runtime {
+  if (name === 'docker') return new DockerRuntime({ onPull });
   return new NativeRuntime();
 }

@@ -49,9 +49,20 @@ export async function peekDeadLetters(amqpUrl: string, queues: readonly string[]
 
 function describe(body: Buffer): Omit<DeadLetter, 'queue' | 'reason'> {
   try {
-    const envelope = JSON.parse(body.toString('utf8')) as { id?: unknown; type?: unknown; sagaId?: unknown; aggregateId?: unknown; data?: { orderId?: unknown } };
+    const envelope = JSON.parse(body.toString('utf8')) as {
+      id?: unknown;
+      type?: unknown;
+      sagaId?: unknown;
+      aggregateId?: unknown;
+      data?: { orderId?: unknown };
+    };
     const text = (x: unknown) => (typeof x === 'string' ? x : null);
-    return { eventId: text(envelope.id), type: text(envelope.type), sagaId: text(envelope.sagaId), orderId: text(envelope.data?.orderId) ?? text(envelope.aggregateId) };
+    return {
+      eventId: text(envelope.id),
+      type: text(envelope.type),
+      sagaId: text(envelope.sagaId),
+      orderId: text(envelope.data?.orderId) ?? text(envelope.aggregateId),
+    };
   } catch {
     return { eventId: null, type: null, sagaId: null, orderId: null };
   }

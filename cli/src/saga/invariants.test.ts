@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateInvariants, moneyBalanced, oneCapturePerOrder, ordersSettled, reservationsMatchOrders, salesMatchConfirmed, stockConserved, nothingReserved, outboxDispatched, queuesEmpty, deadLetterQueuesEmpty } from './invariants.js';
+import {
+  evaluateInvariants,
+  moneyBalanced,
+  oneCapturePerOrder,
+  ordersSettled,
+  reservationsMatchOrders,
+  salesMatchConfirmed,
+  stockConserved,
+  nothingReserved,
+  outboxDispatched,
+  queuesEmpty,
+  deadLetterQueuesEmpty,
+} from './invariants.js';
 import { outcomeCounts, percentile } from './run.js';
 import type { LabSnapshot } from './snapshot.js';
 
@@ -53,7 +65,10 @@ describe('the invariant checker', () => {
     snapshot.stock[0] = { ...snapshot.stock[0]!, onHand: 7, conserved: false };
     expect(stockConserved(snapshot)).toMatchObject({ ok: false, ids: ['SKU-A'] });
     const other = atRest();
-    other.commits = [{ orderId: 'o-confirmed', sku: 'SKU-A', units: 1 }, { orderId: 'o-refunded', sku: 'SKU-A', units: 1 }];
+    other.commits = [
+      { orderId: 'o-confirmed', sku: 'SKU-A', units: 1 },
+      { orderId: 'o-refunded', sku: 'SKU-A', units: 1 },
+    ];
     const result = stockConserved(other);
     expect(result).toMatchObject({ ok: false, ids: ['o-confirmed', 'o-refunded'] });
     expect(result.details).toContain('o-confirmed (SKU-A: 1 units left the stock, the confirmed order has 2)');
@@ -91,7 +106,11 @@ describe('the invariant checker', () => {
   it('names undispatched outbox rows, busy queues, missing queues and dead letters', () => {
     const snapshot = atRest();
     snapshot.undispatched = [{ service: 'payment', id: 'row-1', eventType: 'payment.completed' }];
-    snapshot.queues = [{ queue: 'order.saga', messages: 3 }, { queue: 'payment.saga', messages: null }, { queue: 'order.saga.dlq', messages: 1 }];
+    snapshot.queues = [
+      { queue: 'order.saga', messages: 3 },
+      { queue: 'payment.saga', messages: null },
+      { queue: 'order.saga.dlq', messages: 1 },
+    ];
     expect(outboxDispatched(snapshot)).toMatchObject({ ok: false, ids: ['payment:row-1'] });
     expect(queuesEmpty(snapshot)).toMatchObject({ ok: false, ids: ['order.saga', 'payment.saga'] });
     expect(deadLetterQueuesEmpty(snapshot)).toMatchObject({ ok: false, ids: ['order.saga.dlq'] });
@@ -100,7 +119,11 @@ describe('the invariant checker', () => {
 
   it('names orders whose sales in analytics differ from the confirmed totals', () => {
     const snapshot = atRest();
-    snapshot.sales = [{ orderId: 'o-confirmed', totalCents: 900 }, { orderId: 'o-rejected', totalCents: 500 }, { orderId: 'o-ghost', totalCents: 1 }];
+    snapshot.sales = [
+      { orderId: 'o-confirmed', totalCents: 900 },
+      { orderId: 'o-rejected', totalCents: 500 },
+      { orderId: 'o-ghost', totalCents: 1 },
+    ];
     expect(salesMatchConfirmed(snapshot)).toMatchObject({ ok: false, ids: ['o-confirmed', 'o-rejected', 'o-ghost'] });
   });
 
@@ -114,8 +137,15 @@ describe('the invariant checker', () => {
 });
 
 describe('run figures', () => {
-  it('counts outcomes of the run\'s own orders only', () => {
-    expect(outcomeCounts(atRest(), ['o-confirmed', 'o-refunded'])).toEqual({ confirmed: 1, cancelled: 1, rejected: 0, released: 1, refunded: 1, notificationsFailed: 1 });
+  it("counts outcomes of the run's own orders only", () => {
+    expect(outcomeCounts(atRest(), ['o-confirmed', 'o-refunded'])).toEqual({
+      confirmed: 1,
+      cancelled: 1,
+      rejected: 0,
+      released: 1,
+      refunded: 1,
+      notificationsFailed: 1,
+    });
   });
 
   it('takes nearest-rank percentiles', () => {

@@ -1,6 +1,7 @@
-import { checkReadSide, readViews } from '../views/read-side.js';
+import { readViews } from '../views/read-side.js';
 import { invariantResult as result, type InvariantResult } from './invariant-result.js';
 import type { LabAccess } from './lab-access.js';
+import { checkReadSide } from './read-side-invariants.js';
 import { takeSnapshot, type LabSnapshot } from './snapshot.js';
 
 export { MAX_IDS, type InvariantResult } from './invariant-result.js';
@@ -18,7 +19,6 @@ export interface InvariantOptions {
 }
 
 const TERMINAL = new Set(['CONFIRMED', 'CANCELLED']);
-
 
 /** Every order answered 202 exists and is CONFIRMED or CANCELLED. */
 export function ordersSettled(snapshot: LabSnapshot, placedOrderIds: string[] = []): InvariantResult {
@@ -68,11 +68,14 @@ export function reservationsMatchOrders(snapshot: LabSnapshot): InvariantResult 
   const offenders: { id: string; why: string }[] = [];
   for (const o of snapshot.orders) {
     const reservation = byOrder.get(o.id);
-    if (o.status === 'CONFIRMED' && reservation?.status !== 'COMMITTED') offenders.push({ id: o.id, why: `CONFIRMED but reservation ${reservation ? reservation.status : 'missing'}` });
-    if (o.status === 'CANCELLED' && reservation?.status !== 'RELEASED' && reservation?.status !== 'REJECTED') offenders.push({ id: o.id, why: `CANCELLED but reservation ${reservation ? reservation.status : 'missing'}` });
+    if (o.status === 'CONFIRMED' && reservation?.status !== 'COMMITTED')
+      offenders.push({ id: o.id, why: `CONFIRMED but reservation ${reservation ? reservation.status : 'missing'}` });
+    if (o.status === 'CANCELLED' && reservation?.status !== 'RELEASED' && reservation?.status !== 'REJECTED')
+      offenders.push({ id: o.id, why: `CANCELLED but reservation ${reservation ? reservation.status : 'missing'}` });
   }
   const orders = new Set(snapshot.orders.map((o) => o.id));
-  for (const r of snapshot.reservations) if (!orders.has(r.orderId)) offenders.push({ id: r.orderId, why: `reservation ${r.id} for an order order-service does not know` });
+  for (const r of snapshot.reservations)
+    if (!orders.has(r.orderId)) offenders.push({ id: r.orderId, why: `reservation ${r.id} for an order order-service does not know` });
   return result('reservations-match-orders', offenders, 'every confirmed order committed its reservation, every cancelled one released or was rejected');
 }
 
@@ -90,10 +93,12 @@ export function moneyBalanced(snapshot: LabSnapshot): InvariantResult {
     const money = byOrder.get(o.id) ?? { captured: 0, refunded: 0 };
     const expected = o.status === 'CONFIRMED' ? o.totalCents : 0;
     const net = money.captured - money.refunded;
-    if (net !== expected) offenders.push({ id: o.id, why: `${o.status}: captured ${money.captured} − refunded ${money.refunded} = ${net}, expected ${expected}` });
+    if (net !== expected)
+      offenders.push({ id: o.id, why: `${o.status}: captured ${money.captured} − refunded ${money.refunded} = ${net}, expected ${expected}` });
   }
   for (const [orderId, money] of byOrder) {
-    if (!seen.has(orderId) && money.captured - money.refunded !== 0) offenders.push({ id: orderId, why: `payment for an unknown order keeps ${money.captured - money.refunded}` });
+    if (!seen.has(orderId) && money.captured - money.refunded !== 0)
+      offenders.push({ id: orderId, why: `payment for an unknown order keeps ${money.captured - money.refunded}` });
   }
   return result('money-balanced', offenders, 'captured − refunded = total for every confirmed order and 0 for every other');
 }
@@ -124,7 +129,11 @@ export function deadLetterQueuesEmpty(snapshot: LabSnapshot, allowDeadLetters = 
     .filter((q) => q.queue.endsWith('.dlq'))
     .filter((q) => q.messages === null || (!allowDeadLetters && q.messages > 0))
     .map((q) => ({ id: q.queue, why: q.messages === null ? 'does not exist' : `${q.messages} dead letters` }));
-  return result('dead-letter-queues-empty', offenders, allowDeadLetters ? 'dead letters allowed: the scenario injected poison' : 'every dead-letter queue empty');
+  return result(
+    'dead-letter-queues-empty',
+    offenders,
+    allowDeadLetters ? 'dead letters allowed: the scenario injected poison' : 'every dead-letter queue empty',
+  );
 }
 
 /** analytics' sales_fact holds exactly the confirmed orders' totals, order by order. */

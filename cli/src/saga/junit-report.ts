@@ -1,5 +1,5 @@
 import { safetyLimitNote, type RunResult } from './run.js';
-import { describeLoad } from './summary.js';
+import { describeLoad } from './describe-load.js';
 import { escapeXml } from './xml-escape.js';
 
 /**
@@ -18,15 +18,31 @@ export function renderJUnit(result: RunResult): string {
   const refused = result.orders.failedToPlace;
   const limit = safetyLimitNote(result);
   const loadProblems = [...(refused ? [`${refused} orders refused by POST /orders: ${result.failures.join('; ')}`] : []), ...(limit ? [limit] : [])];
-  cases.push(testcase(`${suite}.load`, 'every order placed', loadProblems.length ? { message: loadProblems[0]!, type: 'load', body: loadProblems.join('\n') } : undefined));
+  cases.push(
+    testcase(
+      `${suite}.load`,
+      'every order placed',
+      loadProblems.length ? { message: loadProblems[0]!, type: 'load', body: loadProblems.join('\n') } : undefined,
+    ),
+  );
   for (const invariant of result.invariants) {
     cases.push(
-      testcase(`${suite}.invariants`, invariant.name, invariant.ok ? undefined : { message: invariant.details, type: 'invariant', body: `${invariant.details}\noffending ids:\n${invariant.ids.join('\n')}` }),
+      testcase(
+        `${suite}.invariants`,
+        invariant.name,
+        invariant.ok ? undefined : { message: invariant.details, type: 'invariant', body: `${invariant.details}\noffending ids:\n${invariant.ids.join('\n')}` },
+      ),
     );
   }
   for (const expectation of result.expectations) {
     const message = `${expectation.name}: expected ${expectation.expected}, actual ${expectation.actual} of ${result.orders.placed} orders placed`;
-    cases.push(testcase(`${suite}.expectations`, `${expectation.name}: ${expectation.expected}`, expectation.ok ? undefined : { message, type: 'expectation', body: message }));
+    cases.push(
+      testcase(
+        `${suite}.expectations`,
+        `${expectation.name}: ${expectation.expected}`,
+        expectation.ok ? undefined : { message, type: 'expectation', body: message },
+      ),
+    );
   }
   const failures = cases.filter((c) => c.includes('<failure')).length;
   const seconds = ((result.durationMs.load + result.durationMs.settle) / 1000).toFixed(3);

@@ -100,7 +100,9 @@ export async function http<T>(url: string, init: { method?: string; body?: unkno
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
   } catch (error) {
-    throw new FrankError(`${init.method ?? 'GET'} ${url} did not answer: ${errorMessage(error)}`, { hint: 'Check `npx frank status`: is the service healthy?' });
+    throw new FrankError(`${init.method ?? 'GET'} ${url} did not answer: ${errorMessage(error)}`, {
+      hint: 'Check `npx frank status`: is the service healthy?',
+    });
   }
   const text = await response.text();
   let body: unknown = text;
@@ -116,10 +118,15 @@ export async function http<T>(url: string, init: { method?: string; body?: unkno
 export async function loginCustomers(access: LabAccess, limit: number): Promise<Customer[]> {
   const { rows } = await access
     .db('user')
-    .query<{ email: string }>("SELECT u.email FROM user_domain.users u JOIN user_domain.user_roles r ON r.user_id = u.id AND r.role = 'customer' ORDER BY u.email = 'demo@frank.lab' DESC, u.email LIMIT $1", [limit]);
+    .query<{ email: string }>(
+      "SELECT u.email FROM user_domain.users u JOIN user_domain.user_roles r ON r.user_id = u.id AND r.role = 'customer' ORDER BY u.email = 'demo@frank.lab' DESC, u.email LIMIT $1",
+      [limit],
+    );
   const customers: Customer[] = [];
   for (const { email } of rows) {
-    const login = await http<{ token?: string }>(access.customerUrls().login, { body: { email, password: email === 'demo@frank.lab' ? 'frank-demo' : 'frank-customer' } });
+    const login = await http<{ token?: string }>(access.customerUrls().login, {
+      body: { email, password: email === 'demo@frank.lab' ? 'frank-demo' : 'frank-customer' },
+    });
     if (login.status === 200 && login.body.token) customers.push({ email, token: login.body.token });
   }
   if (customers.length === 0) throw new FrankError('No seeded customer could log in.', { hint: 'Run `npx frank seed --service user`.' });
@@ -180,7 +187,10 @@ async function listenForOutcomes(access: LabAccess) {
     if (closed || ids.length === 0) return;
     const { rows } = await access
       .db('order')
-      .query<{ id: string; status: string }>("SELECT id::text, status FROM order_domain.orders WHERE id = ANY($1::uuid[]) AND status IN ('CONFIRMED', 'CANCELLED')", [ids])
+      .query<{ id: string; status: string }>(
+        "SELECT id::text, status FROM order_domain.orders WHERE id = ANY($1::uuid[]) AND status IN ('CONFIRMED', 'CANCELLED')",
+        [ids],
+      )
       .catch(() => ({ rows: [] as { id: string; status: string }[] }));
     for (const row of rows) settle(row.id, row.status === 'CONFIRMED' ? 'order.confirmed' : 'order.cancelled');
   };
@@ -258,11 +268,27 @@ async function loadSession(access: LabAccess, customers: Customer[], settleTimeo
   };
 }
 
-export async function driveLoad(access: LabAccess, scenario: Pick<Scenario, 'mix'>, pool: string[], customers: Customer[], options: LoadOptions): Promise<LoadResult> {
+export async function driveLoad(
+  access: LabAccess,
+  scenario: Pick<Scenario, 'mix'>,
+  pool: string[],
+  customers: Customer[],
+  options: LoadOptions,
+): Promise<LoadResult> {
   const random = seededRandom(options.seed);
   const session = await loadSession(access, customers, options.settleTimeoutMs);
   let next = 0;
-  const progress = setInterval(() => options.onProgress?.({ placed: session.placed.length, settled: session.counts.settled, total: options.orders, inFlight: session.counts.inFlight, skipped: 0 }), 2000);
+  const progress = setInterval(
+    () =>
+      options.onProgress?.({
+        placed: session.placed.length,
+        settled: session.counts.settled,
+        total: options.orders,
+        inFlight: session.counts.inFlight,
+        skipped: 0,
+      }),
+    2000,
+  );
   try {
     await Promise.all(
       Array.from({ length: Math.min(options.concurrency, options.orders) }, async () => {
@@ -284,12 +310,28 @@ export async function driveLoad(access: LabAccess, scenario: Pick<Scenario, 'mix
  * unless `maxInFlight` are: then that arrival is skipped and counted (the lab does not keep up,
  * and an unbounded backlog would only measure this process's memory).
  */
-export async function driveOpenLoad(access: LabAccess, scenario: Pick<Scenario, 'mix'>, pool: string[], customers: Customer[], options: OpenLoadOptions): Promise<LoadResult> {
+export async function driveOpenLoad(
+  access: LabAccess,
+  scenario: Pick<Scenario, 'mix'>,
+  pool: string[],
+  customers: Customer[],
+  options: OpenLoadOptions,
+): Promise<LoadResult> {
   const random = seededRandom(options.seed);
   const schedule = arrivalSchedule(options.rate, options.durationMs);
   const session = await loadSession(access, customers, options.settleTimeoutMs);
   let skipped = 0;
-  const progress = setInterval(() => options.onProgress?.({ placed: session.placed.length, settled: session.counts.settled, total: schedule.length, inFlight: session.counts.inFlight, skipped }), 2000);
+  const progress = setInterval(
+    () =>
+      options.onProgress?.({
+        placed: session.placed.length,
+        settled: session.counts.settled,
+        total: schedule.length,
+        inFlight: session.counts.inFlight,
+        skipped,
+      }),
+    2000,
+  );
   const orders: Promise<void>[] = [];
   // An order that cannot be placed (order-service gone) ends the arrivals; caught here so it is not unhandled meanwhile.
   let broken: { error: unknown } | undefined;

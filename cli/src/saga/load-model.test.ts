@@ -15,7 +15,7 @@ function usageError(run: () => unknown): UsageError {
   throw new Error('expected a UsageError');
 }
 
-describe('the open model\'s arrivals', () => {
+describe("the open model's arrivals", () => {
   it('are evenly spaced at 1/rate s from 0, rate × duration of them', () => {
     expect(arrivalSchedule(4, 1000)).toEqual([0, 250, 500, 750]);
     expect(arrivalSchedule(50, 60_000)).toHaveLength(3000);
@@ -30,17 +30,22 @@ describe('the open model\'s arrivals', () => {
 });
 
 describe('choosing the load model', () => {
-  it('is the scenario\'s closed model by default, with flags overriding it', () => {
+  it("is the scenario's closed model by default, with flags overriding it", () => {
     expect(resolveLoadModel(closedScenario, {})).toEqual({ model: 'closed', orders: 20, concurrency: 4 });
     expect(resolveLoadModel(closedScenario, { orders: 5 })).toEqual({ model: 'closed', orders: 5, concurrency: 4 });
   });
 
   it('is open with --rate and --duration, with the default safety limit', () => {
-    expect(resolveLoadModel(closedScenario, { rate: 50, durationMs: 60_000 })).toEqual({ model: 'open', rate: 50, durationMs: 60_000, maxInFlight: DEFAULT_MAX_IN_FLIGHT });
+    expect(resolveLoadModel(closedScenario, { rate: 50, durationMs: 60_000 })).toEqual({
+      model: 'open',
+      rate: 50,
+      durationMs: 60_000,
+      maxInFlight: DEFAULT_MAX_IN_FLIGHT,
+    });
     expect(resolveLoadModel(closedScenario, { rate: 50, durationMs: 60_000, maxInFlight: 10 })).toMatchObject({ maxInFlight: 10 });
   });
 
-  it('takes the scenario\'s rate and duration, and a flag overrides either', () => {
+  it("takes the scenario's rate and duration, and a flag overrides either", () => {
     expect(resolveLoadModel(openScenario, {})).toMatchObject({ model: 'open', rate: 10, durationMs: 30_000 });
     expect(resolveLoadModel(openScenario, { rate: 2 })).toMatchObject({ model: 'open', rate: 2, durationMs: 30_000 });
     expect(resolveLoadModel(openScenario, { durationMs: 5000 })).toMatchObject({ model: 'open', rate: 10, durationMs: 5000 });
@@ -60,8 +65,12 @@ describe('choosing the load model', () => {
   });
 
   it('refuses both models at once, and --max-in-flight without the open model', () => {
-    expect(usageError(() => resolveLoadModel(closedScenario, { orders: 5, rate: 5, durationMs: 1000 })).message).toBe('--orders (closed model) and --rate and --duration (open model) do not go together.');
-    expect(usageError(() => resolveLoadModel(closedScenario, { concurrency: 2, durationMs: 1000 })).message).toMatch(/--concurrency \(closed model\) and --duration \(open model\)/);
+    expect(usageError(() => resolveLoadModel(closedScenario, { orders: 5, rate: 5, durationMs: 1000 })).message).toBe(
+      '--orders (closed model) and --rate and --duration (open model) do not go together.',
+    );
+    expect(usageError(() => resolveLoadModel(closedScenario, { concurrency: 2, durationMs: 1000 })).message).toMatch(
+      /--concurrency \(closed model\) and --duration \(open model\)/,
+    );
     expect(usageError(() => resolveLoadModel(closedScenario, { maxInFlight: 5 })).message).toMatch(/--max-in-flight bounds the open model/);
   });
 
@@ -71,10 +80,11 @@ describe('choosing the load model', () => {
   });
 });
 
-describe('the open model\'s flags', () => {
+describe("the open model's flags", () => {
   it('--rate takes a positive number up to 1000', () => {
     expect([parseRate('50'), parseRate('0.5'), parseRate('1000')]).toEqual([50, 0.5, 1000]);
-    for (const bad of ['0', 'fast', '-3', '1e3', '1001', '']) expect(usageError(() => parseRate(bad)).message).toBe(`--rate must be orders per second: a number > 0 and ≤ 1000, such as 50 or 0.5, not "${bad}".`);
+    for (const bad of ['0', 'fast', '-3', '1e3', '1001', ''])
+      expect(usageError(() => parseRate(bad)).message).toBe(`--rate must be orders per second: a number > 0 and ≤ 1000, such as 50 or 0.5, not "${bad}".`);
   });
 
   it('--duration must be positive and at most an hour', () => {

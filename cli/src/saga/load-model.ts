@@ -33,19 +33,35 @@ export function resolveLoadModel(scenario: Pick<Scenario, 'orders' | 'concurrenc
       hint: 'Give --orders/--concurrency for a fixed number of orders at a fixed concurrency, or --rate/--duration for arrivals per second over a time.',
     });
   }
-  if (flags.maxInFlight !== undefined && closedFlags.length > 0) throw new UsageError('--max-in-flight bounds the open model; the closed model has --concurrency.', { hint: 'Drop --max-in-flight, or use --rate and --duration.' });
+  if (flags.maxInFlight !== undefined && closedFlags.length > 0)
+    throw new UsageError('--max-in-flight bounds the open model; the closed model has --concurrency.', {
+      hint: 'Drop --max-in-flight, or use --rate and --duration.',
+    });
   const open = openFlags.length > 0 || (closedFlags.length === 0 && scenario.rate !== undefined);
   if (!open) {
-    if (flags.maxInFlight !== undefined) throw new UsageError('--max-in-flight bounds the open model, and this run is closed (no rate and duration).', { hint: 'Add --rate <orders/s> and --duration <time>, or drop --max-in-flight.' });
+    if (flags.maxInFlight !== undefined)
+      throw new UsageError('--max-in-flight bounds the open model, and this run is closed (no rate and duration).', {
+        hint: 'Add --rate <orders/s> and --duration <time>, or drop --max-in-flight.',
+      });
     return { model: 'closed', orders: flags.orders ?? scenario.orders, concurrency: flags.concurrency ?? scenario.concurrency };
   }
   const rate = flags.rate ?? scenario.rate;
   const durationMs = flags.durationMs ?? scenario.durationMs;
-  if (rate === undefined) throw new UsageError(`--duration needs a rate: the open model places so many orders per second for the duration; ${scenario.file} sets no rate.`, { hint: 'Add --rate <orders/s>, e.g. --rate 50; or use --orders for the closed model.' });
-  if (durationMs === undefined) throw new UsageError(`--rate needs a duration: the open model places orders at that rate for a while; ${scenario.file} sets no duration.`, { hint: 'Add --duration <time>, e.g. --duration 60s; or use --orders for the closed model.' });
+  if (rate === undefined)
+    throw new UsageError(`--duration needs a rate: the open model places so many orders per second for the duration; ${scenario.file} sets no rate.`, {
+      hint: 'Add --rate <orders/s>, e.g. --rate 50; or use --orders for the closed model.',
+    });
+  if (durationMs === undefined)
+    throw new UsageError(`--rate needs a duration: the open model places orders at that rate for a while; ${scenario.file} sets no duration.`, {
+      hint: 'Add --duration <time>, e.g. --duration 60s; or use --orders for the closed model.',
+    });
   const arrivals = arrivalCount(rate, durationMs);
-  if (arrivals < 1) throw new UsageError(`${rate} orders/s for ${durationMs} ms places no order.`, { hint: 'Raise --rate or --duration so that rate × duration ≥ 1.' });
-  if (arrivals > MAX_ARRIVALS) throw new UsageError(`${rate} orders/s for ${durationMs / 1000} s is ${arrivals} orders, more than ${MAX_ARRIVALS}.`, { hint: 'Lower --rate or --duration.' });
+  if (arrivals < 1)
+    throw new UsageError(`${rate} orders/s for ${durationMs} ms places no order.`, { hint: 'Raise --rate or --duration so that rate × duration ≥ 1.' });
+  if (arrivals > MAX_ARRIVALS)
+    throw new UsageError(`${rate} orders/s for ${durationMs / 1000} s is ${arrivals} orders, more than ${MAX_ARRIVALS}.`, {
+      hint: 'Lower --rate or --duration.',
+    });
   return { model: 'open', rate, durationMs, maxInFlight: flags.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT };
 }
 

@@ -22,7 +22,10 @@ describe('the Markdown report', () => {
   });
 
   it('keeps every table row on one line with the right number of cells, whatever the details say', () => {
-    const md = renderMarkdownReport(sampleRunResult({ invariants: [{ name: 'queues-empty', ok: false, details: 'a | b\nc <script>', ids: [] }] }), { latency: 'my report-latency.svg', throughput: 't.svg' });
+    const md = renderMarkdownReport(sampleRunResult({ invariants: [{ name: 'queues-empty', ok: false, details: 'a | b\nc <script>', ids: [] }] }), {
+      latency: 'my report-latency.svg',
+      throughput: 't.svg',
+    });
     const row = md.split('\n').find((l) => l.startsWith('| queues-empty'))!;
     expect(row).toBe('| queues-empty | **FAIL** | a \\| b c &lt;script&gt; |');
     expect(row.split(/(?<!\\)\|/).length - 2).toBe(3);

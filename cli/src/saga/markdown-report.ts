@@ -1,5 +1,5 @@
 import { safetyLimitNote, type RunResult } from './run.js';
-import { describeLoad } from './summary.js';
+import { describeLoad } from './describe-load.js';
 
 /** A run as Markdown: states, compensations, throughput, latency, expectations, invariants, and the two charts by file name. */
 export function renderMarkdownReport(result: RunResult, images: { latency: string; throughput: string }): string {
@@ -14,30 +14,64 @@ export function renderMarkdownReport(result: RunResult, images: { latency: strin
   lines.push(`- load ${(result.durationMs.load / 1000).toFixed(1)} s, settle ${(result.durationMs.settle / 1000).toFixed(1)} s`, '');
 
   lines.push('## Orders', '');
-  lines.push(...table(['state', 'orders'], [
-    ['placed', String(orders.placed)],
-    ['refused by POST /orders', String(orders.failedToPlace)],
-    ['confirmed', String(orders.confirmed)],
-    ['cancelled', String(orders.cancelled)],
-    ['stuck (not settled in time)', String(orders.stuck)],
-    ['rejected (out of stock)', String(outcomes.rejected)],
-    ['notifications failed', String(outcomes.notificationsFailed)],
-  ]), '');
+  lines.push(
+    ...table(
+      ['state', 'orders'],
+      [
+        ['placed', String(orders.placed)],
+        ['refused by POST /orders', String(orders.failedToPlace)],
+        ['confirmed', String(orders.confirmed)],
+        ['cancelled', String(orders.cancelled)],
+        ['stuck (not settled in time)', String(orders.stuck)],
+        ['rejected (out of stock)', String(outcomes.rejected)],
+        ['notifications failed', String(outcomes.notificationsFailed)],
+      ],
+    ),
+    '',
+  );
 
   lines.push('## Compensations', '');
-  lines.push(...table(['compensation', 'orders'], [['reservation released', String(compensations.released)], ['payment refunded', String(compensations.refunded)]]), '');
+  lines.push(
+    ...table(
+      ['compensation', 'orders'],
+      [
+        ['reservation released', String(compensations.released)],
+        ['payment refunded', String(compensations.refunded)],
+      ],
+    ),
+    '',
+  );
 
   lines.push('## Throughput and latency', '');
-  lines.push(...table(['throughput (sagas/s)', 'p50 (ms)', 'p95 (ms)', 'p99 (ms)', 'max (ms)'], [[String(result.throughput), String(latencyMs.p50), String(latencyMs.p95), String(latencyMs.p99), String(latencyMs.max)]]), '');
+  lines.push(
+    ...table(
+      ['throughput (sagas/s)', 'p50 (ms)', 'p95 (ms)', 'p99 (ms)', 'max (ms)'],
+      [[String(result.throughput), String(latencyMs.p50), String(latencyMs.p95), String(latencyMs.p99), String(latencyMs.max)]],
+    ),
+    '',
+  );
   lines.push(`![Latency histogram](${encodeURI(images.latency)})`, '');
   lines.push(`![Throughput over time](${encodeURI(images.throughput)})`, '');
 
   lines.push('## Expectations', '');
   if (result.expectations.length === 0) lines.push('The scenario expects nothing beyond the invariants.', '');
-  else lines.push(...table(['expectation', 'expected', 'actual', 'result'], result.expectations.map((e) => [e.name, e.expected, String(e.actual), e.ok ? 'ok' : '**FAIL**'])), '');
+  else
+    lines.push(
+      ...table(
+        ['expectation', 'expected', 'actual', 'result'],
+        result.expectations.map((e) => [e.name, e.expected, String(e.actual), e.ok ? 'ok' : '**FAIL**']),
+      ),
+      '',
+    );
 
   lines.push('## Invariants', '');
-  lines.push(...table(['invariant', 'result', 'details'], result.invariants.map((i) => [i.name, i.ok ? 'ok' : '**FAIL**', i.details])), '');
+  lines.push(
+    ...table(
+      ['invariant', 'result', 'details'],
+      result.invariants.map((i) => [i.name, i.ok ? 'ok' : '**FAIL**', i.details]),
+    ),
+    '',
+  );
 
   const limit = safetyLimitNote(result);
   const notes = [

@@ -1,6 +1,5 @@
 import amqplib from 'amqplib';
 import { FrankError, UsageError, errorMessage } from '../errors.js';
-import { renderTable } from '../ui/output.js';
 import { SAGA_SERVICES, type LabAccess, type SagaService } from './lab-access.js';
 
 /** The exchange every event travels on (services/kit: EVENTS_EXCHANGE). */
@@ -39,14 +38,28 @@ export async function listOutbox(access: LabAccess, options: { service?: SagaSer
   const rows = await Promise.all(
     services.map(async (service) => {
       try {
-        const { rows } = await access.db(service).query<{ id: string; event_type: string; aggregate_type: string; aggregate_id: string; created_at: Date; age_ms: number; attempts: number }>(
-          `SELECT id::text, event_type, aggregate_type, aggregate_id, created_at, (extract(epoch FROM clock_timestamp() - created_at) * 1000)::float8 AS age_ms, attempts
+        const { rows } = await access
+          .db(service)
+          .query<{ id: string; event_type: string; aggregate_type: string; aggregate_id: string; created_at: Date; age_ms: number; attempts: number }>(
+            `SELECT id::text, event_type, aggregate_type, aggregate_id, created_at, (extract(epoch FROM clock_timestamp() - created_at) * 1000)::float8 AS age_ms, attempts
              FROM saga_coord.outbox WHERE dispatched_at IS NULL AND ($1::uuid IS NULL OR id = $1::uuid) ORDER BY created_at, id`,
-          [options.id ?? null],
-        );
-        return rows.map((r): OutboxRow => ({ service, id: r.id, eventType: r.event_type, aggregateType: r.aggregate_type, aggregateId: r.aggregate_id, createdAt: r.created_at.toISOString(), ageMs: Math.round(r.age_ms), attempts: r.attempts }));
+            [options.id ?? null],
+          );
+        return rows.map((r): OutboxRow => ({
+          service,
+          id: r.id,
+          eventType: r.event_type,
+          aggregateType: r.aggregate_type,
+          aggregateId: r.aggregate_id,
+          createdAt: r.created_at.toISOString(),
+          ageMs: Math.round(r.age_ms),
+          attempts: r.attempts,
+        }));
       } catch (error) {
-        throw new FrankError(`Cannot read ${service}'s outbox: ${errorMessage(error)}`, { hint: 'Check `npx frank status`: is its database healthy?', cause: error });
+        throw new FrankError(`Cannot read ${service}'s outbox: ${errorMessage(error)}`, {
+          hint: 'Check `npx frank status`: is its database healthy?',
+          cause: error,
+        });
       }
     }),
   );
@@ -67,8 +80,13 @@ export async function redriveOutbox(access: LabAccess, options: { service: SagaS
   const { service } = options;
   const before = await listOutbox(access, options);
   if (options.id && before.length === 0) {
-    const { rows } = await access.db(service).query<{ dispatched_at: Date | null }>('SELECT dispatched_at FROM saga_coord.outbox WHERE id = $1::uuid', [options.id]);
-    if (rows.length === 0) throw new FrankError(`${service}'s outbox has no row ${options.id}.`, { hint: `\`npx frank outbox ls --service ${service}\` lists its undispatched rows.` });
+    const { rows } = await access
+      .db(service)
+      .query<{ dispatched_at: Date | null }>('SELECT dispatched_at FROM saga_coord.outbox WHERE id = $1::uuid', [options.id]);
+    if (rows.length === 0)
+      throw new FrankError(`${service}'s outbox has no row ${options.id}.`, {
+        hint: `\`npx frank outbox ls --service ${service}\` lists its undispatched rows.`,
+      });
     return { service, published: [], skippedInFlight: [], dispatchedMeanwhile: [options.id] };
   }
   if (before.length === 0) return { service, published: [], skippedInFlight: [], dispatchedMeanwhile: [] };
@@ -95,7 +113,12 @@ export async function redriveOutbox(access: LabAccess, options: { service: SagaS
   const stillWaiting = new Set((await listOutbox(access, options)).map((r) => r.id));
   const mine = new Set(published);
   const others = before.filter((r) => !mine.has(r.id));
-  return { service, published, skippedInFlight: others.filter((r) => stillWaiting.has(r.id)).map((r) => r.id), dispatchedMeanwhile: others.filter((r) => !stillWaiting.has(r.id)).map((r) => r.id) };
+  return {
+    service,
+    published,
+    skippedInFlight: others.filter((r) => stillWaiting.has(r.id)).map((r) => r.id),
+    dispatchedMeanwhile: others.filter((r) => !stillWaiting.has(r.id)).map((r) => r.id),
+  };
 }
 
 async function claimAndPublish(access: LabAccess, service: SagaService, id: string | undefined, channel: amqplib.ConfirmChannel): Promise<string[]> {
@@ -115,15 +138,22 @@ async function claimAndPublish(access: LabAccess, service: SagaService, id: stri
         rows.map(
           (row) =>
             new Promise<void>((resolve, reject) =>
-              channel.publish(EVENTS_EXCHANGE, row.event_type, Buffer.from(JSON.stringify(row.payload)), { persistent: true, contentType: 'application/json', messageId: row.id, type: row.event_type }, (error) =>
-                error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(),
+              channel.publish(
+                EVENTS_EXCHANGE,
+                row.event_type,
+                Buffer.from(JSON.stringify(row.payload)),
+                { persistent: true, contentType: 'application/json', messageId: row.id, type: row.event_type },
+                (error) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve()),
               ),
             ),
         ),
       );
     } catch (error) {
       await client.query('ROLLBACK');
-      throw new FrankError(`RabbitMQ did not confirm ${service}'s outbox rows: ${errorMessage(error)}. None was marked dispatched; a next redrive publishes them again (consumers drop duplicates).`, { hint: 'Check `npx frank status` and `npx frank logs rabbitmq`.', cause: error });
+      throw new FrankError(
+        `RabbitMQ did not confirm ${service}'s outbox rows: ${errorMessage(error)}. None was marked dispatched; a next redrive publishes them again (consumers drop duplicates).`,
+        { hint: 'Check `npx frank status` and `npx frank logs rabbitmq`.', cause: error },
+      );
     }
     await client.query('UPDATE saga_coord.outbox SET dispatched_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])', [rows.map((r) => r.id)]);
     await client.query('COMMIT');
@@ -134,12 +164,4 @@ async function claimAndPublish(access: LabAccess, service: SagaService, id: stri
   } finally {
     client.release();
   }
-}
-
-export function renderOutbox(rows: OutboxRow[]): string {
-  if (rows.length === 0) return 'Every outbox row is dispatched.\n';
-  return renderTable(
-    ['service', 'id', 'event type', 'aggregate', 'age', 'attempts'],
-    rows.map((r) => [r.service, r.id, r.eventType, `${r.aggregateType} ${r.aggregateId}`, `${Math.round(r.ageMs / 100) / 10} s`, String(r.attempts)]),
-  );
 }

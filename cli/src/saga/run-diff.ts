@@ -21,7 +21,15 @@ export interface DiffRow {
 
 const MEASURES: [string, (r: RunResult) => number | string][] = [
   ['verdict', (r) => r.verdict],
-  ['load', (r) => (r.load?.model === 'open' ? `open ${r.load.rate}/s × ${r.load.durationMs / 1000} s` : r.load ? `closed ${r.load.orders} × ${r.load.concurrency}` : 'closed')],
+  [
+    'load',
+    (r) =>
+      r.load?.model === 'open'
+        ? `open ${r.load.rate}/s × ${r.load.durationMs / 1000} s`
+        : r.load
+          ? `closed ${r.load.orders} × ${r.load.concurrency}`
+          : 'closed',
+  ],
   ['seed', (r) => r.seed],
   ['orders placed', (r) => r.orders.placed],
   ['refused', (r) => r.orders.failedToPlace],
@@ -51,7 +59,10 @@ export function diffRuns(a: { id: string; result: RunResult }, b: { id: string; 
     }
     return { measure, a: x, b: y, delta: null, relative: null };
   });
-  const checks = (kind: 'invariant' | 'expectation', list: (r: RunResult) => { name: string; ok: boolean; details?: string; expected?: string; actual?: number }[]) => {
+  const checks = (
+    kind: 'invariant' | 'expectation',
+    list: (r: RunResult) => { name: string; ok: boolean; details?: string; expected?: string; actual?: number }[],
+  ) => {
     const before = new Map(list(a.result).map((c) => [c.name, c]));
     const after = new Map(list(b.result).map((c) => [c.name, c]));
     return [...new Set([...before.keys(), ...after.keys()])]

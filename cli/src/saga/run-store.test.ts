@@ -22,7 +22,10 @@ describe('recorded runs', () => {
 
   it('keep result.json with the run id and orders.json, and a second run in the same second gets -2', async () => {
     const result = sampleRunResult({ runId: undefined, startedAt: '2026-11-30T05:34:12.345Z' });
-    const orders = [{ orderId: 'o-1', sagaId: 's-1', startedAt: 1, latencyMs: 123.456, terminal: 'order.confirmed' as const }, { orderId: 'o-2', sagaId: 's-2', startedAt: 2 }];
+    const orders = [
+      { orderId: 'o-1', sagaId: 's-1', startedAt: 1, latencyMs: 123.456, terminal: 'order.confirmed' as const },
+      { orderId: 'o-2', sagaId: 's-2', startedAt: 2 },
+    ];
     const first = await recordRun(dir, result, orders);
     const second = await recordRun(dir, result, []);
     expect([first.id, second.id]).toEqual(['20261130-053412-happy-path', '20261130-053412-happy-path-2']);

@@ -46,7 +46,11 @@ export async function recordRun(runsDir: string, result: RunResult, orders: Plac
     await writeFile(path.join(dir, 'result.json'), JSON.stringify(recorded, null, 2) + '\n');
     await writeFile(
       path.join(dir, 'orders.json'),
-      JSON.stringify(orders.map((o): RecordedOrder => ({ orderId: o.orderId, sagaId: o.sagaId, terminal: o.terminal ?? null, latencyMs: round(o.latencyMs) })), null, 1) + '\n',
+      JSON.stringify(
+        orders.map((o): RecordedOrder => ({ orderId: o.orderId, sagaId: o.sagaId, terminal: o.terminal ?? null, latencyMs: round(o.latencyMs) })),
+        null,
+        1,
+      ) + '\n',
     );
     return { id, dir, result: recorded };
   }
@@ -79,7 +83,10 @@ export async function loadRun(runsDir: string, id: string): Promise<RecordedRun>
     return await readRun(runsDir, id);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw await unknownRun(runsDir, id, `is not recorded in ${runsDir}`);
-    throw new FrankError(`Run ${id}: ${path.join(runsDir, id, 'result.json')} cannot be read: ${(error as Error).message}`, { hint: 'Delete that folder, or run the scenario again.', cause: error });
+    throw new FrankError(`Run ${id}: ${path.join(runsDir, id, 'result.json')} cannot be read: ${(error as Error).message}`, {
+      hint: 'Delete that folder, or run the scenario again.',
+      cause: error,
+    });
   }
 }
 
@@ -94,6 +101,9 @@ async function unknownRun(runsDir: string, id: string, why: string): Promise<Usa
   const { runs } = await listRuns(runsDir).catch(() => ({ runs: [] as RecordedRun[] }));
   const latest = runs.slice(-3).map((r) => r.id);
   return new UsageError(`Run "${id}" ${why}.`, {
-    hint: runs.length === 0 ? 'No run is recorded yet: `npx frank saga run <scenario>` records one; `npx frank saga runs` lists them.' : `\`npx frank saga runs\` lists the ${runs.length} recorded; the latest: ${latest.join(', ')}.`,
+    hint:
+      runs.length === 0
+        ? 'No run is recorded yet: `npx frank saga run <scenario>` records one; `npx frank saga runs` lists them.'
+        : `\`npx frank saga runs\` lists the ${runs.length} recorded; the latest: ${latest.join(', ')}.`,
   });
 }

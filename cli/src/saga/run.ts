@@ -67,7 +67,8 @@ export function percentile(sorted: number[], p: number): number {
 /** The numbers a scenario's expectations speak of, for the run's own orders only. */
 export function outcomeCounts(snapshot: LabSnapshot, orderIds: string[]): OutcomeCounts {
   const mine = new Set(orderIds);
-  const count = <T extends { orderId: string; status: string }>(rows: T[], status: string) => rows.filter((r) => mine.has(r.orderId) && r.status === status).length;
+  const count = <T extends { orderId: string; status: string }>(rows: T[], status: string) =>
+    rows.filter((r) => mine.has(r.orderId) && r.status === status).length;
   return {
     confirmed: snapshot.orders.filter((o) => mine.has(o.id) && o.status === 'CONFIRMED').length,
     cancelled: snapshot.orders.filter((o) => mine.has(o.id) && o.status === 'CANCELLED').length,
@@ -83,12 +84,27 @@ export function outcomeCounts(snapshot: LabSnapshot, orderIds: string[]): Outcom
  * the load, waits until the lab is at rest (every invariant and expectation holds) or the settle
  * timeout passes, and gives the verdict. The simulators get their behaviour back afterwards.
  */
+/**
+ * The verdict of a run under `--chaos`, as in `chaos run`: orders the lab refused while a fault was
+ * in force do not fail it; a fault that did not go in, a saga left unfinished or a broken invariant
+ * or expectation does.
+ */
+export function underChaos(result: RunResult, chaos: NonNullable<RunResult['chaos']>): RunResult {
+  const held =
+    chaos.every((c) => c.error === null) && result.orders.stuck === 0 && result.invariants.every((i) => i.ok) && result.expectations.every((e) => e.ok);
+  return { ...result, chaos, verdict: held ? 'pass' : 'fail' };
+}
+
 export async function runScenario(access: LabAccess, scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
   return (await runScenarioWithOrders(access, scenario, options)).result;
 }
 
 /** runScenario, with the orders it placed (for the run's record: too many for the result itself). */
-export async function runScenarioWithOrders(access: LabAccess, scenario: Scenario, options: RunOptions = {}): Promise<{ result: RunResult; orders: PlacedOrder[] }> {
+export async function runScenarioWithOrders(
+  access: LabAccess,
+  scenario: Scenario,
+  options: RunOptions = {},
+): Promise<{ result: RunResult; orders: PlacedOrder[] }> {
   const model = resolveLoadModel(scenario, options);
   const seed = options.seed ?? 1;
   const settleTimeoutMs = options.settleTimeoutMs ?? scenario.settleTimeoutMs;
@@ -102,23 +118,37 @@ export async function runScenarioWithOrders(access: LabAccess, scenario: Scenari
 
   const savedProvider = await http<Record<string, number>>(`${providerUrl}/admin/behaviour`);
   const savedChannels = await http<Record<string, number>>(`${notificationUrl}/admin/channels`);
-  if (savedProvider.status !== 200 || savedChannels.status !== 200) throw new FrankError('The payment provider or notification service does not answer its admin endpoint.', { hint: 'Check `npx frank status`.' });
+  if (savedProvider.status !== 200 || savedChannels.status !== 200)
+    throw new FrankError('The payment provider or notification service does not answer its admin endpoint.', { hint: 'Check `npx frank status`.' });
   try {
     await put(`${providerUrl}/admin/behaviour/reset`, undefined, 'POST');
     if (Object.keys(scenario.provider).length > 0) await put(`${providerUrl}/admin/behaviour`, scenario.provider);
     if (Object.keys(scenario.channels).length > 0) await put(`${notificationUrl}/admin/channels`, scenario.channels);
-    for (const [sku, onHand] of Object.entries(scenario.stock)) await put(`${access.url('inventory')}/admin/stock/${encodeURIComponent(sku)}`, { onHand }, 'POST');
+    for (const [sku, onHand] of Object.entries(scenario.stock))
+      await put(`${access.url('inventory')}/admin/stock/${encodeURIComponent(sku)}`, { onHand }, 'POST');
     const pool = await randomPool(access, scenario, orders);
     const customers = await loginCustomers(access, Math.max(4, Math.min(concurrency, 21)));
 
-    const onProgress = (p: LoadProgress) => say(`  placed ${p.placed}/${p.total}, in flight ${p.inFlight}, settled ${p.settled}${p.skipped ? `, ${p.skipped} arrivals skipped at the safety limit` : ''}`);
+    const onProgress = (p: LoadProgress) =>
+      say(
+        `  placed ${p.placed}/${p.total}, in flight ${p.inFlight}, settled ${p.settled}${p.skipped ? `, ${p.skipped} arrivals skipped at the safety limit` : ''}`,
+      );
     let load: LoadResult;
     if (model.model === 'closed') {
       say(`${scenario.name}: ${model.orders} orders, concurrency ${model.concurrency}, seed ${seed}`);
       load = await driveLoad(access, scenario, pool, customers, { orders: model.orders, concurrency: model.concurrency, seed, settleTimeoutMs, onProgress });
     } else {
-      say(`${scenario.name}: ${model.rate} orders/s for ${(model.durationMs / 1000).toFixed(1)} s (open model, at most ${model.maxInFlight} in flight), seed ${seed}`);
-      load = await driveOpenLoad(access, scenario, pool, customers, { rate: model.rate, durationMs: model.durationMs, maxInFlight: model.maxInFlight, seed, settleTimeoutMs, onProgress });
+      say(
+        `${scenario.name}: ${model.rate} orders/s for ${(model.durationMs / 1000).toFixed(1)} s (open model, at most ${model.maxInFlight} in flight), seed ${seed}`,
+      );
+      load = await driveOpenLoad(access, scenario, pool, customers, {
+        rate: model.rate,
+        durationMs: model.durationMs,
+        maxInFlight: model.maxInFlight,
+        seed,
+        settleTimeoutMs,
+        onProgress,
+      });
     }
     say(`  load done in ${(load.elapsedMs / 1000).toFixed(1)} s; waiting for the lab to come to rest (up to ${Math.round(settleTimeoutMs / 1000)} s)`);
     return { result: await settle(access, scenario, load, { seed, settleTimeoutMs, model, startedAt }), orders: load.placed };
@@ -130,7 +160,10 @@ export async function runScenarioWithOrders(access: LabAccess, scenario: Scenari
 
 async function put(url: string, body: unknown, method = 'PUT'): Promise<void> {
   const answer = await http<{ error?: { message?: string } }>(url, { method, body });
-  if (answer.status >= 300) throw new FrankError(`${method} ${url} answered ${answer.status}: ${answer.body.error?.message ?? JSON.stringify(answer.body)}`, { hint: 'Check the scenario file against the service contract (services/README.md).' });
+  if (answer.status >= 300)
+    throw new FrankError(`${method} ${url} answered ${answer.status}: ${answer.body.error?.message ?? JSON.stringify(answer.body)}`, {
+      hint: 'Check the scenario file against the service contract (services/README.md).',
+    });
 }
 
 /**
@@ -142,19 +175,29 @@ async function randomPool(access: LabAccess, scenario: Scenario, orders: number)
   if (randomLines.length === 0) return [];
   const named = new Set([...Object.keys(scenario.stock), ...scenario.mix.flatMap((e) => e.items.map((l) => l.sku))]);
   const products = await http<{ sku: string; available: number }[]>(`${access.url('inventory')}/products?limit=200`);
-  if (products.status !== 200 || !Array.isArray(products.body)) throw new FrankError(`inventory's catalogue answered ${products.status}.`, { hint: 'Check `npx frank status`.' });
+  if (products.status !== 200 || !Array.isArray(products.body))
+    throw new FrankError(`inventory's catalogue answered ${products.status}.`, { hint: 'Check `npx frank status`.' });
   // Products seeded with little stock (for oversell) are left alone: the pool is the well-stocked ones.
-  const pool = products.body.filter((p) => !named.has(p.sku) && p.available >= 10).slice(0, 20).map((p) => p.sku);
+  const pool = products.body
+    .filter((p) => !named.has(p.sku) && p.available >= 10)
+    .slice(0, 20)
+    .map((p) => p.sku);
   const need = orders * Math.max(...randomLines.map((l) => l.qty));
   for (const sku of pool) {
     const product = await http<{ onHand: number; available: number }>(`${access.url('inventory')}/products/${encodeURIComponent(sku)}`);
-    if (product.body.available < need) await put(`${access.url('inventory')}/admin/stock/${encodeURIComponent(sku)}`, { onHand: product.body.onHand + need }, 'POST');
+    if (product.body.available < need)
+      await put(`${access.url('inventory')}/admin/stock/${encodeURIComponent(sku)}`, { onHand: product.body.onHand + need }, 'POST');
   }
-  if (pool.length === 0) throw new FrankError('No product has stock for the scenario\'s random lines.', { hint: 'Run `npx frank seed --service inventory`.' });
+  if (pool.length === 0) throw new FrankError("No product has stock for the scenario's random lines.", { hint: 'Run `npx frank seed --service inventory`.' });
   return pool;
 }
 
-async function settle(access: LabAccess, scenario: Scenario, load: LoadResult, options: { seed: number; settleTimeoutMs: number; model: LoadModel; startedAt: string }): Promise<RunResult> {
+async function settle(
+  access: LabAccess,
+  scenario: Scenario,
+  load: LoadResult,
+  options: { seed: number; settleTimeoutMs: number; model: LoadModel; startedAt: string },
+): Promise<RunResult> {
   const orderIds = load.placed.map((o) => o.orderId);
   const began = performance.now();
   const deadline = began + options.settleTimeoutMs;
@@ -180,7 +223,10 @@ async function settle(access: LabAccess, scenario: Scenario, load: LoadResult, o
   for (const o of load.placed) if (o.settledAtMs !== undefined) throughputPerSecond[Math.min(seconds - 1, Math.floor(o.settledAtMs / 1000))]!++;
   const round = (x: number) => Math.round(x * 10) / 10;
   const skipped = load.skippedArrivals ?? 0;
-  const verdict = load.failedToPlace === 0 && skipped === 0 && stuckOrderIds.length === 0 && invariants.every((i) => i.ok) && expectations.every((e) => e.ok) ? 'pass' : 'fail';
+  const verdict =
+    load.failedToPlace === 0 && skipped === 0 && stuckOrderIds.length === 0 && invariants.every((i) => i.ok) && expectations.every((e) => e.ok)
+      ? 'pass'
+      : 'fail';
   const { model } = options;
   return {
     scenario: scenario.name,
@@ -188,11 +234,22 @@ async function settle(access: LabAccess, scenario: Scenario, load: LoadResult, o
     seed: options.seed,
     startedAt: options.startedAt,
     load: model.model === 'closed' ? model : { ...model, arrivals: load.arrivals ?? 0, skippedArrivals: skipped, peakInFlight: load.peakInFlight ?? 0 },
-    orders: { placed: orderIds.length, confirmed: counts.confirmed, cancelled: counts.cancelled, stuck: stuckOrderIds.length, failedToPlace: load.failedToPlace },
+    orders: {
+      placed: orderIds.length,
+      confirmed: counts.confirmed,
+      cancelled: counts.cancelled,
+      stuck: stuckOrderIds.length,
+      failedToPlace: load.failedToPlace,
+    },
     compensations: { released: counts.released, refunded: counts.refunded },
     outcomes: { rejected: counts.rejected, notificationsFailed: counts.notificationsFailed },
     throughput: round(latencies.length / (load.elapsedMs / 1000 || 1)),
-    latencyMs: { p50: round(percentile(latencies, 50)), p95: round(percentile(latencies, 95)), p99: round(percentile(latencies, 99)), max: round(latencies.at(-1) ?? 0) },
+    latencyMs: {
+      p50: round(percentile(latencies, 50)),
+      p95: round(percentile(latencies, 95)),
+      p99: round(percentile(latencies, 99)),
+      max: round(latencies.at(-1) ?? 0),
+    },
     durationMs: { load: Math.round(load.elapsedMs), settle: Math.round(performance.now() - began) },
     expectations,
     invariants,

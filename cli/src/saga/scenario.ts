@@ -44,12 +44,20 @@ const mixSchema = z.strictObject({
 
 const COUNT_MESSAGE = 'must be a count: a whole number, "all", "none", or a comparison such as ">= 3", "< 50%"';
 /** A whole number, all, none, or a comparison with a number or a share of the orders placed. */
-const countSchema = z.union([z.number({ error: COUNT_MESSAGE }).int(COUNT_MESSAGE).min(0, COUNT_MESSAGE), z.string({ error: COUNT_MESSAGE }).regex(/^\s*(all|none|(>=|<=|>|<|=)?\s*\d+(\.\d+)?%?)\s*$/, COUNT_MESSAGE)], { error: COUNT_MESSAGE });
+const countSchema = z.union(
+  [
+    z.number({ error: COUNT_MESSAGE }).int(COUNT_MESSAGE).min(0, COUNT_MESSAGE),
+    z.string({ error: COUNT_MESSAGE }).regex(/^\s*(all|none|(>=|<=|>|<|=)?\s*\d+(\.\d+)?%?)\s*$/, COUNT_MESSAGE),
+  ],
+  { error: COUNT_MESSAGE },
+);
 
 export const EXPECTATION_KEYS = ['confirmed', 'cancelled', 'rejected', 'released', 'refunded', 'notificationsFailed'] as const;
 export type ExpectationKey = (typeof EXPECTATION_KEYS)[number];
 
-const expectSchema = z.strictObject(Object.fromEntries(EXPECTATION_KEYS.map((key) => [key, countSchema.optional()])) as Record<ExpectationKey, z.ZodOptional<typeof countSchema>>);
+const expectSchema = z.strictObject(
+  Object.fromEntries(EXPECTATION_KEYS.map((key) => [key, countSchema.optional()])) as Record<ExpectationKey, z.ZodOptional<typeof countSchema>>,
+);
 
 const DURATION_MESSAGE = `must be ${DURATION_EXAMPLE}`;
 const durationSchema = z.string({ error: DURATION_MESSAGE }).check((ctx) => {
@@ -82,16 +90,27 @@ const scenarioSchema = z
   })
   .superRefine((scenario, context) => {
     const { declineRate = 0, timeoutRate = 0 } = scenario.provider;
-    if (declineRate + timeoutRate > 1) context.addIssue({ code: 'custom', path: ['provider', 'timeoutRate'], message: `declineRate + timeoutRate must be ≤ 1, not ${declineRate + timeoutRate}` });
+    if (declineRate + timeoutRate > 1)
+      context.addIssue({
+        code: 'custom',
+        path: ['provider', 'timeoutRate'],
+        message: `declineRate + timeoutRate must be ≤ 1, not ${declineRate + timeoutRate}`,
+      });
     if ((scenario.rate === undefined) !== (scenario.duration === undefined)) {
       const [given, missing] = scenario.rate === undefined ? ['duration', 'rate'] : ['rate', 'duration'];
-      context.addIssue({ code: 'custom', path: [given], message: `needs ${missing} beside it: the open model places rate orders per second for duration (or remove ${given} for the closed model of orders and concurrency)` });
+      context.addIssue({
+        code: 'custom',
+        path: [given],
+        message: `needs ${missing} beside it: the open model places rate orders per second for duration (or remove ${given} for the closed model of orders and concurrency)`,
+      });
     }
     const read = scenario.duration === undefined ? undefined : readDuration(scenario.duration);
     if (read && 'ms' in read) {
       const { ms } = read;
-      if (ms > MAX_LOAD_DURATION_MS) context.addIssue({ code: 'custom', path: ['duration'], message: `must be longer than 0 and at most 60m, not "${scenario.duration}"` });
-      else if (scenario.rate !== undefined && Math.floor((scenario.rate * ms) / 1000 + 1e-9) < 1) context.addIssue({ code: 'custom', path: ['rate'], message: `${scenario.rate}/s for ${scenario.duration} places no order: raise rate or duration` });
+      if (ms > MAX_LOAD_DURATION_MS)
+        context.addIssue({ code: 'custom', path: ['duration'], message: `must be longer than 0 and at most 60m, not "${scenario.duration}"` });
+      else if (scenario.rate !== undefined && Math.floor((scenario.rate * ms) / 1000 + 1e-9) < 1)
+        context.addIssue({ code: 'custom', path: ['rate'], message: `${scenario.rate}/s for ${scenario.duration} places no order: raise rate or duration` });
     }
     scenario.mix.forEach((entry, index) => {
       const fixed = entry.items.filter((line) => line.sku !== 'random').map((line) => line.sku);
@@ -104,7 +123,6 @@ export type Scenario = z.infer<typeof scenarioSchema> & { file: string; settleTi
 export type CountExpectation = z.infer<typeof countSchema>;
 export type ProviderBehaviour = z.infer<typeof providerSchema>;
 export type ChannelBehaviour = z.infer<typeof channelsSchema>;
-
 
 export function parseScenario(text: string, file: string): Scenario {
   const lineCounter = new LineCounter();
@@ -121,11 +139,19 @@ export function parseScenario(text: string, file: string): Scenario {
     const issue = parsed.error.issues[0]!;
     const keyPath = issue.path.map(String);
     const lineKey = issue.code === 'unrecognized_keys' ? [...keyPath, issue.keys[0]!] : keyPath;
-    throw new UsageError(`${file}${lineOf(doc, lineCounter, lineKey)}: ${keyPath.length === 0 ? '(top level)' : keyPath.join('.')}: ${describeIssue(issue, keyPath)}`, {
-      hint: `See templates/scenarios/happy-path.yaml for a commented scenario.`,
-    });
+    throw new UsageError(
+      `${file}${lineOf(doc, lineCounter, lineKey)}: ${keyPath.length === 0 ? '(top level)' : keyPath.join('.')}: ${describeIssue(issue, keyPath)}`,
+      {
+        hint: `See templates/scenarios/happy-path.yaml for a commented scenario.`,
+      },
+    );
   }
-  return { ...parsed.data, file, settleTimeoutMs: parseDuration(parsed.data.settleTimeout, 'settleTimeout'), ...(parsed.data.duration === undefined ? {} : { durationMs: parseDuration(parsed.data.duration, 'duration') }) };
+  return {
+    ...parsed.data,
+    file,
+    settleTimeoutMs: parseDuration(parsed.data.settleTimeout, 'settleTimeout'),
+    ...(parsed.data.duration === undefined ? {} : { durationMs: parseDuration(parsed.data.duration, 'duration') }),
+  };
 }
 
 export async function loadScenarioFile(file: string): Promise<Scenario> {
@@ -174,7 +200,9 @@ function describeIssue(issue: z.core.$ZodIssue, keyPath: string[]): string {
       if (last === 'sku' && issue.expected === 'string') return SKU_MESSAGE;
       return `must be ${issue.expected}, not ${typeof issue.input === 'object' ? (Array.isArray(issue.input) ? 'a list' : 'a map') : JSON.stringify(issue.input)}`;
     case 'too_small':
-      return issue.origin === 'array' ? `needs at least ${String(issue.minimum)} entr${issue.minimum === 1 ? 'y' : 'ies'}` : `must be ${issue.inclusive === false ? '>' : '≥'} ${String(issue.minimum)}`;
+      return issue.origin === 'array'
+        ? `needs at least ${String(issue.minimum)} entr${issue.minimum === 1 ? 'y' : 'ies'}`
+        : `must be ${issue.inclusive === false ? '>' : '≥'} ${String(issue.minimum)}`;
     case 'too_big':
       return `must be ${issue.inclusive === false ? '<' : '≤'} ${String(issue.maximum)}`;
     default:
@@ -184,7 +212,8 @@ function describeIssue(issue: z.core.$ZodIssue, keyPath: string[]): string {
 
 /** The keys a map at this path takes, for "unknown key" errors. */
 function allowedKeys(keyPath: string[]): string[] | undefined {
-  const shape = (schema: unknown): string[] | undefined => (schema && typeof schema === 'object' && 'shape' in schema ? Object.keys((schema as { shape: object }).shape) : undefined);
+  const shape = (schema: unknown): string[] | undefined =>
+    schema && typeof schema === 'object' && 'shape' in schema ? Object.keys((schema as { shape: object }).shape) : undefined;
   if (keyPath.length === 0) return Object.keys(scenarioSchema.shape);
   if (keyPath.length === 1) return shape({ provider: providerSchema, channels: channelsSchema, expect: expectSchema }[keyPath[0]!]);
   if (keyPath[0] === 'mix' && keyPath.length === 2) return Object.keys(mixSchema.shape);

@@ -2,7 +2,18 @@ import amqplib from 'amqplib';
 import { SAGA_SERVICES, type LabAccess } from './lab-access.js';
 
 /** Every consumer queue of the saga; each has its dead-letter queue `<queue>.dlq`. */
-export const CONSUMER_QUEUES = ['order.saga', 'inventory.saga', 'payment.saga', 'notification.saga', 'analytics.events', 'rabbitmq-bridge.outcomes', 'views.order-views', 'views.inventory-views', 'views.user-views', 'views.notification-views'] as const;
+export const CONSUMER_QUEUES = [
+  'order.saga',
+  'inventory.saga',
+  'payment.saga',
+  'notification.saga',
+  'analytics.events',
+  'rabbitmq-bridge.outcomes',
+  'views.order-views',
+  'views.inventory-views',
+  'views.user-views',
+  'views.notification-views',
+] as const;
 
 export interface OrderRow {
   id: string;
@@ -30,7 +41,8 @@ export interface LabSnapshot {
 const int = (value: unknown) => Number(value);
 
 export async function takeSnapshot(access: LabAccess): Promise<LabSnapshot> {
-  const query = async <T extends Record<string, unknown>>(service: (typeof SAGA_SERVICES)[number], sql: string) => (await access.db(service).query<T>(sql)).rows;
+  const query = async <T extends Record<string, unknown>>(service: (typeof SAGA_SERVICES)[number], sql: string) =>
+    (await access.db(service).query<T>(sql)).rows;
   const [orders, stock, reservations, commits, payments, deliveries, sales, undispatched, queues] = await Promise.all([
     query<{ id: string; user_id: string; status: string; total_cents: string; items: { sku: string; qty: number }[] | null }>(
       'order',
@@ -38,9 +50,15 @@ export async function takeSnapshot(access: LabAccess): Promise<LabSnapshot> {
          (SELECT json_agg(json_build_object('sku', i.sku, 'qty', i.qty) ORDER BY i.sku) FROM order_domain.order_items i WHERE i.order_id = o.id) AS items
        FROM order_domain.orders o`,
     ),
-    query<{ sku: string; on_hand: number; reserved: number; stocked: number; committed: number; conserved: boolean }>('inventory', 'SELECT sku, on_hand, reserved, stocked, committed, conserved FROM inventory_domain.stock_conservation'),
+    query<{ sku: string; on_hand: number; reserved: number; stocked: number; committed: number; conserved: boolean }>(
+      'inventory',
+      'SELECT sku, on_hand, reserved, stocked, committed, conserved FROM inventory_domain.stock_conservation',
+    ),
     query<{ id: string; order_id: string; status: string }>('inventory', 'SELECT id::text, order_id, status FROM inventory_domain.reservations'),
-    query<{ order_id: string; sku: string; units: string }>('inventory', "SELECT order_id, sku, (-sum(qty))::text AS units FROM inventory_domain.stock_movements WHERE kind = 'commit' GROUP BY order_id, sku"),
+    query<{ order_id: string; sku: string; units: string }>(
+      'inventory',
+      "SELECT order_id, sku, (-sum(qty))::text AS units FROM inventory_domain.stock_movements WHERE kind = 'commit' GROUP BY order_id, sku",
+    ),
     query<{ id: string; order_id: string; status: string; failure_reason: string | null; captures: number; captured: string; refunded: string }>(
       'payment',
       `SELECT p.id::text, p.order_id, p.status, p.failure_reason,
@@ -50,20 +68,39 @@ export async function takeSnapshot(access: LabAccess): Promise<LabSnapshot> {
        FROM payment_domain.payments p`,
     ),
     query<{ order_id: string; status: string }>('notification', 'SELECT order_id, status FROM notification_domain.deliveries'),
-    query<{ order_id: string; total: string }>('analytics', 'SELECT order_id, sum(total_cents)::text AS total FROM analytics_domain.sales_fact GROUP BY order_id'),
+    query<{ order_id: string; total: string }>(
+      'analytics',
+      'SELECT order_id, sum(total_cents)::text AS total FROM analytics_domain.sales_fact GROUP BY order_id',
+    ),
     Promise.all(
       SAGA_SERVICES.map(async (service) =>
-        (await query<{ id: string; event_type: string }>(service, 'SELECT id::text, event_type FROM saga_coord.outbox WHERE dispatched_at IS NULL ORDER BY created_at')).map((r) => ({ service, id: r.id, eventType: r.event_type })),
+        (
+          await query<{ id: string; event_type: string }>(
+            service,
+            'SELECT id::text, event_type FROM saga_coord.outbox WHERE dispatched_at IS NULL ORDER BY created_at',
+          )
+        ).map((r) => ({ service, id: r.id, eventType: r.event_type })),
       ),
     ),
-    queueDepths(access.amqpUrl, CONSUMER_QUEUES.flatMap((q) => [q, `${q}.dlq`])),
+    queueDepths(
+      access.amqpUrl,
+      CONSUMER_QUEUES.flatMap((q) => [q, `${q}.dlq`]),
+    ),
   ]);
   return {
     orders: orders.map((o) => ({ id: o.id, userId: o.user_id, status: o.status, totalCents: int(o.total_cents), items: o.items ?? [] })),
     stock: stock.map((s) => ({ sku: s.sku, onHand: s.on_hand, reserved: s.reserved, stocked: s.stocked, committed: s.committed, conserved: s.conserved })),
     reservations: reservations.map((r) => ({ id: r.id, orderId: r.order_id, status: r.status })),
     commits: commits.map((c) => ({ orderId: c.order_id, sku: c.sku, units: int(c.units) })),
-    payments: payments.map((p) => ({ id: p.id, orderId: p.order_id, status: p.status, failureReason: p.failure_reason, captures: p.captures, capturedCents: int(p.captured), refundedCents: int(p.refunded) })),
+    payments: payments.map((p) => ({
+      id: p.id,
+      orderId: p.order_id,
+      status: p.status,
+      failureReason: p.failure_reason,
+      captures: p.captures,
+      capturedCents: int(p.captured),
+      refundedCents: int(p.refunded),
+    })),
     deliveries: deliveries.map((d) => ({ orderId: d.order_id, status: d.status })),
     sales: sales.map((s) => ({ orderId: s.order_id, totalCents: int(s.total) })),
     undispatched: undispatched.flat(),

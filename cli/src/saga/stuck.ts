@@ -1,4 +1,3 @@
-import { renderTable } from '../ui/output.js';
 import { peekDeadLetters, type DeadLetter } from './dead-letters.js';
 import type { LabAccess } from './lab-access.js';
 import { queueStates, type QueueState } from './snapshot.js';
@@ -21,7 +20,17 @@ export const SAGA_CONSUMERS: Record<string, string[]> = {
 };
 export const SAGA_QUEUES = [...new Set(Object.values(SAGA_CONSUMERS).flat())].sort();
 
-export type StuckKind = 'undispatched' | 'dead-lettered' | 'queue-missing' | 'no-consumer' | 'waiting-in-queue' | 'not-consumed' | 'provider-not-called' | 'waiting-for-provider' | 'no-event' | 'no-next-step';
+export type StuckKind =
+  | 'undispatched'
+  | 'dead-lettered'
+  | 'queue-missing'
+  | 'no-consumer'
+  | 'waiting-in-queue'
+  | 'not-consumed'
+  | 'provider-not-called'
+  | 'waiting-for-provider'
+  | 'no-event'
+  | 'no-next-step';
 
 export interface StuckReason {
   kind: StuckKind;
@@ -70,26 +79,72 @@ export function diagnoseSaga(timeline: SagaTimeline, queues: Map<string, QueueSt
       if (step.consumers.some((c) => c.handler === queue)) continue;
       const dead = deadLetters.find((d) => d.eventId === step.eventId && d.queue === `${queue}.dlq`);
       const state = queues.get(queue);
-      if (dead) reasons.push({ kind: 'dead-lettered', where: dead.queue, detail: `${step.type} ${step.eventId} is in ${dead.queue}${dead.reason ? ` (${dead.reason})` : ''}: ${serviceOf(queue)} gave up on it` });
-      else if (!state) reasons.push({ kind: 'queue-missing', where: queue, detail: `${queue} does not exist: ${step.type} had nowhere to go (has ${serviceOf(queue)} ever started?)` });
-      else if (state.consumers === 0) reasons.push({ kind: 'no-consumer', where: queue, detail: `${step.type} waits in ${queue} (${state.messages} ready) and no one consumes it: is ${serviceOf(queue)} running?` });
-      else if (state.messages > 0) reasons.push({ kind: 'waiting-in-queue', where: queue, detail: `${step.type} not yet handled by ${queue}: ${state.messages} ready, ${state.consumers} consumer${state.consumers === 1 ? '' : 's'}` });
-      else reasons.push({ kind: 'not-consumed', where: queue, detail: `${step.type} is not in ${queue}'s inbox and ${queue} has none ready: being retried (see \`npx frank logs ${serviceOf(queue)}\`), or lost` });
+      if (dead)
+        reasons.push({
+          kind: 'dead-lettered',
+          where: dead.queue,
+          detail: `${step.type} ${step.eventId} is in ${dead.queue}${dead.reason ? ` (${dead.reason})` : ''}: ${serviceOf(queue)} gave up on it`,
+        });
+      else if (!state)
+        reasons.push({
+          kind: 'queue-missing',
+          where: queue,
+          detail: `${queue} does not exist: ${step.type} had nowhere to go (has ${serviceOf(queue)} ever started?)`,
+        });
+      else if (state.consumers === 0)
+        reasons.push({
+          kind: 'no-consumer',
+          where: queue,
+          detail: `${step.type} waits in ${queue} (${state.messages} ready) and no one consumes it: is ${serviceOf(queue)} running?`,
+        });
+      else if (state.messages > 0)
+        reasons.push({
+          kind: 'waiting-in-queue',
+          where: queue,
+          detail: `${step.type} not yet handled by ${queue}: ${state.messages} ready, ${state.consumers} consumer${state.consumers === 1 ? '' : 's'}`,
+        });
+      else
+        reasons.push({
+          kind: 'not-consumed',
+          where: queue,
+          detail: `${step.type} is not in ${queue}'s inbox and ${queue} has none ready: being retried (see \`npx frank logs ${serviceOf(queue)}\`), or lost`,
+        });
     }
   }
   if (reasons.length > 0) return reasons;
   const last = timeline.steps.at(-1);
-  if (!last) return [{ kind: 'no-event', where: 'order', detail: `order ${timeline.order?.status ?? 'unknown'} but no saga database has an event of it: order.created was never appended` }];
+  if (!last)
+    return [
+      {
+        kind: 'no-event',
+        where: 'order',
+        detail: `order ${timeline.order?.status ?? 'unknown'} but no saga database has an event of it: order.created was never appended`,
+      },
+    ];
   const payment = timeline.payment;
   if (payment?.status === 'PENDING') {
     const deadline = Date.parse(payment.deadlineAt) - now;
     const due = deadline >= 0 ? `deadline in ${seconds(deadline)}` : `deadline passed ${seconds(-deadline)} ago: is payment's deadline sweeper running?`;
     if (!payment.providerRef) {
-      return [{ kind: 'provider-not-called', where: 'payment → payment-provider', detail: `payment ${payment.id} PENDING: the provider has not accepted it (${payment.providerAttempts} attempts${payment.providerError ? `, last: ${payment.providerError}` : ''}); ${due}` }];
+      return [
+        {
+          kind: 'provider-not-called',
+          where: 'payment → payment-provider',
+          detail: `payment ${payment.id} PENDING: the provider has not accepted it (${payment.providerAttempts} attempts${payment.providerError ? `, last: ${payment.providerError}` : ''}); ${due}`,
+        },
+      ];
     }
-    return [{ kind: 'waiting-for-provider', where: 'payment-provider webhook', detail: `payment ${payment.id} PENDING at the provider (${payment.providerRef}): no webhook yet; ${due}` }];
+    return [
+      {
+        kind: 'waiting-for-provider',
+        where: 'payment-provider webhook',
+        detail: `payment ${payment.id} PENDING at the provider (${payment.providerRef}): no webhook yet; ${due}`,
+      },
+    ];
   }
-  return [{ kind: 'no-next-step', where: last.service, detail: `every event was handled where it should be, and nothing followed ${last.type} from ${last.service}` }];
+  return [
+    { kind: 'no-next-step', where: last.service, detail: `every event was handled where it should be, and nothing followed ${last.type} from ${last.service}` },
+  ];
 }
 
 export async function findStuckSagas(access: LabAccess, options: { olderThanMs: number; peek: boolean; limit: number }): Promise<StuckReport> {
@@ -124,13 +179,4 @@ export async function findStuckSagas(access: LabAccess, options: { olderThanMs: 
     queues: states.map((s) => ({ queue: s.queue, messages: s.state?.messages ?? null, consumers: s.state?.consumers ?? null })),
     peeked: options.peek && rows.length > 0 ? dlqs : [],
   };
-}
-
-export function renderStuck(report: StuckReport): string {
-  if (report.stuck.length === 0) return `No saga is stuck: every order older than ${seconds(report.olderThanMs)} is CONFIRMED or CANCELLED.\n`;
-  const rows = report.stuck.flatMap((s) =>
-    s.reasons.map((reason, i) => (i === 0 ? [s.orderId, s.status, seconds(s.ageMs), s.lastEvent ? `${s.lastEvent.type} (${s.lastEvent.service})` : '-', reason.where, reason.detail] : ['', '', '', '', reason.where, reason.detail])),
-  );
-  const more = report.unsettled > report.stuck.length ? `\n…and ${report.unsettled - report.stuck.length} more unsettled orders (raise --limit to see them).\n` : '';
-  return `${report.unsettled} saga${report.unsettled === 1 ? '' : 's'} stuck (unsettled for more than ${seconds(report.olderThanMs)}):\n\n${renderTable(['order', 'status', 'age', 'last event', 'stopped at', 'why'], rows)}${more}`;
 }

@@ -27,17 +27,37 @@ describe('SVG charts', () => {
   });
 
   it('put a marker where its value lies on the x axis', () => {
-    const svg = renderBarChart({ title: 't', xLabel: 'x', yLabel: 'y', bars: [{ from: 0, to: 100, value: 1, tooltip: '' }], markers: [{ x: 50, label: 'half' }] });
+    const svg = renderBarChart({
+      title: 't',
+      xLabel: 'x',
+      yLabel: 'y',
+      bars: [{ from: 0, to: 100, value: 1, tooltip: '' }],
+      markers: [{ x: 50, label: 'half' }],
+    });
     const bar = bars(svg)[0]!;
     const marker = readXml(svg).find((e) => e.attributes.class === 'marker')!;
     expect(Number(marker.attributes.x1)).toBeCloseTo(Number(bar.attributes.x) + (Number(bar.attributes.width) + 1) / 2, 0);
   });
 
-  it('print a marker\'s label to the left of its line near the right edge, so it stays in the picture', () => {
-    const svg = renderBarChart({ title: 't', xLabel: 'x', yLabel: 'y', bars: [{ from: 0, to: 100, value: 1, tooltip: '' }], markers: [{ x: 20, label: 'p50 20 ms' }, { x: 99, label: 'p99 99 ms' }] });
+  it("print a marker's label to the left of its line near the right edge, so it stays in the picture", () => {
+    const svg = renderBarChart({
+      title: 't',
+      xLabel: 'x',
+      yLabel: 'y',
+      bars: [{ from: 0, to: 100, value: 1, tooltip: '' }],
+      markers: [
+        { x: 20, label: 'p50 20 ms' },
+        { x: 99, label: 'p99 99 ms' },
+      ],
+    });
     const labels = readXml(svg).filter((e) => e.name === 'text' && e.text.startsWith('p'));
-    const lines = readXml(svg).filter((e) => e.attributes.class === 'marker').map((e) => Number(e.attributes.x1));
-    expect(labels.map((l) => [l.text, l.attributes['text-anchor'] ?? 'start'])).toEqual([['p50 20 ms', 'start'], ['p99 99 ms', 'end']]);
+    const lines = readXml(svg)
+      .filter((e) => e.attributes.class === 'marker')
+      .map((e) => Number(e.attributes.x1));
+    expect(labels.map((l) => [l.text, l.attributes['text-anchor'] ?? 'start'])).toEqual([
+      ['p50 20 ms', 'start'],
+      ['p99 99 ms', 'end'],
+    ]);
     expect(Number(labels[0]!.attributes.x)).toBeGreaterThan(lines[0]!);
     expect(Number(labels[1]!.attributes.x)).toBeLessThan(lines[1]!);
   });
@@ -46,7 +66,17 @@ describe('SVG charts', () => {
     const svg = throughputSvg(sampleRunResult());
     const drawn = bars(svg);
     expect(drawn).toHaveLength(5);
-    expect(readXml(svg).filter((e) => e.name === 'title' && e.parent?.name === 'rect').map((t) => t.text)).toEqual(['second 0: 3 sagas settled', 'second 1: 5 sagas settled', 'second 2: 6 sagas settled', 'second 3: 4 sagas settled', 'second 4: 2 sagas settled']);
+    expect(
+      readXml(svg)
+        .filter((e) => e.name === 'title' && e.parent?.name === 'rect')
+        .map((t) => t.text),
+    ).toEqual([
+      'second 0: 3 sagas settled',
+      'second 1: 5 sagas settled',
+      'second 2: 6 sagas settled',
+      'second 3: 4 sagas settled',
+      'second 4: 2 sagas settled',
+    ]);
     const level = readXml(svg).find((e) => e.attributes.class === 'level')!;
     // y grows downwards: the 4.2 level sits between the 2 and the 6 bar tops.
     const top = (i: number) => Number(drawn[i]!.attributes.y);

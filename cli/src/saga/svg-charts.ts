@@ -54,26 +54,37 @@ export function renderBarChart(chart: BarChart): string {
     const x = xOf(bar.from);
     const width = Math.max(1, xOf(bar.to) - x - 1);
     const y = yOf(bar.value);
-    parts.push(`<rect class="bar" x="${num(x)}" y="${num(y)}" width="${num(width)}" height="${num(PLOT.top + plotHeight - y)}" fill="${BAR_COLOR}"><title>${escapeXml(bar.tooltip)}</title></rect>`);
+    parts.push(
+      `<rect class="bar" x="${num(x)}" y="${num(y)}" width="${num(width)}" height="${num(PLOT.top + plotHeight - y)}" fill="${BAR_COLOR}"><title>${escapeXml(bar.tooltip)}</title></rect>`,
+    );
   }
-  if (chart.bars.length === 0) parts.push(text(PLOT.left + plotWidth / 2, PLOT.top + plotHeight / 2, 'no data', ' text-anchor="middle" font-size="14" fill="#777777"'));
+  if (chart.bars.length === 0)
+    parts.push(text(PLOT.left + plotWidth / 2, PLOT.top + plotHeight / 2, 'no data', ' text-anchor="middle" font-size="14" fill="#777777"'));
   if (chart.level) {
     const y = yOf(chart.level.y);
-    parts.push(`<line class="level" x1="${PLOT.left}" y1="${num(y)}" x2="${PLOT.left + plotWidth}" y2="${num(y)}" stroke="${MARK_COLOR}" stroke-dasharray="6 4"/>`);
+    parts.push(
+      `<line class="level" x1="${PLOT.left}" y1="${num(y)}" x2="${PLOT.left + plotWidth}" y2="${num(y)}" stroke="${MARK_COLOR}" stroke-dasharray="6 4"/>`,
+    );
     parts.push(text(PLOT.left + plotWidth - 4, y - 6, chart.level.label, ` text-anchor="end" font-size="11" fill="${MARK_COLOR}"`));
   }
   (chart.markers ?? []).forEach((marker, i) => {
     const x = xOf(marker.x);
-    parts.push(`<line class="marker" x1="${num(x)}" y1="${PLOT.top}" x2="${num(x)}" y2="${PLOT.top + plotHeight}" stroke="${MARK_COLOR}" stroke-dasharray="4 3"/>`);
+    parts.push(
+      `<line class="marker" x1="${num(x)}" y1="${PLOT.top}" x2="${num(x)}" y2="${PLOT.top + plotHeight}" stroke="${MARK_COLOR}" stroke-dasharray="4 3"/>`,
+    );
     // Staggered, so close percentiles do not print over each other; to the left near the right edge, so they stay in the picture.
     const leftOfLine = x > PLOT.left + plotWidth * 0.8;
-    parts.push(text(leftOfLine ? x - 3 : x + 3, PLOT.top + 12 + i * 13, marker.label, ` font-size="11" fill="${MARK_COLOR}"${leftOfLine ? ' text-anchor="end"' : ''}`));
+    parts.push(
+      text(leftOfLine ? x - 3 : x + 3, PLOT.top + 12 + i * 13, marker.label, ` font-size="11" fill="${MARK_COLOR}"${leftOfLine ? ' text-anchor="end"' : ''}`),
+    );
   });
   // Axes and their labels.
   parts.push(`<line x1="${PLOT.left}" y1="${PLOT.top}" x2="${PLOT.left}" y2="${PLOT.top + plotHeight}" stroke="#333333"/>`);
   parts.push(`<line x1="${PLOT.left}" y1="${PLOT.top + plotHeight}" x2="${PLOT.left + plotWidth}" y2="${PLOT.top + plotHeight}" stroke="#333333"/>`);
   parts.push(text(PLOT.left + plotWidth / 2, HEIGHT - 16, chart.xLabel, ' text-anchor="middle" font-size="12"'));
-  parts.push(text(16, PLOT.top + plotHeight / 2, chart.yLabel, ` text-anchor="middle" font-size="12" transform="rotate(-90 16 ${num(PLOT.top + plotHeight / 2)})"`));
+  parts.push(
+    text(16, PLOT.top + plotHeight / 2, chart.yLabel, ` text-anchor="middle" font-size="12" transform="rotate(-90 16 ${num(PLOT.top + plotHeight / 2)})"`),
+  );
 
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -92,8 +103,20 @@ export function latencyHistogramSvg(result: Pick<RunResult, 'scenario' | 'latenc
     title: `Saga latency: ${result.scenario} (${settled} settled)`,
     xLabel: 'latency, order placed → confirmed or cancelled (ms)',
     yLabel: 'sagas',
-    bars: result.latencyHistogram.map((b) => ({ from: b.fromMs, to: b.toMs, value: b.count, tooltip: `${b.count} sagas settled in ${num(b.fromMs)}–${num(b.toMs)} ms` })),
-    markers: settled === 0 ? [] : [{ x: p50, label: `p50 ${p50} ms` }, { x: p95, label: `p95 ${p95} ms` }, { x: p99, label: `p99 ${p99} ms` }],
+    bars: result.latencyHistogram.map((b) => ({
+      from: b.fromMs,
+      to: b.toMs,
+      value: b.count,
+      tooltip: `${b.count} sagas settled in ${num(b.fromMs)}–${num(b.toMs)} ms`,
+    })),
+    markers:
+      settled === 0
+        ? []
+        : [
+            { x: p50, label: `p50 ${p50} ms` },
+            { x: p95, label: `p95 ${p95} ms` },
+            { x: p99, label: `p99 ${p99} ms` },
+          ],
   });
 }
 

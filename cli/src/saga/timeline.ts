@@ -1,6 +1,5 @@
 import type { SagaTimeline, TimelineStep } from '@frank/contracts/frames';
 import { FrankError, UsageError, errorMessage } from '../errors.js';
-import { renderTable } from '../ui/output.js';
 import { SAGA_SERVICES, type LabAccess, type SagaService } from './lab-access.js';
 
 /**
@@ -25,7 +24,10 @@ interface EventRow {
 
 /** An order or saga id is a UUID: anything else is the user's typo, before any database is asked. */
 export function checkSagaId(id: string): string {
-  if (!UUID.test(id)) throw new UsageError(`"${id}" is not an order or saga id: both are UUIDs.`, { hint: 'Take one from `npx frank saga stuck`, `npx frank saga run --json` (stuckOrderIds) or .frank/runs/<run>/orders.json.' });
+  if (!UUID.test(id))
+    throw new UsageError(`"${id}" is not an order or saga id: both are UUIDs.`, {
+      hint: 'Take one from `npx frank saga stuck`, `npx frank saga run --json` (stuckOrderIds) or .frank/runs/<run>/orders.json.',
+    });
   return id.toLowerCase();
 }
 
@@ -66,13 +68,34 @@ export async function readSagaTimeline(access: LabAccess, id: string): Promise<S
   const inbox = (
     await Promise.all(
       SAGA_SERVICES.map(async (service) =>
-        (await read(access, service, (db) => db.query<{ message_id: string; handler: string; received_at: Date }>('SELECT message_id, handler, received_at FROM saga_coord.inbox WHERE message_id = ANY($1::text[]) ORDER BY received_at', [messageIds]))).map((r) => ({ ...r, service })),
+        (
+          await read(access, service, (db) =>
+            db.query<{ message_id: string; handler: string; received_at: Date }>(
+              'SELECT message_id, handler, received_at FROM saga_coord.inbox WHERE message_id = ANY($1::text[]) ORDER BY received_at',
+              [messageIds],
+            ),
+          )
+        ).map((r) => ({ ...r, service })),
       ),
     )
   ).flat();
-  const [saga] = order ? await read(access, 'order', (db) => db.query<{ step: string; status: string; updated_at: Date }>('SELECT step, status, updated_at FROM saga_coord.saga_state WHERE saga_id = $1::uuid', [sagaId])) : [];
+  const [saga] = order
+    ? await read(access, 'order', (db) =>
+        db.query<{ step: string; status: string; updated_at: Date }>('SELECT step, status, updated_at FROM saga_coord.saga_state WHERE saga_id = $1::uuid', [
+          sagaId,
+        ]),
+      )
+    : [];
   const [payment] = await read(access, 'payment', (db) =>
-    db.query<{ id: string; status: string; provider_ref: string | null; failure_reason: string | null; deadline_at: Date; provider_attempts: number; provider_error: string | null }>(
+    db.query<{
+      id: string;
+      status: string;
+      provider_ref: string | null;
+      failure_reason: string | null;
+      deadline_at: Date;
+      provider_attempts: number;
+      provider_error: string | null;
+    }>(
       'SELECT id::text, status, provider_ref, failure_reason, deadline_at, provider_attempts, provider_error FROM payment_domain.payments WHERE order_id = $1',
       [orderId],
     ),
@@ -82,7 +105,12 @@ export async function readSagaTimeline(access: LabAccess, id: string): Promise<S
     inbox
       .filter((r) => r.message_id === messageId)
       .sort((a, b) => a.received_at.getTime() - b.received_at.getTime())
-      .map((r) => ({ handler: r.handler, service: r.service, receivedAt: r.received_at.toISOString(), gapMs: dispatchedAt ? r.received_at.getTime() - dispatchedAt.getTime() : null }));
+      .map((r) => ({
+        handler: r.handler,
+        service: r.service,
+        receivedAt: r.received_at.toISOString(),
+        gapMs: dispatchedAt ? r.received_at.getTime() - dispatchedAt.getTime() : null,
+      }));
   const steps: Omit<TimelineStep, 'offsetMs'>[] = events.map(({ service, row }) => ({
     eventId: row.metadata.eventId ?? `${row.stream_id}#${row.version}`,
     type: row.type,
@@ -102,46 +130,63 @@ export async function readSagaTimeline(access: LabAccess, id: string): Promise<S
     if (consumers.length === 0) continue;
     // services/README.md: the provider's webhook reaches RabbitMQ through eventbridge-bridge with id webhook-<webhookId>.
     const webhook = cause.startsWith('webhook-');
-    steps.push({ eventId: cause, type: webhook ? 'payment.webhook' : '(external message)', service: webhook ? 'eventbridge-bridge' : 'external', stream: null, version: null, causationId: null, at: consumers[0]!.receivedAt, dispatchedAt: null, dispatchMs: null, attempts: null, external: true, consumers });
+    steps.push({
+      eventId: cause,
+      type: webhook ? 'payment.webhook' : '(external message)',
+      service: webhook ? 'eventbridge-bridge' : 'external',
+      stream: null,
+      version: null,
+      causationId: null,
+      at: consumers[0]!.receivedAt,
+      dispatchedAt: null,
+      dispatchMs: null,
+      attempts: null,
+      external: true,
+      consumers,
+    });
   }
   steps.sort((a, b) => a.at.localeCompare(b.at) || (a.version ?? 0) - (b.version ?? 0));
   const first = steps[0] ? Date.parse(steps[0].at) : 0;
   return {
     orderId,
-    sagaId: order?.saga_id ?? (events.find((e) => e.row.metadata.sagaId)?.row.metadata.sagaId ?? null),
-    order: order ? { status: order.status, totalCents: Number(order.total_cents), cancelReason: order.cancel_reason, createdAt: order.created_at.toISOString(), updatedAt: order.updated_at.toISOString() } : null,
+    sagaId: order?.saga_id ?? events.find((e) => e.row.metadata.sagaId)?.row.metadata.sagaId ?? null,
+    order: order
+      ? {
+          status: order.status,
+          totalCents: Number(order.total_cents),
+          cancelReason: order.cancel_reason,
+          createdAt: order.created_at.toISOString(),
+          updatedAt: order.updated_at.toISOString(),
+        }
+      : null,
     saga: saga ? { step: saga.step, status: saga.status, updatedAt: saga.updated_at.toISOString() } : null,
     payment: payment
-      ? { id: payment.id, status: payment.status, providerRef: payment.provider_ref, failureReason: payment.failure_reason, deadlineAt: payment.deadline_at.toISOString(), providerAttempts: payment.provider_attempts, providerError: payment.provider_error }
+      ? {
+          id: payment.id,
+          status: payment.status,
+          providerRef: payment.provider_ref,
+          failureReason: payment.failure_reason,
+          deadlineAt: payment.deadline_at.toISOString(),
+          providerAttempts: payment.provider_attempts,
+          providerError: payment.provider_error,
+        }
       : null,
     steps: steps.map((s) => ({ ...s, offsetMs: Date.parse(s.at) - first })),
     durationMs: steps.length ? Date.parse(steps.at(-1)!.at) - first : null,
   };
 }
 
-async function read<T extends object>(access: LabAccess, service: SagaService, query: (db: ReturnType<LabAccess['db']>) => Promise<{ rows: T[] }>): Promise<T[]> {
+async function read<T extends object>(
+  access: LabAccess,
+  service: SagaService,
+  query: (db: ReturnType<LabAccess['db']>) => Promise<{ rows: T[] }>,
+): Promise<T[]> {
   try {
     return (await query(access.db(service))).rows;
   } catch (error) {
-    throw new FrankError(`Cannot read ${service}'s database: ${errorMessage(error)}`, { hint: 'Check `npx frank status`: is its database healthy?', cause: error });
+    throw new FrankError(`Cannot read ${service}'s database: ${errorMessage(error)}`, {
+      hint: 'Check `npx frank status`: is its database healthy?',
+      cause: error,
+    });
   }
-}
-
-/** The timeline as a table: each step, its service, when, how long the relay took, and who consumed it how long after. */
-export function renderTimeline(timeline: SagaTimeline): string {
-  const head = [
-    `order ${timeline.orderId}${timeline.sagaId ? `, saga ${timeline.sagaId}` : ''}`,
-    timeline.order ? `order ${timeline.order.status}${timeline.order.cancelReason ? ` (${timeline.order.cancelReason})` : ''}, ${timeline.order.totalCents} cents` : 'order: not in order_domain.orders',
-    timeline.saga ? `saga ${timeline.saga.status} after ${timeline.saga.step}` : undefined,
-    timeline.payment ? `payment ${timeline.payment.status}${timeline.payment.failureReason ? ` (${timeline.payment.failureReason})` : ''}` : undefined,
-    timeline.durationMs === null ? undefined : `${timeline.steps.length} steps over ${timeline.durationMs} ms`,
-  ].filter(Boolean);
-  const rows = timeline.steps.map((s) => [
-    `+${s.offsetMs} ms`,
-    s.service,
-    s.type,
-    s.external ? '(outside the saga databases)' : s.dispatchedAt ? `+${s.dispatchMs} ms` : `NOT DISPATCHED (${s.attempts ?? 0} attempts)`,
-    s.consumers.length === 0 ? '-' : s.consumers.map((c) => `${c.handler}${c.gapMs === null ? '' : ` +${c.gapMs} ms`}`).join(', '),
-  ]);
-  return `${head.join('\n')}\n\n${renderTable(['at', 'service', 'event', 'dispatched', 'consumed by (after dispatch)'], rows)}`;
 }

@@ -36,7 +36,10 @@ export async function checkReportTargets(targets: { report?: string; junit?: str
       await mkdir(path.dirname(file), { recursive: true });
       await access(path.dirname(file), constants.W_OK);
     } catch (error) {
-      throw new FrankError(`${flag} ${file}: its folder cannot be written: ${errorMessage(error)}`, { hint: `Give ${flag} a path in a folder you can write to.`, cause: error });
+      throw new FrankError(`${flag} ${file}: its folder cannot be written: ${errorMessage(error)}`, {
+        hint: `Give ${flag} a path in a folder you can write to.`,
+        cause: error,
+      });
     }
   }
 }

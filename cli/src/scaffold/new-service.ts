@@ -51,8 +51,17 @@ export async function newService(options: NewServiceOptions): Promise<NewService
   const snake = name.replace(/-/g, '_');
   const database = `${snake}_service`;
   const schema = `${snake}_domain`;
-  const dbPort = nextFreePort(topology, topology.resources.filter((r) => r.kind === 'postgres').map((r) => r.port), FIRST_POSTGRES_PORT);
-  const port = nextFreePort(topology, topology.services.map((s) => s.port), FIRST_SERVICE_PORT, [dbPort]);
+  const dbPort = nextFreePort(
+    topology,
+    topology.resources.filter((r) => r.kind === 'postgres').map((r) => r.port),
+    FIRST_POSTGRES_PORT,
+  );
+  const port = nextFreePort(
+    topology,
+    topology.services.map((s) => s.port),
+    FIRST_SERVICE_PORT,
+    [dbPort],
+  );
   const newText = addServiceToTopology(text, topologyFile, {
     service: name,
     port,
@@ -85,20 +94,29 @@ export async function newService(options: NewServiceOptions): Promise<NewService
 
 function assertNewName(name: string, resourceName: string, topology: Topology, directory: string, shown: string): void {
   if (!SERVICE_NAME.test(name) || name.length > MAX_NAME_LENGTH) {
-    throw new UsageError(`"${name}" is not a service name: use lowercase letters, digits and single dashes, starting with a letter, at most ${MAX_NAME_LENGTH} characters.`, {
-      hint: 'e.g. `npx frank new service shipping` or `npx frank new service gift-cards`.',
-    });
+    throw new UsageError(
+      `"${name}" is not a service name: use lowercase letters, digits and single dashes, starting with a letter, at most ${MAX_NAME_LENGTH} characters.`,
+      {
+        hint: 'e.g. `npx frank new service shipping` or `npx frank new service gift-cards`.',
+      },
+    );
   }
-  if (topology.services.some((s) => s.name === name)) throw new UsageError(`There is already a service "${name}" in ${topology.file}.`, { hint: 'Pick another name.' });
+  if (topology.services.some((s) => s.name === name))
+    throw new UsageError(`There is already a service "${name}" in ${topology.file}.`, { hint: 'Pick another name.' });
   for (const taken of [name, resourceName]) {
-    if (topology.resources.some((r) => r.name === taken)) throw new UsageError(`"${taken}" is already a resource in ${topology.file}.`, { hint: 'Pick another name.' });
+    if (topology.resources.some((r) => r.name === taken))
+      throw new UsageError(`"${taken}" is already a resource in ${topology.file}.`, { hint: 'Pick another name.' });
   }
-  if (existsSync(directory)) throw new UsageError(`${shown} already exists; frank new does not overwrite it.`, { hint: 'Pick another name, or remove the folder first.' });
+  if (existsSync(directory))
+    throw new UsageError(`${shown} already exists; frank new does not overwrite it.`, { hint: 'Pick another name, or remove the folder first.' });
 }
 
 function rabbitmqOf(topology: Topology): string {
   const broker = topology.resources.find((r) => r.kind === 'rabbitmq');
-  if (!broker) throw new UsageError(`${topology.file} has no rabbitmq resource; a new service publishes its events through one.`, { hint: 'Add a resource with kind: rabbitmq first.' });
+  if (!broker)
+    throw new UsageError(`${topology.file} has no rabbitmq resource; a new service publishes its events through one.`, {
+      hint: 'Add a resource with kind: rabbitmq first.',
+    });
   return broker.name;
 }
 

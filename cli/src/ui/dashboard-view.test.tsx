@@ -1,7 +1,7 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import type { DashboardFrame } from '../dashboard/dashboard.js';
-import { faultInForce } from '../dashboard/frame-fixture.js';
+import { faultInForce } from './frame-fixture.js';
 import { DashboardView } from './dashboard-view.js';
 
 const frame: DashboardFrame = {
@@ -27,7 +27,9 @@ const frame: DashboardFrame = {
 
 describe('DashboardView', () => {
   it('shows healthy and unhealthy units, sagas per second, queue depths, backlogs and the faults in force', () => {
-    const lines = render(<DashboardView frame={frame} color={false} />).lastFrame()!.split('\n');
+    const lines = render(<DashboardView frame={frame} color={false} />)
+      .lastFrame()!
+      .split('\n');
     expect(lines[0]).toBe('frank dashboard  06:40:12  3/5 healthy');
     // Each column as wide as its widest cell: `payment unhealthy` sets the first.
     expect(lines.slice(2, 5)).toEqual(['RESOURCES', 'order-db healthy   payment-db stopped  rabbitmq healthy', 'payment unhealthy  views healthy']);
@@ -40,7 +42,14 @@ describe('DashboardView', () => {
   });
 
   it('says when all is quiet, and that the first frame has no rate yet', () => {
-    const quiet = { ...frame, resources: frame.resources.map((r) => ({ ...r, health: 'healthy' as const })), settledPerSecond: null, queues: [], outbox: {}, faults: [] };
+    const quiet = {
+      ...frame,
+      resources: frame.resources.map((r) => ({ ...r, health: 'healthy' as const })),
+      settledPerSecond: null,
+      queues: [],
+      outbox: {},
+      faults: [],
+    };
     const text = render(<DashboardView frame={quiet} color={false} />).lastFrame()!;
     expect(text).toContain('5/5 healthy');
     expect(text).not.toMatch(/unhealthy|stopped/);
@@ -63,7 +72,7 @@ describe('DashboardView', () => {
   });
 
   it('lays out the grid as the text frame does', async () => {
-    const { renderFrame } = await import('../dashboard/dashboard.js');
+    const { renderFrame } = await import('./dashboard-frame.js');
     const ink = render(<DashboardView frame={frame} color={false} left />).lastFrame()!;
     expect(ink).toBe(renderFrame(frame, false));
   });

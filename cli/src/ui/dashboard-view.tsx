@@ -1,5 +1,6 @@
 import { Box, Text, type Instance } from 'ink';
-import { cellWidth, GRID_HEADING, LABEL_WIDTH, layoutFrame, type DashboardFrame } from '../dashboard/dashboard.js';
+import type { DashboardFrame } from '../dashboard/dashboard.js';
+import { cellWidth, GRID_HEADING, LABEL_WIDTH, layoutFrame } from './dashboard-frame.js';
 import { renderLive } from './live.js';
 import { healthColor, type Color } from './output.js';
 
@@ -19,7 +20,10 @@ export function DashboardView({ frame, color, left = false }: DashboardViewProps
   return (
     <Box flexDirection="column">
       <Text>
-        frank dashboard  {layout.time}  <Text color={tint(layout.healthy === layout.total ? 'green' : 'red')}>{layout.healthy}/{layout.total} healthy</Text>
+        {`frank dashboard  ${layout.time}  `}
+        <Text color={tint(layout.healthy === layout.total ? 'green' : 'red')}>
+          {layout.healthy}/{layout.total} healthy
+        </Text>
       </Text>
       <Box flexDirection="column" marginY={1}>
         <Text>{GRID_HEADING}</Text>

@@ -44,7 +44,11 @@ export function writeInfo(line: string): void {
 /** A plain aligned table; `stream` is stdout for a command whose table is its data. */
 export function renderTable(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => stripAnsi(r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => padVisible(c, widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => padVisible(c, widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(headers.map((h) => h.toUpperCase())), ...rows.map(line)].join('\n') + '\n';
 }
 

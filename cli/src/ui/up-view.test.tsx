@@ -50,7 +50,11 @@ describe('UpView', () => {
   it('prints the finished units in the order they finished, each once, as frames go by', () => {
     const view = render(<UpView units={plan} now={T0} color={false} />);
     let units = plan;
-    for (const [at, resource] of [[T0 + 500, 'cache'], [T0 + 900, 'order-db'], [T0 + 1200, 'rabbitmq']] as const) {
+    for (const [at, resource] of [
+      [T0 + 500, 'cache'],
+      [T0 + 900, 'order-db'],
+      [T0 + 1200, 'rabbitmq'],
+    ] as const) {
       units = walk(units, [[at, { resource, phase: 'healthy', elapsedMs: at - T0 }]]);
       view.rerender(<UpView units={units} now={at} color={false} />);
     }
@@ -68,7 +72,10 @@ describe('UpView', () => {
 
   it('ends with every unit healthy, its time, and the summary', () => {
     const events: [number, PhaseEvent][] = ['order-db', 'rabbitmq', 'cache', 'order'].flatMap((resource, i): [number, PhaseEvent][] =>
-      ['starting', 'booted', 'ready', 'migrated', 'seeded', 'healthy'].map((phase, step) => [T0 + 100 * step, { resource, phase: phase as PhaseEvent['phase'], elapsedMs: (i + 1) * 200 * step }]),
+      ['starting', 'booted', 'ready', 'migrated', 'seeded', 'healthy'].map((phase, step) => [
+        T0 + 100 * step,
+        { resource, phase: phase as PhaseEvent['phase'], elapsedMs: (i + 1) * 200 * step },
+      ]),
     );
     const summary = upSummary({ alreadyUp: false, started: ['order-db', 'rabbitmq', 'cache', 'order'], waited: [], withoutCode: ['views'], elapsedMs: 4321 });
     const frame = render(<UpView units={walk(plan, events)} now={T0 + 9000} summary={summary} color={false} />).lastFrame()!;
@@ -99,7 +106,9 @@ describe('UpView', () => {
   });
 
   it('says so when the lab was already up, with no rows', () => {
-    const frame = render(<UpView units={[]} now={T0} summary={upSummary({ alreadyUp: true, started: [], waited: [], withoutCode: [], elapsedMs: 80 })} color={false} />).lastFrame()!;
+    const frame = render(
+      <UpView units={[]} now={T0} summary={upSummary({ alreadyUp: true, started: [], waited: [], withoutCode: [], elapsedMs: 80 })} color={false} />,
+    ).lastFrame()!;
     expect(frame).toBe('The lab is already up: everything is healthy. Nothing to do.');
   });
 });

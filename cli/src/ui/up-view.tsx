@@ -1,6 +1,6 @@
 import { Box, Static, Text, type Instance } from 'ink';
 import type { LabPhase } from '../errors.js';
-import type { PhaseEvent, UpResult } from '../lab/up.js';
+import type { PhaseEvent } from '../lab/up.js';
 import { renderLive } from './live.js';
 import { formatSeconds, phaseColor, type Color } from './output.js';
 import type { UpSummary } from './up-summary.js';
@@ -51,7 +51,9 @@ export function advance(units: UnitProgress[], event: PhaseEvent, now: number): 
 /** After a failure `up` stops everything it started: what had not finished is stopped too. */
 export function stopUnfinished(units: UnitProgress[], now: number): UnitProgress[] {
   let finished = finishedCount(units);
-  return units.map((u) => (u.finished !== undefined ? u : { ...u, phase: 'stopped', elapsedMs: u.startedAt === undefined ? 0 : now - u.startedAt, finished: ++finished }));
+  return units.map((u) =>
+    u.finished !== undefined ? u : { ...u, phase: 'stopped', elapsedMs: u.startedAt === undefined ? 0 : now - u.startedAt, finished: ++finished },
+  );
 }
 
 function finishedCount(units: UnitProgress[]): number {
@@ -60,7 +62,9 @@ function finishedCount(units: UnitProgress[]): number {
 
 /** The last line when a unit failed: which, in which phase, and that the rest was stopped. */
 export function failureSummary(units: UnitProgress[]): UpSummary {
-  const failed = units.filter((u) => u.phase === 'failed').map((u) => `${u.name} failed${u.failedIn ? ` while ${u.failedIn}` : ''} after ${formatSeconds(u.elapsedMs).trim()}`);
+  const failed = units
+    .filter((u) => u.phase === 'failed')
+    .map((u) => `${u.name} failed${u.failedIn ? ` while ${u.failedIn}` : ''} after ${formatSeconds(u.elapsedMs).trim()}`);
   return { ok: false, text: `${failed.length > 0 ? failed.join('; ') : 'frank up did not finish'}: everything this run started is stopped again.` };
 }
 
@@ -124,7 +128,10 @@ function UnitRow({ unit, now, widths, color }: { unit: UnitProgress; now: number
   return (
     <Text>
       {'  '}
-      <Text color={phaseTint}>{symbolOf(unit, now)}</Text> {unit.name.padEnd(widths.name)}  <Text color={color ? 'gray' : undefined}>{unit.kind.padEnd(widths.kind)}</Text>  {elapsedOf(unit, now)}{'  '}
+      <Text color={phaseTint}>{symbolOf(unit, now)}</Text>
+      {` ${unit.name.padEnd(widths.name)}  `}
+      <Text color={color ? 'gray' : undefined}>{unit.kind.padEnd(widths.kind)}</Text>
+      {`  ${elapsedOf(unit, now)}  `}
       <Text color={phaseTint}>{unit.phase}</Text>
       {unit.failedIn ? <Text color={phaseTint}> while {unit.failedIn}</Text> : null}
     </Text>

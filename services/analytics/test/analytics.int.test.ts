@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { deadLetterQueueOf, runService } from '@frank/kit';
 import amqplib from 'amqplib';
 import pg from 'pg';
@@ -51,10 +50,16 @@ describe('analytics against real PostgreSQL and RabbitMQ', () => {
 
   const recordedFor = (orderId: string) => tap.seen.filter((e) => e.type === 'analytics.recorded' && e.aggregateId === orderId);
   const factsOf = async (orderId: string) =>
-    (await db.query<{ line_no: number; qty: number; total_cents: string }>('SELECT line_no, qty, total_cents FROM analytics_domain.sales_fact WHERE order_id = $1 ORDER BY line_no', [orderId])).rows;
+    (
+      await db.query<{ line_no: number; qty: number; total_cents: string }>(
+        'SELECT line_no, qty, total_cents FROM analytics_domain.sales_fact WHERE order_id = $1 ORDER BY line_no',
+        [orderId],
+      )
+    ).rows;
   const staged = async (orderId: string) => (await db.query('SELECT * FROM analytics_domain.orders_staging WHERE order_id = $1', [orderId])).rows[0];
   /** Every message the queue took is processed: the inbox holds these ids. */
-  const processed = async (...ids: string[]) => until(async () => (await db.query('SELECT count(*)::int AS n FROM saga_coord.inbox WHERE message_id = ANY($1)', [ids])).rows[0].n === ids.length);
+  const processed = async (...ids: string[]) =>
+    until(async () => (await db.query('SELECT count(*)::int AS n FROM saga_coord.inbox WHERE message_id = ANY($1)', [ids])).rows[0].n === ids.length);
   const created = (orderId: string, userId = 'u-1') =>
     envelope('order.created', orderId, {
       orderId,
@@ -80,7 +85,11 @@ describe('analytics against real PostgreSQL and RabbitMQ', () => {
     for (const event of events) await tap.publish(event);
     // The same messages again, and the same facts under new message ids.
     for (const event of events) await tap.publish(event);
-    const again = [envelope('order.created', orderId, created(orderId).data), envelope('payment.completed', orderId, events[3]!.data), envelope('order.confirmed', orderId, events[4]!.data)];
+    const again = [
+      envelope('order.created', orderId, created(orderId).data),
+      envelope('payment.completed', orderId, events[3]!.data),
+      envelope('order.confirmed', orderId, events[4]!.data),
+    ];
     for (const event of again) await tap.publish(event);
     await processed(...[...events, ...again].map((e) => e.id));
     expect(await factsOf(orderId)).toEqual([
@@ -99,7 +108,9 @@ describe('analytics against real PostgreSQL and RabbitMQ', () => {
     await processed(failedLater.id);
     await new Promise((r) => setTimeout(r, 500));
     expect(recordedFor(orderId)).toHaveLength(1);
-    const activity = await db.query("SELECT activity, count(*)::int AS n FROM analytics_domain.user_activity_fact WHERE user_id = 'u-1' GROUP BY activity ORDER BY activity");
+    const activity = await db.query(
+      "SELECT activity, count(*)::int AS n FROM analytics_domain.user_activity_fact WHERE user_id = 'u-1' GROUP BY activity ORDER BY activity",
+    );
     expect(activity.rows).toEqual([
       { activity: 'confirmed', n: 2 }, // two order.confirmed messages with different ids: two activity events
       { activity: 'ordered', n: 2 },
@@ -145,13 +156,20 @@ describe('analytics against real PostgreSQL and RabbitMQ', () => {
   });
 
   it('refreshes the cubes after loads, and they agree with the facts and the reports', async () => {
-    const facts = await db.query<{ revenue: string; orders: number }>('SELECT sum(total_cents) AS revenue, count(DISTINCT order_id)::int AS orders FROM analytics_domain.sales_fact');
+    const facts = await db.query<{ revenue: string; orders: number }>(
+      'SELECT sum(total_cents) AS revenue, count(DISTINCT order_id)::int AS orders FROM analytics_domain.sales_fact',
+    );
     expect(facts.rows[0]).toEqual({ revenue: String(2 * 2999), orders: 2 });
     await until(async () => {
       const cube = await db.query("SELECT sum(revenue_cents)::int AS revenue FROM analytics_domain.monthly_sales_cube WHERE sku = '*'");
       return cube.rows[0].revenue === 2 * 2999;
     });
-    const months = (await (await fetch(`${base}/reports/sales-by-month`)).json()) as { month: string; orders: number; revenueCents: number; products: { sku: string; units: number }[] }[];
+    const months = (await (await fetch(`${base}/reports/sales-by-month`)).json()) as {
+      month: string;
+      orders: number;
+      revenueCents: number;
+      products: { sku: string; units: number }[];
+    }[];
     expect(months).toHaveLength(1);
     expect(months[0]).toMatchObject({ month: new Date().toISOString().slice(0, 7), orders: 2, revenueCents: 5998 });
     expect(months[0]!.products).toEqual([expect.objectContaining({ sku: 'SKU-A', units: 4 }), expect.objectContaining({ sku: 'SKU-B', units: 2 })]);
@@ -161,7 +179,11 @@ describe('analytics against real PostgreSQL and RabbitMQ', () => {
       ['u-1', 1, 2999],
       ['u-3', 1, 2999],
     ]);
-    const summary = (await (await fetch(`${base}/reports/summary`)).json()) as { sales: { revenueCents: number; orders: number }; ordersStaged: Record<string, number>; cubesRefreshedAt: string | null };
+    const summary = (await (await fetch(`${base}/reports/summary`)).json()) as {
+      sales: { revenueCents: number; orders: number };
+      ordersStaged: Record<string, number>;
+      cubesRefreshedAt: string | null;
+    };
     expect(summary.sales).toMatchObject({ orders: 2, revenueCents: 5998 });
     expect(summary.ordersStaged).toMatchObject({ loaded: 2, cancelled: 1, recorded: 2 });
     expect(summary.cubesRefreshedAt).not.toBeNull();

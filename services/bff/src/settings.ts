@@ -12,6 +12,15 @@ export const settings = defineSettings({
   WEB_DIST_DIR: setting.lab('web-dist', 'the built storefront; absent, / says how to build it'),
   FRANK_CLI: setting.lab('frank-cli', 'the frank CLI the lab console runs; absent, /api/lab/* answers 503'),
   FRANK_CONFIG: setting.lab('frank-config', "the lab's frank.yaml, for the lab console"),
-  FRANK_CONSOLE_TOKEN: setting.lab('console-token', "the lab console's per-lab token: faults and heals are taken only with it (the page gets it from /api/lab/session); absent, /api/lab/* answers 503"),
-  LAB_EVENTS_EVERY: setting.tunable(z.string().regex(/^\d+(\.\d+)?(ms|s|m)$/, 'a duration such as 2s').default('2s'), "how often the console's live view reads the lab while someone watches it"),
+  FRANK_CONSOLE_TOKEN: setting.lab(
+    'console-token',
+    "the lab console's per-lab token: faults and heals are taken only with it (the page gets it from /api/lab/session); absent, /api/lab/* answers 503",
+  ),
+  LAB_EVENTS_EVERY: setting.tunable(
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?(ms|s|m)$/, 'a duration such as 2s')
+      .default('2s'),
+    "how often the console's live view reads the lab while someone watches it",
+  ),
 });

@@ -54,7 +54,13 @@ describe('bff passes writes and logins through to the services', () => {
     // Inventory is not running: nothing listens on its port.
     const inventoryUrl = `http://127.0.0.1:${await freePort()}`;
     const port = await freePort();
-    bff = await runService(definition, { PORT: String(port), USER_URL: user.url, ORDER_URL: order.url, INVENTORY_URL: inventoryUrl, JWT_SECRET: 'test-secret' });
+    bff = await runService(definition, {
+      PORT: String(port),
+      USER_URL: user.url,
+      ORDER_URL: order.url,
+      INVENTORY_URL: inventoryUrl,
+      JWT_SECRET: 'test-secret',
+    });
     base = `http://127.0.0.1:${port}`;
   });
 
@@ -69,17 +75,34 @@ describe('bff passes writes and logins through to the services', () => {
   });
 
   it("forwards a login and the user-service's answer, success or error, unchanged", async () => {
-    const ok = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'demo@frank.lab', password: 'frank-demo' }) });
+    const ok = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'demo@frank.lab', password: 'frank-demo' }),
+    });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ token: 't0k3n', userId: 'u-1' });
-    expect(user.seen.at(-1)).toEqual({ method: 'POST', url: '/auth/login', authorization: undefined, body: { email: 'demo@frank.lab', password: 'frank-demo' } });
-    const bad = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'demo@frank.lab', password: 'no' }) });
+    expect(user.seen.at(-1)).toEqual({
+      method: 'POST',
+      url: '/auth/login',
+      authorization: undefined,
+      body: { email: 'demo@frank.lab', password: 'frank-demo' },
+    });
+    const bad = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'demo@frank.lab', password: 'no' }),
+    });
     expect(bad.status).toBe(401);
     expect(await bad.json()).toMatchObject({ error: { code: 'unauthorized' } });
   });
 
   it("passes the caller's Authorization header and the body to order-service", async () => {
-    const placed = await fetch(`${base}/api/orders`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer abc.def.ghi' }, body: JSON.stringify({ items: [{ sku: 'SKU-1', qty: 2 }] }) });
+    const placed = await fetch(`${base}/api/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer abc.def.ghi' },
+      body: JSON.stringify({ items: [{ sku: 'SKU-1', qty: 2 }] }),
+    });
     expect(placed.status).toBe(202);
     expect(await placed.json()).toEqual({ orderId: 'o-1', sagaId: 's-1' });
     expect(order.seen.at(-1)).toEqual({ method: 'POST', url: '/orders', authorization: 'Bearer abc.def.ghi', body: { items: [{ sku: 'SKU-1', qty: 2 }] } });
@@ -99,10 +122,20 @@ describe('bff passes writes and logins through to the services', () => {
   });
 
   it('answers 502 naming the service that does not answer', async () => {
-    const inventoryDown = await runService(definition, { PORT: String(await freePort()), USER_URL: `http://127.0.0.1:${await freePort()}`, ORDER_URL: order.url, INVENTORY_URL: order.url, JWT_SECRET: 'test-secret' });
+    const inventoryDown = await runService(definition, {
+      PORT: String(await freePort()),
+      USER_URL: `http://127.0.0.1:${await freePort()}`,
+      ORDER_URL: order.url,
+      INVENTORY_URL: order.url,
+      JWT_SECRET: 'test-secret',
+    });
     try {
       const address = inventoryDown.server.address() as { port: number };
-      const answer = await fetch(`http://127.0.0.1:${address.port}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const answer = await fetch(`http://127.0.0.1:${address.port}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
       expect(answer.status).toBe(502);
       expect(await answer.json()).toMatchObject({ error: { code: 'bad-gateway', service: 'user' } });
     } finally {

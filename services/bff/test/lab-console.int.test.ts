@@ -45,7 +45,10 @@ else if (first === 'chaos' && words[2] === 'nowhere-db') {
 const TOKEN = 'console-token-of-this-lab';
 
 /** A request with exactly the headers given (Host included, which fetch does not let a caller choose). */
-function raw(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: any; headers: Record<string, string | string[] | undefined> }> {
+function raw(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; body: any; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(url, { method: options.method ?? 'GET', headers: options.headers }, (response) => {
       let text = '';
@@ -82,7 +85,12 @@ describe('the lab console API of the BFF', () => {
   const services: Awaited<ReturnType<typeof runService>>[] = [];
   const runs = async () => (await readFile(logFile, 'utf8').catch(() => '')).split('\n').filter((l) => l.startsWith('run '));
   const frames = async () => (await readFile(logFile, 'utf8').catch(() => '')).split('\n').filter((l) => l === 'frame').length;
-  const post = (url: string, body: unknown, type = 'application/json') => fetch(base + url, { method: 'POST', headers: { 'content-type': type, 'x-frank-console-token': TOKEN }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const post = (url: string, body: unknown, type = 'application/json') =>
+    fetch(base + url, {
+      method: 'POST',
+      headers: { 'content-type': type, 'x-frank-console-token': TOKEN },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'frank-bff-lab-'));
@@ -92,7 +100,16 @@ describe('the lab console API of the BFF', () => {
     const nobody = `http://127.0.0.1:${await freePort()}`;
     const common = { USER_URL: nobody, ORDER_URL: nobody, INVENTORY_URL: nobody, JWT_SECRET: 'test-secret', WEB_DIST_DIR: dir };
     const port = await freePort();
-    services.push(await runService(definition, { ...common, PORT: String(port), FRANK_CLI: path.join(dir, 'frank.mjs'), FRANK_CONFIG: path.join(dir, 'frank.yaml'), FRANK_CONSOLE_TOKEN: TOKEN, LAB_EVENTS_EVERY: '100ms' }));
+    services.push(
+      await runService(definition, {
+        ...common,
+        PORT: String(port),
+        FRANK_CLI: path.join(dir, 'frank.mjs'),
+        FRANK_CONFIG: path.join(dir, 'frank.yaml'),
+        FRANK_CONSOLE_TOKEN: TOKEN,
+        LAB_EVENTS_EVERY: '100ms',
+      }),
+    );
     base = `http://127.0.0.1:${port}`;
     const barePort = await freePort();
     services.push(await runService(definition, { ...common, PORT: String(barePort) }));
@@ -133,7 +150,11 @@ describe('the lab console API of the BFF', () => {
     expect(await held.json()).toMatchObject({ fault: { id: 'f-2', label: 'kill-service inventory' }, for: '10s' });
     const healed = await post('/api/lab/faults/heal', {});
     expect(healed.status).toBe(200);
-    expect((await runs()).slice(-3)).toEqual(['run chaos latency order-db 300ms --json', 'run chaos kill-service inventory --for 10s --json', 'run chaos heal --json']);
+    expect((await runs()).slice(-3)).toEqual([
+      'run chaos latency order-db 300ms --json',
+      'run chaos kill-service inventory --for 10s --json',
+      'run chaos heal --json',
+    ]);
   });
 
   it('refuses bad fault requests with a JSON error naming the field, and runs nothing', async () => {
@@ -160,11 +181,28 @@ describe('the lab console API of the BFF', () => {
     // A fresh BFF knows no frame yet, so the CLI is the one to say no.
     const port = await freePort();
     const nobody = `http://127.0.0.1:${await freePort()}`;
-    const fresh = await runService(definition, { PORT: String(port), USER_URL: nobody, ORDER_URL: nobody, INVENTORY_URL: nobody, JWT_SECRET: 's', FRANK_CLI: path.join(dir, 'frank.mjs'), FRANK_CONFIG: path.join(dir, 'frank.yaml'), FRANK_CONSOLE_TOKEN: TOKEN });
+    const fresh = await runService(definition, {
+      PORT: String(port),
+      USER_URL: nobody,
+      ORDER_URL: nobody,
+      INVENTORY_URL: nobody,
+      JWT_SECRET: 's',
+      FRANK_CLI: path.join(dir, 'frank.mjs'),
+      FRANK_CONFIG: path.join(dir, 'frank.yaml'),
+      FRANK_CONSOLE_TOKEN: TOKEN,
+    });
     services.push(fresh);
-    const answer = await fetch(`http://127.0.0.1:${port}/api/lab/faults`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-frank-console-token': TOKEN }, body: JSON.stringify({ kind: 'kill-db', target: 'nowhere-db' }) });
+    const answer = await fetch(`http://127.0.0.1:${port}/api/lab/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-frank-console-token': TOKEN },
+      body: JSON.stringify({ kind: 'kill-db', target: 'nowhere-db' }),
+    });
     expect(answer.status).toBe(422);
-    expect((await answer.json()).error).toEqual({ code: 'unprocessable', message: 'No resource "nowhere-db" in frank.yaml. try: Use one of: order-db, rabbitmq.', field: 'target' });
+    expect((await answer.json()).error).toEqual({
+      code: 'unprocessable',
+      message: 'No resource "nowhere-db" in frank.yaml. try: Use one of: order-db, rabbitmq.',
+      field: 'target',
+    });
   });
 
   it('answers a saga id that is not a UUID with 400 and an unknown one with 404', async () => {
@@ -182,12 +220,30 @@ describe('the lab console API of the BFF', () => {
     const fault = JSON.stringify({ kind: 'kill-db', target: 'order-db' });
     const refused: { url: string; method: string; headers: Record<string, string>; body?: string; field: string }[] = [
       // A page of evil.example whose name now resolves to 127.0.0.1: the browser sends its own name as Host.
-      { url: '/api/lab/faults', method: 'POST', headers: { host: `evil.example:${port}`, origin: `http://evil.example:${port}`, 'content-type': 'application/json', 'x-frank-console-token': TOKEN }, body: fault, field: 'host' },
+      {
+        url: '/api/lab/faults',
+        method: 'POST',
+        headers: { host: `evil.example:${port}`, origin: `http://evil.example:${port}`, 'content-type': 'application/json', 'x-frank-console-token': TOKEN },
+        body: fault,
+        field: 'host',
+      },
       { url: '/api/lab/session', method: 'GET', headers: { host: `evil.example:${port}` }, field: 'host' },
       { url: '/api/lab/frame', method: 'GET', headers: { host: 'evil.example' }, field: 'host' },
       // A page of another site posting to the console's real address.
-      { url: '/api/lab/faults/heal', method: 'POST', headers: { host: `127.0.0.1:${port}`, origin: 'http://evil.example', 'content-type': 'application/json', 'x-frank-console-token': TOKEN }, body: '{}', field: 'origin' },
-      { url: '/api/lab/faults', method: 'POST', headers: { host: `127.0.0.1:${port}`, 'sec-fetch-site': 'cross-site', 'content-type': 'application/json', 'x-frank-console-token': TOKEN }, body: fault, field: 'origin' },
+      {
+        url: '/api/lab/faults/heal',
+        method: 'POST',
+        headers: { host: `127.0.0.1:${port}`, origin: 'http://evil.example', 'content-type': 'application/json', 'x-frank-console-token': TOKEN },
+        body: '{}',
+        field: 'origin',
+      },
+      {
+        url: '/api/lab/faults',
+        method: 'POST',
+        headers: { host: `127.0.0.1:${port}`, 'sec-fetch-site': 'cross-site', 'content-type': 'application/json', 'x-frank-console-token': TOKEN },
+        body: fault,
+        field: 'origin',
+      },
       { url: '/api/lab/session', method: 'GET', headers: { host: `localhost:${port}`, origin: 'https://127.0.0.1.evil.example' }, field: 'origin' },
     ];
     for (const attempt of refused) {
@@ -204,16 +260,24 @@ describe('the lab console API of the BFF', () => {
     }
   });
 
-  it('takes faults and heals only with the lab\'s console token, which its page reads from /api/lab/session', async () => {
+  it("takes faults and heals only with the lab's console token, which its page reads from /api/lab/session", async () => {
     const before = (await runs()).length;
     for (const token of [undefined, 'guessed', `${TOKEN}x`]) {
-      const answer = await fetch(`${base}/api/lab/faults/heal`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { 'x-frank-console-token': token } : {}) }, body: '{}' });
+      const answer = await fetch(`${base}/api/lab/faults/heal`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { 'x-frank-console-token': token } : {}) },
+        body: '{}',
+      });
       expect(answer.status).toBe(403);
       expect((await answer.json()).error.field).toBe('x-frank-console-token');
     }
     expect((await runs()).length).toBe(before);
     const { token } = (await (await fetch(`${base}/api/lab/session`)).json()) as { token: string };
-    const healed = await fetch(`${base}/api/lab/faults/heal`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-frank-console-token': token }, body: '{}' });
+    const healed = await fetch(`${base}/api/lab/faults/heal`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-frank-console-token': token },
+      body: '{}',
+    });
     expect(healed.status).toBe(200);
   });
 
@@ -221,7 +285,8 @@ describe('the lab console API of the BFF', () => {
     process.env.FAKE_HOLD_MS = '4000';
     try {
       const cap = CONSOLE_LIMITS.held;
-      for (let i = 0; i < cap; i++) expect((await post('/api/lab/faults', { kind: 'latency', target: 'order-db', value: '10ms', for: '10s' })).status).toBe(202);
+      for (let i = 0; i < cap; i++)
+        expect((await post('/api/lab/faults', { kind: 'latency', target: 'order-db', value: '10ms', for: '10s' })).status).toBe(202);
       const before = (await runs()).length;
       const over = await post('/api/lab/faults', { kind: 'latency', target: 'order-db', value: '10ms', for: '10s' });
       expect(over.status).toBe(429);

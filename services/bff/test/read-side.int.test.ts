@@ -58,19 +58,52 @@ describe('the BFF reads the views through the Redis cache (real RabbitMQ, Mongo,
     redis = createClient({ url: lab.env.REDIS_URL! });
     await redis.connect();
     const catalogue = express();
-    catalogue.get('/categories', (_req, res) => res.json([{ id: 1, slug: 'tools', name: 'Tools', children: [{ id: 2, slug: 'hammers', name: 'Hammers', children: [] }] }]));
+    catalogue.get('/categories', (_req, res) =>
+      res.json([{ id: 1, slug: 'tools', name: 'Tools', children: [{ id: 2, slug: 'hammers', name: 'Hammers', children: [] }] }]),
+    );
     catalogue.get('/products', (_req, res) => res.json([{ sku: 'SKU-A' }, { sku: 'SKU-B' }, { sku: 'SKU-C' }]));
-    catalogue.get('/products/:sku', (req, res) => res.json({ sku: req.params.sku, name: `Product ${req.params.sku}`, description: '', priceCents: 1000, category: req.params.sku === 'SKU-C' ? 'tools' : 'hammers', onHand: 10, reserved: 0 }));
+    catalogue.get('/products/:sku', (req, res) =>
+      res.json({
+        sku: req.params.sku,
+        name: `Product ${req.params.sku}`,
+        description: '',
+        priceCents: 1000,
+        category: req.params.sku === 'SKU-C' ? 'tools' : 'hammers',
+        onHand: 10,
+        reserved: 0,
+      }),
+    );
     inventory = await standIn(catalogue);
     const orders = express();
     orders.get('/orders/:id', (req, res) => res.json({ orderId: req.params.id, status: 'CONFIRMED', from: 'order-service' }));
     order = await standIn(orders);
     const viewsPort = await freePort();
-    running.push(await runService(viewsDefinition, { PORT: String(viewsPort), MONGO_URL: lab.env.MONGO_URL!, REDIS_URL: lab.env.REDIS_URL!, AMQP_URL: lab.env.RABBITMQ_URL!, INVENTORY_URL: inventory.url, VIEWS_EVENT_SOURCES: '' }));
-    await until(async () => ((await (await fetch(`http://127.0.0.1:${viewsPort}/views/status`)).json()) as { catalogueSeeded: boolean }).catalogueSeeded, 20_000, 'the catalogue seed');
+    running.push(
+      await runService(viewsDefinition, {
+        PORT: String(viewsPort),
+        MONGO_URL: lab.env.MONGO_URL!,
+        REDIS_URL: lab.env.REDIS_URL!,
+        AMQP_URL: lab.env.RABBITMQ_URL!,
+        INVENTORY_URL: inventory.url,
+        VIEWS_EVENT_SOURCES: '',
+      }),
+    );
+    await until(
+      async () => ((await (await fetch(`http://127.0.0.1:${viewsPort}/views/status`)).json()) as { catalogueSeeded: boolean }).catalogueSeeded,
+      20_000,
+      'the catalogue seed',
+    );
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    env = { PORT: String(port), USER_URL: order.url, INVENTORY_URL: inventory.url, ORDER_URL: order.url, JWT_SECRET: SECRET, MONGO_URL: lab.env.MONGO_URL!, REDIS_URL: lab.env.REDIS_URL! };
+    env = {
+      PORT: String(port),
+      USER_URL: order.url,
+      INVENTORY_URL: inventory.url,
+      ORDER_URL: order.url,
+      JWT_SECRET: SECRET,
+      MONGO_URL: lab.env.MONGO_URL!,
+      REDIS_URL: lab.env.REDIS_URL!,
+    };
     running.push(await runService(definition, env));
     await until(async () => (await fetch(`${base}/health/ready`)).ok);
     // The BFF is ready before its Redis client is: reads meanwhile say the cache is missing.
@@ -112,14 +145,21 @@ describe('the BFF reads the views through the Redis cache (real RabbitMQ, Mongo,
     expect((await get('/api/products/SKU-A')).body).toMatchObject({ available: 10, onHand: 10 });
     expect((await get('/api/products/SKU-A')).body).toMatchObject({ available: 10, source: 'cache' });
     const orderId = randomUUID();
-    await tap.publish({ ...envelope('inventory.reserved', orderId, { orderId, reservationId: 'r-1', items: [{ sku: 'SKU-A', qty: 3 }] }), source: 'inventory' });
+    await tap.publish({
+      ...envelope('inventory.reserved', orderId, { orderId, reservationId: 'r-1', items: [{ sku: 'SKU-A', qty: 3 }] }),
+      source: 'inventory',
+    });
     // The first answer after the invalidation must be the new one: read as fast as we can until it changes.
     const answers: number[] = [];
-    await until(async () => {
-      const { body } = await get('/api/products/SKU-A');
-      answers.push(body.available);
-      return body.available === 7;
-    }, 20_000, 'the reservation in the BFF');
+    await until(
+      async () => {
+        const { body } = await get('/api/products/SKU-A');
+        answers.push(body.available);
+        return body.available === 7;
+      },
+      20_000,
+      'the reservation in the BFF',
+    );
     const firstNew = answers.indexOf(7);
     expect(answers.slice(firstNew).every((a) => a === 7)).toBe(true);
     for (let i = 0; i < 5; i++) expect((await get('/api/products/SKU-A')).body.available).toBe(7);
@@ -129,25 +169,50 @@ describe('the BFF reads the views through the Redis cache (real RabbitMQ, Mongo,
   it('aggregates an order (order + payment + delivery) for its owner only, and a user history', async () => {
     const orderId = randomUUID();
     const events: Envelope[] = [
-      { ...envelope('order.created', orderId, { orderId, userId, customer: { email: 'e', name: 'n', phone: null }, items: [{ sku: 'SKU-B', qty: 1, priceCents: 1000 }], totalCents: 1000, currency: 'EUR' }), source: 'order' },
+      {
+        ...envelope('order.created', orderId, {
+          orderId,
+          userId,
+          customer: { email: 'e', name: 'n', phone: null },
+          items: [{ sku: 'SKU-B', qty: 1, priceCents: 1000 }],
+          totalCents: 1000,
+          currency: 'EUR',
+        }),
+        source: 'order',
+      },
       { ...envelope('payment.completed', orderId, { orderId, paymentId: 'p-1', amountCents: 1000, providerRef: 'x' }), source: 'payment' },
       { ...envelope('order.confirmed', orderId, { orderId, userId, totalCents: 1000 }), source: 'order', version: 2 },
       { ...envelope('customer.notified', orderId, { orderId, channel: 'sms', deliveryId: 'd-9', attempts: 2 }), source: 'notification' },
     ];
     for (const e of events) await tap.publish(e);
-    const detail = await until(async () => {
-      const answer = await get(`/api/orders/${orderId}`, userId);
-      return answer.status === 200 && answer.body.order.status === 'CONFIRMED' && answer.body.payment && answer.body.deliveries.length === 1 ? answer.body : undefined;
-    }, 20_000, 'the aggregated order');
-    expect(detail).toMatchObject({ order: { orderId, userId, totalCents: 1000 }, payment: { status: 'COMPLETED', amountCents: 1000 }, deliveries: [{ channel: 'sms', status: 'SENT' }], missing: [] });
+    const detail = await until(
+      async () => {
+        const answer = await get(`/api/orders/${orderId}`, userId);
+        return answer.status === 200 && answer.body.order.status === 'CONFIRMED' && answer.body.payment && answer.body.deliveries.length === 1
+          ? answer.body
+          : undefined;
+      },
+      20_000,
+      'the aggregated order',
+    );
+    expect(detail).toMatchObject({
+      order: { orderId, userId, totalCents: 1000 },
+      payment: { status: 'COMPLETED', amountCents: 1000 },
+      deliveries: [{ channel: 'sms', status: 'SENT' }],
+      missing: [],
+    });
     expect(detail.order.rev).toBeUndefined();
     expect((await get(`/api/orders/${orderId}`, other)).status).toBe(404);
 
-    const history = await until(async () => {
-      const answer = await get(`/api/users/${userId}/orders`, userId);
-      // The summary (user_views) and the history line (order_views, derived) come from two projectors.
-      return answer.body.summary?.confirmedCount === 1 && answer.body.orders?.[0]?.status === 'CONFIRMED' ? answer : undefined;
-    }, 20_000, 'the user summary and history');
+    const history = await until(
+      async () => {
+        const answer = await get(`/api/users/${userId}/orders`, userId);
+        // The summary (user_views) and the history line (order_views, derived) come from two projectors.
+        return answer.body.summary?.confirmedCount === 1 && answer.body.orders?.[0]?.status === 'CONFIRMED' ? answer : undefined;
+      },
+      20_000,
+      'the user summary and history',
+    );
     expect(history.body).toMatchObject({ userId, summary: { orderCount: 1, totalSpentCents: 1000 }, orders: [{ orderId, status: 'CONFIRMED' }], missing: [] });
     expect(await counter('views:cache:misses:user_summary')).toBeGreaterThanOrEqual(1);
   });
@@ -167,7 +232,12 @@ describe('the BFF reads the views through the Redis cache (real RabbitMQ, Mongo,
   it('gives a partial answer naming what is missing when Redis or Mongo is away', async () => {
     const deadPort = await freePort();
     const port = await freePort();
-    const degraded = await runService(definition, { ...env, PORT: String(port), REDIS_URL: `redis://127.0.0.1:${deadPort}`, MONGO_URL: `mongodb://127.0.0.1:${deadPort}/?directConnection=true` });
+    const degraded = await runService(definition, {
+      ...env,
+      PORT: String(port),
+      REDIS_URL: `redis://127.0.0.1:${deadPort}`,
+      MONGO_URL: `mongodb://127.0.0.1:${deadPort}/?directConnection=true`,
+    });
     try {
       const products = await fetch(`http://127.0.0.1:${port}/api/products`);
       expect(products.status).toBe(503);
@@ -175,7 +245,12 @@ describe('the BFF reads the views through the Redis cache (real RabbitMQ, Mongo,
       const orderId = randomUUID();
       const answer = await fetch(`http://127.0.0.1:${port}/api/orders/${orderId}`, { headers: { authorization: `Bearer ${token(userId)}` } });
       expect(answer.status).toBe(200);
-      expect(await answer.json()).toMatchObject({ order: { orderId, from: 'order-service' }, payment: null, source: 'order-service', missing: ['payment', 'delivery'] });
+      expect(await answer.json()).toMatchObject({
+        order: { orderId, from: 'order-service' },
+        payment: null,
+        source: 'order-service',
+        missing: ['payment', 'delivery'],
+      });
     } finally {
       await degraded.stop();
     }

@@ -25,7 +25,14 @@ describe('bff serves the storefront', () => {
     dist = await mkdtemp(path.join(os.tmpdir(), 'frank-web-dist-'));
     const nobody = `http://127.0.0.1:${await freePort()}`;
     const port = await freePort();
-    bff = await runService(definition, { PORT: String(port), USER_URL: nobody, ORDER_URL: nobody, INVENTORY_URL: nobody, JWT_SECRET: 'test-secret', WEB_DIST_DIR: dist });
+    bff = await runService(definition, {
+      PORT: String(port),
+      USER_URL: nobody,
+      ORDER_URL: nobody,
+      INVENTORY_URL: nobody,
+      JWT_SECRET: 'test-secret',
+      WEB_DIST_DIR: dist,
+    });
     base = `http://127.0.0.1:${port}`;
   });
 

@@ -19,7 +19,10 @@ export interface ProvisionEvent {
  * index.mjs (migrations/kit, migrations/<service>), and Terraform invokes it after the databases
  * exist and before the services start.
  */
-export function createProvisionerHandler(options: { seeds: Record<string, SeedFunction>; migrationsDir?: string }): (event?: ProvisionEvent) => Promise<ProvisionReport> {
+export function createProvisionerHandler(options: {
+  seeds: Record<string, SeedFunction>;
+  migrationsDir?: string;
+}): (event?: ProvisionEvent) => Promise<ProvisionReport> {
   const migrationsDir = options.migrationsDir ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
   return async (event = {}) => {
     const settings = readSettings(lambdaSettings);

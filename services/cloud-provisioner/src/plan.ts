@@ -27,12 +27,14 @@ export function parseProvisionPlan(text: string): ProvisionPlan {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`PROVISION_PLAN is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`PROVISION_PLAN is not JSON: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   const parsed = provisionPlanSchema.safeParse(json);
-  if (!parsed.success) throw new Error(`PROVISION_PLAN: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`PROVISION_PLAN: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}`);
   for (const [service, owned] of Object.entries(parsed.data.services)) {
-    if (!parsed.data.databases[owned.resource]?.roles[owned.database]) throw new Error(`PROVISION_PLAN: services.${service} owns ${owned.database} on ${owned.resource}, which the plan's databases do not hold`);
+    if (!parsed.data.databases[owned.resource]?.roles[owned.database])
+      throw new Error(`PROVISION_PLAN: services.${service} owns ${owned.database} on ${owned.resource}, which the plan's databases do not hold`);
   }
   return parsed.data;
 }

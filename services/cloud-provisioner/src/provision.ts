@@ -58,12 +58,23 @@ export async function provisionCloud(plan: ProvisionPlan, deps: ProvisionDeps, o
   };
   const connect = async (resource: string, database: string, as: Credentials) => {
     const instance = plan.databases[resource]!;
-    const client = new pg.Client({ host: instance.host, port: instance.port, database, user: as.username, password: as.password, ssl: deps.tls ? { rejectUnauthorized: true } : false, connectionTimeoutMillis: 10_000 });
+    const client = new pg.Client({
+      host: instance.host,
+      port: instance.port,
+      database,
+      user: as.username,
+      password: as.password,
+      ssl: deps.tls ? { rejectUnauthorized: true } : false,
+      connectionTimeoutMillis: 10_000,
+    });
     client.on('error', (error) => deps.log.warn('database connection failed', { resource, database, error: error.message }));
     try {
       await client.connect();
     } catch (error) {
-      throw new Error(`cannot connect to ${database} on ${resource} (${instance.host}:${instance.port}) as ${as.username}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new Error(
+        `cannot connect to ${database} on ${resource} (${instance.host}:${instance.port}) as ${as.username}: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
     return client;
   };
@@ -78,14 +89,21 @@ export async function provisionCloud(plan: ProvisionPlan, deps: ProvisionDeps, o
 
   for (const [resource, instance] of Object.entries(plan.databases)) {
     const master = await credentialsOf(instance.masterSecretArn, `the master user of ${resource}`);
-    const grants = await Promise.all(Object.entries(instance.roles).map(async ([database, role]) => ({ database, schemas: role.schemas, password: (await credentialsOf(role.secretArn, `the role ${database}`)).password })));
+    const grants = await Promise.all(
+      Object.entries(instance.roles).map(async ([database, role]) => ({
+        database,
+        schemas: role.schemas,
+        password: (await credentialsOf(role.secretArn, `the role ${database}`)).password,
+      })),
+    );
     await using(connect(resource, 'postgres', master), async (admin) => {
       for (const grant of grants) {
         await provisionRole(admin, grant);
         report.roles.push(`${resource}/${grant.database}`);
       }
     });
-    for (const grant of grants.filter((g) => g.schemas.length > 0)) await using(connect(resource, grant.database, master), (admin) => provisionSchemas(admin, grant));
+    for (const grant of grants.filter((g) => g.schemas.length > 0))
+      await using(connect(resource, grant.database, master), (admin) => provisionSchemas(admin, grant));
     deps.log.info('roles provisioned', { resource, databases: grants.map((g) => g.database) });
   }
 

@@ -51,7 +51,10 @@ describe('the cloud provisioner against real PostgreSQL, RabbitMQ and the AWS em
         host: '127.0.0.1',
         port,
         masterSecretArn: arns.master,
-        roles: { user_service: { secretArn: arns.user, schemas: ['user_domain', 'saga_coord', 'event_store'] }, reports_service: { secretArn: arns.reports, schemas: ['reports_domain'] } },
+        roles: {
+          user_service: { secretArn: arns.user, schemas: ['user_domain', 'saga_coord', 'event_store'] },
+          reports_service: { secretArn: arns.reports, schemas: ['reports_domain'] },
+        },
       },
     },
     services: { user: { resource: 'shop-db', database: 'user_service' } },
@@ -75,8 +78,18 @@ describe('the cloud provisioner against real PostgreSQL, RabbitMQ and the AWS em
     const adminUrl = new URL(lab.env.SHOP_DB_URL!);
     port = Number(adminUrl.port);
     admin = { user: decodeURIComponent(adminUrl.username), password: decodeURIComponent(adminUrl.password) };
-    Object.assign(process.env, { AWS_ENDPOINT_URL: lab.env.AWS_ENDPOINT_URL, AWS_REGION: lab.env.AWS_REGION, AWS_ACCESS_KEY_ID: lab.env.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: lab.env.AWS_SECRET_ACCESS_KEY, DATABASE_TLS: 'disable' });
-    secrets = new SecretsManagerClient({ endpoint: lab.env.AWS_ENDPOINT_URL, region: lab.env.AWS_REGION, credentials: { accessKeyId: lab.env.AWS_ACCESS_KEY_ID!, secretAccessKey: lab.env.AWS_SECRET_ACCESS_KEY! } });
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: lab.env.AWS_ENDPOINT_URL,
+      AWS_REGION: lab.env.AWS_REGION,
+      AWS_ACCESS_KEY_ID: lab.env.AWS_ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: lab.env.AWS_SECRET_ACCESS_KEY,
+      DATABASE_TLS: 'disable',
+    });
+    secrets = new SecretsManagerClient({
+      endpoint: lab.env.AWS_ENDPOINT_URL,
+      region: lab.env.AWS_REGION,
+      credentials: { accessKeyId: lab.env.AWS_ACCESS_KEY_ID!, secretAccessKey: lab.env.AWS_SECRET_ACCESS_KEY! },
+    });
     // As RDS and Terraform leave them: the master's credentials, a role secret per database, the broker's URL, the token key.
     await secret('master', { username: admin.user, password: admin.password });
     await secret('user', { username: 'user_service', password: passwords.user_service });
@@ -98,11 +111,17 @@ describe('the cloud provisioner against real PostgreSQL, RabbitMQ and the AWS em
 
   it('refuses a plan it cannot read, saying what is wrong, and writes nothing', async () => {
     await expect(invoke('{not json')).rejects.toThrow(/^PROVISION_PLAN is not JSON/);
-    await expect(invoke(plan({ services: { user: { resource: 'shop-db', database: 'orders' } } }))).rejects.toThrow('PROVISION_PLAN: services.user owns orders on shop-db, which the plan\'s databases do not hold');
+    await expect(invoke(plan({ services: { user: { resource: 'shop-db', database: 'orders' } } }))).rejects.toThrow(
+      "PROVISION_PLAN: services.user owns orders on shop-db, which the plan's databases do not hold",
+    );
     const unreadable = plan();
     (unreadable.databases['shop-db'].roles as Record<string, unknown>).reports_service = { secretArn: `${arns.reports}-gone`, schemas: [] };
-    await expect(invoke(unreadable)).rejects.toThrow(/^the role reports_service: cannot read its secret .*-gone: Secrets Manager can't find the specified secret/);
-    await expect(invoke(plan({ databases: { 'shop-db': { ...plan().databases['shop-db'], masterSecretArn: arns['no-password'] } } }))).rejects.toThrow(/the master user of shop-db: its secret .* has no username and password/);
+    await expect(invoke(unreadable)).rejects.toThrow(
+      /^the role reports_service: cannot read its secret .*-gone: Secrets Manager can't find the specified secret/,
+    );
+    await expect(invoke(plan({ databases: { 'shop-db': { ...plan().databases['shop-db'], masterSecretArn: arns['no-password'] } } }))).rejects.toThrow(
+      /the master user of shop-db: its secret .* has no username and password/,
+    );
     // Every secret is read before the first role is written: the new database does not exist.
     const client = await connect('postgres', admin.user, admin.password);
     try {

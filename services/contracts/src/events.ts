@@ -12,7 +12,14 @@ export interface Line {
 
 export interface EventData {
   'user.registered': { userId: string; email: string; name: string };
-  'order.created': { orderId: string; userId: string; customer: { email: string; name: string; phone?: string | null }; items: (Line & { priceCents: number })[]; totalCents: number; currency: string };
+  'order.created': {
+    orderId: string;
+    userId: string;
+    customer: { email: string; name: string; phone?: string | null };
+    items: (Line & { priceCents: number })[];
+    totalCents: number;
+    currency: string;
+  };
   'order.confirmed': { orderId: string; userId: string; totalCents: number };
   'order.cancelled': { orderId: string; userId: string; reason: string };
   'inventory.reserved': { orderId: string; reservationId: string; items: Line[] };

@@ -60,7 +60,13 @@ export const FAULTS: Record<FaultCommand, FaultSpec> = {
     title: 'reset-peer: reset connections',
     usage: 'reset-peer <target> [<after>]',
     target: 'a resource, service or link',
-    value: { kind: 'duration', label: 'Reset after', what: 'a time after which connections are reset, such as 1s (none: at once)', example: '1s', required: false },
+    value: {
+      kind: 'duration',
+      label: 'Reset after',
+      what: 'a time after which connections are reset, such as 1s (none: at once)',
+      example: '1s',
+      required: false,
+    },
   },
   bandwidth: {
     title: 'bandwidth: cap the links',

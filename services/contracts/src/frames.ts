@@ -82,7 +82,15 @@ export interface SagaTimeline {
   sagaId: string | null;
   order: { status: string; totalCents: number; cancelReason: string | null; createdAt: string; updatedAt: string } | null;
   saga: { step: string; status: string; updatedAt: string } | null;
-  payment: { id: string; status: string; providerRef: string | null; failureReason: string | null; deadlineAt: string; providerAttempts: number; providerError: string | null } | null;
+  payment: {
+    id: string;
+    status: string;
+    providerRef: string | null;
+    failureReason: string | null;
+    deadlineAt: string;
+    providerAttempts: number;
+    providerError: string | null;
+  } | null;
   steps: TimelineStep[];
   /** First step to last. */
   durationMs: number | null;

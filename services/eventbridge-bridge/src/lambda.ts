@@ -31,7 +31,12 @@ export async function handler(event: SqsEvent): Promise<SqsBatchResponse> {
     const channel = await connection.createConfirmChannel();
     channel.on('error', (error) => log.warn('broker channel error', errorFields(error)));
     const publish = async (routingKey: string, envelope: { id: string; type: string }) => {
-      channel.publish(EVENTS_EXCHANGE, routingKey, Buffer.from(JSON.stringify(envelope)), { persistent: true, contentType: 'application/json', messageId: envelope.id, type: envelope.type });
+      channel.publish(EVENTS_EXCHANGE, routingKey, Buffer.from(JSON.stringify(envelope)), {
+        persistent: true,
+        contentType: 'application/json',
+        messageId: envelope.id,
+        type: envelope.type,
+      });
       await channel.waitForConfirms();
     };
     const batchItemFailures: SqsBatchResponse['batchItemFailures'] = [];
@@ -55,7 +60,8 @@ let resolvedUrl: Promise<string> | undefined;
 function amqpUrl(): Promise<string> {
   const settings = readSettings(lambdaSettings);
   if (settings.AMQP_URL) return Promise.resolve(settings.AMQP_URL);
-  if (!settings.AMQP_URL_SECRET_ARN) return Promise.reject(new Error('Bad Lambda configuration: set AMQP_URL_SECRET_ARN (the secret with JSON key url) or AMQP_URL'));
+  if (!settings.AMQP_URL_SECRET_ARN)
+    return Promise.reject(new Error('Bad Lambda configuration: set AMQP_URL_SECRET_ARN (the secret with JSON key url) or AMQP_URL'));
   const reference = `${settings.AMQP_URL_SECRET_ARN}:url::`;
   resolvedUrl ??= (async () => {
     const reader = secretReader(settings);

@@ -21,7 +21,8 @@ export const definition: ServiceDefinition<typeof settings> = {
       log,
       bridge: async (event) => {
         await bridgeWebhookEvent(event, {
-          publish: (routingKey, envelope) => amqp.publish(EVENTS_EXCHANGE, routingKey, Buffer.from(JSON.stringify(envelope)), { messageId: envelope.id, type: envelope.type }),
+          publish: (routingKey, envelope) =>
+            amqp.publish(EVENTS_EXCHANGE, routingKey, Buffer.from(JSON.stringify(envelope)), { messageId: envelope.id, type: envelope.type }),
         });
       },
     });

@@ -1,4 +1,11 @@
-import { ChangeMessageVisibilityCommand, DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageBatchCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { Logger } from '@frank/kit';
 import type { EventBridgeEvent } from './eventbridge-event.js';
 import { PoisonMessageError } from '@frank/kit/errors';
@@ -60,11 +67,18 @@ export function startSqsWebhookPoller(queueUrl: string, options: SqsWebhookPolle
       return true;
     } catch (error) {
       if (error instanceof PoisonMessageError) {
-        log.error('poison webhook message removed from SQS', { queue: options.queueName, messageId: message.MessageId, body: body.slice(0, 500), ...errorFields(error) });
+        log.error('poison webhook message removed from SQS', {
+          queue: options.queueName,
+          messageId: message.MessageId,
+          body: body.slice(0, 500),
+          ...errorFields(error),
+        });
         return true;
       }
       log.warn('webhook not bridged; SQS will redeliver it', { messageId: message.MessageId, retryInSeconds: retryAfterSeconds, ...errorFields(error) });
-      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: retryAfterSeconds })).catch(() => undefined);
+      await sqs
+        .send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: retryAfterSeconds }))
+        .catch(() => undefined);
       return false;
     }
   };

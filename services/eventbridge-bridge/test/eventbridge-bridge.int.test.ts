@@ -28,7 +28,11 @@ describe('eventbridge-bridge', () => {
     expect(up.exitCode, up.stderr).toBe(0);
     const env = JSON.parse((await runFrank(dir, ['env', '--json'])).stdout) as Record<string, string>;
     amqpUrl = env.RABBITMQ_URL!;
-    const clientConfig = { endpoint: env.AWS_ENDPOINT_URL!, region: env.AWS_REGION!, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } };
+    const clientConfig = {
+      endpoint: env.AWS_ENDPOINT_URL!,
+      region: env.AWS_REGION!,
+      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
+    };
     events = new EventBridgeClient(clientConfig);
     sqs = new SQSClient(clientConfig);
     queueUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: 'frank-payment-webhooks' }))).QueueUrl!;
@@ -52,13 +56,25 @@ describe('eventbridge-bridge', () => {
     if (dir) await removeLabDir(dir);
   });
 
-  const webhook = () => ({ webhookId: randomUUID(), paymentId: randomUUID(), providerRef: `psp_${randomUUID()}`, outcome: 'succeeded' as const, amountCents: 4200 });
+  const webhook = () => ({
+    webhookId: randomUUID(),
+    paymentId: randomUUID(),
+    providerRef: `psp_${randomUUID()}`,
+    outcome: 'succeeded' as const,
+    amountCents: 4200,
+  });
   const putWebhook = async (detail: object) => {
-    const result = await events.send(new PutEventsCommand({ Entries: [{ EventBusName: 'frank-external', Source: 'frank.payment-provider', DetailType: 'payment.webhook', Detail: JSON.stringify(detail) }] }));
+    const result = await events.send(
+      new PutEventsCommand({
+        Entries: [{ EventBusName: 'frank-external', Source: 'frank.payment-provider', DetailType: 'payment.webhook', Detail: JSON.stringify(detail) }],
+      }),
+    );
     expect(result.FailedEntryCount ?? 0).toBe(0);
   };
   const queueDepth = async (of = queueUrl) => {
-    const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: of, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+    const { Attributes = {} } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: of, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    );
     return Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
   };
 
@@ -76,7 +92,12 @@ describe('eventbridge-bridge', () => {
 
   it('logs and removes malformed SQS messages, and goes on bridging', async () => {
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: '{not json' }));
-    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ source: 'frank.payment-provider', 'detail-type': 'payment.webhook', detail: { paymentId: 'p' } }) }));
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: JSON.stringify({ source: 'frank.payment-provider', 'detail-type': 'payment.webhook', detail: { paymentId: 'p' } }),
+      }),
+    );
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ source: 'somebody.else', 'detail-type': 'x', detail: {} }) }));
     const detail = webhook();
     await putWebhook(detail);
@@ -87,23 +108,41 @@ describe('eventbridge-bridge', () => {
 
   it('runs the same handler as a Lambda: publishes the good records and reports the bad ones', async () => {
     const detail = webhook();
-    const good = { id: 'eb-1', version: '0', time: new Date().toISOString(), region: 'us-east-1', resources: [], source: 'frank.payment-provider', 'detail-type': 'payment.webhook', detail };
+    const good = {
+      id: 'eb-1',
+      version: '0',
+      time: new Date().toISOString(),
+      region: 'us-east-1',
+      resources: [],
+      source: 'frank.payment-provider',
+      'detail-type': 'payment.webhook',
+      detail,
+    };
     const previous = process.env.AMQP_URL;
     process.env.AMQP_URL = amqpUrl;
     try {
-      const result = await handler({ Records: [{ messageId: 'm-good', body: JSON.stringify(good) }, { messageId: 'm-bad', body: 'nope' }] });
+      const result = await handler({
+        Records: [
+          { messageId: 'm-good', body: JSON.stringify(good) },
+          { messageId: 'm-bad', body: 'nope' },
+        ],
+      });
       expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-bad' }] });
     } finally {
       process.env.AMQP_URL = previous;
     }
-    expect(await until(async () => published.find((e) => e.aggregateId === detail.paymentId), 'the Lambda-bridged webhook')).toMatchObject({ id: `webhook-${detail.webhookId}` });
+    expect(await until(async () => published.find((e) => e.aggregateId === detail.paymentId), 'the Lambda-bridged webhook')).toMatchObject({
+      id: `webhook-${detail.webhookId}`,
+    });
   });
 
   it('keeps a message whose publish was not confirmed, and deletes it once a later publish is', async () => {
     // A queue of its own, so the running bridge does not take the message first.
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `bridge-retry-${randomUUID()}` }));
     const detail = webhook();
-    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify({ source: 'frank.payment-provider', 'detail-type': 'payment.webhook', detail }) }));
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify({ source: 'frank.payment-provider', 'detail-type': 'payment.webhook', detail }) }),
+    );
     const attempts: string[] = [];
     const poller = startSqsWebhookPoller(QueueUrl!, {
       sqs,

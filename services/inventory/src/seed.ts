@@ -25,7 +25,14 @@ export async function seed(client: pg.ClientBase, options: SeedOptions): Promise
     `INSERT INTO inventory_domain.products (sku, name, description, category_id, price_cents, created_at)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::timestamptz[])
      ON CONFLICT (sku) DO NOTHING`,
-    [products.map((p) => p.sku), products.map((p) => p.name), products.map((p) => p.description), products.map((p) => p.categoryId), products.map((p) => p.priceCents), products.map((p) => p.createdAt)],
+    [
+      products.map((p) => p.sku),
+      products.map((p) => p.name),
+      products.map((p) => p.description),
+      products.map((p) => p.categoryId),
+      products.map((p) => p.priceCents),
+      products.map((p) => p.createdAt),
+    ],
   );
   // The initial stock is the ledger's receipt, so conservation can be checked later.
   await client.query(

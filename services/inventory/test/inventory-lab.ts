@@ -89,9 +89,13 @@ export async function startInventoryLab(): Promise<InventoryLab> {
     const channel = await listener.createChannel();
     const { queue } = await channel.assertQueue('', { exclusive: true });
     await channel.bindQueue(queue, 'frank.events', 'inventory.#');
-    await channel.consume(queue, (message) => {
-      if (message) published.push(JSON.parse(message.content.toString('utf8')) as EventEnvelope);
-    }, { noAck: true });
+    await channel.consume(
+      queue,
+      (message) => {
+        if (message) published.push(JSON.parse(message.content.toString('utf8')) as EventEnvelope);
+      },
+      { noAck: true },
+    );
 
     const publisher = new AmqpConnection(amqpUrl, createLogger('inventory-test', {}, 'error'));
     await publisher.start();
@@ -99,13 +103,20 @@ export async function startInventoryLab(): Promise<InventoryLab> {
 
     const port = await freePort();
     process.env.LOG_LEVEL ??= 'error';
-    const service = await runService(definition, { SERVICE_NAME: 'inventory', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: databaseUrl, AMQP_URL: amqpUrl });
+    const service = await runService(definition, {
+      SERVICE_NAME: 'inventory',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      AMQP_URL: amqpUrl,
+    });
     stops.push(() => service.stop());
     const baseUrl = `http://127.0.0.1:${port}`;
     // Ready means the broker is connected and inventory.saga declared and bound.
     await until(async () => (await fetch(`${baseUrl}/health/ready`)).ok, 30_000, 'inventory to be ready');
 
-    const publishEnvelope = (envelope: EventEnvelope) => publisher.publish('frank.events', envelope.type, Buffer.from(JSON.stringify(envelope)), { messageId: envelope.id });
+    const publishEnvelope = (envelope: EventEnvelope) =>
+      publisher.publish('frank.events', envelope.type, Buffer.from(JSON.stringify(envelope)), { messageId: envelope.id });
     return {
       dir,
       baseUrl,
@@ -116,11 +127,24 @@ export async function startInventoryLab(): Promise<InventoryLab> {
       publishEnvelope,
       async publish(type, data, overrides = {}) {
         const id = randomUUID();
-        const envelope: EventEnvelope = { id, type, source: 'test', time: new Date().toISOString(), sagaId: randomUUID(), correlationId: id, causationId: null, aggregateId: (data as { orderId?: string }).orderId ?? 'none', version: 1, data, ...overrides };
+        const envelope: EventEnvelope = {
+          id,
+          type,
+          source: 'test',
+          time: new Date().toISOString(),
+          sagaId: randomUUID(),
+          correlationId: id,
+          causationId: null,
+          aggregateId: (data as { orderId?: string }).orderId ?? 'none',
+          version: 1,
+          data,
+          ...overrides,
+        };
         await publishEnvelope(envelope);
         return envelope;
       },
-      outcomeOf: (orderId, type) => until(async () => published.find((e) => e.aggregateId === orderId && (!type || e.type === type)), 15_000, `an inventory event for ${orderId}`),
+      outcomeOf: (orderId, type) =>
+        until(async () => published.find((e) => e.aggregateId === orderId && (!type || e.type === type)), 15_000, `an inventory event for ${orderId}`),
       stop,
     };
   } catch (error) {

@@ -19,19 +19,35 @@ afterAll(async () => {
 const stockOf = async (sku: string) =>
   (await lab.db.query<{ on_hand: number; reserved: number }>('SELECT on_hand, reserved FROM inventory_domain.stock WHERE sku = $1', [sku])).rows[0];
 const reservationOf = async (orderId: string) =>
-  (await lab.db.query<{ id: string; status: string; failure_reason: string | null }>('SELECT id, status, failure_reason FROM inventory_domain.reservations WHERE order_id = $1', [orderId])).rows;
+  (
+    await lab.db.query<{ id: string; status: string; failure_reason: string | null }>(
+      'SELECT id, status, failure_reason FROM inventory_domain.reservations WHERE order_id = $1',
+      [orderId],
+    )
+  ).rows;
 const itemsOf = async (reservationId: string) =>
   (await lab.db.query('SELECT sku, qty FROM inventory_domain.reservation_items WHERE reservation_id = $1 ORDER BY sku', [reservationId])).rows;
 const inboxHas = async (messageId: string) => (await lab.db.query('SELECT 1 FROM saga_coord.inbox WHERE message_id = $1', [messageId])).rowCount === 1;
 const eventsFor = (orderId: string) => lab.published.filter((e) => e.aggregateId === orderId);
 
 const setStock = async (sku: string, onHand: number) => {
-  const res = await fetch(`${lab.baseUrl}/admin/stock/${sku}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ onHand }) });
+  const res = await fetch(`${lab.baseUrl}/admin/stock/${sku}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ onHand }),
+  });
   expect(res.status, await res.clone().text()).toBe(200);
   return res.json();
 };
 const orderCreated = (orderId: string, items: { sku: string; qty: number }[]) =>
-  lab.publish('order.created', { orderId, userId: 'u-1', customer: { email: 'a@b.c', name: 'A', phone: null }, items: items.map((i) => ({ ...i, priceCents: 100 })), totalCents: 100, currency: 'EUR' });
+  lab.publish('order.created', {
+    orderId,
+    userId: 'u-1',
+    customer: { email: 'a@b.c', name: 'A', phone: null },
+    items: items.map((i) => ({ ...i, priceCents: 100 })),
+    totalCents: 100,
+    currency: 'EUR',
+  });
 
 /** Everything the seed controls, in a stable order. */
 const snapshot = async (db: pg.Pool | pg.Client) => ({
@@ -44,7 +60,11 @@ const snapshot = async (db: pg.Pool | pg.Client) => ({
 describe('migrations and the seed, as `frank up` applies them', () => {
   it('are recorded as applied, kit first, and `frank migrate` finds nothing left to do', async () => {
     const applied = await lab.db.query<{ id: string }>('SELECT id FROM public.frank_migrations ORDER BY applied_at, id');
-    expect(applied.rows.map((r) => r.id)).toEqual(['kit/0001_saga_coord_and_event_store.sql', 'kit/0002_inbox_per_handler.sql', 'inventory/0001_inventory_domain.sql']);
+    expect(applied.rows.map((r) => r.id)).toEqual([
+      'kit/0001_saga_coord_and_event_store.sql',
+      'kit/0002_inbox_per_handler.sql',
+      'inventory/0001_inventory_domain.sql',
+    ]);
     const again = await runFrank(lab.dir, ['migrate', '--service', 'inventory', '--json']);
     expect(again.exitCode, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout)).toEqual([{ service: 'inventory', applied: [] }]);
@@ -87,7 +107,16 @@ describe('the catalogue over HTTP', () => {
   it('shows one product with its stock, and the category tree', async () => {
     const res = await fetch(`${lab.baseUrl}/products/SKU-0058`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ sku: 'SKU-0058', name: expect.any(String), description: expect.any(String), priceCents: expect.any(Number), available: 2, onHand: 2, reserved: 0, category: expect.any(String) });
+    expect(await res.json()).toEqual({
+      sku: 'SKU-0058',
+      name: expect.any(String),
+      description: expect.any(String),
+      priceCents: expect.any(Number),
+      available: 2,
+      onHand: 2,
+      reserved: 0,
+      category: expect.any(String),
+    });
     const tree = await (await fetch(`${lab.baseUrl}/categories`)).json();
     expect(tree.map((c: { slug: string }) => c.slug)).toEqual(['electronics', 'home-kitchen', 'outdoor']);
     const electronics = tree[0];
@@ -100,7 +129,8 @@ describe('the catalogue over HTTP', () => {
     await orderCreated(`order-${randomUUID()}`, [{ sku: 'SKU-0005', qty: 4 }]);
     await until(async () => (await stockOf('SKU-0005'))?.reserved === 4, 15_000, 'the reservation');
     const before = await snapshot(lab.db);
-    const post = (sku: string, body: string) => fetch(`${lab.baseUrl}/admin/stock/${sku}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const post = (sku: string, body: string) =>
+      fetch(`${lab.baseUrl}/admin/stock/${sku}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     const cases: [Promise<Response>, number, string | undefined][] = [
       [post('SKU-0005', '{"onHand": -1}'), 400, 'onHand'],
       [post('SKU-0005', '{"onHand": 2.5}'), 400, 'onHand'],
@@ -139,7 +169,11 @@ describe('the saga', () => {
     await setStock('SKU-0001', 10);
     await setStock('SKU-0002', 10);
     const orderId = `order-${randomUUID()}`;
-    const cause = await orderCreated(orderId, [{ sku: 'SKU-0002', qty: 1 }, { sku: 'SKU-0001', qty: 2 }, { sku: 'SKU-0001', qty: 1 }]);
+    const cause = await orderCreated(orderId, [
+      { sku: 'SKU-0002', qty: 1 },
+      { sku: 'SKU-0001', qty: 2 },
+      { sku: 'SKU-0001', qty: 1 },
+    ]);
     const event = await lab.outcomeOf(orderId);
     const [reservation] = await reservationOf(orderId);
     expect(event).toMatchObject({
@@ -149,25 +183,42 @@ describe('the saga', () => {
       sagaId: cause.sagaId,
       correlationId: cause.correlationId,
       causationId: cause.id,
-      data: { orderId, reservationId: reservation!.id, items: [{ sku: 'SKU-0001', qty: 3 }, { sku: 'SKU-0002', qty: 1 }] },
+      data: {
+        orderId,
+        reservationId: reservation!.id,
+        items: [
+          { sku: 'SKU-0001', qty: 3 },
+          { sku: 'SKU-0002', qty: 1 },
+        ],
+      },
     });
     expect(reservation!.status).toBe('HELD');
-    expect(await itemsOf(reservation!.id)).toEqual([{ sku: 'SKU-0001', qty: 3 }, { sku: 'SKU-0002', qty: 1 }]);
+    expect(await itemsOf(reservation!.id)).toEqual([
+      { sku: 'SKU-0001', qty: 3 },
+      { sku: 'SKU-0002', qty: 1 },
+    ]);
     expect(await stockOf('SKU-0001')).toEqual({ on_hand: 10, reserved: 3 });
     expect(await stockOf('SKU-0002')).toEqual({ on_hand: 10, reserved: 1 });
     expect(await (await fetch(`${lab.baseUrl}/products/SKU-0001`)).json()).toMatchObject({ available: 7, onHand: 10, reserved: 3 });
     // The relay marks the row after the broker's confirm, so the event may be seen first.
-    const outbox = await until(async () => {
-      const rows = (await lab.db.query("SELECT aggregate_type, dispatched_at FROM saga_coord.outbox WHERE aggregate_id = $1", [orderId])).rows;
-      return rows.every((r) => r.dispatched_at !== null) && rows;
-    }, 15_000, 'the outbox row dispatched');
+    const outbox = await until(
+      async () => {
+        const rows = (await lab.db.query('SELECT aggregate_type, dispatched_at FROM saga_coord.outbox WHERE aggregate_id = $1', [orderId])).rows;
+        return rows.every((r) => r.dispatched_at !== null) && rows;
+      },
+      15_000,
+      'the outbox row dispatched',
+    );
     expect(outbox).toEqual([{ aggregate_type: 'inventory', dispatched_at: expect.any(Date) }]);
   });
 
   it('reserves nothing when one line is out of stock, and says which', async () => {
     await setStock('SKU-0011', 10);
     const orderId = `order-${randomUUID()}`;
-    await orderCreated(orderId, [{ sku: 'SKU-0011', qty: 1 }, { sku: 'SKU-0058', qty: 3 }]);
+    await orderCreated(orderId, [
+      { sku: 'SKU-0011', qty: 1 },
+      { sku: 'SKU-0058', qty: 3 },
+    ]);
     expect(await lab.outcomeOf(orderId)).toMatchObject({ type: 'inventory.reservation-failed', data: { orderId, reason: 'out-of-stock', sku: 'SKU-0058' } });
     expect(await stockOf('SKU-0011')).toEqual({ on_hand: 10, reserved: 0 });
     expect(await stockOf('SKU-0058')).toEqual({ on_hand: 2, reserved: 0 });
@@ -178,7 +229,10 @@ describe('the saga', () => {
 
   it('rejects an unknown sku as a business outcome, not a failure', async () => {
     const orderId = `order-${randomUUID()}`;
-    await orderCreated(orderId, [{ sku: 'SKU-0001', qty: 1 }, { sku: 'NO-SUCH-SKU', qty: 1 }]);
+    await orderCreated(orderId, [
+      { sku: 'SKU-0001', qty: 1 },
+      { sku: 'NO-SUCH-SKU', qty: 1 },
+    ]);
     expect(await lab.outcomeOf(orderId)).toMatchObject({ type: 'inventory.reservation-failed', data: { orderId, reason: 'unknown-sku', sku: 'NO-SUCH-SKU' } });
   });
 
@@ -212,13 +266,27 @@ describe('the saga', () => {
     await setStock('SKU-0014', 5);
     await setStock('SKU-0015', 50);
     // Two skus per order, listed in both orders, to give a deadlock every chance.
-    const orders = Array.from({ length: 20 }, (_, i) => ({ orderId: `race-${i}-${randomUUID()}`, items: i % 2 ? [{ sku: 'SKU-0014', qty: 1 }, { sku: 'SKU-0015', qty: 1 }] : [{ sku: 'SKU-0015', qty: 1 }, { sku: 'SKU-0014', qty: 1 }] }));
+    const orders = Array.from({ length: 20 }, (_, i) => ({
+      orderId: `race-${i}-${randomUUID()}`,
+      items:
+        i % 2
+          ? [
+              { sku: 'SKU-0014', qty: 1 },
+              { sku: 'SKU-0015', qty: 1 },
+            ]
+          : [
+              { sku: 'SKU-0015', qty: 1 },
+              { sku: 'SKU-0014', qty: 1 },
+            ],
+    }));
     await Promise.all(orders.map((o) => orderCreated(o.orderId, o.items)));
     const outcomes = await Promise.all(orders.map((o) => lab.outcomeOf(o.orderId)));
     expect(outcomes.filter((e) => e.type === 'inventory.reserved')).toHaveLength(5);
     const failed = outcomes.filter((e) => e.type === 'inventory.reservation-failed');
     expect(failed).toHaveLength(15);
-    expect(failed.every((e) => (e.data as { reason: string; sku: string }).reason === 'out-of-stock' && (e.data as { sku: string }).sku === 'SKU-0014')).toBe(true);
+    expect(failed.every((e) => (e.data as { reason: string; sku: string }).reason === 'out-of-stock' && (e.data as { sku: string }).sku === 'SKU-0014')).toBe(
+      true,
+    );
     expect(await stockOf('SKU-0014')).toEqual({ on_hand: 5, reserved: 5 });
     expect(await stockOf('SKU-0015')).toEqual({ on_hand: 50, reserved: 5 });
     const held = await lab.db.query("SELECT count(*)::int AS n FROM inventory_domain.reservations WHERE status = 'HELD' AND order_id LIKE 'race-%'");
@@ -231,9 +299,18 @@ describe('the saga', () => {
     await orderCreated(orderId, [{ sku: 'SKU-0003', qty: 3 }]);
     const reserved = await lab.outcomeOf(orderId, 'inventory.reserved');
     expect(await stockOf('SKU-0003')).toEqual({ on_hand: 10, reserved: 3 });
-    const failed = await lab.publish('payment.failed', { orderId, paymentId: 'p-1', reason: 'declined' }, { sagaId: reserved.sagaId, correlationId: reserved.correlationId });
+    const failed = await lab.publish(
+      'payment.failed',
+      { orderId, paymentId: 'p-1', reason: 'declined' },
+      { sagaId: reserved.sagaId, correlationId: reserved.correlationId },
+    );
     const released = await lab.outcomeOf(orderId, 'inventory.released');
-    expect(released).toMatchObject({ aggregateId: orderId, causationId: failed.id, sagaId: reserved.sagaId, data: { orderId, reservationId: (reserved.data as { reservationId: string }).reservationId } });
+    expect(released).toMatchObject({
+      aggregateId: orderId,
+      causationId: failed.id,
+      sagaId: reserved.sagaId,
+      data: { orderId, reservationId: (reserved.data as { reservationId: string }).reservationId },
+    });
     expect(await stockOf('SKU-0003')).toEqual({ on_hand: 10, reserved: 0 });
     expect((await reservationOf(orderId))[0]!.status).toBe('RELEASED');
     const again = await lab.publish('payment.failed', { orderId, paymentId: 'p-1', reason: 'timeout' });

@@ -1,5 +1,16 @@
 /** Infrastructure faults throw; business rejections are events, never exceptions. */
-export type KitErrorCode = 'poison-message' | 'unknown-event-type' | 'validation-failed' | 'not-found' | 'unprocessable' | 'unauthorized' | 'forbidden' | 'conflict' | 'unavailable' | 'bad-gateway' | 'too-many';
+export type KitErrorCode =
+  | 'poison-message'
+  | 'unknown-event-type'
+  | 'validation-failed'
+  | 'not-found'
+  | 'unprocessable'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'conflict'
+  | 'unavailable'
+  | 'bad-gateway'
+  | 'too-many';
 
 export class KitError extends Error {
   constructor(

@@ -14,4 +14,15 @@ export { main, runService, type ServiceContext, type ServiceDefinition } from '.
 export type { SeedOptions } from './seed-options.js';
 export { awsClientConfig, type AwsClientConfig } from './aws-client-config.js';
 export { pick, randomInt, seededRandom } from './seeded-random.js';
-export { awsSettings, checkEnvironment, defineSettings, describeSettings, readSettings, serviceUrlVariable, setting, type SettingDescription, type SettingSource, type SettingValues } from './settings.js';
+export {
+  awsSettings,
+  checkEnvironment,
+  defineSettings,
+  describeSettings,
+  readSettings,
+  serviceUrlVariable,
+  setting,
+  type SettingDescription,
+  type SettingSource,
+  type SettingValues,
+} from './settings.js';

@@ -41,7 +41,10 @@ export interface ServiceDefinition<S extends SettingsShape = SettingsShape> {
  * outbox relay (when it has a database and a broker), its HTTP app with health endpoints and the
  * replay of its event store (GET /internal/events), and a graceful shutdown on SIGTERM/SIGINT.
  */
-export async function runService<S extends SettingsShape>(definition: ServiceDefinition<S>, env: NodeJS.ProcessEnv = process.env): Promise<{ server: Server; stop(): Promise<void> }> {
+export async function runService<S extends SettingsShape>(
+  definition: ServiceDefinition<S>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ server: Server; stop(): Promise<void> }> {
   const settings = readSettings(definition.settings, env);
   const log = createLogger(definition.name, {}, settings.LOG_LEVEL);
   const config = settings as { HOST: string; PORT: number; DATABASE_URL?: string; AMQP_URL?: string; UNAVAILABLE_RETRY_AFTER_S?: number };
@@ -56,7 +59,17 @@ export async function runService<S extends SettingsShape>(definition: ServiceDef
   const app = createServiceApp({ name: definition.name, log, readyChecks: () => readyChecks });
   const amqpStarted = amqp?.start();
   amqpStarted?.catch(() => undefined);
-  await definition.setup({ name: definition.name, log, settings, pool, amqp, app, onShutdown: (stop) => stops.push(stop), onStopping: (end) => stopping.push(end), addReadyCheck: (check, dependency = 'dependency') => readyChecks.push({ dependency, check }) });
+  await definition.setup({
+    name: definition.name,
+    log,
+    settings,
+    pool,
+    amqp,
+    app,
+    onShutdown: (stop) => stops.push(stop),
+    onStopping: (end) => stopping.push(end),
+    addReadyCheck: (check, dependency = 'dependency') => readyChecks.push({ dependency, check }),
+  });
   if (pool) app.use(eventReplayRoutes(pool, definition.name));
   finishApp(app, log, { retryAfterS: config.UNAVAILABLE_RETRY_AFTER_S });
   let relay: OutboxRelay | undefined;

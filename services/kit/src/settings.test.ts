@@ -11,7 +11,12 @@ const settings = defineSettings({
 
 describe('readSettings', () => {
   it('parses what is given and fills the defaults', () => {
-    const values = readSettings(settings, { PORT: '3003', DATABASE_URL: 'postgres://a@b/c', JWT_SECRET: 'x'.repeat(16), INVENTORY_URL: 'http://127.0.0.1:3002' });
+    const values = readSettings(settings, {
+      PORT: '3003',
+      DATABASE_URL: 'postgres://a@b/c',
+      JWT_SECRET: 'x'.repeat(16),
+      INVENTORY_URL: 'http://127.0.0.1:3002',
+    });
     expect(values).toMatchObject({ HOST: '127.0.0.1', PORT: 3003, LOG_LEVEL: 'info', TIMEOUT_MS: 3000, INVENTORY_URL: 'http://127.0.0.1:3002' });
   });
 

@@ -50,9 +50,19 @@ export interface SettingDescription {
 
 /** The variable a source must be read from: the names are fixed, so that every launcher agrees without a table. */
 export const DEPENDENCY_VARIABLE: Record<DependencyKind, string> = { postgres: 'DATABASE_URL', rabbitmq: 'AMQP_URL', mongo: 'MONGO_URL', redis: 'REDIS_URL' };
-export const AWS_VARIABLE: Record<AwsPart, string> = { region: 'AWS_REGION', endpoint: 'AWS_ENDPOINT_URL', 'access-key-id': 'AWS_ACCESS_KEY_ID', 'secret-access-key': 'AWS_SECRET_ACCESS_KEY' };
+export const AWS_VARIABLE: Record<AwsPart, string> = {
+  region: 'AWS_REGION',
+  endpoint: 'AWS_ENDPOINT_URL',
+  'access-key-id': 'AWS_ACCESS_KEY_ID',
+  'secret-access-key': 'AWS_SECRET_ACCESS_KEY',
+};
 export const SECRET_VARIABLE: Record<LabSecret, string> = { jwt: 'JWT_SECRET' };
-export const LAB_VARIABLE: Record<LabPart, string> = { 'frank-cli': 'FRANK_CLI', 'frank-config': 'FRANK_CONFIG', 'web-dist': 'WEB_DIST_DIR', 'console-token': 'FRANK_CONSOLE_TOKEN' };
+export const LAB_VARIABLE: Record<LabPart, string> = {
+  'frank-cli': 'FRANK_CLI',
+  'frank-config': 'FRANK_CONFIG',
+  'web-dist': 'WEB_DIST_DIR',
+  'console-token': 'FRANK_CONSOLE_TOKEN',
+};
 
 /** `payment-provider` → `PAYMENT_PROVIDER_URL`. */
 export function serviceUrlVariable(service: string): string {
@@ -95,7 +105,11 @@ export const commonSettings = {
   PORT: declare(z.coerce.number().int().min(1).max(65535), { from: 'listen', part: 'port' }, 'the port it listens on'),
   LOG_LEVEL: declare(z.enum(['debug', 'info', 'warn', 'error']).default('info'), { from: 'runtime' }, 'the lowest level it logs'),
   NODE_ENV: declare(z.enum(['development', 'production', 'test']).optional(), { from: 'runtime' }, "Express's mode"),
-  UNAVAILABLE_RETRY_AFTER_S: declare(z.coerce.number().int().min(1).max(3600).default(2), { from: 'tunable' }, 'the Retry-After (seconds) of a 503 answered while a dependency of the request (its own database) does not answer'),
+  UNAVAILABLE_RETRY_AFTER_S: declare(
+    z.coerce.number().int().min(1).max(3600).default(2),
+    { from: 'tunable' },
+    'the Retry-After (seconds) of a 503 answered while a dependency of the request (its own database) does not answer',
+  ),
 };
 
 export type CommonSettings = typeof commonSettings;
@@ -194,6 +208,9 @@ export function checkEnvironment(declared: SettingDescription[], given: Iterable
   const known = new Set(declared.map((d) => d.name));
   return [
     ...declared.filter((d) => d.required && !names.has(d.name)).map((d) => `${d.name} is required (${d.description}) and not given`),
-    ...[...names].filter((name) => !known.has(name) && !skipped.has(name)).sort().map((name) => `${name} is given and not read`),
+    ...[...names]
+      .filter((name) => !known.has(name) && !skipped.has(name))
+      .sort()
+      .map((name) => `${name} is given and not read`),
   ];
 }

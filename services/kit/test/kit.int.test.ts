@@ -4,7 +4,19 @@ import amqplib from 'amqplib';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeOffset, makeLabDir, removeLabDir, runFrank } from '../../../cli/test/lab-fixture.js';
-import { AmqpConnection, appendEvent, consumeEvents, createLogger, createPool, deadLetterQueueOf, inTransaction, startOutboxRelay, type EventEnvelope, type OutboxRelay, type Pool } from '../src/index.js';
+import {
+  AmqpConnection,
+  appendEvent,
+  consumeEvents,
+  createLogger,
+  createPool,
+  deadLetterQueueOf,
+  inTransaction,
+  startOutboxRelay,
+  type EventEnvelope,
+  type OutboxRelay,
+  type Pool,
+} from '../src/index.js';
 
 const LAB = `version: 1
 resources:
@@ -93,7 +105,18 @@ describe('services/kit against real PostgreSQL and RabbitMQ', () => {
   it('applies a redelivered message once: the inbox absorbs the duplicate', async () => {
     let applied = 0;
     await consumeEvents({ amqp, pool, log, queue: 'kit-test.counter', handlers: { 'counter.bumped': async () => void applied++ } });
-    const event = { id: 'dup-1', type: 'counter.bumped', source: 'test', time: new Date().toISOString(), sagaId: null, correlationId: 'dup-1', causationId: null, aggregateId: 'c', version: 1, data: {} };
+    const event = {
+      id: 'dup-1',
+      type: 'counter.bumped',
+      source: 'test',
+      time: new Date().toISOString(),
+      sagaId: null,
+      correlationId: 'dup-1',
+      causationId: null,
+      aggregateId: 'c',
+      version: 1,
+      data: {},
+    };
     for (let i = 0; i < 3; i++) await amqp.publish('frank.events', 'counter.bumped', Buffer.from(JSON.stringify(event)));
     await until(async () => (await pool.query("SELECT 1 FROM saga_coord.inbox WHERE message_id = 'dup-1'")).rowCount === 1);
     await new Promise((r) => setTimeout(r, 500));
@@ -106,7 +129,18 @@ describe('services/kit against real PostgreSQL and RabbitMQ', () => {
     await consumeEvents({ amqp, pool, log, queue, handlers: { 'poison.ok': async (_c, e) => void seen.push(e.id), 'poison.other': async () => undefined } });
     await amqp.publish('frank.events', 'poison.ok', Buffer.from('{not json'));
     await amqp.publish('frank.events', 'poison.ok', Buffer.from(JSON.stringify({ hello: 'world' })));
-    const good = { id: 'ok-1', type: 'poison.ok', source: 't', time: 'now', sagaId: null, correlationId: 'ok-1', causationId: null, aggregateId: 'a', version: 1, data: {} };
+    const good = {
+      id: 'ok-1',
+      type: 'poison.ok',
+      source: 't',
+      time: 'now',
+      sagaId: null,
+      correlationId: 'ok-1',
+      causationId: null,
+      aggregateId: 'a',
+      version: 1,
+      data: {},
+    };
     await amqp.publish('frank.events', 'poison.other', Buffer.from(JSON.stringify({ ...good, id: 'unknown-1', type: 'poison.nobody' })));
     await amqp.publish('frank.events', 'poison.ok', Buffer.from(JSON.stringify(good)));
     await until(async () => seen.includes('ok-1'));
@@ -137,7 +171,9 @@ describe('services/kit against real PostgreSQL and RabbitMQ', () => {
     const restarted = await runFrank(dir, ['up']);
     expect(restarted.exitCode, restarted.stderr).toBe(0);
     await amqp.untilConnected(30_000);
-    const envelope = await inTransaction(pool, (client) => appendEvent(client, { type: 'restart.ping', source: 't', aggregateType: 'ping', aggregateId: `p-${lab.id}`, data: {} }));
+    const envelope = await inTransaction(pool, (client) =>
+      appendEvent(client, { type: 'restart.ping', source: 't', aggregateType: 'ping', aggregateId: `p-${lab.id}`, data: {} }),
+    );
     await until(async () => seen.includes(envelope.id), 30_000);
   });
 });

@@ -9,6 +9,9 @@ export const settings = defineSettings({
   NOTIFICATION_MAX_ATTEMPTS: setting.tunable(z.coerce.number().int().min(1).max(100).default(3), 'deliveries tried before notification.failed'),
   NOTIFICATION_BACKOFF_MS: setting.tunable(z.coerce.number().int().min(1).default(200), 'the first pause between attempts'),
   NOTIFICATION_BACKOFF_MAX_MS: setting.tunable(z.coerce.number().int().min(1).default(5000), 'the longest pause between attempts'),
-  NOTIFICATION_POLL_MS: setting.tunable(z.coerce.number().int().min(10).default(200), 'how often the delivery worker looks for due deliveries when it found none'),
+  NOTIFICATION_POLL_MS: setting.tunable(
+    z.coerce.number().int().min(10).default(200),
+    'how often the delivery worker looks for due deliveries when it found none',
+  ),
   NOTIFICATION_WORKERS: setting.tunable(z.coerce.number().int().min(1).max(32).default(4), 'deliveries in flight at once'),
 });

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { runService } from '@frank/kit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,11 +58,30 @@ describe('notification against real PostgreSQL and RabbitMQ', () => {
     if (dir) await removeLabDir(dir);
   });
 
-  const setChannels = async (body: unknown) => fetch(`${base}/admin/channels`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const deliveriesOf = async (orderId: string) => (await (await fetch(`${base}/deliveries?orderId=${orderId}`)).json()) as { id: string; status: string; attempts: number; channel: string; subject: string | null; body: string; lastError: string | null }[];
+  const setChannels = async (body: unknown) =>
+    fetch(`${base}/admin/channels`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const deliveriesOf = async (orderId: string) =>
+    (await (await fetch(`${base}/deliveries?orderId=${orderId}`)).json()) as {
+      id: string;
+      status: string;
+      attempts: number;
+      channel: string;
+      subject: string | null;
+      body: string;
+      lastError: string | null;
+    }[];
   const outcomesOf = (orderId: string) => tap.seen.filter((e) => e.source === 'notification' && e.aggregateId === orderId);
   const placeOrder = async (orderId: string, customer: Record<string, unknown> = { email: `${orderId}@frank.lab`, name: 'Ada', phone: '+49 1' }) => {
-    await tap.publish(envelope('order.created', orderId, { orderId, userId: 'u-1', customer, items: [{ sku: 'SKU-1', qty: 2, priceCents: 1250 }], totalCents: 2500, currency: 'EUR' }));
+    await tap.publish(
+      envelope('order.created', orderId, {
+        orderId,
+        userId: 'u-1',
+        customer,
+        items: [{ sku: 'SKU-1', qty: 2, priceCents: 1250 }],
+        totalCents: 2500,
+        currency: 'EUR',
+      }),
+    );
     const paid = envelope('payment.completed', orderId, { orderId, paymentId: `p-${orderId}`, amountCents: 2500, providerRef: 'ref' });
     await tap.publish(paid);
     return paid;
@@ -90,7 +108,13 @@ describe('notification against real PostgreSQL and RabbitMQ', () => {
     expect([paid.id, 'another-message-id']).toContain(notified!.causationId);
     const deliveries = await deliveriesOf('o-once');
     expect(deliveries).toHaveLength(1);
-    expect(deliveries[0]).toMatchObject({ id: notified!.data.deliveryId, status: 'SENT', attempts: 1, channel: 'email', subject: 'Your order o-once is confirmed' });
+    expect(deliveries[0]).toMatchObject({
+      id: notified!.data.deliveryId,
+      status: 'SENT',
+      attempts: 1,
+      channel: 'email',
+      subject: 'Your order o-once is confirmed',
+    });
     expect(deliveries[0]!.body).toContain('Hello Ada');
     expect(deliveries[0]!.body).toContain('25.00 EUR');
   });
@@ -120,7 +144,10 @@ describe('notification against real PostgreSQL and RabbitMQ', () => {
     try {
       await placeOrder('o-fail');
       const [failed] = await until(async () => outcomesOf('o-fail').length > 0 && outcomesOf('o-fail'), 30_000);
-      expect(failed).toMatchObject({ type: 'notification.failed', data: { orderId: 'o-fail', channel: 'email', attempts: 3, reason: 'simulated email channel failure' } });
+      expect(failed).toMatchObject({
+        type: 'notification.failed',
+        data: { orderId: 'o-fail', channel: 'email', attempts: 3, reason: 'simulated email channel failure' },
+      });
       const [delivery] = await deliveriesOf('o-fail');
       expect(delivery).toMatchObject({ status: 'FAILED', attempts: 3 });
       await new Promise((r) => setTimeout(r, 1000));

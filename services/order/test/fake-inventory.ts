@@ -5,7 +5,9 @@ import express from 'express';
  * A stand-in for inventory-service's GET /products/:sku, enough for order-service's own tests
  * (the cross-service tests run the real one). `down` makes it drop every connection.
  */
-export async function startFakeInventory(products: Record<string, { name: string; priceCents: number; available: number }>): Promise<{ url: string; setDown(down: boolean): void; close(): Promise<void> }> {
+export async function startFakeInventory(
+  products: Record<string, { name: string; priceCents: number; available: number }>,
+): Promise<{ url: string; setDown(down: boolean): void; close(): Promise<void> }> {
   let down = false;
   const app = express();
   app.get('/products/:sku', (req, res) => {

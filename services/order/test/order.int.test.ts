@@ -47,7 +47,11 @@ describe('order-service against real PostgreSQL and RabbitMQ', () => {
     const headers: Record<string, string> = {};
     if (options.json !== undefined || options.raw !== undefined) headers['content-type'] = 'application/json';
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    const res = await fetch(`${base}${path}`, { method, headers, body: options.raw ?? (options.json === undefined ? undefined : JSON.stringify(options.json)) });
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      body: options.raw ?? (options.json === undefined ? undefined : JSON.stringify(options.json)),
+    });
     return { status: res.status, body: await res.json() };
   };
   const placeOrder = async (items = [{ sku: 'SKU-1', qty: 2 }]) => {
@@ -57,7 +61,18 @@ describe('order-service against real PostgreSQL and RabbitMQ', () => {
   };
   /** Publishes as another service would: an envelope on frank.events, routing key = type. */
   const emit = async (type: string, orderId: string, sagaId: string | null, data: Record<string, unknown> = {}, id: string = randomUUID()) => {
-    const envelope = { id, type, source: 'test', time: new Date().toISOString(), sagaId, correlationId: sagaId ?? id, causationId: null, aggregateId: orderId, version: 1, data: { orderId, ...data } };
+    const envelope = {
+      id,
+      type,
+      source: 'test',
+      time: new Date().toISOString(),
+      sagaId,
+      correlationId: sagaId ?? id,
+      causationId: null,
+      aggregateId: orderId,
+      version: 1,
+      data: { orderId, ...data },
+    };
     publisher.publish('frank.events', type, Buffer.from(JSON.stringify(envelope)), { persistent: true });
     await publisher.waitForConfirms();
     return envelope;
@@ -69,10 +84,11 @@ describe('order-service against real PostgreSQL and RabbitMQ', () => {
         [orderId],
       )
     ).rows[0];
-  const settlesAt = (orderId: string, status: string, sagaStatus: string) => until(async () => {
-    const now = await state(orderId);
-    return now?.status === status && now.saga_status === sagaStatus ? now : undefined;
-  });
+  const settlesAt = (orderId: string, status: string, sagaStatus: string) =>
+    until(async () => {
+      const now = await state(orderId);
+      return now?.status === status && now.saga_status === sagaStatus ? now : undefined;
+    });
   const count = async (sql: string, params: unknown[] = []) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, params)).rows[0]!.n;
   const eventsOf = (orderId: string, type: string) => published.filter((e) => e.aggregateId === orderId && e.type === type);
 
@@ -88,9 +104,18 @@ describe('order-service against real PostgreSQL and RabbitMQ', () => {
     const { queue } = await channel.assertQueue('', { exclusive: true });
     for (const key of ['order.created', 'order.confirmed', 'order.cancelled']) await channel.bindQueue(queue, 'frank.events', key);
     await channel.consume(queue, (m) => m && published.push(JSON.parse(m.content.toString())), { noAck: true });
-    inventory = await startFakeInventory({ 'SKU-1': { name: 'Widget', priceCents: 1250, available: 10 }, 'SKU-2': { name: 'Gadget', priceCents: 399, available: 3 } });
+    inventory = await startFakeInventory({
+      'SKU-1': { name: 'Widget', priceCents: 1250, available: 10 },
+      'SKU-2': { name: 'Gadget', priceCents: 399, available: 3 },
+    });
     const port = await freePort();
-    service = await runService(definition, { PORT: String(port), DATABASE_URL: dbUrl, AMQP_URL: lab.env.RABBITMQ_URL!, JWT_SECRET, INVENTORY_URL: inventory.url });
+    service = await runService(definition, {
+      PORT: String(port),
+      DATABASE_URL: dbUrl,
+      AMQP_URL: lab.env.RABBITMQ_URL!,
+      JWT_SECRET,
+      INVENTORY_URL: inventory.url,
+    });
     base = `http://127.0.0.1:${port}`;
     // Ready means the broker is connected and order.saga is declared and bound.
     await until(async () => (await fetch(`${base}/health/ready`)).ok, 30_000);
@@ -105,25 +130,66 @@ describe('order-service against real PostgreSQL and RabbitMQ', () => {
   });
 
   it('takes an order: PENDING, saga STARTED and order.created commit together, with prices from inventory and contact from the token', async () => {
-    const { orderId, sagaId } = await placeOrder([{ sku: 'SKU-1', qty: 2 }, { sku: 'SKU-2', qty: 1 }]);
+    const { orderId, sagaId } = await placeOrder([
+      { sku: 'SKU-1', qty: 2 },
+      { sku: 'SKU-2', qty: 1 },
+    ]);
     expect(await state(orderId)).toEqual({ status: 'PENDING', saga_status: 'STARTED', step: 'order.created', cancel_reason: null });
-    const order = (await db.query('SELECT user_id, total_cents::int, currency, customer_email, customer_name, customer_phone, saga_id FROM order_domain.orders WHERE id = $1', [orderId])).rows[0];
-    expect(order).toEqual({ user_id: DEMO.sub, total_cents: 2 * 1250 + 399, currency: 'EUR', customer_email: DEMO.email, customer_name: DEMO.name, customer_phone: DEMO.phone, saga_id: sagaId });
+    const order = (
+      await db.query(
+        'SELECT user_id, total_cents::int, currency, customer_email, customer_name, customer_phone, saga_id FROM order_domain.orders WHERE id = $1',
+        [orderId],
+      )
+    ).rows[0];
+    expect(order).toEqual({
+      user_id: DEMO.sub,
+      total_cents: 2 * 1250 + 399,
+      currency: 'EUR',
+      customer_email: DEMO.email,
+      customer_name: DEMO.name,
+      customer_phone: DEMO.phone,
+      saga_id: sagaId,
+    });
     expect((await db.query('SELECT sku, qty, price_cents FROM order_domain.order_items WHERE order_id = $1 ORDER BY sku', [orderId])).rows).toEqual([
       { sku: 'SKU-1', qty: 2, price_cents: 1250 },
       { sku: 'SKU-2', qty: 1, price_cents: 399 },
     ]);
-    expect((await db.query('SELECT version, type FROM event_store.events WHERE stream_id = $1', [orderId])).rows).toEqual([{ version: 1, type: 'order.created' }]);
+    expect((await db.query('SELECT version, type FROM event_store.events WHERE stream_id = $1', [orderId])).rows).toEqual([
+      { version: 1, type: 'order.created' },
+    ]);
     const [created] = await until(async () => eventsOf(orderId, 'order.created').length === 1 && eventsOf(orderId, 'order.created'));
     expect(created).toMatchObject({
       source: 'order',
       sagaId,
       aggregateId: orderId,
-      data: { orderId, userId: DEMO.sub, customer: { email: DEMO.email, name: DEMO.name, phone: DEMO.phone }, items: [{ sku: 'SKU-1', qty: 2, priceCents: 1250 }, { sku: 'SKU-2', qty: 1, priceCents: 399 }], totalCents: 2899, currency: 'EUR' },
+      data: {
+        orderId,
+        userId: DEMO.sub,
+        customer: { email: DEMO.email, name: DEMO.name, phone: DEMO.phone },
+        items: [
+          { sku: 'SKU-1', qty: 2, priceCents: 1250 },
+          { sku: 'SKU-2', qty: 1, priceCents: 399 },
+        ],
+        totalCents: 2899,
+        currency: 'EUR',
+      },
     });
     await until(async () => (await count('saga_coord.outbox WHERE aggregate_id = $1 AND dispatched_at IS NULL', [orderId])) === 0);
     const view = await call('GET', `/orders/${orderId}`, { token: demoToken });
-    expect(view).toMatchObject({ status: 200, body: { orderId, userId: DEMO.sub, status: 'PENDING', sagaStatus: 'STARTED', totalCents: 2899, items: [{ sku: 'SKU-1', qty: 2, priceCents: 1250 }, { sku: 'SKU-2', qty: 1, priceCents: 399 }] } });
+    expect(view).toMatchObject({
+      status: 200,
+      body: {
+        orderId,
+        userId: DEMO.sub,
+        status: 'PENDING',
+        sagaStatus: 'STARTED',
+        totalCents: 2899,
+        items: [
+          { sku: 'SKU-1', qty: 2, priceCents: 1250 },
+          { sku: 'SKU-2', qty: 1, priceCents: 399 },
+        ],
+      },
+    });
     expect(Date.parse(view.body.createdAt)).not.toBeNaN();
   });
 
@@ -143,7 +209,10 @@ describe('order-service against real PostgreSQL and RabbitMQ', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(eventsOf(orderId, 'order.confirmed')).toHaveLength(1);
     expect(confirmed[0]).toMatchObject({ sagaId, causationId: completed.id, data: { orderId, userId: DEMO.sub, totalCents: 2500 } });
-    expect((await db.query('SELECT type FROM event_store.events WHERE stream_id = $1 ORDER BY version', [orderId])).rows.map((r) => r.type)).toEqual(['order.created', 'order.confirmed']);
+    expect((await db.query('SELECT type FROM event_store.events WHERE stream_id = $1 ORDER BY version', [orderId])).rows.map((r) => r.type)).toEqual([
+      'order.created',
+      'order.confirmed',
+    ]);
   });
 
   it('cancels on a failed reservation: CANCELLED, saga COMPENSATED, order.cancelled with the reason', async () => {
@@ -197,7 +266,12 @@ describe('order-service against real PostgreSQL and RabbitMQ', () => {
   });
 
   it('rejects bad orders with a JSON error naming the field, and writes nothing', async () => {
-    const tables = async () => ({ orders: await count('order_domain.orders'), items: await count('order_domain.order_items'), sagas: await count('saga_coord.saga_state'), outbox: await count('saga_coord.outbox') });
+    const tables = async () => ({
+      orders: await count('order_domain.orders'),
+      items: await count('order_domain.order_items'),
+      sagas: await count('saga_coord.saga_state'),
+      outbox: await count('saga_coord.outbox'),
+    });
     const before = await tables();
     const cases: [{ json?: unknown; raw?: string; token?: string }, number, string, string][] = [
       [{ raw: '{"items": [', token: demoToken }, 400, 'malformed-json', '-'],
@@ -208,8 +282,34 @@ describe('order-service against real PostgreSQL and RabbitMQ', () => {
       [{ json: { items: [{ sku: 'SKU-1', qty: 0 }] }, token: demoToken }, 400, 'validation-failed', 'items.0.qty'],
       [{ json: { items: [{ sku: 'SKU-1', qty: 1.5 }] }, token: demoToken }, 400, 'validation-failed', 'items.0.qty'],
       [{ json: { items: [{ sku: 'SKU-1', qty: 1001 }] }, token: demoToken }, 400, 'validation-failed', 'items.0.qty'],
-      [{ json: { items: [{ sku: 'SKU-1', qty: 1 }, { sku: 'SKU-1', qty: 2 }] }, token: demoToken }, 400, 'validation-failed', 'items.1.sku'],
-      [{ json: { items: [{ sku: 'SKU-1', qty: 1 }, { sku: 'NOPE', qty: 1 }] }, token: demoToken }, 422, 'unprocessable', 'items.1.sku'],
+      [
+        {
+          json: {
+            items: [
+              { sku: 'SKU-1', qty: 1 },
+              { sku: 'SKU-1', qty: 2 },
+            ],
+          },
+          token: demoToken,
+        },
+        400,
+        'validation-failed',
+        'items.1.sku',
+      ],
+      [
+        {
+          json: {
+            items: [
+              { sku: 'SKU-1', qty: 1 },
+              { sku: 'NOPE', qty: 1 },
+            ],
+          },
+          token: demoToken,
+        },
+        422,
+        'unprocessable',
+        'items.1.sku',
+      ],
       [{ json: { items: [{ sku: 'SKU-1', qty: 1 }] } }, 401, 'unauthorized', 'authorization'],
       [{ json: { items: [{ sku: 'SKU-1', qty: 1 }] }, token: signToken(DEMO, 'someone-elses-secret-000') }, 401, 'unauthorized', 'authorization'],
       [{ json: { items: [{ sku: 'SKU-1', qty: 1 }] }, token: signToken(DEMO, JWT_SECRET, { lifetimeSeconds: -10 }) }, 401, 'unauthorized', 'authorization'],
@@ -222,7 +322,10 @@ describe('order-service against real PostgreSQL and RabbitMQ', () => {
     }
     inventory!.setDown(true);
     try {
-      expect(await call('POST', '/orders', { json: { items: [{ sku: 'SKU-1', qty: 1 }] }, token: demoToken })).toMatchObject({ status: 503, body: { error: { code: 'unavailable', service: 'inventory' } } });
+      expect(await call('POST', '/orders', { json: { items: [{ sku: 'SKU-1', qty: 1 }] }, token: demoToken })).toMatchObject({
+        status: 503,
+        body: { error: { code: 'unavailable', service: 'inventory' } },
+      });
     } finally {
       inventory!.setDown(false);
     }
@@ -239,7 +342,10 @@ describe('order-service against real PostgreSQL and RabbitMQ', () => {
     expect(mine.status).toBe(200);
     expect(mine.body.length).toBe(await count('order_domain.orders WHERE user_id = $1', [DEMO.sub]));
     expect(mine.body[0]).toMatchObject({ orderId, status: 'PENDING' });
-    expect(await call('GET', `/orders?userId=${DEMO.sub}`, { token: otherToken })).toMatchObject({ status: 403, body: { error: { code: 'forbidden', field: 'userId' } } });
+    expect(await call('GET', `/orders?userId=${DEMO.sub}`, { token: otherToken })).toMatchObject({
+      status: 403,
+      body: { error: { code: 'forbidden', field: 'userId' } },
+    });
     expect((await call('GET', `/orders?userId=${DEMO.sub}`, { token: adminToken })).body).toHaveLength(mine.body.length);
     expect(await call('GET', '/orders', { token: otherToken })).toEqual({ status: 200, body: [] });
     expect(await call('GET', '/orders?userId=bad', { token: adminToken })).toMatchObject({ status: 400, body: { error: { field: 'userId' } } });

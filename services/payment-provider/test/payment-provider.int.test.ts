@@ -28,8 +28,17 @@ describe('payment-provider', () => {
     const up = await runFrank(dir, ['up', '--port-offset', String(await freeOffset(dir))]);
     expect(up.exitCode, up.stderr).toBe(0);
     const env = JSON.parse((await runFrank(dir, ['env', '--json'])).stdout) as Record<string, string>;
-    const aws = { AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL!, AWS_REGION: env.AWS_REGION!, AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID!, AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY! };
-    sqs = new SQSClient({ endpoint: aws.AWS_ENDPOINT_URL, region: aws.AWS_REGION, credentials: { accessKeyId: aws.AWS_ACCESS_KEY_ID, secretAccessKey: aws.AWS_SECRET_ACCESS_KEY } });
+    const aws = {
+      AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL!,
+      AWS_REGION: env.AWS_REGION!,
+      AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID!,
+      AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY!,
+    };
+    sqs = new SQSClient({
+      endpoint: aws.AWS_ENDPOINT_URL,
+      region: aws.AWS_REGION,
+      credentials: { accessKeyId: aws.AWS_ACCESS_KEY_ID, secretAccessKey: aws.AWS_SECRET_ACCESS_KEY },
+    });
     queueUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: 'frank-payment-webhooks' }))).QueueUrl!;
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
@@ -43,7 +52,11 @@ describe('payment-provider', () => {
   });
 
   const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
     return { status: response.status, body: (await response.json()) as Record<string, any> };
   };
 
@@ -71,11 +84,18 @@ describe('payment-provider', () => {
     expect(await call('POST', '/payments', { paymentId, amountCents: 1234, currency: 'EUR' })).toEqual(accepted);
     const webhooks = await webhooksOf(paymentId, 1);
     expect(webhooks).toHaveLength(1);
-    expect(webhooks[0]).toMatchObject({ source: 'frank.payment-provider', 'detail-type': 'payment.webhook', detail: { paymentId, providerRef: accepted.body.providerRef, outcome: 'succeeded', amountCents: 1234, webhookId: expect.any(String) } });
+    expect(webhooks[0]).toMatchObject({
+      source: 'frank.payment-provider',
+      'detail-type': 'payment.webhook',
+      detail: { paymentId, providerRef: accepted.body.providerRef, outcome: 'succeeded', amountCents: 1234, webhookId: expect.any(String) },
+    });
   });
 
   it('declines, and duplicates a webhook under the same webhookId, as its behaviour says', async () => {
-    expect(await call('PUT', '/admin/behaviour', { declineRate: 1, duplicateWebhookRate: 1 })).toMatchObject({ status: 200, body: { declineRate: 1, duplicateWebhookRate: 1, latencyMs: 10 } });
+    expect(await call('PUT', '/admin/behaviour', { declineRate: 1, duplicateWebhookRate: 1 })).toMatchObject({
+      status: 200,
+      body: { declineRate: 1, duplicateWebhookRate: 1, latencyMs: 10 },
+    });
     const paymentId = randomUUID();
     await call('POST', '/payments', { paymentId, amountCents: 500, currency: 'EUR' });
     const webhooks = await webhooksOf(paymentId, 2);
@@ -106,7 +126,10 @@ describe('payment-provider', () => {
     expect(await call('POST', '/refunds', { paymentId })).toMatchObject({ status: 400, body: { error: { field: 'amountCents' } } });
     // A conflicting repeat is refused rather than silently answered for the first amount.
     await call('POST', '/payments', { paymentId, amountCents: 100, currency: 'EUR' });
-    expect(await call('POST', '/payments', { paymentId, amountCents: 200, currency: 'EUR' })).toMatchObject({ status: 409, body: { error: { field: 'paymentId' } } });
+    expect(await call('POST', '/payments', { paymentId, amountCents: 200, currency: 'EUR' })).toMatchObject({
+      status: 409,
+      body: { error: { field: 'paymentId' } },
+    });
   });
 
   it('answers 400 JSON naming the field for a bad behaviour, and keeps the behaviour it had', async () => {
@@ -121,11 +144,20 @@ describe('payment-provider', () => {
       [{ timeoutRate: 0.9 }, 'timeoutRate'],
     ] as const) {
       const answer = await call('PUT', '/admin/behaviour', body);
-      expect(answer, JSON.stringify(body)).toMatchObject({ status: 400, body: { error: { code: 'validation-failed', field, message: expect.stringContaining(field) } } });
+      expect(answer, JSON.stringify(body)).toMatchObject({
+        status: 400,
+        body: { error: { code: 'validation-failed', field, message: expect.stringContaining(field) } },
+      });
     }
     expect((await call('PUT', '/admin/behaviour', [])).status).toBe(400);
     expect((await call('GET', '/admin/behaviour')).body).toEqual(before);
-    expect((await call('POST', '/admin/behaviour/reset')).body).toEqual({ latencyMs: 10, declineRate: 0, timeoutRate: 0, lateWebhookDelayMs: 5000, duplicateWebhookRate: 0 });
+    expect((await call('POST', '/admin/behaviour/reset')).body).toEqual({
+      latencyMs: 10,
+      declineRate: 0,
+      timeoutRate: 0,
+      lateWebhookDelayMs: 5000,
+      duplicateWebhookRate: 0,
+    });
   });
 
   it('stops at once with webhooks still pending, and sends none of them afterwards', async () => {
@@ -133,7 +165,15 @@ describe('payment-provider', () => {
     const env = JSON.parse((await runFrank(dir, ['env', '--json'])).stdout) as Record<string, string>;
     const other = await runService(definition, { ...env, PORT: String(port), PROVIDER_LATENCY_MS: '1500' });
     const paymentId = randomUUID();
-    expect((await fetch(`http://127.0.0.1:${port}/payments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ paymentId, amountCents: 1, currency: 'EUR' }) })).status).toBe(202);
+    expect(
+      (
+        await fetch(`http://127.0.0.1:${port}/payments`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ paymentId, amountCents: 1, currency: 'EUR' }),
+        })
+      ).status,
+    ).toBe(202);
     const began = Date.now();
     await other.stop();
     expect(Date.now() - began).toBeLessThan(1000);

@@ -34,7 +34,12 @@ export const definition: ServiceDefinition<typeof settings> = {
       queue: PAYMENT_QUEUE,
       handlers: {
         'order.created': onOrderCreated,
-        'inventory.reserved': onInventoryReserved({ timeoutMs: config.timeoutMs, afterTransaction: afterTransactionOn(pool), requestPayments: requester.kick, log }),
+        'inventory.reserved': onInventoryReserved({
+          timeoutMs: config.timeoutMs,
+          afterTransaction: afterTransactionOn(pool),
+          requestPayments: requester.kick,
+          log,
+        }),
         'payment.webhook': onPaymentWebhook({ provider, log }),
       },
     });

@@ -38,7 +38,12 @@ describe('payment, payment-provider and eventbridge-bridge together', () => {
     const databaseUrl = env.PAYMENT_SERVICE_DATABASE_URL!;
     await migratePayment(databaseUrl);
     db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-    const aws = { AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL!, AWS_REGION: env.AWS_REGION!, AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID!, AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY! };
+    const aws = {
+      AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL!,
+      AWS_REGION: env.AWS_REGION!,
+      AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID!,
+      AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY!,
+    };
 
     // What order, inventory and the other consumers would see of payment's events.
     connection = await amqplib.connect(env.RABBITMQ_URL!);
@@ -53,8 +58,17 @@ describe('payment, payment-provider and eventbridge-bridge together', () => {
     providerEnv = { ...aws, PORT: String(providerPort), PROVIDER_LATENCY_MS: '20', PROVIDER_LATE_WEBHOOK_DELAY_MS: String(TIMEOUT_MS * 2) };
     services.push(await runService(providerDefinition, providerEnv));
     services.push(await runService(bridgeDefinition, { ...aws, AMQP_URL: env.RABBITMQ_URL!, PORT: String(bridgePort) }));
-    services.push(await runService(paymentDefinition, { DATABASE_URL: databaseUrl, AMQP_URL: env.RABBITMQ_URL!, PORT: String(paymentPort), PAYMENT_PROVIDER_URL: providerUrl, PAYMENT_TIMEOUT_MS: String(TIMEOUT_MS) }));
-    for (const url of [providerUrl, `http://127.0.0.1:${bridgePort}`, paymentUrl]) await until(async () => (await fetch(`${url}/health/ready`)).ok, `${url} ready`);
+    services.push(
+      await runService(paymentDefinition, {
+        DATABASE_URL: databaseUrl,
+        AMQP_URL: env.RABBITMQ_URL!,
+        PORT: String(paymentPort),
+        PAYMENT_PROVIDER_URL: providerUrl,
+        PAYMENT_TIMEOUT_MS: String(TIMEOUT_MS),
+      }),
+    );
+    for (const url of [providerUrl, `http://127.0.0.1:${bridgePort}`, paymentUrl])
+      await until(async () => (await fetch(`${url}/health/ready`)).ok, `${url} ready`);
   });
 
   afterAll(async () => {
@@ -71,7 +85,11 @@ describe('payment, payment-provider and eventbridge-bridge together', () => {
 
   const behave = async (behaviour: Record<string, number>) => {
     expect((await fetch(`${providerUrl}/admin/behaviour/reset`, { method: 'POST' })).ok).toBe(true);
-    const answer = await fetch(`${providerUrl}/admin/behaviour`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(behaviour) });
+    const answer = await fetch(`${providerUrl}/admin/behaviour`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(behaviour),
+    });
     expect(answer.status).toBe(200);
   };
 
@@ -84,14 +102,30 @@ describe('payment, payment-provider and eventbridge-bridge together', () => {
       source: 'order',
       aggregateId: orderId,
       sagaId,
-      data: { orderId, userId: 'user-1', customer: { email: 'a@frank.lab', name: 'A', phone: '+100' }, items: [{ sku: 'SKU-1', qty: 2, priceCents: totalCents / 2 }], totalCents, currency: 'EUR' },
+      data: {
+        orderId,
+        userId: 'user-1',
+        customer: { email: 'a@frank.lab', name: 'A', phone: '+100' },
+        items: [{ sku: 'SKU-1', qty: 2, priceCents: totalCents / 2 }],
+        totalCents,
+        currency: 'EUR',
+      },
     });
     await publish(created);
-    await publish(newEnvelope({ type: 'inventory.reserved', source: 'inventory', aggregateId: orderId, causedBy: created, data: { orderId, reservationId: randomUUID(), items: [{ sku: 'SKU-1', qty: 2 }] } }));
+    await publish(
+      newEnvelope({
+        type: 'inventory.reserved',
+        source: 'inventory',
+        aggregateId: orderId,
+        causedBy: created,
+        data: { orderId, reservationId: randomUUID(), items: [{ sku: 'SKU-1', qty: 2 }] },
+      }),
+    );
     return { orderId, sagaId };
   };
 
-  const eventsOf = (orderId: string, type: string) => seen.filter((e) => e.type === type && (e.aggregateId === orderId || (e.data as { orderId?: string }).orderId === orderId));
+  const eventsOf = (orderId: string, type: string) =>
+    seen.filter((e) => e.type === type && (e.aggregateId === orderId || (e.data as { orderId?: string }).orderId === orderId));
   const eventOf = (orderId: string, type: string, timeoutMs?: number) => until(async () => eventsOf(orderId, type)[0], `${type} of ${orderId}`, timeoutMs);
 
   const stateOf = async (orderId: string) => {
@@ -112,13 +146,29 @@ describe('payment, payment-provider and eventbridge-bridge together', () => {
     const completed = await eventOf(orderId, 'payment.completed');
     const state = await stateOf(orderId);
     expect(state).toMatchObject({ status: 'CAPTURED', captures: 1, captured: 4200, refunded: 0 });
-    expect(completed).toMatchObject({ source: 'payment', aggregateId: orderId, sagaId, data: { orderId, paymentId: state.id, amountCents: 4200, providerRef: expect.stringMatching(/^psp_/) } });
+    expect(completed).toMatchObject({
+      source: 'payment',
+      aggregateId: orderId,
+      sagaId,
+      data: { orderId, paymentId: state.id, amountCents: 4200, providerRef: expect.stringMatching(/^psp_/) },
+    });
     const [webhook] = seen.filter((e) => e.type === 'payment.webhook' && (e.data as { paymentId: string }).paymentId === state.id);
-    expect(webhook).toMatchObject({ id: expect.stringMatching(/^webhook-/), source: 'eventbridge-bridge', aggregateId: state.id, data: { outcome: 'succeeded', amountCents: 4200 } });
+    expect(webhook).toMatchObject({
+      id: expect.stringMatching(/^webhook-/),
+      source: 'eventbridge-bridge',
+      aggregateId: state.id,
+      data: { outcome: 'succeeded', amountCents: 4200 },
+    });
     expect(completed.causationId).toBe(webhook!.id);
 
     const view = await (await fetch(`${paymentUrl}/payments/${orderId}`)).json();
-    expect(view).toMatchObject({ orderId, paymentId: state.id, status: 'CAPTURED', captures: [{ amountCents: 4200, webhookId: (webhook!.data as { webhookId: string }).webhookId }], refunds: [] });
+    expect(view).toMatchObject({
+      orderId,
+      paymentId: state.id,
+      status: 'CAPTURED',
+      captures: [{ amountCents: 4200, webhookId: (webhook!.data as { webhookId: string }).webhookId }],
+      refunds: [],
+    });
   });
 
   it('fails a declined payment with payment.failed {declined}', async () => {
@@ -158,7 +208,10 @@ describe('payment, payment-provider and eventbridge-bridge together', () => {
     const again = { ...webhooks[0]!, id: `webhook-${randomUUID()}`, data: { ...(webhooks[0]!.data as object), webhookId: randomUUID() } };
     await publish(again);
     await until(async () => (await db.query('SELECT 1 FROM saga_coord.inbox WHERE message_id = $1', [again.id])).rowCount === 1, 'the second success handled');
-    await until(async () => (await db.query('SELECT 1 FROM saga_coord.inbox WHERE message_id = $1', [webhooks[0]!.id])).rowCount === 1, 'the first success handled');
+    await until(
+      async () => (await db.query('SELECT 1 FROM saga_coord.inbox WHERE message_id = $1', [webhooks[0]!.id])).rowCount === 1,
+      'the first success handled',
+    );
     // The duplicate delivery with the first id arrives before or after; give it its moment.
     await new Promise((r) => setTimeout(r, 500));
     expect(await stateOf(orderId)).toMatchObject({ status: 'CAPTURED', captures: 1, captured: 3000, refunded: 0 });
@@ -195,6 +248,9 @@ describe('payment, payment-provider and eventbridge-bridge together', () => {
   });
 
   it('leaves every outbox row dispatched at rest', async () => {
-    await until(async () => (await db.query('SELECT count(*)::int AS n FROM saga_coord.outbox WHERE dispatched_at IS NULL')).rows[0].n === 0, 'the outbox drained');
+    await until(
+      async () => (await db.query('SELECT count(*)::int AS n FROM saga_coord.outbox WHERE dispatched_at IS NULL')).rows[0].n === 0,
+      'the outbox drained',
+    );
   });
 });

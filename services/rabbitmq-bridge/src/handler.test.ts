@@ -27,7 +27,12 @@ describe('forwardOrderOutcome', () => {
     await forwardOrderOutcome(confirmed, deps);
     expect(calls).toHaveLength(1);
     const [entry] = calls[0]!;
-    expect(entry).toMatchObject({ EventBusName: 'frank-internal', Source: 'frank.order', DetailType: 'order.confirmed', Time: new Date('2025-06-01T10:00:00.000Z') });
+    expect(entry).toMatchObject({
+      EventBusName: 'frank-internal',
+      Source: 'frank.order',
+      DetailType: 'order.confirmed',
+      Time: new Date('2025-06-01T10:00:00.000Z'),
+    });
     expect(JSON.parse(entry!.Detail!)).toEqual({ orderId: 'o-1', userId: 'u-1', totalCents: 2999, sagaId: 's-1', eventId: 'e-1' });
   });
 

@@ -44,5 +44,14 @@ export function createLambdaHandler(makeDeps: () => ForwardDeps): (event: Rabbit
 
 export const handler = createLambdaHandler(() => {
   const settings = readSettings(lambdaSettings);
-  return { putEvents: putEventsWith(createEventBridgeClient({ endpoint: settings.AWS_ENDPOINT_URL, region: settings.AWS_REGION, accessKeyId: settings.AWS_ACCESS_KEY_ID, secretAccessKey: settings.AWS_SECRET_ACCESS_KEY })) };
+  return {
+    putEvents: putEventsWith(
+      createEventBridgeClient({
+        endpoint: settings.AWS_ENDPOINT_URL,
+        region: settings.AWS_REGION,
+        accessKeyId: settings.AWS_ACCESS_KEY_ID,
+        secretAccessKey: settings.AWS_SECRET_ACCESS_KEY,
+      }),
+    ),
+  };
 });

@@ -16,6 +16,7 @@ export function parseOrderOutcome(body: string): OrderOutcomeEnvelope {
   const read = readEnvelope(body);
   if ('problem' in read) throw new UnforwardableMessageError(read.problem.message);
   const { data } = read.envelope;
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new UnforwardableMessageError(`message is not an event envelope: data must be an object`);
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new UnforwardableMessageError(`message is not an event envelope: data must be an object`);
   return read.envelope as OrderOutcomeEnvelope;
 }

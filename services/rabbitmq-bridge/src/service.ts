@@ -5,7 +5,6 @@ import { parseOrderOutcome, UnforwardableMessageError } from './order-outcome-en
 import { declareOutcomeQueue, QUEUE } from './outcome-queue.js';
 import { settings } from './settings.js';
 
-
 /**
  * The lab's process around forwardOrderOutcome: it consumes its own queue and acks a message only
  * after EventBridge took it. No inbox (no database): a redelivery is forwarded again, with the
@@ -16,7 +15,12 @@ export const definition: ServiceDefinition<typeof settings> = {
   settings,
   async setup({ settings: values, amqp, log, onShutdown }) {
     if (!amqp) throw new Error('rabbitmq-bridge needs AMQP_URL');
-    const client = createEventBridgeClient({ endpoint: values.AWS_ENDPOINT_URL, region: values.AWS_REGION, accessKeyId: values.AWS_ACCESS_KEY_ID, secretAccessKey: values.AWS_SECRET_ACCESS_KEY });
+    const client = createEventBridgeClient({
+      endpoint: values.AWS_ENDPOINT_URL,
+      region: values.AWS_REGION,
+      accessKeyId: values.AWS_ACCESS_KEY_ID,
+      secretAccessKey: values.AWS_SECRET_ACCESS_KEY,
+    });
     onShutdown(async () => client.destroy());
     const deps: ForwardDeps = { putEvents: putEventsWith(client) };
 

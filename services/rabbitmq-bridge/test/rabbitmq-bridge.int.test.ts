@@ -55,8 +55,17 @@ describe('rabbitmq-bridge against real RabbitMQ and the AWS emulator', () => {
     const lab = await startLab(LAB);
     dir = lab.dir;
     amqpUrl = lab.env.RABBITMQ_URL!;
-    aws = { AWS_ENDPOINT_URL: lab.env.AWS_ENDPOINT_URL!, AWS_REGION: lab.env.AWS_REGION!, AWS_ACCESS_KEY_ID: lab.env.AWS_ACCESS_KEY_ID!, AWS_SECRET_ACCESS_KEY: lab.env.AWS_SECRET_ACCESS_KEY! };
-    sqs = new SQSClient({ endpoint: aws.AWS_ENDPOINT_URL, region: aws.AWS_REGION, credentials: { accessKeyId: aws.AWS_ACCESS_KEY_ID, secretAccessKey: aws.AWS_SECRET_ACCESS_KEY } });
+    aws = {
+      AWS_ENDPOINT_URL: lab.env.AWS_ENDPOINT_URL!,
+      AWS_REGION: lab.env.AWS_REGION!,
+      AWS_ACCESS_KEY_ID: lab.env.AWS_ACCESS_KEY_ID!,
+      AWS_SECRET_ACCESS_KEY: lab.env.AWS_SECRET_ACCESS_KEY!,
+    };
+    sqs = new SQSClient({
+      endpoint: aws.AWS_ENDPOINT_URL,
+      region: aws.AWS_REGION,
+      credentials: { accessKeyId: aws.AWS_ACCESS_KEY_ID, secretAccessKey: aws.AWS_SECRET_ACCESS_KEY },
+    });
     archiveUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: 'frank-internal-archive' }))).QueueUrl!;
     tap = await tapEvents(amqpUrl, 'rabbitmq-bridge-test.tap');
     const port = await freePort();
@@ -118,11 +127,19 @@ describe('rabbitmq-bridge against real RabbitMQ and the AWS emulator', () => {
   });
 
   it('does the same as a Lambda fed by an Amazon MQ event source', async () => {
-    const client = createEventBridgeClient({ endpoint: aws.AWS_ENDPOINT_URL, region: aws.AWS_REGION, accessKeyId: aws.AWS_ACCESS_KEY_ID, secretAccessKey: aws.AWS_SECRET_ACCESS_KEY });
+    const client = createEventBridgeClient({
+      endpoint: aws.AWS_ENDPOINT_URL,
+      region: aws.AWS_REGION,
+      accessKeyId: aws.AWS_ACCESS_KEY_ID,
+      secretAccessKey: aws.AWS_SECRET_ACCESS_KEY,
+    });
     try {
       const handler = createLambdaHandler(() => ({ putEvents: putEventsWith(client) }));
       const confirmed = envelope('order.confirmed', 'o-4', { orderId: 'o-4', userId: 'u-2', totalCents: 500 });
-      const result = await handler({ eventSource: 'aws:rmq', rmqMessagesByQueue: { 'rabbitmq-bridge.outcomes::/': [{ data: Buffer.from(JSON.stringify(confirmed)).toString('base64') }] } });
+      const result = await handler({
+        eventSource: 'aws:rmq',
+        rmqMessagesByQueue: { 'rabbitmq-bridge.outcomes::/': [{ data: Buffer.from(JSON.stringify(confirmed)).toString('base64') }] },
+      });
       expect(result).toEqual({ forwarded: 1, skipped: 0 });
       await archiveUntil((events) => withEventId(confirmed.id)(events).length > 0);
     } finally {

@@ -28,7 +28,13 @@ export async function seed(client: pg.ClientBase, options: SeedOptions): Promise
       const announced = await client.query("SELECT 1 FROM event_store.events WHERE stream_id = $1 AND type = 'user.registered'", [id]);
       if (announced.rowCount === 0) {
         // The kit types appendEvent's client as a PoolClient, yet it only queries: a plain client does.
-        await appendEvent<UserRegistered>(client, { type: 'user.registered', source: 'user', aggregateType: 'user', aggregateId: id, data: { userId: id, email: user.email, name: user.name } });
+        await appendEvent<UserRegistered>(client, {
+          type: 'user.registered',
+          source: 'user',
+          aggregateType: 'user',
+          aggregateId: id,
+          data: { userId: id, email: user.email, name: user.name },
+        });
       }
     }
     await client.query('COMMIT');

@@ -38,10 +38,15 @@ describe('user-service against real PostgreSQL and RabbitMQ', () => {
     const headers: Record<string, string> = {};
     if (options.json !== undefined || options.raw !== undefined) headers['content-type'] = 'application/json';
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    const res = await fetch(`${base}${path}`, { method, headers, body: options.raw ?? (options.json === undefined ? undefined : JSON.stringify(options.json)) });
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      body: options.raw ?? (options.json === undefined ? undefined : JSON.stringify(options.json)),
+    });
     return { status: res.status, body: await res.json() };
   };
-  const login = async (email: string, password: string) => (await call('POST', '/auth/login', { json: { email, password } })).body as { token: string; userId: string };
+  const login = async (email: string, password: string) =>
+    (await call('POST', '/auth/login', { json: { email, password } })).body as { token: string; userId: string };
   const count = async (sql: string) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`)).rows[0]!.n;
 
   beforeAll(async () => {
@@ -91,11 +96,17 @@ describe('user-service against real PostgreSQL and RabbitMQ', () => {
     expect(userId).toBe(DEMO_USER_ID);
     expect(await call('GET', '/auth/verify', { token })).toEqual({ status: 200, body: { userId: DEMO_USER_ID, email: 'demo@frank.lab', roles: ['customer'] } });
     const me = await call('GET', `/users/${DEMO_USER_ID}`, { token });
-    expect(me).toEqual({ status: 200, body: { userId: DEMO_USER_ID, email: 'demo@frank.lab', name: 'Demo Customer', phone: '+4930555010', roles: ['customer'] } });
+    expect(me).toEqual({
+      status: 200,
+      body: { userId: DEMO_USER_ID, email: 'demo@frank.lab', name: 'Demo Customer', phone: '+4930555010', roles: ['customer'] },
+    });
   });
 
   it('refuses bad credentials and bad tokens with a 401', async () => {
-    expect(await call('POST', '/auth/login', { json: { email: 'demo@frank.lab', password: 'wrong' } })).toMatchObject({ status: 401, body: { error: { code: 'unauthorized' } } });
+    expect(await call('POST', '/auth/login', { json: { email: 'demo@frank.lab', password: 'wrong' } })).toMatchObject({
+      status: 401,
+      body: { error: { code: 'unauthorized' } },
+    });
     expect(await call('POST', '/auth/login', { json: { email: 'nobody@frank.lab', password: 'frank-demo' } })).toMatchObject({ status: 401 });
     expect(await call('GET', '/auth/verify')).toMatchObject({ status: 401, body: { error: { code: 'unauthorized', field: 'authorization' } } });
     const { token } = await login('demo@frank.lab', 'frank-demo');
@@ -112,7 +123,9 @@ describe('user-service against real PostgreSQL and RabbitMQ', () => {
   });
 
   it('registers a customer: the row, a scrypt hash, the role and user.registered commit together and the event is published', async () => {
-    const answer = await call('POST', '/auth/register', { json: { email: 'New.Person@Example.org', name: 'New Person', password: 'long-enough', phone: '+33 1 23' } });
+    const answer = await call('POST', '/auth/register', {
+      json: { email: 'New.Person@Example.org', name: 'New Person', password: 'long-enough', phone: '+33 1 23' },
+    });
     expect(answer.status).toBe(201);
     const { userId } = answer.body as { userId: string };
     const row = (await db.query('SELECT email, name, phone, password_hash FROM user_domain.users WHERE id = $1', [userId])).rows[0];

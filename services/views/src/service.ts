@@ -18,7 +18,8 @@ function eventSources(names: string, settings: SettingValues<typeof declared>): 
     .map((name) => name.trim())
     .filter(Boolean)
     .map((name) => {
-      if (!(EVENT_SOURCE_SERVICES as readonly string[]).includes(name)) throw new Error(`VIEWS_EVENT_SOURCES names ${name}; the sources are ${EVENT_SOURCE_SERVICES.join(', ')}`);
+      if (!(EVENT_SOURCE_SERVICES as readonly string[]).includes(name))
+        throw new Error(`VIEWS_EVENT_SOURCES names ${name}; the sources are ${EVENT_SOURCE_SERVICES.join(', ')}`);
       const variable = serviceUrlVariable(name) as keyof typeof settings;
       const url = settings[variable] as string | undefined;
       if (!url) throw new Error(`VIEWS_EVENT_SOURCES names ${name}, but ${variable} is not set`);
@@ -66,24 +67,45 @@ export const definition: ServiceDefinition<typeof declared> = {
     }, 'inventory');
     await store.ensureIndexes().catch((error: unknown) => log.warn('indexes not created yet (Mongo away?)', { error: String(error) }));
 
-    const seeded = settings.INVENTORY_URL ? seedUntilDone(store, settings.INVENTORY_URL, log, () => stopped).then(() => void (seededNow = true)) : Promise.resolve();
+    const seeded = settings.INVENTORY_URL
+      ? seedUntilDone(store, settings.INVENTORY_URL, log, () => stopped).then(() => void (seededNow = true))
+      : Promise.resolve();
     const projectors = allProjectors({ store, cache, seeded, log });
     const gates = new Map<ViewDatabase, ProjectorGate>();
     const lags = new Map<ViewDatabase, LagWindow>();
     const rebuilds = new Rebuilds({ store, cache, gates, projectors, sources, inventoryUrl: settings.INVENTORY_URL, log });
-    const toBuild = await viewsToBuild(store, projectors.map((p) => p.view)).catch((error: unknown) => {
+    const toBuild = await viewsToBuild(
+      store,
+      projectors.map((p) => p.view),
+    ).catch((error: unknown) => {
       log.warn('cannot tell which views need building (Mongo away?); not building them from the event stores', errorFields(error));
       return [];
     });
     for (const projector of projectors) {
       gates.set(projector.view, new ProjectorGate());
       lags.set(projector.view, new LagWindow());
-      const running = await runProjector({ amqp, log, projector, status: store.collection(projector.view, PROJECTOR_STATUS), prefetch: settings.VIEWS_PREFETCH, gate: gates.get(projector.view)!, lags: lags.get(projector.view) });
-      stops.push(() => running.stop(), () => projector.stop?.());
+      const running = await runProjector({
+        amqp,
+        log,
+        projector,
+        status: store.collection(projector.view, PROJECTOR_STATUS),
+        prefetch: settings.VIEWS_PREFETCH,
+        gate: gates.get(projector.view)!,
+        lags: lags.get(projector.view),
+      });
+      stops.push(
+        () => running.stop(),
+        () => projector.stop?.(),
+      );
       // Derived figures a crash may have left behind the documents they derive from.
-      projector.refresh?.().catch((error: unknown) => log.warn('derived view figures not recomputed at start', { view: projector.view, ...errorFields(error) }));
+      projector
+        .refresh?.()
+        .catch((error: unknown) => log.warn('derived view figures not recomputed at start', { view: projector.view, ...errorFields(error) }));
     }
-    if (sources.length > 0) void seeded.then(() => rebuilds.bootstrap(toBuild, () => stopped)).catch((error: unknown) => log.error('building the views from the event stores failed', errorFields(error)));
+    if (sources.length > 0)
+      void seeded
+        .then(() => rebuilds.bootstrap(toBuild, () => stopped))
+        .catch((error: unknown) => log.error('building the views from the event stores failed', errorFields(error)));
     registerRoutes(app, { store, cache, projectors, lags, seeded: () => seededNow, rebuilds });
   },
 };

@@ -14,5 +14,8 @@ export const settings = defineSettings({
   PAYMENT_URL: setting.optionalService('payment', 'payment-service: its event store, for rebuilds'),
   NOTIFICATION_URL: setting.optionalService('notification', 'notification-service: its event store, for rebuilds'),
   VIEWS_PREFETCH: setting.tunable(z.coerce.number().int().min(1).max(500).default(200), 'messages a projector holds unacknowledged'),
-  VIEWS_EVENT_SOURCES: setting.tunable(z.string().default(EVENT_SOURCE_SERVICES.join(',')), 'the services whose event stores a rebuild replays (their URLs must be set); empty: none, and no bootstrap'),
+  VIEWS_EVENT_SOURCES: setting.tunable(
+    z.string().default(EVENT_SOURCE_SERVICES.join(',')),
+    'the services whose event stores a rebuild replays (their URLs must be set); empty: none, and no bootstrap',
+  ),
 });

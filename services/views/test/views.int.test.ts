@@ -46,7 +46,9 @@ async function inventoryStandIn(): Promise<{ url: string; answering: boolean; cl
   const app = express();
   const standIn = { url: '', answering: true, close: () => Promise.resolve() };
   app.use((_req, res, next) => (standIn.answering ? next() : res.status(503).json({ error: 'starting' })));
-  app.get('/categories', (_req, res) => res.json([{ id: 1, slug: 'tools', name: 'Tools', children: [{ id: 2, slug: 'hammers', name: 'Hammers', children: [] }] }]));
+  app.get('/categories', (_req, res) =>
+    res.json([{ id: 1, slug: 'tools', name: 'Tools', children: [{ id: 2, slug: 'hammers', name: 'Hammers', children: [] }] }]),
+  );
   app.get('/products', (_req, res) => res.json(Object.values(products).map(({ sku }) => ({ sku }))));
   app.get('/products/:sku', (req, res) => (products[req.params.sku] ? res.json(products[req.params.sku]) : res.status(404).json({})));
   app.get('/internal/events', (_req, res) => res.json({ events: [], next: null }));
@@ -80,7 +82,14 @@ describe('views projects events into Mongo, against real RabbitMQ, Mongo and Red
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     [mongoUrl, redisUrl, amqpUrl] = [lab.env.MONGO_URL!, lab.env.REDIS_URL!, lab.env.RABBITMQ_URL!];
-    service = await runService(definition, { PORT: String(port), MONGO_URL: mongoUrl, REDIS_URL: redisUrl, AMQP_URL: amqpUrl, INVENTORY_URL: inventory.url, VIEWS_EVENT_SOURCES: '' });
+    service = await runService(definition, {
+      PORT: String(port),
+      MONGO_URL: mongoUrl,
+      REDIS_URL: redisUrl,
+      AMQP_URL: amqpUrl,
+      INVENTORY_URL: inventory.url,
+      VIEWS_EVENT_SOURCES: '',
+    });
     // Not ready while inventory-service does not answer: once the broker is connected, the catalogue is what it waits for.
     const notReady = async () => {
       const answer = await fetch(`${base}/health/ready`);
@@ -103,7 +112,11 @@ describe('views projects events into Mongo, against real RabbitMQ, Mongo and Red
     if (dir) await removeLabDir(dir);
   });
 
-  const doc = (db: string, collection: string, id: string) => mongo.db(db).collection<Document>(collection).findOne({ _id: id } as Document);
+  const doc = (db: string, collection: string, id: string) =>
+    mongo
+      .db(db)
+      .collection<Document>(collection)
+      .findOne({ _id: id } as Document);
   const at = (e: Envelope, source: string, version: number) => ({ ...e, source, version });
   const publishTwice = async (events: Envelope[]) => {
     for (const e of events) await tap.publish(e);
@@ -128,7 +141,13 @@ describe('views projects events into Mongo, against real RabbitMQ, Mongo and Red
         };
       },
     });
-    const add = (item: string) => casUpdate<{ _id: string; items: string[] }>(counted, 'doc-1', (current) => (current?.items.includes(item) ? undefined : { _id: 'doc-1', items: [...(current?.items ?? []), item] }), { writeBehindMs: 300 });
+    const add = (item: string) =>
+      casUpdate<{ _id: string; items: string[] }>(
+        counted,
+        'doc-1',
+        (current) => (current?.items.includes(item) ? undefined : { _id: 'doc-1', items: [...(current?.items ?? []), item] }),
+        { writeBehindMs: 300 },
+      );
 
     const first = await Promise.all([add('a'), add('b'), add('c'), add('a')]);
     expect(first.map((r) => r?.rev)).toEqual([1, 2, 3, undefined]);
@@ -146,7 +165,12 @@ describe('views projects events into Mongo, against real RabbitMQ, Mongo and Red
   });
 
   it('seeds product_list, category_tree and stock_levels from inventory-service', async () => {
-    expect(await doc('inventory_views', 'product_list', 'SKU-A')).toMatchObject({ sku: 'SKU-A', priceCents: 1250, category: 'hammers', categories: ['tools', 'hammers'] });
+    expect(await doc('inventory_views', 'product_list', 'SKU-A')).toMatchObject({
+      sku: 'SKU-A',
+      priceCents: 1250,
+      category: 'hammers',
+      categories: ['tools', 'hammers'],
+    });
     expect(await doc('inventory_views', 'category_tree', 'hammers')).toMatchObject({ parent: 'tools', ancestors: ['tools'] });
     expect(await doc('inventory_views', 'stock_levels', 'SKU-A')).toMatchObject({ onHand: 10, reserved: 0, available: 10 });
     const indexes = (await mongo.db('order_views').collection('order_history').indexes()).map((i) => i.name);
@@ -156,7 +180,18 @@ describe('views projects events into Mongo, against real RabbitMQ, Mongo and Red
   it('projects a confirmed saga once, however often its events come, and bumps the cache generation', async () => {
     const orderId = 'o-confirmed';
     const generationBefore = Number((await redis.get('views:gen:products')) ?? 0);
-    const created = at(envelope('order.created', orderId, { orderId, userId: 'u-1', customer: { email: 'u1@frank.lab', name: 'U1', phone: null }, items: [{ sku: 'SKU-A', qty: 2, priceCents: 1250 }], totalCents: 2500, currency: 'EUR' }), 'order', 1);
+    const created = at(
+      envelope('order.created', orderId, {
+        orderId,
+        userId: 'u-1',
+        customer: { email: 'u1@frank.lab', name: 'U1', phone: null },
+        items: [{ sku: 'SKU-A', qty: 2, priceCents: 1250 }],
+        totalCents: 2500,
+        currency: 'EUR',
+      }),
+      'order',
+      1,
+    );
     const events = [
       at(envelope('user.registered', 'u-1', { userId: 'u-1', email: 'u1@frank.lab', name: 'U1' }), 'user', 1),
       created,
@@ -170,18 +205,31 @@ describe('views projects events into Mongo, against real RabbitMQ, Mongo and Red
     // An older version under a new message id: it must not move the order back to PENDING.
     await tap.publish({ ...created, id: 'replayed-created' });
 
-    await until(async () => (await doc('order_views', 'order_details', orderId))?.status === 'CONFIRMED' && (await doc('notification_views', 'delivery_status', 'd-1')), 20_000, 'the order projected');
+    await until(
+      async () => (await doc('order_views', 'order_details', orderId))?.status === 'CONFIRMED' && (await doc('notification_views', 'delivery_status', 'd-1')),
+      20_000,
+      'the order projected',
+    );
     await until(async () => (await doc('user_views', 'user_summary', 'u-1'))?.confirmedCount === 1, 20_000, 'the user summary');
     await until(async () => (await doc('inventory_views', 'stock_levels', 'SKU-A'))?.onHand === 8, 20_000, 'the stock committed');
     // order_history is derived from order_details a moment later.
     await until(async () => (await doc('order_views', 'order_history', orderId))?.status === 'CONFIRMED', 20_000, 'the order history');
     // Let every duplicate drain before looking for double effects.
-    await until(async () => {
-      const status = (await (await fetch(`${base}/views/status`)).json()) as { projectors: { applied: number }[] };
-      return status.projectors.reduce((n, p) => n + p.applied, 0) >= 2 * events.length + 2;
-    }, 20_000, 'every delivery applied');
+    await until(
+      async () => {
+        const status = (await (await fetch(`${base}/views/status`)).json()) as { projectors: { applied: number }[] };
+        return status.projectors.reduce((n, p) => n + p.applied, 0) >= 2 * events.length + 2;
+      },
+      20_000,
+      'every delivery applied',
+    );
 
-    expect(await doc('order_views', 'order_details', orderId)).toMatchObject({ status: 'CONFIRMED', userId: 'u-1', totalCents: 2500, reservation: { status: 'COMMITTED' } });
+    expect(await doc('order_views', 'order_details', orderId)).toMatchObject({
+      status: 'CONFIRMED',
+      userId: 'u-1',
+      totalCents: 2500,
+      reservation: { status: 'COMMITTED' },
+    });
     expect(await doc('order_views', 'order_history', orderId)).toMatchObject({ userId: 'u-1', status: 'CONFIRMED', totalCents: 2500, itemCount: 2 });
     expect(await doc('order_views', 'payment_info', orderId)).toMatchObject({ status: 'COMPLETED', amountCents: 2500, refundedCents: 0 });
     expect(await doc('notification_views', 'delivery_status', 'd-1')).toMatchObject({ orderId, status: 'SENT', channel: 'email' });
@@ -207,22 +255,46 @@ describe('views projects events into Mongo, against real RabbitMQ, Mongo and Red
     await until(async () => (await doc('order_views', 'order_details', orderId))?.status === 'CANCELLED', 20_000, 'the next event projected');
   });
 
-  it('at start, rebuilds from the services\' event stores a view an older projection wrote', async () => {
+  it("at start, rebuilds from the services' event stores a view an older projection wrote", async () => {
     await service?.stop();
     service = undefined;
     const userId = 'u-rebuilt';
     const registered = at(envelope('user.registered', userId, { userId, email: 'r@frank.lab', name: 'R' }), 'user', 1);
-    const created = at(envelope('order.created', 'o-rebuilt', { orderId: 'o-rebuilt', userId, customer: { email: 'r@frank.lab', name: 'R' }, items: [{ sku: 'SKU-A', qty: 1, priceCents: 1250 }], totalCents: 1250, currency: 'EUR' }), 'order', 1);
+    const created = at(
+      envelope('order.created', 'o-rebuilt', {
+        orderId: 'o-rebuilt',
+        userId,
+        customer: { email: 'r@frank.lab', name: 'R' },
+        items: [{ sku: 'SKU-A', qty: 1, priceCents: 1250 }],
+        totalCents: 1250,
+        currency: 'EUR',
+      }),
+      'order',
+      1,
+    );
     const users = await eventStoreStandIn([registered]);
     const orders = await eventStoreStandIn([created]);
     const empty = await eventStoreStandIn([]);
-    await mongo.db('user_views').collection<Document>('projector_status').updateOne({ _id: 'status' } as Document, { $set: { projectionVersion: 1 } }, { upsert: true });
-    await mongo.db('user_views').collection<Document>('user_summary').insertOne({ _id: 'u-stale', orders: [] } as Document);
+    await mongo
+      .db('user_views')
+      .collection<Document>('projector_status')
+      .updateOne({ _id: 'status' } as Document, { $set: { projectionVersion: 1 } }, { upsert: true });
+    await mongo
+      .db('user_views')
+      .collection<Document>('user_summary')
+      .insertOne({ _id: 'u-stale', orders: [] } as Document);
     try {
       const port = await freePort();
       service = await runService(definition, {
-        PORT: String(port), MONGO_URL: mongoUrl, REDIS_URL: redisUrl, AMQP_URL: amqpUrl, INVENTORY_URL: inventory.url,
-        USER_URL: users.url, ORDER_URL: orders.url, PAYMENT_URL: empty.url, NOTIFICATION_URL: empty.url,
+        PORT: String(port),
+        MONGO_URL: mongoUrl,
+        REDIS_URL: redisUrl,
+        AMQP_URL: amqpUrl,
+        INVENTORY_URL: inventory.url,
+        USER_URL: users.url,
+        ORDER_URL: orders.url,
+        PAYMENT_URL: empty.url,
+        NOTIFICATION_URL: empty.url,
       });
       await until(async () => (await doc('user_views', 'projector_status', 'status'))?.projectionVersion === 2, 30_000, 'user_views rebuilt');
       expect(await doc('user_views', 'user_profile', userId)).toMatchObject({ email: 'r@frank.lab', name: 'R' });
@@ -232,12 +304,34 @@ describe('views projects events into Mongo, against real RabbitMQ, Mongo and Red
 
       // The projector remembers what it wrote; a rebuild that swaps the collections must make it forget.
       const rebuiltBase = `http://127.0.0.1:${port}`;
-      const live = (totalCents: number) => at(envelope('order.created', 'o-swapped', { orderId: 'o-swapped', userId, customer: { email: 'r@frank.lab', name: 'R' }, items: [{ sku: 'SKU-A', qty: 1, priceCents: totalCents }], totalCents, currency: 'EUR' }), 'order', 1);
+      const live = (totalCents: number) =>
+        at(
+          envelope('order.created', 'o-swapped', {
+            orderId: 'o-swapped',
+            userId,
+            customer: { email: 'r@frank.lab', name: 'R' },
+            items: [{ sku: 'SKU-A', qty: 1, priceCents: totalCents }],
+            totalCents,
+            currency: 'EUR',
+          }),
+          'order',
+          1,
+        );
       await tap.publish(live(1));
       await until(async () => (await doc('order_views', 'order_details', 'o-swapped'))?.totalCents === 1, 20_000, 'the live order projected');
       orders.events.push(live(777));
-      const started = (await (await fetch(`${rebuiltBase}/views/rebuild`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ views: ['order_views'] }) })).json()) as { id: string };
-      await until(async () => ((await (await fetch(`${rebuiltBase}/views/rebuild/${started.id}`)).json()) as { phase: string }).phase === 'done', 30_000, 'the order_views rebuild');
+      const started = (await (
+        await fetch(`${rebuiltBase}/views/rebuild`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ views: ['order_views'] }),
+        })
+      ).json()) as { id: string };
+      await until(
+        async () => ((await (await fetch(`${rebuiltBase}/views/rebuild/${started.id}`)).json()) as { phase: string }).phase === 'done',
+        30_000,
+        'the order_views rebuild',
+      );
       expect(await doc('order_views', 'order_details', 'o-swapped')).toMatchObject({ totalCents: 777 });
       await tap.publish(at(envelope('order.confirmed', 'o-swapped', { orderId: 'o-swapped', userId, totalCents: 777 }), 'order', 2));
       await until(async () => (await doc('order_views', 'order_details', 'o-swapped'))?.status === 'CONFIRMED', 20_000, 'the confirmation projected');

@@ -48,8 +48,26 @@ describe('quantity checks', () => {
       { ...kettle, qty: 2 },
       { ...lamp, qty: 1 },
     ];
-    expect(checkCart(cart, {}, new Map([['SKU-0001', 2], ['SKU-0002', 9]]))).toEqual([]);
-    expect(checkCart(cart, { 'SKU-0002': '' }, new Map([['SKU-0001', 1], ['SKU-0002', 9]]))).toEqual([
+    expect(
+      checkCart(
+        cart,
+        {},
+        new Map([
+          ['SKU-0001', 2],
+          ['SKU-0002', 9],
+        ]),
+      ),
+    ).toEqual([]);
+    expect(
+      checkCart(
+        cart,
+        { 'SKU-0002': '' },
+        new Map([
+          ['SKU-0001', 1],
+          ['SKU-0002', 9],
+        ]),
+      ),
+    ).toEqual([
       { sku: 'SKU-0001', message: 'Kettle: Only 1 in stock.' },
       { sku: 'SKU-0002', message: 'Lamp: Enter a quantity.' },
     ]);

@@ -6,7 +6,7 @@ import { openLab, type Lab } from '../../../cli/src/lab/lab.js';
 import { labStatus } from '../../../cli/src/lab/status.js';
 import { labAccess, type LabAccess } from '../../../cli/src/saga/lab-access.js';
 import { freeOffset, makeLabDir, removeLabDir, runFrank } from '../../../cli/test/lab-fixture.js';
-import { ARTIFACTS, buildWeb, CHROMIUM, CHROMIUM_ARGS, DIST_INDEX, until } from './e2e-support.js';
+import { ARTIFACTS, buildWeb, CHROMIUM, CHROMIUM_ARGS, DIST_INDEX } from './e2e-support.js';
 
 /**
  * The lab console in real headless Chromium against a whole real lab: every resource healthy, a
@@ -41,8 +41,18 @@ describe('the lab console, end to end', () => {
     access = await labAccess(lab);
     bff = access.url('bff');
     // One saga for the console to show.
-    const login = (await (await fetch(`${bff}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'demo@frank.lab', password: 'frank-demo' }) })).json()) as { token: string };
-    const placed = await fetch(`${bff}/api/orders`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${login.token}` }, body: JSON.stringify({ items: [{ sku: 'SKU-0001', qty: 1 }] }) });
+    const login = (await (
+      await fetch(`${bff}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'demo@frank.lab', password: 'frank-demo' }),
+      })
+    ).json()) as { token: string };
+    const placed = await fetch(`${bff}/api/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${login.token}` },
+      body: JSON.stringify({ items: [{ sku: 'SKU-0001', qty: 1 }] }),
+    });
     expect(placed.status).toBe(202);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
@@ -57,7 +67,7 @@ describe('the lab console, end to end', () => {
     if (dir) await removeLabDir(dir);
   });
 
-  it('`frank open console --json` gives the console\'s address', async () => {
+  it("`frank open console --json` gives the console's address", async () => {
     expect(await frank(['open', 'console', '--json'])).toEqual({ url: `${bff}/console` });
   });
 
@@ -92,7 +102,10 @@ describe('the lab console, end to end', () => {
     await page.getByLabel('Latency').fill('300');
     await page.getByLabel('Heal after (optional)').fill('-5s');
     await page.getByRole('button', { name: 'Inject fault' }).click();
-    expect(await page.getByRole('alert').allTextContents()).toEqual(['Latency takes a duration such as 500ms, 10s or 2m, not "300" (add a unit: 300ms or 300s).', 'Heal after takes a duration such as 500ms, 10s or 2m, not "-5s" (durations are not negative).']);
+    expect(await page.getByRole('alert').allTextContents()).toEqual([
+      'Latency takes a duration such as 500ms, 10s or 2m, not "300" (add a unit: 300ms or 300s).',
+      'Heal after takes a duration such as 500ms, 10s or 2m, not "-5s" (durations are not negative).',
+    ]);
     await shot('bad-input');
     expect(faultPosts).toEqual([]);
     expect(await frank(['chaos', 'status', '--json'])).toEqual({ faults: [] });
@@ -102,7 +115,16 @@ describe('the lab console, end to end', () => {
     await page.getByLabel('Latency').fill('300ms');
     await page.getByLabel('Heal after (optional)').fill('');
     await page.getByRole('button', { name: 'Inject fault' }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: /in force/ }).textContent(), { timeout: 60_000 }).toMatch(/^latency order-db 300ms is in force \(fault \w+\); it stays until healed\.$/);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByRole('status')
+            .filter({ hasText: /in force/ })
+            .textContent(),
+        { timeout: 60_000 },
+      )
+      .toMatch(/^latency order-db 300ms is in force \(fault \w+\); it stays until healed\.$/);
     await expect.poll(() => faultList().textContent(), { timeout: 15_000 }).toMatch(/latency order-db 300ms/);
 
     await page.getByLabel('Kind of fault').focus();
@@ -110,7 +132,9 @@ describe('the lab console, end to end', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.type('inventory');
     await page.keyboard.press('Enter');
-    await expect.poll(() => faultList().getByRole('listitem').allTextContents(), { timeout: 60_000 }).toEqual([expect.stringMatching(/^latency order-db 300ms since /), expect.stringMatching(/^kill-service inventory since /)]);
+    await expect
+      .poll(() => faultList().getByRole('listitem').allTextContents(), { timeout: 60_000 })
+      .toEqual([expect.stringMatching(/^latency order-db 300ms since /), expect.stringMatching(/^kill-service inventory since /)]);
     await expect.poll(() => page.locator('tr[data-resource="inventory"] .badge').textContent(), { timeout: 15_000 }).not.toBe('healthy');
     const status = (await frank(['chaos', 'status', '--json'])) as { faults: { label: string }[] };
     expect(status.faults.map((f) => f.label)).toEqual(['latency order-db 300ms', 'kill-service inventory']);
@@ -121,7 +145,16 @@ describe('the lab console, end to end', () => {
     await page.setViewportSize({ width: 1100, height: 900 });
 
     await page.getByRole('button', { name: 'Heal every fault' }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: /^Healed/ }).textContent(), { timeout: 120_000 }).toBe('Healed latency order-db 300ms, kill-service inventory.');
+    await expect
+      .poll(
+        () =>
+          page
+            .getByRole('status')
+            .filter({ hasText: /^Healed/ })
+            .textContent(),
+        { timeout: 120_000 },
+      )
+      .toBe('Healed latency order-db 300ms, kill-service inventory.');
     await expect.poll(() => page.getByTestId('faults-summary').textContent(), { timeout: 15_000 }).toBe('No fault in force.');
     const units = await labStatus(lab);
     await expect.poll(() => page.getByTestId('resources-summary').textContent(), { timeout: 30_000 }).toBe(`${units.length} of ${units.length} healthy`);

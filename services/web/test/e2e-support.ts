@@ -7,7 +7,15 @@ import { REPOSITORY_ROOT } from '../../../cli/src/lab/paths.js';
 export const ARTIFACTS = path.join(REPOSITORY_ROOT, '.frank', 'test-artifacts');
 export const DIST_INDEX = path.join(REPOSITORY_ROOT, 'services', 'web', 'dist', 'index.html');
 // Without the background-networking flags Chromium keeps dialling out, and this machine refuses it.
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 export const CHROMIUM = '/usr/bin/chromium';
 
 export async function until<T>(read: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {

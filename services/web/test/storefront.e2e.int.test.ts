@@ -24,7 +24,11 @@ describe('the storefront, end to end', () => {
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `storefront-${name}.png`), fullPage: true });
   const available = async (sku: string) => ((await (await fetch(`${bff}/api/products/${sku}`)).json()) as { available: number | null }).available;
   const setStock = async (sku: string, onHand: number) => {
-    const answer = await fetch(`${access.url('inventory')}/admin/stock/${sku}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ onHand }) });
+    const answer = await fetch(`${access.url('inventory')}/admin/stock/${sku}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ onHand }),
+    });
     expect(answer.status, await answer.clone().text()).toBe(200);
     // The views project the adjustment and bump the cache's generation: then the BFF says so too.
     await until(async () => ((await available(sku)) === onHand ? true : undefined), 20_000, `the BFF to show ${sku} at ${onHand}`);
@@ -32,14 +36,19 @@ describe('the storefront, end to end', () => {
   const card = (sku: string) => page.locator(`article[data-sku="${sku}"]`);
   const addToCart = async (sku: string, qty: string) => {
     await card(sku).getByLabel('Quantity').fill(qty);
-    await card(sku).getByRole('button', { name: /Add .* to cart/ }).click();
+    await card(sku)
+      .getByRole('button', { name: /Add .* to cart/ })
+      .click();
   };
   const goTo = async (link: RegExp) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click();
   const placeAndWatch = async (): Promise<string> => {
     await goTo(/^Cart/);
     await page.getByRole('button', { name: 'Place order' }).click();
     await page.waitForURL(/\/orders\/[0-9a-f-]{36}$/);
-    await page.getByTestId('order-status').filter({ hasText: /CONFIRMED|CANCELLED/ }).waitFor({ timeout: 30_000 });
+    await page
+      .getByTestId('order-status')
+      .filter({ hasText: /CONFIRMED|CANCELLED/ })
+      .waitFor({ timeout: 30_000 });
     return page.url().split('/').pop()!;
   };
 
@@ -165,8 +174,15 @@ describe('the storefront, end to end', () => {
       await goTo(/^Cart/);
       await page.getByRole('button', { name: 'Place order' }).click();
       const settled = await Promise.race([
-        page.getByRole('alert').waitFor({ timeout: 30_000 }).then(() => 'refused in the cart'),
-        page.getByTestId('order-status').filter({ hasText: /CONFIRMED|CANCELLED/ }).waitFor({ timeout: 30_000 }).then(() => 'placed'),
+        page
+          .getByRole('alert')
+          .waitFor({ timeout: 30_000 })
+          .then(() => 'refused in the cart'),
+        page
+          .getByTestId('order-status')
+          .filter({ hasText: /CONFIRMED|CANCELLED/ })
+          .waitFor({ timeout: 30_000 })
+          .then(() => 'placed'),
       ]);
       if (settled === 'refused in the cart') {
         expect(await page.getByRole('alert').textContent()).toContain('Out of stock: none available.');
@@ -184,7 +200,9 @@ describe('the storefront, end to end', () => {
     await goTo(/^My orders/);
     const row = page.locator(`tr[data-order-id="${first}"]`);
     await row.waitFor();
-    await expect.poll(() => row.locator('td').allTextContents(), { timeout: 10_000 }).toEqual([expect.any(String), 'CONFIRMED', expect.stringMatching(/€/), 'Paid', expect.stringMatching(/^(Sent by|failed by|Not yet)/)]);
+    await expect
+      .poll(() => row.locator('td').allTextContents(), { timeout: 10_000 })
+      .toEqual([expect.any(String), 'CONFIRMED', expect.stringMatching(/€/), 'Paid', expect.stringMatching(/^(Sent by|failed by|Not yet)/)]);
     await expect.poll(() => page.locator('tr[data-order-id]').count(), { timeout: 15_000 }).toBe(outcome.startsWith('placed') ? 3 : 2);
     await shot('history');
   });

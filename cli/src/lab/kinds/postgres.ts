@@ -4,7 +4,6 @@ import type { PostgresResource } from '../topology.js';
 import type { Access, KindAdapter } from './adapter.js';
 import { envName } from './adapter.js';
 
-
 export function postgresUrl(resource: PostgresResource, access: Access, database = 'postgres', role?: { user: string; password: string }): string {
   const { user, password } = role ?? access.credentials.admin;
   return `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${access.topology.host}:${resource.port}/${database}`;
@@ -39,7 +38,11 @@ export const postgresAdapter: KindAdapter<PostgresResource> = {
   },
   /** Each database gets its own login role, which alone may connect to it, and owns its schemas. */
   async provision(resource, access) {
-    const grants = Object.entries(resource.databases).map(([database, schemas]) => ({ database, schemas, password: access.credentials.databaseRoles[database] ?? '' }));
+    const grants = Object.entries(resource.databases).map(([database, schemas]) => ({
+      database,
+      schemas,
+      password: access.credentials.databaseRoles[database] ?? '',
+    }));
     await withClient(postgresUrl(resource, access), async (client) => {
       await client.query('REVOKE CONNECT ON DATABASE postgres FROM PUBLIC');
       for (const grant of grants) await provisionRole(client, grant);

@@ -40,7 +40,9 @@ export const serviceAdapter: KindAdapter<Service> & {
     if (response.ok) return { ready: true, waitingFor: [] };
     const body = (await response.json().catch(() => ({}))) as { waitingFor?: unknown; reason?: unknown };
     const waitingFor = Array.isArray(body.waitingFor)
-      ? body.waitingFor.filter((w): w is { dependency: string; reason: string } => typeof w?.dependency === 'string').map((w) => ({ dependency: w.dependency, reason: String(w.reason ?? '') }))
+      ? body.waitingFor
+          .filter((w): w is { dependency: string; reason: string } => typeof w?.dependency === 'string')
+          .map((w) => ({ dependency: w.dependency, reason: String(w.reason ?? '') }))
       : [];
     return { ready: false, waitingFor, reason: typeof body.reason === 'string' ? body.reason : `GET /health/ready answered ${response.status}` };
   },

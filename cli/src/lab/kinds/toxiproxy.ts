@@ -19,7 +19,11 @@ export const toxiproxyAdapter: KindAdapter<ToxiproxyResource> = {
     const host = access.topology.host;
     const route = access.proxyRoute ?? ((link: Link) => ({ listen: `${host}:${link.listenPort}`, upstream: `${host}:${link.upstreamPort}` }));
     const proxies = access.topology.links.map((link) => ({ name: link.name, ...route(link), enabled: true }));
-    const response = await fetch(`${apiUrl(resource, access)}/populate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(proxies) });
+    const response = await fetch(`${apiUrl(resource, access)}/populate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(proxies),
+    });
     if (!response.ok) throw new Error(`POST /populate answered ${response.status}: ${await response.text()}`);
   },
 };

@@ -39,7 +39,14 @@ describe('containerSpecs over the repository frank.yaml', () => {
       expect(pinned.has(spec.image), spec.image).toBe(true);
     }
     const images = Object.fromEntries(specs.map((s) => [s.resource, s.image]));
-    expect(images).toMatchObject({ 'user-db': IMAGES.postgres, rabbitmq: IMAGES.rabbitmq, mongo: IMAGES.mongo, redis: IMAGES.redis, aws: IMAGES.moto, toxiproxy: IMAGES.toxiproxy });
+    expect(images).toMatchObject({
+      'user-db': IMAGES.postgres,
+      rabbitmq: IMAGES.rabbitmq,
+      mongo: IMAGES.mongo,
+      redis: IMAGES.redis,
+      aws: IMAGES.moto,
+      toxiproxy: IMAGES.toxiproxy,
+    });
   });
 
   it('publishes exactly the lab ports on 127.0.0.1, with the port offset applied, each to the port inside its container', async () => {
@@ -49,7 +56,9 @@ describe('containerSpecs over the repository frank.yaml', () => {
     expect(new Set(bindings.map((b) => b.hostIp))).toEqual(new Set(['127.0.0.1']));
 
     // Every port of labPorts() but RabbitMQ's Erlang distribution port, which a container keeps to itself.
-    const expected = labPorts(topology).filter((p) => !p.owner.includes('Erlang') && !p.owner.startsWith('service ')).map((p) => `${p.resource} ${p.port}`);
+    const expected = labPorts(topology)
+      .filter((p) => !p.owner.includes('Erlang') && !p.owner.startsWith('service '))
+      .map((p) => `${p.resource} ${p.port}`);
     expect(bindings.map((b) => `${b.resource} ${b.hostPort}`).sort()).toEqual(expected.sort());
 
     const main = byResource(specs);
@@ -62,9 +71,15 @@ describe('containerSpecs over the repository frank.yaml', () => {
     const toxiproxy = bindingsOf(main.get('toxiproxy')!);
     expect(toxiproxy[0]).toEqual({ container: '8474/tcp', hostIp: '127.0.0.1', hostPort: '8574' });
     // A proxy listens inside the container on the same port as on the host.
-    for (const link of topology.links) expect(toxiproxy).toContainEqual({ container: `${link.listenPort}/tcp`, hostIp: '127.0.0.1', hostPort: String(link.listenPort) });
+    for (const link of topology.links)
+      expect(toxiproxy).toContainEqual({ container: `${link.listenPort}/tcp`, hostIp: '127.0.0.1', hostPort: String(link.listenPort) });
 
-    for (const spec of specs) expect(Object.keys(spec.create.ExposedPorts ?? {}).sort()).toEqual(bindingsOf(spec).map((b) => b.container).sort());
+    for (const spec of specs)
+      expect(Object.keys(spec.create.ExposedPorts ?? {}).sort()).toEqual(
+        bindingsOf(spec)
+          .map((b) => b.container)
+          .sort(),
+      );
   });
 
   it('binds to the host address frank.yaml names', async () => {
@@ -95,12 +110,25 @@ describe('containerSpecs over the repository frank.yaml', () => {
   });
 
   it('runs PostgreSQL with the lab settings of the native runtime plus those frank.yaml gives', async () => {
-    const topology = parseTopology('version: 1\nresources:\n  db: { kind: postgres, port: 5432, databases: {}, settings: { work_mem: 8MB, jit: false, max_connections: 20 } }\n', 'frank.yaml');
+    const topology = parseTopology(
+      'version: 1\nresources:\n  db: { kind: postgres, port: 5432, databases: {}, settings: { work_mem: 8MB, jit: false, max_connections: 20 } }\n',
+      'frank.yaml',
+    );
     const [db] = containerSpecs(topology, testCredentials(), LAB);
     const cmd = db!.create.Cmd!;
     expect(cmd[0]).toBe('postgres');
-    const settings = Object.fromEntries(cmd.slice(1).filter((_, i) => i % 2 === 1).map((s) => s.split('=') as [string, string]));
-    expect(cmd.slice(1).filter((_, i) => i % 2 === 0).every((flag) => flag === '-c')).toBe(true);
+    const settings = Object.fromEntries(
+      cmd
+        .slice(1)
+        .filter((_, i) => i % 2 === 1)
+        .map((s) => s.split('=') as [string, string]),
+    );
+    expect(
+      cmd
+        .slice(1)
+        .filter((_, i) => i % 2 === 0)
+        .every((flag) => flag === '-c'),
+    ).toBe(true);
     expect(settings).toEqual({
       fsync: 'off',
       synchronous_commit: 'on',

@@ -1,6 +1,5 @@
 import type Docker from 'dockerode';
-import type { Credentials } from '../../lab/credentials.js';
-import type { Service, Topology } from '../../lab/topology.js';
+import type { Credentials, Service, Topology } from '../../lab/lab-types.js';
 import { containerName, labLabels, networkName, volumeName } from './docker-names.js';
 import { blueprints, type Blueprint, type HealthCheck } from './resource-blueprint.js';
 import { serviceBlueprints, type ServiceBlueprint } from './service-blueprint.js';

@@ -42,7 +42,12 @@ describe('DockerRuntime.start over the whole repository lab', () => {
     const expected = containerSpecs(context.topology, context.credentials, LAB).map((s) => s.create);
     expect(engine.created()).toEqual(expect.arrayContaining(expected));
     expect(engine.created()).toHaveLength(context.topology.resources.length);
-    expect(engine.callsTo('startContainer').map(([name]) => name).sort()).toEqual(context.topology.resources.map((r) => `frank-${LAB}-${r.name}`).sort());
+    expect(
+      engine
+        .callsTo('startContainer')
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(context.topology.resources.map((r) => `frank-${LAB}-${r.name}`).sort());
     for (const r of context.topology.resources) expect(engine.containers.get(`frank-${LAB}-${r.name}`)?.state, r.name).toBe('running');
   });
 
@@ -71,7 +76,18 @@ describe('DockerRuntime.start over the whole repository lab', () => {
   it('creates a labelled volume for each stateful resource', async () => {
     const engine = freshEngine();
     await startAll(new DockerRuntime({ client: engine }), await labContext());
-    const stateful = ['user-db', 'inventory-db', 'order-db', 'payment-db', 'notification-db', 'analytics-db', 'infrastructure-db', 'rabbitmq', 'mongo', 'redis'];
+    const stateful = [
+      'user-db',
+      'inventory-db',
+      'order-db',
+      'payment-db',
+      'notification-db',
+      'analytics-db',
+      'infrastructure-db',
+      'rabbitmq',
+      'mongo',
+      'redis',
+    ];
     expect([...engine.volumes.keys()].sort()).toEqual(stateful.map((r) => `frank-${LAB}-${r}-data`).sort());
     for (const r of stateful) expect(engine.volumes.get(`frank-${LAB}-${r}-data`)).toEqual({ 'dev.frank.lab': LAB, 'dev.frank.resource': r });
   });
@@ -147,7 +163,10 @@ describe('DockerRuntime while the lab runs', () => {
   it('routes Toxiproxy to each upstream by resource name inside the lab network', async () => {
     const context = await labContext();
     const link = context.topology.links.find((l) => l.name === 'order.order-db')!;
-    expect(new DockerRuntime({ client: freshEngine() }).proxyRoute(link, context.topology)).toEqual({ listen: `0.0.0.0:${link.listenPort}`, upstream: 'order-db:5432' });
+    expect(new DockerRuntime({ client: freshEngine() }).proxyRoute(link, context.topology)).toEqual({
+      listen: `0.0.0.0:${link.listenPort}`,
+      upstream: 'order-db:5432',
+    });
   });
 });
 
@@ -232,7 +251,7 @@ describe('DockerRuntime.stop and sweep', () => {
     await expect(runtime.stop(db, context)).resolves.toBeUndefined();
   });
 
-  it("sweep removes what a crash left of this lab (containers, network), keeps its volumes, and leaves other labs alone", async () => {
+  it('sweep removes what a crash left of this lab (containers, network), keeps its volumes, and leaves other labs alone', async () => {
     const engine = freshEngine();
     const context = await labContext();
     const other = await labContext('0ther1ab');
@@ -292,8 +311,13 @@ describe('DockerRuntime.requirements', () => {
     const requirements = await new DockerRuntime({ client: engine, services: 'containers' }).requirements((await labContext()).topology);
     expect(requirements[0]).toMatchObject({ program: 'Docker engine', path: '/var/run/docker.sock (Docker 28.2.2, API 1.50)' });
     const byImage = Object.fromEntries(requirements.slice(1).map((r) => [r.program, r]));
-    expect(Object.keys(byImage).sort()).toEqual([IMAGES.postgres, IMAGES.rabbitmq, IMAGES.mongo, IMAGES.redis, IMAGES.moto, IMAGES.toxiproxy, IMAGES.node].sort());
-    expect(byImage[IMAGES.node]).toMatchObject({ resource: 'bff, user, inventory, order, payment, notification, analytics, payment-provider, eventbridge-bridge, rabbitmq-bridge, views', path: expect.stringMatching(/its registry has it/) });
+    expect(Object.keys(byImage).sort()).toEqual(
+      [IMAGES.postgres, IMAGES.rabbitmq, IMAGES.mongo, IMAGES.redis, IMAGES.moto, IMAGES.toxiproxy, IMAGES.node].sort(),
+    );
+    expect(byImage[IMAGES.node]).toMatchObject({
+      resource: 'bff, user, inventory, order, payment, notification, analytics, payment-provider, eventbridge-bridge, rabbitmq-bridge, views',
+      path: expect.stringMatching(/its registry has it/),
+    });
     expect(byImage[IMAGES.postgres]).toEqual({
       resource: 'user-db, inventory-db, order-db, payment-db, notification-db, analytics-db, infrastructure-db',
       program: IMAGES.postgres,
@@ -331,7 +355,16 @@ describe('services in containers', () => {
     // The lab model hands a service its environment for any addresses; the container gets it with container host names.
     const contracts = await loadServiceContracts(context.topology);
     const environments = containerEnvironments(context.topology, context.credentials, contracts);
-    await Promise.all(context.topology.services.map((s) => runtime.start(s, context, (addresses) => serviceEnvironment(s, context.topology, context.credentials, contractOf(contracts, s.name).described, { ...(addresses ? { addresses } : {}), runtime: { NODE_ENV: 'development' } }))));
+    await Promise.all(
+      context.topology.services.map((s) =>
+        runtime.start(s, context, (addresses) =>
+          serviceEnvironment(s, context.topology, context.credentials, contractOf(contracts, s.name).described, {
+            ...(addresses ? { addresses } : {}),
+            runtime: { NODE_ENV: 'development' },
+          }),
+        ),
+      ),
+    );
 
     const expected = serviceContainerSpecs(context.topology, LAB, environments).map((s) => s.create);
     expect(engine.created()).toEqual(expect.arrayContaining(expected));

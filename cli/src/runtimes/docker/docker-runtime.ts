@@ -1,4 +1,4 @@
-import type { LabUnit, Link, Topology } from '../../lab/topology.js';
+import type { LabUnit, Link, Topology } from '../../lab/lab-types.js';
 import { NativeRuntime } from '../native/native-runtime.js';
 import type { ProxyRoute, Requirement, Runtime, RuntimeContext, ServiceEnvironment, StartedResource } from '../runtime.js';
 import type { ContainerClient } from './container-client.js';
@@ -13,7 +13,7 @@ import { containerAddresses } from './service-blueprint.js';
 export interface DockerRuntimeOptions {
   /** The engine; a DockerodeContainerClient (DOCKER_HOST or /var/run/docker.sock) when absent. */
   client?: ContainerClient;
-  /** Told how each image pull goes; see pullReporter() for one that writes lines. */
+  /** Told how each image pull goes; ui/pull-report.ts turns that into lines. */
   onPull?: (progress: PullProgress) => void;
   /** How often a started container is looked at for `exited` during its first minute; ten times less often after. */
   exitPollMs?: number;
@@ -74,10 +74,18 @@ export class DockerRuntime implements Runtime {
     if (!engine) return requirements;
     const users = new Map<string, string[]>();
     for (const resource of topology.resources) users.set(imageFor(resource), [...(users.get(imageFor(resource)) ?? []), resource.name]);
-    if (!this.serviceProcesses && topology.services.length > 0) users.set(IMAGES.node, topology.services.map((s) => s.name));
+    if (!this.serviceProcesses && topology.services.length > 0)
+      users.set(
+        IMAGES.node,
+        topology.services.map((s) => s.name),
+      );
     const images = await Promise.all(
       [...users].map(async ([image, resources]): Promise<Requirement> => {
-        const path = (await this.client.hasImage(image)) ? 'pulled' : (await this.client.canPull(image)) ? 'not pulled yet; its registry has it (`up` pulls it)' : undefined;
+        const path = (await this.client.hasImage(image))
+          ? 'pulled'
+          : (await this.client.canPull(image))
+            ? 'not pulled yet; its registry has it (`up` pulls it)'
+            : undefined;
         return { resource: resources.join(', '), program: image, path, fix: `docker pull ${image}` };
       }),
     );
@@ -166,7 +174,9 @@ export class DockerRuntime implements Runtime {
   private specFor(unit: LabUnit, context: RuntimeContext, environment: ServiceEnvironment): ContainerSpec {
     const specs =
       unit.kind === 'service'
-        ? serviceContainerSpecs(context.topology, context.labId, (service) => (service.name === unit.name ? environment(containerAddresses(context.topology)) : {}))
+        ? serviceContainerSpecs(context.topology, context.labId, (service) =>
+            service.name === unit.name ? environment(containerAddresses(context.topology)) : {},
+          )
         : // Read at call time: the token may be set for one run only.
           containerSpecs(context.topology, context.credentials, context.labId, { localstackAuthToken: process.env.LOCALSTACK_AUTH_TOKEN });
     const spec = specs.find((s) => s.resource === unit.name);

@@ -50,7 +50,12 @@ beforeEach(async () => {
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://engine');
       const text = Buffer.concat(chunks).toString('utf8');
-      const request: Seen = { method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), body: text ? JSON.parse(text) : undefined };
+      const request: Seen = {
+        method: req.method ?? '',
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        body: text ? JSON.parse(text) : undefined,
+      };
       seen.push(request);
       const handler = routes.get(`${request.method} ${request.path}`);
       if (handler) handler(request, res);
@@ -76,7 +81,10 @@ describe('DockerodeContainerClient', () => {
     const nowhere = new DockerodeContainerClient({ socketPath: path.join(dir, 'nothing.sock') });
     const failure = await nowhere.inspectContainer('frank-lab-redis').catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(FrankError);
-    expect(failure).toMatchObject({ message: `No Docker engine answers at ${path.join(dir, 'nothing.sock')}.`, hint: expect.stringContaining('--runtime native') });
+    expect(failure).toMatchObject({
+      message: `No Docker engine answers at ${path.join(dir, 'nothing.sock')}.`,
+      hint: expect.stringContaining('--runtime native'),
+    });
   });
 
   it('creates a container under its name with the options as given, and starts it', async () => {
@@ -85,7 +93,12 @@ describe('DockerodeContainerClient', () => {
       res.writeHead(204);
       res.end();
     });
-    const options = { name: 'frank-lab-redis', Image: 'redis:7.4.11-alpine', Labels: { 'dev.frank.lab': 'lab' }, HostConfig: { PortBindings: { '6379/tcp': [{ HostIp: '127.0.0.1', HostPort: '6479' }] } } };
+    const options = {
+      name: 'frank-lab-redis',
+      Image: 'redis:7.4.11-alpine',
+      Labels: { 'dev.frank.lab': 'lab' },
+      HostConfig: { PortBindings: { '6379/tcp': [{ HostIp: '127.0.0.1', HostPort: '6479' }] } },
+    };
     await client().createContainer(options);
     await client().startContainer('frank-lab-redis');
     expect(seen[0]).toMatchObject({ method: 'POST', path: '/containers/create', query: { name: 'frank-lab-redis' } });

@@ -79,7 +79,11 @@ export class DockerodeContainerClient implements ContainerClient {
     const existing = await this.docker.listNetworks({ filters: { name: [spec.name] } });
     // The name filter matches parts of names too.
     if (existing.some((network) => network.Name === spec.name)) return;
-    await this.ignoring([409], () => this.docker.createNetwork({ Name: spec.name, Driver: 'bridge', Labels: spec.labels, CheckDuplicate: true }), `create network ${spec.name}`);
+    await this.ignoring(
+      [409],
+      () => this.docker.createNetwork({ Name: spec.name, Driver: 'bridge', Labels: spec.labels, CheckDuplicate: true }),
+      `create network ${spec.name}`,
+    );
   }
 
   async createVolume(spec: { name: string; labels: Record<string, string> }): Promise<void> {
@@ -126,7 +130,11 @@ export class DockerodeContainerClient implements ContainerClient {
   }
 
   async containerLogs(name: string, lines: number): Promise<string> {
-    const data = await this.ignoring([404], () => this.docker.getContainer(name).logs({ stdout: true, stderr: true, tail: lines, follow: false }), `read the logs of ${name}`);
+    const data = await this.ignoring(
+      [404],
+      () => this.docker.getContainer(name).logs({ stdout: true, stderr: true, tail: lines, follow: false }),
+      `read the logs of ${name}`,
+    );
     return data ? demuxLogFrames(Buffer.from(data)).trimEnd() : '';
   }
 

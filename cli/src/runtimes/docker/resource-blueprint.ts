@@ -1,5 +1,5 @@
 import { POSTGRES_LAB_SETTINGS } from '../native/postgres.js';
-import type { AwsResource, Link, MongoResource, PostgresResource, Resource, Topology } from '../../lab/topology.js';
+import type { AwsResource, Link, MongoResource, PostgresResource, Resource, Topology } from '../../lab/lab-types.js';
 import type { ProxyRoute } from '../runtime.js';
 import { IMAGES } from './images.js';
 
@@ -11,7 +11,8 @@ import { IMAGES } from './images.js';
  */
 
 /** Writes /data/redis.conf (0600) from REDISCLI_AUTH, then starts Redis through the image's entrypoint, as the redis user. */
-export const REDIS_WITH_CONFIG_FILE = 'umask 077 && printf \'requirepass "%s"\\n\' "$REDISCLI_AUTH" > /data/redis.conf && exec docker-entrypoint.sh redis-server /data/redis.conf --save "60 1" --appendonly no';
+export const REDIS_WITH_CONFIG_FILE =
+  'umask 077 && printf \'requirepass "%s"\\n\' "$REDISCLI_AUTH" > /data/redis.conf && exec docker-entrypoint.sh redis-server /data/redis.conf --save "60 1" --appendonly no';
 
 export interface Blueprint {
   resource: string;

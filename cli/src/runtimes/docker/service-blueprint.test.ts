@@ -19,7 +19,8 @@ beforeAll(async () => {
   contracts = await loadServiceContracts(await repositoryLab());
 }, 60_000);
 
-const specsOf = (topology: Topology, credentials = testCredentials()) => serviceContainerSpecs(topology, LAB, containerEnvironments(topology, credentials, contracts));
+const specsOf = (topology: Topology, credentials = testCredentials()) =>
+  serviceContainerSpecs(topology, LAB, containerEnvironments(topology, credentials, contracts));
 
 function envOf(spec: ContainerSpec): Record<string, string> {
   return Object.fromEntries((spec.create.Env ?? []).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
@@ -43,7 +44,9 @@ describe('serviceEnvironment', () => {
 
   it('gives the token secret only to the services that sign or verify tokens', async () => {
     const topology = await repositoryLab();
-    const holders = topology.services.filter((s) => 'JWT_SECRET' in serviceEnvironment(s, topology, testCredentials(), contractOf(contracts, s.name).described)).map((s) => s.name);
+    const holders = topology.services
+      .filter((s) => 'JWT_SECRET' in serviceEnvironment(s, topology, testCredentials(), contractOf(contracts, s.name).described))
+      .map((s) => s.name);
     expect(holders.sort()).toEqual(['bff', 'order', 'user']);
   });
 });
@@ -89,11 +92,14 @@ describe('serviceContainerSpecs over the repository frank.yaml', () => {
       expect(JSON.stringify(env), service.name).not.toMatch(/127\.0\.0\.1|localhost/);
 
       // Native, with each link's 127.0.0.1:<proxy port> and each service's 127.0.0.1:<port> renamed.
-      const native = serviceEnvironment(service, topology, credentials, contractOf(contracts, service.name).described, { runtime: { NODE_ENV: 'development' } });
+      const native = serviceEnvironment(service, topology, credentials, contractOf(contracts, service.name).described, {
+        runtime: { NODE_ENV: 'development' },
+      });
       const renamed = Object.fromEntries(
         Object.entries(native).map(([key, value]) => {
           let out = value;
-          for (const link of topology.links.filter((l) => l.service === service.name)) out = out.replace(`127.0.0.1:${link.listenPort}`, `toxiproxy:${link.listenPort}`);
+          for (const link of topology.links.filter((l) => l.service === service.name))
+            out = out.replace(`127.0.0.1:${link.listenPort}`, `toxiproxy:${link.listenPort}`);
           for (const other of topology.services) if (key === `${other.name.toUpperCase().replace(/-/g, '_')}_URL`) out = `http://${other.name}:${other.port}`;
           return [key, out];
         }),
@@ -140,7 +146,10 @@ describe('serviceBlueprints', () => {
   });
 
   it('refuses a service named like a resource: both would answer to the name on the lab network', () => {
-    const topology = parseTopology('version: 1\nresources:\n  cache: { kind: redis, port: 6379 }\nservices:\n  cache: { port: 3000, uses: [] }\n', 'frank.yaml');
+    const topology = parseTopology(
+      'version: 1\nresources:\n  cache: { kind: redis, port: 6379 }\nservices:\n  cache: { port: 3000, uses: [] }\n',
+      'frank.yaml',
+    );
     expect(() => serviceBlueprints(topology, () => ({}))).toThrow(/service cache has the name of a resource/);
   });
 
@@ -150,7 +159,9 @@ describe('serviceBlueprints', () => {
       'frank.yaml',
     );
     expect(containerAddresses(topology).resource(topology.links[0]!)).toBe('chaos:8480');
-    const env = serviceEnvironment(topology.services[0]!, topology, testCredentials(), contractOf(contracts, 'bff').described, { addresses: containerAddresses(topology) });
+    const env = serviceEnvironment(topology.services[0]!, topology, testCredentials(), contractOf(contracts, 'bff').described, {
+      addresses: containerAddresses(topology),
+    });
     expect(env.REDIS_URL).toBe('redis://:redis-secret-3@chaos:8480');
   });
 });

@@ -1,5 +1,4 @@
-import type { ServiceAddresses } from '../../lab/service-env.js';
-import type { Service, Topology } from '../../lab/topology.js';
+import type { Service, ServiceAddresses, Topology } from '../../lab/lab-types.js';
 import { IMAGES } from './images.js';
 import { proxyListenPort, SLOW_HEALTH, type HealthCheck, type PortMapping } from './resource-blueprint.js';
 

@@ -24,5 +24,9 @@ export function testCredentials(): Credentials {
 
 /** What the lab gives each service in a container: its declared settings at container host names. */
 export function containerEnvironments(topology: Topology, credentials: Credentials, contracts: ServiceContracts): (service: Service) => Record<string, string> {
-  return (service) => serviceEnvironment(service, topology, credentials, contractOf(contracts, service.name).described, { addresses: containerAddresses(topology), runtime: { NODE_ENV: 'development' } });
+  return (service) =>
+    serviceEnvironment(service, topology, credentials, contractOf(contracts, service.name).described, {
+      addresses: containerAddresses(topology),
+      runtime: { NODE_ENV: 'development' },
+    });
 }

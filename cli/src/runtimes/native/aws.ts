@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FrankError, UsageError } from '../../errors.js';
-import type { AwsResource } from '../../lab/topology.js';
+import type { AwsResource } from '../../lab/lab-types.js';
 import type { RuntimeContext } from '../runtime.js';
 import type { LaunchSpec } from './launch-spec.js';
 import { findMotoServer, INSTALL_HINT } from './programs.js';

@@ -1,4 +1,4 @@
-import type { Resource } from '../../lab/topology.js';
+import type { Resource } from '../../lab/lab-types.js';
 import type { RuntimeContext } from '../runtime.js';
 
 /** What the native runtime runs for one resource. */

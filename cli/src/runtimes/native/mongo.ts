@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { FrankError } from '../../errors.js';
-import type { MongoResource } from '../../lab/topology.js';
+import type { MongoResource } from '../../lab/lab-types.js';
 import type { RuntimeContext } from '../runtime.js';
 import type { LaunchSpec } from './launch-spec.js';
 import { findMongo, INSTALL_HINT } from './programs.js';
@@ -21,7 +21,15 @@ export async function prepareMongo(resource: MongoResource, context: RuntimeCont
   // FerretDB holds are rebuilt from the event stores (`frank views rebuild`); 18 % more writes/s.
   return {
     command: mongo.path,
-    args: ['--handler=sqlite', `--sqlite-url=file:${path.join(dir, 'sqlite')}/?_pragma=synchronous(normal)`, `--listen-addr=${host}:${resource.port}`, '--debug-addr=-', '--telemetry=disable', `--state-dir=${dir}`, '--log-level=warn'],
+    args: [
+      '--handler=sqlite',
+      `--sqlite-url=file:${path.join(dir, 'sqlite')}/?_pragma=synchronous(normal)`,
+      `--listen-addr=${host}:${resource.port}`,
+      '--debug-addr=-',
+      '--telemetry=disable',
+      `--state-dir=${dir}`,
+      '--log-level=warn',
+    ],
     cwd: dir,
   };
 }

@@ -1,5 +1,5 @@
-import { ensureMode, secureLabState } from '../../lab/state-permissions.js';
-import type { LabUnit, Resource, Topology } from '../../lab/topology.js';
+import { ensureMode, secureLabState } from './state-permissions.js';
+import type { LabUnit, Resource, Topology } from '../../lab/lab-types.js';
 import type { Requirement, Runtime, RuntimeContext, ServiceEnvironment, StartedResource } from '../runtime.js';
 import { prepareAws } from './aws.js';
 import type { LaunchSpec } from './launch-spec.js';

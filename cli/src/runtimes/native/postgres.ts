@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { chown, cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExternalCommandError, FrankError } from '../../errors.js';
-import type { PostgresResource } from '../../lab/topology.js';
+import type { PostgresResource } from '../../lab/lab-types.js';
 import type { RuntimeContext } from '../runtime.js';
 import type { LaunchSpec } from './launch-spec.js';
 import { findPostgresBin, INSTALL_HINT } from './programs.js';
@@ -67,7 +67,19 @@ export class PostgresLauncher {
       await chown(template, user.uid, user.gid);
       await chown(passwordFile, user.uid, user.gid);
     }
-    const args = ['-D', template, '-U', context.credentials.admin.user, `--pwfile=${passwordFile}`, '--auth-host=scram-sha-256', '--auth-local=trust', '--encoding=UTF8', '--locale=C', '--no-sync', '--no-instructions'];
+    const args = [
+      '-D',
+      template,
+      '-U',
+      context.credentials.admin.user,
+      `--pwfile=${passwordFile}`,
+      '--auth-host=scram-sha-256',
+      '--auth-local=trust',
+      '--encoding=UTF8',
+      '--locale=C',
+      '--no-sync',
+      '--no-instructions',
+    ];
     const { execa } = await import('execa');
     const result = await execa(path.join(bin, 'initdb'), args, { uid: user?.uid, gid: user?.gid, reject: false, all: true });
     await rm(passwordFile, { force: true });

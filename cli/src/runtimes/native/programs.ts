@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { toolsDirectory } from '../../lab/paths.js';
+import { toolsDirectory } from '../checkout.js';
 
 /** Versions of the servers frank installs itself, pinned in one place. */
 export const PINNED = {

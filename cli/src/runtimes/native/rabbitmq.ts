@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FrankError } from '../../errors.js';
-import type { RabbitmqResource } from '../../lab/topology.js';
+import type { RabbitmqResource } from '../../lab/lab-types.js';
 import type { RuntimeContext } from '../runtime.js';
 import type { LaunchSpec } from './launch-spec.js';
 import { findRabbitmqServer, INSTALL_HINT } from './programs.js';

@@ -1,7 +1,7 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FrankError } from '../../errors.js';
-import type { RedisResource } from '../../lab/topology.js';
+import type { RedisResource } from '../../lab/lab-types.js';
 import type { RuntimeContext } from '../runtime.js';
 import type { LaunchSpec } from './launch-spec.js';
 import { findProgram, INSTALL_HINT } from './programs.js';
@@ -22,7 +22,7 @@ export async function prepareRedis(resource: RedisResource, context: RuntimeCont
   await writeFile(
     config,
     [
-      '# Written by frank at every start from frank.yaml and the lab\'s credentials; edits are lost.',
+      "# Written by frank at every start from frank.yaml and the lab's credentials; edits are lost.",
       `port ${resource.port}`,
       `bind ${context.topology.host}`,
       `requirepass ${quoted(context.credentials.redis.password)}`,

@@ -15,7 +15,10 @@ describe('serviceBundle', () => {
   beforeEach(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'frank-bundle-'));
     await mkdir(path.join(dir, 'src'));
-    await write('main.ts', "import { greeting } from './greeting.js';\nconst shout = (text: string): string => text.toUpperCase();\nconsole.log(shout(greeting));\n");
+    await write(
+      'main.ts',
+      "import { greeting } from './greeting.js';\nconst shout = (text: string): string => text.toUpperCase();\nconsole.log(shout(greeting));\n",
+    );
     await write('greeting.ts', "export const greeting = 'hello';\n");
   });
 

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { bundleIsCurrent } from '../../../bin/bundle-cache.js';
 import { FrankError } from '../../errors.js';
-import { bundleForNode, describeBundleFailure, writeBundle } from '../../lab/node-bundle.js';
-import { REPOSITORY_ROOT } from '../../lab/paths.js';
+import { bundleForNode, describeBundleFailure, writeBundle } from '../node-bundle.js';
+import { REPOSITORY_ROOT } from '../checkout.js';
 
 /**
  * Where a service's bundle lives: `<service>/.bundle/main.mjs`, at the depth of `src/main.ts`, so

@@ -1,5 +1,5 @@
 import { FrankError } from '../../errors.js';
-import type { ToxiproxyResource } from '../../lab/topology.js';
+import type { ToxiproxyResource } from '../../lab/lab-types.js';
 import type { RuntimeContext } from '../runtime.js';
 import type { LaunchSpec } from './launch-spec.js';
 import { findProgram, INSTALL_HINT } from './programs.js';

@@ -45,8 +45,11 @@ export async function assertReachable(target: string, user: SystemUser): Promise
     dir = parent;
   }
   if (blocked.length > 0) {
-    throw new FrankError(`The user "${user.name}" that runs PostgreSQL cannot reach ${target}: ${blocked.join(', ')} ${blocked.length > 1 ? 'are' : 'is'} closed to it.`, {
-      hint: `Allow it through with \`chmod o+x ${blocked.join(' ')}\`, or keep the lab in a folder other users can enter (e.g. under /work or /srv).`,
-    });
+    throw new FrankError(
+      `The user "${user.name}" that runs PostgreSQL cannot reach ${target}: ${blocked.join(', ')} ${blocked.length > 1 ? 'are' : 'is'} closed to it.`,
+      {
+        hint: `Allow it through with \`chmod o+x ${blocked.join(' ')}\`, or keep the lab in a folder other users can enter (e.g. under /work or /srv).`,
+      },
+    );
   }
 }

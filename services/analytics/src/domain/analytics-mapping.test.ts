@@ -6,7 +6,15 @@ import { activityOf } from './user-activity.js';
 
 describe('timeDimensionOf', () => {
   it('derives the date key and calendar fields in UTC', () => {
-    expect(timeDimensionOf(new Date('2025-11-30T23:30:00Z'))).toEqual({ dateKey: 20251130, date: '2025-11-30', year: 2025, quarter: 4, month: 11, day: 30, weekday: 7 });
+    expect(timeDimensionOf(new Date('2025-11-30T23:30:00Z'))).toEqual({
+      dateKey: 20251130,
+      date: '2025-11-30',
+      year: 2025,
+      quarter: 4,
+      month: 11,
+      day: 30,
+      weekday: 7,
+    });
     expect(timeDimensionOf(new Date('2024-02-05T00:00:00Z'))).toMatchObject({ dateKey: 20240205, quarter: 1, weekday: 1 });
     expect(timeDimensionOf(new Date('2024-04-01T10:00:00+02:00'))).toMatchObject({ dateKey: 20240401, quarter: 2 });
   });
@@ -20,7 +28,12 @@ describe('timeDimensionOf', () => {
 
 describe('salesLinesOf', () => {
   it('numbers lines from 1 and computes line totals in cents', () => {
-    expect(salesLinesOf([{ sku: 'A', qty: 2, priceCents: 1250 }, { sku: 'B', qty: 1, priceCents: 99 }])).toEqual([
+    expect(
+      salesLinesOf([
+        { sku: 'A', qty: 2, priceCents: 1250 },
+        { sku: 'B', qty: 1, priceCents: 99 },
+      ]),
+    ).toEqual([
       { lineNo: 1, sku: 'A', qty: 2, unitPriceCents: 1250, totalCents: 2500 },
       { lineNo: 2, sku: 'B', qty: 1, unitPriceCents: 99, totalCents: 99 },
     ]);
@@ -55,6 +68,10 @@ describe('nextSteps', () => {
   it('records once after the notification outcome of a loaded sale, even when the outcome came first', () => {
     expect(nextSteps({ ...fresh, notified: true })).toMatchObject({ record: false });
     expect(nextSteps({ ...fresh, hasLines: true, confirmed: true, notified: true })).toEqual({ load: true, unload: false, record: true });
-    expect(nextSteps({ ...fresh, hasLines: true, confirmed: true, notified: true, loaded: true, recorded: true })).toEqual({ load: false, unload: false, record: false });
+    expect(nextSteps({ ...fresh, hasLines: true, confirmed: true, notified: true, loaded: true, recorded: true })).toEqual({
+      load: false,
+      unload: false,
+      record: false,
+    });
   });
 });

@@ -30,11 +30,13 @@ export function analyticsHandlers(factsChanged: () => void): Record<string, Even
     if (!kind || !userId) return;
     await recordActivity(client, { eventId: event.id, userId, activity: kind, dateKey: await ensureDate(client, at), at });
   };
-  const noted = (handler: (client: DbClient, event: EventEnvelope, at: Date) => Promise<void>): EventHandler => async (client, event) => {
-    const at = instantOf(event.time);
-    await noteEvent(client, { id: event.id, type: event.type, at });
-    await handler(client, event, at);
-  };
+  const noted =
+    (handler: (client: DbClient, event: EventEnvelope, at: Date) => Promise<void>): EventHandler =>
+    async (client, event) => {
+      const at = instantOf(event.time);
+      await noteEvent(client, { id: event.id, type: event.type, at });
+      await handler(client, event, at);
+    };
 
   const handlers: Record<string, EventHandler> = {
     'user.registered': noted(async (client, event, at) => {
@@ -45,9 +47,20 @@ export function analyticsHandlers(factsChanged: () => void): Record<string, Even
     'order.created': noted(async (client, event, at) => {
       const order = dataOf(orderCreatedSchema, event);
       await upsertCustomer(client, { userId: order.userId, email: order.customer?.email ?? null, name: order.customer?.name ?? null, orderedAt: at });
-      await ensureProducts(client, order.items.map((item) => item.sku));
+      await ensureProducts(
+        client,
+        order.items.map((item) => item.sku),
+      );
       await activity(client, event, order.userId, at);
-      await settled(client, event, { orderId: order.orderId, userId: order.userId, lines: order.items, totalCents: order.totalCents, currency: order.currency, orderedAt: at, sagaId: event.sagaId });
+      await settled(client, event, {
+        orderId: order.orderId,
+        userId: order.userId,
+        lines: order.items,
+        totalCents: order.totalCents,
+        currency: order.currency,
+        orderedAt: at,
+        sagaId: event.sagaId,
+      });
     }),
     'order.confirmed': noted(async (client, event, at) => {
       const order = dataOf(orderConfirmedSchema, event);

@@ -31,4 +31,3 @@ export const COUNTED_ONLY = [
   'payment.webhook',
   'analytics.recorded',
 ] as const;
-

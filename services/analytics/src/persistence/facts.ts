@@ -3,7 +3,10 @@ import type { Activity } from '../domain/user-activity.js';
 import type { SalesLine } from '../domain/sales-lines.js';
 
 /** One row per activity event; a repeated event id adds nothing. */
-export async function recordActivity(client: DbClient, activity: { eventId: string; userId: string; activity: Activity; dateKey: number; at: Date }): Promise<void> {
+export async function recordActivity(
+  client: DbClient,
+  activity: { eventId: string; userId: string; activity: Activity; dateKey: number; at: Date },
+): Promise<void> {
   await client.query(
     `INSERT INTO analytics_domain.user_activity_fact (event_id, user_id, activity, date_key, occurred_at) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (event_id) DO NOTHING`,
@@ -31,5 +34,9 @@ export async function unloadSales(client: DbClient, orderId: string): Promise<nu
 }
 
 export async function noteEvent(client: DbClient, event: { id: string; type: string; at: Date }): Promise<void> {
-  await client.query('INSERT INTO analytics_domain.events_seen (event_id, type, occurred_at) VALUES ($1, $2, $3) ON CONFLICT (event_id) DO NOTHING', [event.id, event.type, event.at]);
+  await client.query('INSERT INTO analytics_domain.events_seen (event_id, type, occurred_at) VALUES ($1, $2, $3) ON CONFLICT (event_id) DO NOTHING', [
+    event.id,
+    event.type,
+    event.at,
+  ]);
 }

@@ -1,5 +1,5 @@
 import { authenticate, errorFields, HttpError, validate, type Logger } from '@frank/kit';
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { Document } from 'mongodb';
 import { z } from 'zod';
 import { productsGeneration, userGeneration } from '@frank/contracts/cache-keys';
@@ -26,9 +26,11 @@ const pageQuery = z.object({
   offset: z.coerce.number().int().min(0).max(100_000).default(0),
 });
 
-
 function viewsDown(error: unknown, what: string): HttpError {
-  return new HttpError(503, 'unavailable', `The read side (Mongo) did not answer, so ${what} cannot be served; try again shortly.`, { missing: ['views'], reason: errorFields(error).error });
+  return new HttpError(503, 'unavailable', `The read side (Mongo) did not answer, so ${what} cannot be served; try again shortly.`, {
+    missing: ['views'],
+    reason: errorFields(error).error,
+  });
 }
 
 /**
@@ -82,11 +84,15 @@ export function readRoutes(deps: ReadDeps): Router {
       deps.log.warn('order views unreadable; asking order-service', { orderId, ...errorFields(error) });
       const fromService = await orderFromService(deps.order, orderId, req.header('authorization')!).catch(() => undefined);
       if (!fromService) throw viewsDown(error, `order ${orderId}`);
-      if (fromService.status !== 200) throw new HttpError(fromService.status === 404 ? 404 : 502, fromService.status === 404 ? 'not-found' : 'bad-gateway', `No order ${orderId}.`, { field: 'id' });
+      if (fromService.status !== 200)
+        throw new HttpError(fromService.status === 404 ? 404 : 502, fromService.status === 404 ? 'not-found' : 'bad-gateway', `No order ${orderId}.`, {
+          field: 'id',
+        });
       res.json({ order: fromService.body, payment: null, deliveries: null, source: 'order-service', missing: ['payment', 'delivery'] });
       return;
     }
-    if (!order || (order.userId !== claims.sub && !claims.roles.includes('admin'))) throw new HttpError(404, 'not-found', `No order ${orderId}.`, { field: 'id' });
+    if (!order || (order.userId !== claims.sub && !claims.roles.includes('admin')))
+      throw new HttpError(404, 'not-found', `No order ${orderId}.`, { field: 'id' });
     const missing: string[] = [];
     const payment = await views()
       .payment(orderId)
@@ -100,7 +106,8 @@ export function readRoutes(deps: ReadDeps): Router {
   router.get('/api/users/:id/orders', async (req, res) => {
     const claims = authenticate(req, deps.jwtSecret);
     const userId = req.params.id;
-    if (userId !== claims.sub && !claims.roles.includes('admin')) throw new HttpError(403, 'forbidden', "A user's order history is theirs to read: use your own id.", { field: 'id' });
+    if (userId !== claims.sub && !claims.roles.includes('admin'))
+      throw new HttpError(403, 'forbidden', "A user's order history is theirs to read: use your own id.", { field: 'id' });
     const page = validate(pageQuery, req.query);
     const missing: string[] = [];
     let summary: Document | null = null;
@@ -127,6 +134,9 @@ export function readRoutes(deps: ReadDeps): Router {
 }
 
 async function orderFromService(order: Downstream, orderId: string, authorization: string): Promise<{ status: number; body: unknown }> {
-  const answer = await fetch(new URL(`/orders/${encodeURIComponent(orderId)}`, order.baseUrl), { headers: { accept: 'application/json', authorization }, signal: AbortSignal.timeout(5000) });
+  const answer = await fetch(new URL(`/orders/${encodeURIComponent(orderId)}`, order.baseUrl), {
+    headers: { accept: 'application/json', authorization },
+    signal: AbortSignal.timeout(5000),
+  });
   return { status: answer.status, body: await answer.json().catch(() => null) };
 }

@@ -2,7 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import { HttpError } from '@frank/kit';
 import type { NextFunction, Request, Response } from 'express';
 
-/** The header the console's page sends its per-lab token in: a custom header, so no other site's page can send it without a CORS preflight, which nothing here answers. */
+/**
+ * The header the console's page sends its per-lab token in: a custom header, so no other site's
+ * page can send it without a CORS preflight, which nothing here answers.
+ */
 export const CONSOLE_TOKEN_HEADER = 'x-frank-console-token';
 
 /**
@@ -25,13 +28,19 @@ export function sameOriginOnly(hosts: Set<string>) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     const host = (req.headers.host ?? '').toLowerCase();
     if (!hosts.has(host)) {
-      throw new HttpError(403, 'forbidden', `The lab console answers only to its own address (${[...hosts].join(', ')}), not to Host "${host.slice(0, 100)}": a page of another site that points its name here (DNS rebinding) is refused.`, { field: 'host' });
+      throw new HttpError(
+        403,
+        'forbidden',
+        `The lab console answers only to its own address (${[...hosts].join(', ')}), not to Host "${host.slice(0, 100)}": a page of another site that points its name here (DNS rebinding) is refused.`,
+        { field: 'host' },
+      );
     }
     const origin = req.headers.origin;
     if (origin !== undefined && !hosts.has(originHost(origin))) {
       throw new HttpError(403, 'forbidden', `The lab console takes requests only from its own page, not from ${origin.slice(0, 100)}.`, { field: 'origin' });
     }
-    if (req.headers['sec-fetch-site'] === 'cross-site') throw new HttpError(403, 'forbidden', 'The lab console takes requests only from its own page, not from another site.', { field: 'origin' });
+    if (req.headers['sec-fetch-site'] === 'cross-site')
+      throw new HttpError(403, 'forbidden', 'The lab console takes requests only from its own page, not from another site.', { field: 'origin' });
     next();
   };
 }
@@ -51,7 +60,12 @@ export function tokenRequired(token: string) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     const given = Buffer.from(String(req.headers[CONSOLE_TOKEN_HEADER] ?? ''));
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new HttpError(403, 'forbidden', `Faults are injected and healed only with this lab's console token (header ${CONSOLE_TOKEN_HEADER}, which the console's page reads from GET /api/lab/session).`, { field: CONSOLE_TOKEN_HEADER });
+      throw new HttpError(
+        403,
+        'forbidden',
+        `Faults are injected and healed only with this lab's console token (header ${CONSOLE_TOKEN_HEADER}, which the console's page reads from GET /api/lab/session).`,
+        { field: CONSOLE_TOKEN_HEADER },
+      );
     }
     next();
   };
@@ -83,7 +97,12 @@ export class ConsoleQuota {
     const now = this.held.get(key) ?? 0;
     if (now >= this.limits[kind]) {
       res.setHeader('retry-after', kind === 'held' ? '30' : '5');
-      throw new HttpError(429, 'too-many', `At most ${this.limits[kind]} ${WHAT[kind]} per caller: wait for one to end${kind === 'held' ? ', or heal them all' : ''}.`, { limit: this.limits[kind] });
+      throw new HttpError(
+        429,
+        'too-many',
+        `At most ${this.limits[kind]} ${WHAT[kind]} per caller: wait for one to end${kind === 'held' ? ', or heal them all' : ''}.`,
+        { limit: this.limits[kind] },
+      );
     }
     this.held.set(key, now + 1);
     let released = false;

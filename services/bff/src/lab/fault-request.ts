@@ -71,7 +71,8 @@ export function parseFaultRequest(body: unknown, known?: KnownUnits): FaultReque
     }
     case 'kill-service': {
       const service = unit(b, 'target', known, (kind) => kind === 'service', 'a service, e.g. inventory');
-      if (service === CONSOLE_SERVICE) refuse(422, 'target', `the ${CONSOLE_SERVICE} serves this console: kill it from a terminal (npx frank chaos kill-service ${CONSOLE_SERVICE})`);
+      if (service === CONSOLE_SERVICE)
+        refuse(422, 'target', `the ${CONSOLE_SERVICE} serves this console: kill it from a terminal (npx frank chaos kill-service ${CONSOLE_SERVICE})`);
       words.push(service);
       break;
     }

@@ -55,7 +55,10 @@ export function frankCli(cliPath: string, configPath: string): FrankCli {
  * (commander's own `error: …` for a bad argument), else the last line it wrote.
  */
 export function cliMessage(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const at = lines.findIndex((l) => l.startsWith('✖') || l.startsWith('error:'));
   if (at === -1) return lines.at(-1) ?? 'the frank CLI failed without a message';
   return lines

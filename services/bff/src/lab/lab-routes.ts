@@ -19,10 +19,15 @@ export interface LabConsoleDeps {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
-/** Faults change the lab: only from this machine, and only as JSON (a cross-site form cannot send that without a CORS preflight, which nothing here answers). */
+/**
+ * Faults change the lab: only from this machine, and only as JSON (a cross-site form cannot send
+ * that without a CORS preflight, which nothing here answers).
+ */
 function fromThisMachine(req: Request, _res: Response, next: NextFunction): void {
-  if (!LOOPBACK.test(req.socket.remoteAddress ?? '')) throw new HttpError(403, 'forbidden', 'Faults are injected and healed only from the machine the lab runs on (loopback).');
-  if (!req.is('application/json')) throw new HttpError(415 as number, 'validation-failed', 'body: send JSON (content-type: application/json)', { field: 'body' });
+  if (!LOOPBACK.test(req.socket.remoteAddress ?? ''))
+    throw new HttpError(403, 'forbidden', 'Faults are injected and healed only from the machine the lab runs on (loopback).');
+  if (!req.is('application/json'))
+    throw new HttpError(415 as number, 'validation-failed', 'body: send JSON (content-type: application/json)', { field: 'body' });
   next();
 }
 
@@ -69,7 +74,11 @@ export function labRoutes(deps: LabConsoleDeps): Router & { endStreams(): void }
   const quota = deps.quota ?? new ConsoleQuota();
   router.use('/api/lab', (_req, _res, next) => {
     if (!deps.console)
-      throw new HttpError(503, 'unavailable', 'The lab console is not available: this BFF was started without FRANK_CLI, FRANK_CONFIG and FRANK_CONSOLE_TOKEN, which `npx frank up` gives it. The storefront works as before.');
+      throw new HttpError(
+        503,
+        'unavailable',
+        'The lab console is not available: this BFF was started without FRANK_CLI, FRANK_CONFIG and FRANK_CONSOLE_TOKEN, which `npx frank up` gives it. The storefront works as before.',
+      );
     next();
   });
   router.use('/api/lab', sameOriginOnly(deps.hosts));
@@ -94,7 +103,12 @@ export function labRoutes(deps: LabConsoleDeps): Router & { endStreams(): void }
 
   router.get('/api/lab/events', (req, res) => {
     const release = quota.acquire('stream', callerOf(req), res);
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     res.write('retry: 3000\n\n');
     const unsubscribe = lab().frames.subscribe((event) => {
       if (event.type === 'frame') res.write(`event: frame\ndata: ${JSON.stringify(event.frame)}\n\n`);

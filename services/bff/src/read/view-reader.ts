@@ -31,7 +31,13 @@ export class ViewReader {
     const query: Document = filter.category ? { categories: filter.category } : {};
     const products = await this.collection('inventory_views', 'product_list').find(query).sort({ sku: 1 }).skip(filter.offset).limit(filter.limit).toArray();
     const stock = await this.stockOf(products.map((p) => p.sku as string));
-    return products.map((p) => ({ sku: p.sku, name: p.name, priceCents: p.priceCents, category: p.category ?? null, available: stock.get(p.sku)?.available ?? null }));
+    return products.map((p) => ({
+      sku: p.sku,
+      name: p.name,
+      priceCents: p.priceCents,
+      category: p.category ?? null,
+      available: stock.get(p.sku)?.available ?? null,
+    }));
   }
 
   async product(sku: string): Promise<ProductDetailView | undefined> {
@@ -52,7 +58,9 @@ export class ViewReader {
 
   private async stockOf(skus: string[]): Promise<Map<string, { onHand: number; reserved: number; available: number }>> {
     if (skus.length === 0) return new Map();
-    const rows = await this.collection('inventory_views', 'stock_levels').find({ _id: { $in: skus } } as Document, { projection: { onHand: 1, reserved: 1, available: 1 } }).toArray();
+    const rows = await this.collection('inventory_views', 'stock_levels')
+      .find({ _id: { $in: skus } } as Document, { projection: { onHand: 1, reserved: 1, available: 1 } })
+      .toArray();
     return new Map(rows.map((r) => [String(r._id), { onHand: r.onHand, reserved: r.reserved, available: r.available }]));
   }
 
@@ -84,6 +92,5 @@ export class ViewReader {
 function strip(doc: Document | null): Document | undefined {
   if (!doc) return undefined;
   const { _id, rev, versions, applied, ...rest } = doc;
-  void _id, void rev, void versions, void applied;
   return rest;
 }

@@ -25,7 +25,9 @@ export function storefrontRoutes(distDir: string = DEFAULT_WEB_DIST): Router {
       res
         .status(503)
         .type('html')
-        .send('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>frank storefront not built</title></head><body><h1>The storefront is not built</h1><p>Run <code>npm run build:web</code> in the repository, then reload this page. The API is at <code>/api</code>.</p></body></html>');
+        .send(
+          '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>frank storefront not built</title></head><body><h1>The storefront is not built</h1><p>Run <code>npm run build:web</code> in the repository, then reload this page. The API is at <code>/api</code>.</p></body></html>',
+        );
       return;
     }
     files(req, res, () => {

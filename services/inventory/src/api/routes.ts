@@ -41,7 +41,10 @@ export function inventoryRoutes(pool: Pool): Router {
     const result = await inTransaction(pool, (client) => setOnHand(client, sku, onHand));
     if (result.outcome === 'unknown-sku') throw new HttpError(404, 'not-found', `No product with sku "${sku}".`, { field: 'sku' });
     if (result.outcome === 'below-reserved') {
-      throw new HttpError(409, 'conflict', `onHand ${onHand} is below the ${result.reserved} units reserved for orders in flight.`, { field: 'onHand', reserved: result.reserved });
+      throw new HttpError(409, 'conflict', `onHand ${onHand} is below the ${result.reserved} units reserved for orders in flight.`, {
+        field: 'onHand',
+        reserved: result.reserved,
+      });
     }
     res.json({ sku, onHand: result.onHand, reserved: result.reserved, available: result.onHand - result.reserved });
   });

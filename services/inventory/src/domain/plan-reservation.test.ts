@@ -10,11 +10,35 @@ const known = new Set(['A', 'B', 'C', 'D']);
 
 describe('planReservation', () => {
   it('reserves when every line fits in on_hand - reserved, to the last unit', () => {
-    expect(planReservation([{ sku: 'A', qty: 2 }, { sku: 'B', qty: 1 }], known, stock)).toEqual({ ok: true, lines: [{ sku: 'A', qty: 2 }, { sku: 'B', qty: 1 }] });
+    expect(
+      planReservation(
+        [
+          { sku: 'A', qty: 2 },
+          { sku: 'B', qty: 1 },
+        ],
+        known,
+        stock,
+      ),
+    ).toEqual({
+      ok: true,
+      lines: [
+        { sku: 'A', qty: 2 },
+        { sku: 'B', qty: 1 },
+      ],
+    });
   });
 
   it('rejects the whole order when one line does not fit: all or nothing', () => {
-    expect(planReservation([{ sku: 'A', qty: 3 }, { sku: 'B', qty: 1 }], known, stock)).toEqual({ ok: false, reason: 'out-of-stock', sku: 'A' });
+    expect(
+      planReservation(
+        [
+          { sku: 'A', qty: 3 },
+          { sku: 'B', qty: 1 },
+        ],
+        known,
+        stock,
+      ),
+    ).toEqual({ ok: false, reason: 'out-of-stock', sku: 'A' });
     expect(planReservation([{ sku: 'C', qty: 1 }], known, stock)).toEqual({ ok: false, reason: 'out-of-stock', sku: 'C' });
   });
 
@@ -23,6 +47,15 @@ describe('planReservation', () => {
   });
 
   it('reports an unknown sku before a shortage, so the same order always fails the same way', () => {
-    expect(planReservation([{ sku: 'C', qty: 9 }, { sku: 'X', qty: 1 }], known, stock)).toEqual({ ok: false, reason: 'unknown-sku', sku: 'X' });
+    expect(
+      planReservation(
+        [
+          { sku: 'C', qty: 9 },
+          { sku: 'X', qty: 1 },
+        ],
+        known,
+        stock,
+      ),
+    ).toEqual({ ok: false, reason: 'unknown-sku', sku: 'X' });
   });
 });

@@ -5,13 +5,10 @@ import { z } from 'zod';
 
 export const orderCreatedData = z.object({
   orderId: z.string().min(1),
-  items: z
-    .array(z.object({ sku: z.string().min(1), qty: z.number().int().positive() }))
-    .min(1),
+  items: z.array(z.object({ sku: z.string().min(1), qty: z.number().int().positive() })).min(1),
 });
 export type OrderCreatedData = z.infer<typeof orderCreatedData>;
 
 /** payment.failed and payment.completed: inventory needs only the order. */
 export const paymentOutcomeData = z.object({ orderId: z.string().min(1) });
 export type PaymentOutcomeData = z.infer<typeof paymentOutcomeData>;
-

@@ -15,11 +15,19 @@ export interface InventoryEventData {
 export const SOURCE = 'inventory';
 
 /** Appends an inventory event in the handler's transaction, answering `cause`. */
-export function publishInventoryEvent<K extends Exclude<keyof InventoryEventData, 'inventory.stock-adjusted'>>(client: DbClient, type: K, data: InventoryEventData[K], cause: EventEnvelope): Promise<EventEnvelope<InventoryEventData[K]>> {
+export function publishInventoryEvent<K extends Exclude<keyof InventoryEventData, 'inventory.stock-adjusted'>>(
+  client: DbClient,
+  type: K,
+  data: InventoryEventData[K],
+  cause: EventEnvelope,
+): Promise<EventEnvelope<InventoryEventData[K]>> {
   return appendEvent(client, { type, source: SOURCE, aggregateType: 'inventory', aggregateId: data.orderId, data, causedBy: cause });
 }
 
 /** Appends the event of a stock level set by hand (an adjustment): the read side follows it. */
-export function publishStockAdjusted(client: DbClient, data: InventoryEventData['inventory.stock-adjusted']): Promise<EventEnvelope<InventoryEventData['inventory.stock-adjusted']>> {
+export function publishStockAdjusted(
+  client: DbClient,
+  data: InventoryEventData['inventory.stock-adjusted'],
+): Promise<EventEnvelope<InventoryEventData['inventory.stock-adjusted']>> {
   return appendEvent(client, { type: 'inventory.stock-adjusted', source: SOURCE, aggregateType: 'stock', aggregateId: data.sku, data });
 }

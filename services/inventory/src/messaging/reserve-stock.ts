@@ -24,7 +24,13 @@ export function reserveStock(log: Logger): EventHandler {
     const skus = lines.map((l) => l.sku);
     const stock = await lockStock(client, skus);
     // A sku with a stock row is a product (foreign key); only the others need a look.
-    const known = new Set([...stock.keys(), ...(await knownSkus(client, skus.filter((s) => !stock.has(s))))]);
+    const known = new Set([
+      ...stock.keys(),
+      ...(await knownSkus(
+        client,
+        skus.filter((s) => !stock.has(s)),
+      )),
+    ]);
     const plan = planReservation(lines, known, stock);
     if (!plan.ok) {
       await rejectReservation(client, reservationId, plan.reason, plan.sku);

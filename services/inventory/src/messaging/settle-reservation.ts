@@ -19,12 +19,20 @@ export function settleReservation(outcome: 'release' | 'commit', log: Logger): E
       log.info(`no held reservation to ${outcome}; nothing to do`, { orderId, eventId: event.id, type: event.type, status: reservation?.status ?? null });
       return;
     }
-    await lockStock(client, reservation.items.map((i) => i.sku));
+    await lockStock(
+      client,
+      reservation.items.map((i) => i.sku),
+    );
     if (outcome === 'release') {
       await moveStock(client, reservation.items, { reserved: -1, onHand: 0 });
     } else {
       await moveStock(client, reservation.items, { reserved: -1, onHand: -1 });
-      await recordMovements(client, 'commit', reservation.items.map((i) => ({ sku: i.sku, qty: -i.qty })), orderId);
+      await recordMovements(
+        client,
+        'commit',
+        reservation.items.map((i) => ({ sku: i.sku, qty: -i.qty })),
+        orderId,
+      );
     }
     await setReservationStatus(client, reservation.id, next);
     const type = outcome === 'release' ? 'inventory.released' : 'inventory.committed';

@@ -56,10 +56,21 @@ export async function findProduct(pool: Pool, sku: string): Promise<ProductDetai
   const { rows } = await pool.query<ProductRow>(`${SELECT_PRODUCT} WHERE p.sku = $1`, [sku]);
   const r = rows[0];
   if (!r) return undefined;
-  return { sku: r.sku, name: r.name, description: r.description, priceCents: r.price_cents, available: r.on_hand - r.reserved, onHand: r.on_hand, reserved: r.reserved, category: r.category };
+  return {
+    sku: r.sku,
+    name: r.name,
+    description: r.description,
+    priceCents: r.price_cents,
+    available: r.on_hand - r.reserved,
+    onHand: r.on_hand,
+    reserved: r.reserved,
+    category: r.category,
+  };
 }
 
 export async function listCategories(pool: Pool): Promise<CategoryRow[]> {
-  const { rows } = await pool.query<{ id: number; parent_id: number | null; name: string; slug: string }>('SELECT id, parent_id, name, slug FROM inventory_domain.categories ORDER BY id');
+  const { rows } = await pool.query<{ id: number; parent_id: number | null; name: string; slug: string }>(
+    'SELECT id, parent_id, name, slug FROM inventory_domain.categories ORDER BY id',
+  );
   return rows.map((r) => ({ id: r.id, parentId: r.parent_id, name: r.name, slug: r.slug }));
 }

@@ -26,10 +26,11 @@ export async function addReservationItems(client: DbClient, reservationId: strin
 }
 
 export async function rejectReservation(client: DbClient, reservationId: string, reason: ReservationFailureReason, sku: string): Promise<void> {
-  await client.query(
-    `UPDATE inventory_domain.reservations SET status = 'REJECTED', failure_reason = $2, failure_sku = $3, updated_at = now() WHERE id = $1`,
-    [reservationId, reason, sku],
-  );
+  await client.query(`UPDATE inventory_domain.reservations SET status = 'REJECTED', failure_reason = $2, failure_sku = $3, updated_at = now() WHERE id = $1`, [
+    reservationId,
+    reason,
+    sku,
+  ]);
 }
 
 export interface LockedReservation {
@@ -40,10 +41,15 @@ export interface LockedReservation {
 
 /** The order's reservation, locked until the transaction ends, with its items in sku order. */
 export async function lockReservationOfOrder(client: DbClient, orderId: string): Promise<LockedReservation | undefined> {
-  const { rows } = await client.query<{ id: string; status: ReservationStatus }>('SELECT id, status FROM inventory_domain.reservations WHERE order_id = $1 FOR UPDATE', [orderId]);
+  const { rows } = await client.query<{ id: string; status: ReservationStatus }>(
+    'SELECT id, status FROM inventory_domain.reservations WHERE order_id = $1 FOR UPDATE',
+    [orderId],
+  );
   const reservation = rows[0];
   if (!reservation) return undefined;
-  const items = await client.query<OrderLine>('SELECT sku, qty FROM inventory_domain.reservation_items WHERE reservation_id = $1 ORDER BY sku', [reservation.id]);
+  const items = await client.query<OrderLine>('SELECT sku, qty FROM inventory_domain.reservation_items WHERE reservation_id = $1 ORDER BY sku', [
+    reservation.id,
+  ]);
   return { id: reservation.id, status: reservation.status, items: items.rows };
 }
 

@@ -3,9 +3,7 @@ import { publishStockAdjusted } from '../messaging/published-events.js';
 import { recordMovements } from './stock-rows.js';
 
 export type SetOnHandResult =
-  | { outcome: 'set'; onHand: number; reserved: number }
-  | { outcome: 'unknown-sku' }
-  | { outcome: 'below-reserved'; reserved: number };
+  { outcome: 'set'; onHand: number; reserved: number } | { outcome: 'unknown-sku' } | { outcome: 'below-reserved'; reserved: number };
 
 /**
  * Sets a product's on_hand (creating its stock row if it has none) and records the difference
@@ -17,7 +15,9 @@ export async function setOnHand(client: DbClient, sku: string, onHand: number): 
   const product = await client.query('SELECT 1 FROM inventory_domain.products WHERE sku = $1', [sku]);
   if (!product.rowCount) return { outcome: 'unknown-sku' };
   await client.query('INSERT INTO inventory_domain.stock (sku, on_hand) VALUES ($1, 0) ON CONFLICT (sku) DO NOTHING', [sku]);
-  const { rows } = await client.query<{ on_hand: number; reserved: number }>('SELECT on_hand, reserved FROM inventory_domain.stock WHERE sku = $1 FOR UPDATE', [sku]);
+  const { rows } = await client.query<{ on_hand: number; reserved: number }>('SELECT on_hand, reserved FROM inventory_domain.stock WHERE sku = $1 FOR UPDATE', [
+    sku,
+  ]);
   const current = rows[0]!;
   if (onHand < current.reserved) return { outcome: 'below-reserved', reserved: current.reserved };
   if (onHand !== current.on_hand) {

@@ -31,7 +31,12 @@ export async function moveStock(client: DbClient, lines: readonly OrderLine[], c
 }
 
 /** The ledger of on_hand: every change of it is recorded, signed. */
-export async function recordMovements(client: DbClient, kind: 'receipt' | 'adjustment' | 'commit', lines: readonly { sku: string; qty: number }[], orderId: string | null = null): Promise<void> {
+export async function recordMovements(
+  client: DbClient,
+  kind: 'receipt' | 'adjustment' | 'commit',
+  lines: readonly { sku: string; qty: number }[],
+  orderId: string | null = null,
+): Promise<void> {
   if (lines.length === 0) return;
   await client.query(
     `INSERT INTO inventory_domain.stock_movements (sku, kind, qty, order_id)

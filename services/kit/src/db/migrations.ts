@@ -16,7 +16,10 @@ export interface MigrationFile {
 export async function readMigrationFiles(kitDir: string, service: string, serviceDir: string): Promise<MigrationFile[]> {
   if (!existsSync(serviceDir)) return [];
   const files: MigrationFile[] = [];
-  for (const [source, dir] of [['kit', kitDir], [service, serviceDir]] as const) {
+  for (const [source, dir] of [
+    ['kit', kitDir],
+    [service, serviceDir],
+  ] as const) {
     const names = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
     for (const name of names) {
       const file = path.join(dir, name);
@@ -49,8 +52,12 @@ export class MigrationError extends Error {
  */
 export async function applyMigrations(client: pg.ClientBase, files: MigrationFile[]): Promise<string[]> {
   if (files.length === 0) return [];
-  await client.query('CREATE TABLE IF NOT EXISTS public.frank_migrations (id text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
-  const applied = new Map((await client.query<{ id: string; checksum: string }>('SELECT id, checksum FROM public.frank_migrations')).rows.map((r) => [r.id, r.checksum]));
+  await client.query(
+    'CREATE TABLE IF NOT EXISTS public.frank_migrations (id text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+  );
+  const applied = new Map(
+    (await client.query<{ id: string; checksum: string }>('SELECT id, checksum FROM public.frank_migrations')).rows.map((r) => [r.id, r.checksum]),
+  );
   const done: string[] = [];
   for (const file of files) {
     const checksum = applied.get(file.id);

@@ -8,7 +8,8 @@ const LOGIN = 'log in at POST /api/auth/login';
 /** The caller's claims from `Authorization: Bearer <token>`; a missing or bad token is a 401 that says how to get one. */
 export function authenticate(req: Request, secret: string): TokenClaims {
   const token = bearerToken(req);
-  if (!token) throw new HttpError(401, 'unauthorized', `A bearer token is required: ${LOGIN} and send Authorization: Bearer <token>.`, { field: 'authorization' });
+  if (!token)
+    throw new HttpError(401, 'unauthorized', `A bearer token is required: ${LOGIN} and send Authorization: Bearer <token>.`, { field: 'authorization' });
   try {
     return verifyToken(token, secret);
   } catch (error) {

@@ -59,7 +59,12 @@ export function createServiceApp(options: ServiceAppOptions): Express {
     );
     const waitingFor = outcomes.filter((o): o is { dependency: string; reason: string } => o !== undefined);
     if (waitingFor.length === 0) return void res.json({ status: 'ready', service: options.name });
-    const answer: NotReady = { status: 'not-ready', service: options.name, reason: waitingFor.map((w) => `${w.dependency}: ${w.reason}`).join('; '), waitingFor };
+    const answer: NotReady = {
+      status: 'not-ready',
+      service: options.name,
+      reason: waitingFor.map((w) => `${w.dependency}: ${w.reason}`).join('; '),
+      waitingFor,
+    };
     res.status(503).json(answer);
   });
   return app;
@@ -97,10 +102,16 @@ export function finishApp(app: Express, log: Logger, options: FinishOptions = {}
     if (isTransient(error)) {
       const now = Date.now();
       // One line per outage, not one per request.
-      if (unavailableSince === undefined || now - unavailableSince > 30_000) log.warn('answering 503: its database does not answer', { method: req.method, path: req.path, ...errorFields(error) });
+      if (unavailableSince === undefined || now - unavailableSince > 30_000)
+        log.warn('answering 503: its database does not answer', { method: req.method, path: req.path, ...errorFields(error) });
       unavailableSince = now;
       res.setHeader('retry-after', retryAfter);
-      res.status(503).json({ error: { code: 'unavailable', message: `The service's database does not answer (${errorFields(error).error}); nothing was written. Try again in ${retryAfter} s.` } });
+      res.status(503).json({
+        error: {
+          code: 'unavailable',
+          message: `The service's database does not answer (${errorFields(error).error}); nothing was written. Try again in ${retryAfter} s.`,
+        },
+      });
       return;
     }
     if ((error as { type?: string }).type === 'entity.parse.failed') {

@@ -31,7 +31,8 @@ function encodeCursor(cursor: Cursor): string {
 function decodeCursor(text: string): Cursor {
   try {
     const [recordedAt, streamId, version] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown[];
-    if (typeof recordedAt === 'string' && typeof streamId === 'string' && Number.isInteger(version)) return { recordedAt, streamId, version: version as number };
+    if (typeof recordedAt === 'string' && typeof streamId === 'string' && Number.isInteger(version))
+      return { recordedAt, streamId, version: version as number };
   } catch {
     /* answered below */
   }
@@ -57,7 +58,12 @@ export function eventReplayRoutes(pool: Pool, source: string): Router {
   router.get('/internal/events', async (req, res) => {
     const { after, limit, types } = validate(query, req.query);
     const cursor = after ? decodeCursor(after) : undefined;
-    const typeList = types ? types.split(',').map((t) => t.trim()).filter(Boolean) : null;
+    const typeList = types
+      ? types
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean)
+      : null;
     // recorded_at travels as text: a Date would drop the microseconds the keyset needs.
     const { rows } = await pool.query<EventRow>(
       `SELECT stream_id, version, type, payload, metadata, recorded_at::text AS recorded_at
@@ -81,7 +87,10 @@ export function eventReplayRoutes(pool: Pool, source: string): Router {
       data: row.payload,
     }));
     const last = rows.at(-1);
-    const page: EventPage = { events, next: last && rows.length === limit ? encodeCursor({ recordedAt: last.recorded_at, streamId: last.stream_id, version: last.version }) : null };
+    const page: EventPage = {
+      events,
+      next: last && rows.length === limit ? encodeCursor({ recordedAt: last.recorded_at, streamId: last.stream_id, version: last.version }) : null,
+    };
     res.json(page);
   });
   return router;

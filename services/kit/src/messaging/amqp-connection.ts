@@ -77,7 +77,9 @@ export class AmqpConnection {
     await this.untilConnected();
     const channel = this.channel!;
     await new Promise<void>((resolve, reject) => {
-      channel.publish(exchange, routingKey, content, { persistent: true, contentType: 'application/json', ...options }, (error) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve()));
+      channel.publish(exchange, routingKey, content, { persistent: true, contentType: 'application/json', ...options }, (error) =>
+        error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(),
+      );
     });
   }
 
@@ -120,7 +122,11 @@ export class AmqpConnection {
         const outage = this.outage;
         this.outage = undefined;
         if (outage) {
-          this.log.info('broker connected again', { awayMs: Date.now() - outage.since, attempts, ...(outage.abandoned > 0 ? { redelivered: outage.abandoned } : {}) });
+          this.log.info('broker connected again', {
+            awayMs: Date.now() - outage.since,
+            attempts,
+            ...(outage.abandoned > 0 ? { redelivered: outage.abandoned } : {}),
+          });
         } else this.log.info('broker connected');
         for (const wake of this.waiters.splice(0)) wake();
         return;

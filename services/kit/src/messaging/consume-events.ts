@@ -38,7 +38,12 @@ export async function declareConsumerQueue(channel: amqp.Channel, queue: string,
   await channel.bindQueue(dlq, DEAD_LETTER_EXCHANGE, queue);
   await channel.assertQueue(queue, {
     durable: true,
-    arguments: { 'x-queue-type': 'quorum', 'x-dead-letter-exchange': DEAD_LETTER_EXCHANGE, 'x-dead-letter-routing-key': queue, 'x-delivery-limit': deliveryLimit },
+    arguments: {
+      'x-queue-type': 'quorum',
+      'x-dead-letter-exchange': DEAD_LETTER_EXCHANGE,
+      'x-dead-letter-routing-key': queue,
+      'x-delivery-limit': deliveryLimit,
+    },
   });
   for (const key of routingKeys) await channel.bindQueue(queue, EVENTS_EXCHANGE, key);
 }
@@ -65,7 +70,12 @@ export async function consumeEvents(options: ConsumeEventsOptions): Promise<void
       event = parseEnvelope(message.content);
       if (!handlers[event.type]) throw new PoisonMessageError(`no handler for event type "${event.type}"`, { type: event.type });
     } catch (error) {
-      log.error('poison message dead-lettered', { queue, routingKey: message.fields.routingKey, ...errorFields(error), ...(error instanceof PoisonMessageError ? error.details : {}) });
+      log.error('poison message dead-lettered', {
+        queue,
+        routingKey: message.fields.routingKey,
+        ...errorFields(error),
+        ...(error instanceof PoisonMessageError ? error.details : {}),
+      });
       channel.nack(message, false, false);
       return;
     }
@@ -106,7 +116,15 @@ export async function consumeEvents(options: ConsumeEventsOptions): Promise<void
       // and an event that arrived before the one it follows gets time for that one to land.
       const deliveries = Number(message.properties.headers?.['x-delivery-count'] ?? 0);
       const delayMs = Math.min(5000, 200 * 2 ** Math.min(deliveries, 5));
-      log.warn('event handling failed; requeued', { queue, eventId: event.id, type: event.type, transient: isTransient(error), deliveries, retryInMs: delayMs, ...errorFields(error) });
+      log.warn('event handling failed; requeued', {
+        queue,
+        eventId: event.id,
+        type: event.type,
+        transient: isTransient(error),
+        deliveries,
+        retryInMs: delayMs,
+        ...errorFields(error),
+      });
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       try {
         channel.nack(message, false, true);

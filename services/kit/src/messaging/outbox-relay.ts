@@ -97,7 +97,11 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         );
         if (rows.length === 0) return 0;
         try {
-          await Promise.all(rows.map((row) => amqp.publish(EVENTS_EXCHANGE, row.event_type, Buffer.from(JSON.stringify(row.payload)), { messageId: row.id, type: row.event_type })));
+          await Promise.all(
+            rows.map((row) =>
+              amqp.publish(EVENTS_EXCHANGE, row.event_type, Buffer.from(JSON.stringify(row.payload)), { messageId: row.id, type: row.event_type }),
+            ),
+          );
         } catch (error) {
           await client.query('UPDATE saga_coord.outbox SET attempts = attempts + 1 WHERE id = ANY($1)', [rows.map((r) => r.id)]);
           throw error;

@@ -22,4 +22,3 @@ export const paymentCompletedSchema = z.object({
   providerRef: z.string().nullish(),
 });
 export type PaymentCompleted = z.infer<typeof paymentCompletedSchema>;
-

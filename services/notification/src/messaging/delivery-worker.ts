@@ -75,13 +75,23 @@ async function attemptOne(client: DbClient, options: DeliveryWorkerOptions): Pro
   if (!delivery) return false;
   const attempts = delivery.attempts + 1;
   try {
-    await sendThroughChannel({ channel: delivery.channel, address: delivery.address, subject: delivery.subject, body: delivery.body ?? '' }, options.channelSettings(), options.random);
+    await sendThroughChannel(
+      { channel: delivery.channel, address: delivery.address, subject: delivery.subject, body: delivery.body ?? '' },
+      options.channelSettings(),
+      options.random,
+    );
   } catch (error) {
     if (!(error instanceof ChannelError)) throw error;
     if (!error.permanent && mayRetry(attempts, options.maxAttempts)) {
       const delayMs = backoffDelayMs(attempts, options.backoff, options.random);
       await scheduleRetry(client, delivery.id, attempts, error.message, delayMs);
-      options.log.info('delivery failed; retrying', { deliveryId: delivery.id, orderId: delivery.orderId, attempts, retryInMs: delayMs, reason: error.message });
+      options.log.info('delivery failed; retrying', {
+        deliveryId: delivery.id,
+        orderId: delivery.orderId,
+        attempts,
+        retryInMs: delayMs,
+        reason: error.message,
+      });
       return true;
     }
     await markFailed(client, delivery.id, attempts, error.message);
@@ -105,7 +115,8 @@ async function appendOutcome<T>(client: DbClient, delivery: Delivery, type: stri
     aggregateType: AGGREGATE_TYPE,
     aggregateId: delivery.orderId,
     // The payment.completed that asked for this delivery: saga and correlation carry over.
-    causedBy: delivery.causationId && delivery.correlationId ? { id: delivery.causationId, sagaId: delivery.sagaId, correlationId: delivery.correlationId } : undefined,
+    causedBy:
+      delivery.causationId && delivery.correlationId ? { id: delivery.causationId, sagaId: delivery.sagaId, correlationId: delivery.correlationId } : undefined,
     sagaId: delivery.sagaId,
     data,
   });

@@ -57,7 +57,11 @@ export const onPaymentCompleted: EventHandler = async (client, event) => {
       amount: formatMoney(payment.amountCents, recipient.currency),
       amountCents: payment.amountCents,
     };
-    delivery = { ...base, subject: template.subject === null ? null : renderTemplate(template.subject, variables), body: renderTemplate(template.body, variables) };
+    delivery = {
+      ...base,
+      subject: template.subject === null ? null : renderTemplate(template.subject, variables),
+      body: renderTemplate(template.body, variables),
+    };
   } catch (error) {
     if (!(error instanceof TemplateRenderError)) throw error;
     delivery = { ...base, status: 'FAILED', lastError: error.message };
@@ -71,6 +75,13 @@ export const onPaymentCompleted: EventHandler = async (client, event) => {
     aggregateType: AGGREGATE_TYPE,
     aggregateId: payment.orderId,
     causedBy: event,
-    data: { orderId: payment.orderId, channel, template: delivery.template, deliveryId: delivery.id, attempts: 0, reason: delivery.lastError ?? 'template error' },
+    data: {
+      orderId: payment.orderId,
+      channel,
+      template: delivery.template,
+      deliveryId: delivery.id,
+      attempts: 0,
+      reason: delivery.lastError ?? 'template error',
+    },
   });
 };

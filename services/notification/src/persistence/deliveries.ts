@@ -22,7 +22,10 @@ export interface Delivery {
   sentAt: Date | null;
 }
 
-export type NewDelivery = Pick<Delivery, 'id' | 'orderId' | 'channel' | 'template' | 'address' | 'subject' | 'body' | 'status' | 'lastError' | 'sagaId' | 'correlationId' | 'causationId'>;
+export type NewDelivery = Pick<
+  Delivery,
+  'id' | 'orderId' | 'channel' | 'template' | 'address' | 'subject' | 'body' | 'status' | 'lastError' | 'sagaId' | 'correlationId' | 'causationId'
+>;
 
 const COLUMNS = `id, order_id AS "orderId", channel, template, address, subject, body, status, attempts,
   last_error AS "lastError", next_attempt_at AS "nextAttemptAt", saga_id AS "sagaId", correlation_id AS "correlationId",
@@ -33,7 +36,20 @@ export async function insertDelivery(client: DbClient, delivery: NewDelivery): P
   const result = await client.query(
     `INSERT INTO notification_domain.deliveries (id, order_id, channel, template, address, subject, body, status, last_error, saga_id, correlation_id, causation_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (order_id, template) DO NOTHING`,
-    [delivery.id, delivery.orderId, delivery.channel, delivery.template, delivery.address, delivery.subject, delivery.body, delivery.status, delivery.lastError, delivery.sagaId, delivery.correlationId, delivery.causationId],
+    [
+      delivery.id,
+      delivery.orderId,
+      delivery.channel,
+      delivery.template,
+      delivery.address,
+      delivery.subject,
+      delivery.body,
+      delivery.status,
+      delivery.lastError,
+      delivery.sagaId,
+      delivery.correlationId,
+      delivery.causationId,
+    ],
   );
   return result.rowCount === 1;
 }
@@ -49,7 +65,10 @@ export async function claimDueDelivery(client: DbClient): Promise<Delivery | und
 }
 
 export async function markSent(client: DbClient, id: string, attempts: number): Promise<void> {
-  await client.query(`UPDATE notification_domain.deliveries SET status = 'SENT', attempts = $2, last_error = NULL, sent_at = now() WHERE id = $1`, [id, attempts]);
+  await client.query(`UPDATE notification_domain.deliveries SET status = 'SENT', attempts = $2, last_error = NULL, sent_at = now() WHERE id = $1`, [
+    id,
+    attempts,
+  ]);
 }
 
 export async function markFailed(client: DbClient, id: string, attempts: number, error: string): Promise<void> {

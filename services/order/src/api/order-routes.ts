@@ -34,7 +34,10 @@ export function orderRoutes({ pool, jwtSecret, inventoryUrl }: OrderRoutesOption
     const seen = new Set<string>();
     for (const [index, item] of items.entries()) {
       // One line per SKU: order_items is keyed by it, and inventory reserves per line.
-      if (seen.has(item.sku)) throw new HttpError(400, 'validation-failed', `items.${index}.sku: ${item.sku} appears twice; put the quantities on one line`, { field: `items.${index}.sku` });
+      if (seen.has(item.sku))
+        throw new HttpError(400, 'validation-failed', `items.${index}.sku: ${item.sku} appears twice; put the quantities on one line`, {
+          field: `items.${index}.sku`,
+        });
       seen.add(item.sku);
     }
     const products = await Promise.all(items.map((item) => fetchProduct(inventoryUrl, item.sku)));

@@ -41,7 +41,8 @@ export function sagaTransition(at: SagaPosition, event: SagaEvent): Transition {
       return ignore(`order is ${status}, already past its reservation`);
 
     case 'inventory.reservation-failed':
-      if (status === 'PENDING') return { kind: 'apply', status: 'CANCELLED', sagaStatus: 'COMPENSATED', cancelReason: event.reason, publish: 'order.cancelled' };
+      if (status === 'PENDING')
+        return { kind: 'apply', status: 'CANCELLED', sagaStatus: 'COMPENSATED', cancelReason: event.reason, publish: 'order.cancelled' };
       return ignore(`order is ${status}, already past its reservation`);
 
     case 'payment.completed':
@@ -56,7 +57,8 @@ export function sagaTransition(at: SagaPosition, event: SagaEvent): Transition {
       return ignore(`order is ${status}`);
 
     case 'inventory.released':
-      if (status === 'CANCELLING') return { kind: 'apply', status: 'CANCELLED', sagaStatus: 'COMPENSATED', cancelReason: at.cancelReason, publish: 'order.cancelled' };
+      if (status === 'CANCELLING')
+        return { kind: 'apply', status: 'CANCELLED', sagaStatus: 'COMPENSATED', cancelReason: at.cancelReason, publish: 'order.cancelled' };
       if (status === 'PENDING' || status === 'RESERVED') return tooEarly('inventory.released before payment.failed');
       return ignore(`order is ${status}`);
 

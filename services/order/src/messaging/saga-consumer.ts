@@ -1,4 +1,14 @@
-import { appendEvent, consumeEvents, PoisonMessageError, type AmqpConnection, type DbClient, type EventEnvelope, type EventHandler, type Logger, type Pool } from '@frank/kit';
+import {
+  appendEvent,
+  consumeEvents,
+  PoisonMessageError,
+  type AmqpConnection,
+  type DbClient,
+  type EventEnvelope,
+  type EventHandler,
+  type Logger,
+  type Pool,
+} from '@frank/kit';
 import { consumedEvents, type OrderCancelled, type OrderConfirmed } from '../domain/events.js';
 import { sagaTransition, type SagaEvent, type SagaEventType } from '../domain/saga-transition.js';
 import { lockOrder, updateOrderStatus } from '../persistence/order-repository.js';
@@ -19,7 +29,10 @@ export async function applySagaEvent(client: DbClient, envelope: EventEnvelope, 
   const type = envelope.type as SagaEventType;
   const parsed = consumedEvents[type]?.safeParse(envelope.data);
   if (!parsed) throw new PoisonMessageError(`order does not handle ${envelope.type}`);
-  if (!parsed.success) throw new PoisonMessageError(`${type} data does not parse: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`, { eventId: envelope.id });
+  if (!parsed.success)
+    throw new PoisonMessageError(`${type} data does not parse: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`, {
+      eventId: envelope.id,
+    });
   const { orderId } = parsed.data;
   const event = { ...parsed.data, type } as SagaEvent;
 
@@ -39,9 +52,17 @@ export async function applySagaEvent(client: DbClient, envelope: EventEnvelope, 
   await advanceSaga(client, order.sagaId, type, transition.sagaStatus);
   const common = { source: 'order', aggregateType: 'order', aggregateId: order.id, sagaId: order.sagaId, causedBy: envelope };
   if (transition.publish === 'order.confirmed') {
-    await appendEvent<OrderConfirmed>(client, { ...common, type: 'order.confirmed', data: { orderId: order.id, userId: order.userId, totalCents: order.totalCents } });
+    await appendEvent<OrderConfirmed>(client, {
+      ...common,
+      type: 'order.confirmed',
+      data: { orderId: order.id, userId: order.userId, totalCents: order.totalCents },
+    });
   } else if (transition.publish === 'order.cancelled') {
-    await appendEvent<OrderCancelled>(client, { ...common, type: 'order.cancelled', data: { orderId: order.id, userId: order.userId, reason: transition.cancelReason ?? 'unknown' } });
+    await appendEvent<OrderCancelled>(client, {
+      ...common,
+      type: 'order.cancelled',
+      data: { orderId: order.id, userId: order.userId, reason: transition.cancelReason ?? 'unknown' },
+    });
   }
   log.info('saga moved', { orderId, type, status: transition.status, sagaStatus: transition.sagaStatus });
 }

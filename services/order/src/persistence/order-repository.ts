@@ -95,14 +95,32 @@ export async function listOrders(db: Queryable, userId: string, limit = 100): Pr
 
 /** Locks the order for the rest of the transaction: a saga step sees the state the previous step committed. */
 export async function lockOrder(db: Queryable, id: string): Promise<LockedOrder | undefined> {
-  const { rows } = await db.query<{ id: string; saga_id: string; user_id: string; status: OrderStatus; saga_status: SagaStatus; total_cents: number; cancel_reason: string | null }>(
+  const { rows } = await db.query<{
+    id: string;
+    saga_id: string;
+    user_id: string;
+    status: OrderStatus;
+    saga_status: SagaStatus;
+    total_cents: number;
+    cancel_reason: string | null;
+  }>(
     `SELECT o.id, o.saga_id, o.user_id, o.status, s.status AS saga_status, o.total_cents::float8 AS total_cents, o.cancel_reason
        FROM order_domain.orders o JOIN saga_coord.saga_state s ON s.saga_id = o.saga_id
       WHERE o.id = $1 FOR UPDATE OF o`,
     [id],
   );
   const row = rows[0];
-  return row && { id: row.id, sagaId: row.saga_id, userId: row.user_id, status: row.status, sagaStatus: row.saga_status, totalCents: row.total_cents, cancelReason: row.cancel_reason };
+  return (
+    row && {
+      id: row.id,
+      sagaId: row.saga_id,
+      userId: row.user_id,
+      status: row.status,
+      sagaStatus: row.saga_status,
+      totalCents: row.total_cents,
+      cancelReason: row.cancel_reason,
+    }
+  );
 }
 
 export async function updateOrderStatus(db: Queryable, id: string, status: OrderStatus, cancelReason: string | null): Promise<void> {

@@ -19,7 +19,10 @@ const refundRequestSchema = z.object({
 function validateBehaviourUpdate(body: unknown) {
   if (body && typeof body === 'object' && !Array.isArray(body)) {
     const unknown = Object.keys(body).find((key) => !(key in behaviourUpdateSchema.shape));
-    if (unknown) throw new HttpError(400, 'validation-failed', `${unknown}: not a behaviour setting (use ${Object.keys(behaviourUpdateSchema.shape).join(', ')})`, { field: unknown });
+    if (unknown)
+      throw new HttpError(400, 'validation-failed', `${unknown}: not a behaviour setting (use ${Object.keys(behaviourUpdateSchema.shape).join(', ')})`, {
+        field: unknown,
+      });
   }
   return validate(behaviourUpdateSchema, body);
 }

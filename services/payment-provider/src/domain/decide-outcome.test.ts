@@ -4,7 +4,10 @@ import { decideOutcome } from './decide-outcome.js';
 import { seededRandom } from '@frank/kit/random';
 
 const calm: Behaviour = { latencyMs: 20, declineRate: 0, timeoutRate: 0, lateWebhookDelayMs: 5000, duplicateWebhookRate: 0 };
-const draws = (...values: number[]) => () => values.shift() ?? 0;
+const draws =
+  (...values: number[]) =>
+  () =>
+    values.shift() ?? 0;
 
 describe('decideOutcome', () => {
   it('succeeds after the latency when no rate applies', () => {
@@ -24,7 +27,14 @@ describe('decideOutcome', () => {
 
   it('draws about the configured shares, repeatably for a seed', () => {
     const behaviour = { ...calm, declineRate: 0.25, timeoutRate: 0.25, duplicateWebhookRate: 0.1 };
-    const run = (seed: number) => Array.from({ length: 4000 }, ((random) => () => decideOutcome(behaviour, random))(seededRandom(seed)));
+    const run = (seed: number) =>
+      Array.from(
+        { length: 4000 },
+        (
+          (random) => () =>
+            decideOutcome(behaviour, random)
+        )(seededRandom(seed)),
+      );
     const plans = run(7);
     expect(run(7)).toEqual(plans);
     const share = (pick: (p: (typeof plans)[number]) => boolean) => plans.filter(pick).length / plans.length;

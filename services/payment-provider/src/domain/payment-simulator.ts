@@ -71,7 +71,13 @@ export class PaymentSimulator {
     }
     const payment: AcceptedPayment = { ...request, providerRef: `psp_${randomUUID()}`, plan: decideOutcome(this.current, this.options.random) };
     this.payments.set(request.paymentId, payment);
-    const webhook: Webhook = { webhookId: randomUUID(), paymentId: payment.paymentId, providerRef: payment.providerRef, outcome: payment.plan.outcome, amountCents: payment.amountCents };
+    const webhook: Webhook = {
+      webhookId: randomUUID(),
+      paymentId: payment.paymentId,
+      providerRef: payment.providerRef,
+      outcome: payment.plan.outcome,
+      amountCents: payment.amountCents,
+    };
     this.options.log.info('payment accepted', { paymentId: payment.paymentId, providerRef: payment.providerRef, ...payment.plan });
     this.after(payment.plan.delayMs, async () => {
       await this.deliver(webhook);
@@ -86,7 +92,9 @@ export class PaymentSimulator {
     if (known) return { refundId: known.refundId };
     const payment = this.payments.get(request.paymentId);
     if (payment && request.amountCents > payment.amountCents) {
-      throw new HttpError(422, 'unprocessable', `amountCents: a refund of ${request.amountCents} exceeds the payment's ${payment.amountCents}`, { field: 'amountCents' });
+      throw new HttpError(422, 'unprocessable', `amountCents: a refund of ${request.amountCents} exceeds the payment's ${payment.amountCents}`, {
+        field: 'amountCents',
+      });
     }
     // An unknown paymentId is refunded too: this PSP forgets its payments when it restarts.
     const refund = { refundId: `re_${randomUUID()}`, amountCents: request.amountCents };

@@ -33,7 +33,8 @@ export function eventBridgeWebhookSender(clientConfig: EventBridgeClientConfig, 
       // PutEvents answers 200 even when entries were refused; each entry says so, in order.
       batch.forEach((pending, i) => {
         const answer = result.Entries?.[i];
-        if (!answer || answer.ErrorCode || !answer.EventId) pending.reject(new Error(`PutEvents refused the webhook: ${answer?.ErrorCode ?? 'no answer'} ${answer?.ErrorMessage ?? ''}`.trim()));
+        if (!answer || answer.ErrorCode || !answer.EventId)
+          pending.reject(new Error(`PutEvents refused the webhook: ${answer?.ErrorCode ?? 'no answer'} ${answer?.ErrorMessage ?? ''}`.trim()));
         else pending.resolve();
       });
     } catch (error) {
@@ -54,7 +55,11 @@ export function eventBridgeWebhookSender(clientConfig: EventBridgeClientConfig, 
   return {
     send(webhook) {
       return new Promise<void>((resolve, reject) => {
-        waiting.push({ entry: { EventBusName: WEBHOOK_BUS, Source: WEBHOOK_SOURCE, DetailType: WEBHOOK_DETAIL_TYPE, Detail: JSON.stringify(webhook) }, resolve, reject });
+        waiting.push({
+          entry: { EventBusName: WEBHOOK_BUS, Source: WEBHOOK_SOURCE, DetailType: WEBHOOK_DETAIL_TYPE, Detail: JSON.stringify(webhook) },
+          resolve,
+          reject,
+        });
         // Webhooks due in the same tick share a call.
         if (waiting.length === 1) setImmediate(pump);
       });

@@ -6,7 +6,10 @@ export const orderCreatedSchema = z.object({
   orderId: z.string().min(1),
   userId: z.string().min(1),
   totalCents: z.number().int().positive(),
-  currency: z.string().regex(/^[A-Z]{3}$/).default('EUR'),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .default('EUR'),
 });
 
 export const inventoryReservedSchema = z.object({
@@ -24,4 +27,3 @@ export const paymentWebhookSchema = z.object({
 export type OrderCreated = z.infer<typeof orderCreatedSchema>;
 export type InventoryReserved = z.infer<typeof inventoryReservedSchema>;
 export type PaymentWebhook = z.infer<typeof paymentWebhookSchema>;
-

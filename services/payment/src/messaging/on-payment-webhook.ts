@@ -29,17 +29,29 @@ export function onPaymentWebhook(deps: PaymentWebhookDeps): EventHandler {
     const causedBy = { id: event.id, sagaId: payment.sagaId, correlationId: payment.correlationId };
     const decision = decideOnWebhook(payment.status, webhook.outcome);
     const fields = { orderId: payment.orderId, paymentId: payment.id, webhookId: webhook.webhookId, status: payment.status, outcome: webhook.outcome };
-    if (webhook.amountCents !== payment.amountCents) deps.log.warn('webhook amount differs from the payment', { ...fields, webhookAmountCents: webhook.amountCents, amountCents: payment.amountCents });
+    if (webhook.amountCents !== payment.amountCents)
+      deps.log.warn('webhook amount differs from the payment', { ...fields, webhookAmountCents: webhook.amountCents, amountCents: payment.amountCents });
 
     switch (decision.kind) {
       case 'capture':
         await setPaymentStatus(client, payment.id, { status: decision.next, providerRef: webhook.providerRef });
         await insertCapture(client, { paymentId: payment.id, amountCents: webhook.amountCents, webhookId: webhook.webhookId });
-        await appendPaymentEvent(client, { type: 'payment.completed', data: { orderId: payment.orderId, paymentId: payment.id, amountCents: webhook.amountCents, providerRef: webhook.providerRef } }, causedBy);
+        await appendPaymentEvent(
+          client,
+          {
+            type: 'payment.completed',
+            data: { orderId: payment.orderId, paymentId: payment.id, amountCents: webhook.amountCents, providerRef: webhook.providerRef },
+          },
+          causedBy,
+        );
         break;
       case 'fail':
         await setPaymentStatus(client, payment.id, { status: decision.next, failureReason: decision.reason, providerRef: webhook.providerRef });
-        await appendPaymentEvent(client, { type: 'payment.failed', data: { orderId: payment.orderId, paymentId: payment.id, reason: decision.reason } }, causedBy);
+        await appendPaymentEvent(
+          client,
+          { type: 'payment.failed', data: { orderId: payment.orderId, paymentId: payment.id, reason: decision.reason } },
+          causedBy,
+        );
         break;
       case 'refund-late-success':
         await refundLateSuccess(client, deps, payment, webhook, causedBy);
@@ -64,5 +76,9 @@ async function refundLateSuccess(
   await insertCapture(client, { paymentId: payment.id, amountCents: webhook.amountCents, webhookId: webhook.webhookId });
   await insertRefund(client, { paymentId: payment.id, refundId, amountCents: webhook.amountCents, reason: 'late-success' });
   await setPaymentStatus(client, payment.id, { status: 'REFUNDED', providerRef: webhook.providerRef });
-  await appendPaymentEvent(client, { type: 'payment.refunded', data: { orderId: payment.orderId, paymentId: payment.id, amountCents: webhook.amountCents, refundId, reason: 'late-success' } }, causedBy);
+  await appendPaymentEvent(
+    client,
+    { type: 'payment.refunded', data: { orderId: payment.orderId, paymentId: payment.id, amountCents: webhook.amountCents, refundId, reason: 'late-success' } },
+    causedBy,
+  );
 }

@@ -22,9 +22,14 @@ export interface PaymentRefunded {
   reason: 'late-success';
 }
 
-export type PaymentEvent = { type: 'payment.completed'; data: PaymentCompleted } | { type: 'payment.failed'; data: PaymentFailed } | { type: 'payment.refunded'; data: PaymentRefunded };
+export type PaymentEvent =
+  { type: 'payment.completed'; data: PaymentCompleted } | { type: 'payment.failed'; data: PaymentFailed } | { type: 'payment.refunded'; data: PaymentRefunded };
 
 /** Appends a payment event to the order's stream and the outbox, in the caller's transaction. */
-export function appendPaymentEvent(client: DbClient, event: PaymentEvent, causedBy: Pick<EventEnvelope, 'id' | 'sagaId' | 'correlationId'>): Promise<EventEnvelope> {
+export function appendPaymentEvent(
+  client: DbClient,
+  event: PaymentEvent,
+  causedBy: Pick<EventEnvelope, 'id' | 'sagaId' | 'correlationId'>,
+): Promise<EventEnvelope> {
   return appendEvent(client, { type: event.type, source: 'payment', aggregateType: 'payment', aggregateId: event.data.orderId, data: event.data, causedBy });
 }

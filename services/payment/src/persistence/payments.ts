@@ -48,7 +48,11 @@ export async function lockPayment(client: DbClient, paymentId: string): Promise<
   return rows[0];
 }
 
-export async function setPaymentStatus(client: DbClient, paymentId: string, change: { status: PaymentStatus; failureReason?: FailureReason; providerRef?: string }): Promise<void> {
+export async function setPaymentStatus(
+  client: DbClient,
+  paymentId: string,
+  change: { status: PaymentStatus; failureReason?: FailureReason; providerRef?: string },
+): Promise<void> {
   await client.query(
     `UPDATE payment_domain.payments
      SET status = $2, failure_reason = COALESCE($3, failure_reason), provider_ref = COALESCE(provider_ref, $4),
@@ -60,11 +64,23 @@ export async function setPaymentStatus(client: DbClient, paymentId: string, chan
 
 /** The primary key on payment_id is the "at most one capture" rule. */
 export async function insertCapture(client: DbClient, capture: { paymentId: string; amountCents: number; webhookId: string }): Promise<void> {
-  await client.query('INSERT INTO payment_domain.captures (payment_id, amount_cents, webhook_id) VALUES ($1, $2, $3)', [capture.paymentId, capture.amountCents, capture.webhookId]);
+  await client.query('INSERT INTO payment_domain.captures (payment_id, amount_cents, webhook_id) VALUES ($1, $2, $3)', [
+    capture.paymentId,
+    capture.amountCents,
+    capture.webhookId,
+  ]);
 }
 
-export async function insertRefund(client: DbClient, refund: { paymentId: string; refundId: string; amountCents: number; reason: 'late-success' }): Promise<void> {
-  await client.query('INSERT INTO payment_domain.refunds (refund_id, payment_id, amount_cents, reason) VALUES ($1, $2, $3, $4)', [refund.refundId, refund.paymentId, refund.amountCents, refund.reason]);
+export async function insertRefund(
+  client: DbClient,
+  refund: { paymentId: string; refundId: string; amountCents: number; reason: 'late-success' },
+): Promise<void> {
+  await client.query('INSERT INTO payment_domain.refunds (refund_id, payment_id, amount_cents, reason) VALUES ($1, $2, $3, $4)', [
+    refund.refundId,
+    refund.paymentId,
+    refund.amountCents,
+    refund.reason,
+  ]);
 }
 
 /** Pending payments past their deadline, locked; rows another transaction holds (a webhook) are skipped. */

@@ -21,12 +21,18 @@ export function httpProviderClient(baseUrl: string, timeoutMs: number): Provider
   const post = async <T>(path: string, body: unknown, answerField: keyof T & string): Promise<T> => {
     let response: Response;
     try {
-      response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
+      response = await fetch(`${baseUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
     } catch (error) {
       throw new ProviderCallError(`POST ${path} failed: ${(error as Error).message}`, true, { cause: error });
     }
     const text = await response.text().catch(() => '');
-    if (!response.ok) throw new ProviderCallError(`POST ${path} answered ${response.status}: ${text.slice(0, 200)}`, response.status >= 500 || response.status === 429);
+    if (!response.ok)
+      throw new ProviderCallError(`POST ${path} answered ${response.status}: ${text.slice(0, 200)}`, response.status >= 500 || response.status === 429);
     let answer: unknown;
     try {
       answer = JSON.parse(text);

@@ -24,7 +24,11 @@ export function startDeadlineSweeper(options: { pool: Pool; log: Logger; interva
       for (const payment of overdue) {
         const reason = deadlineReason(payment.providerAccepted);
         await setPaymentStatus(client, payment.id, { status: 'FAILED', failureReason: reason });
-        await appendPaymentEvent(client, { type: 'payment.failed', data: { orderId: payment.orderId, paymentId: payment.id, reason } }, { id: payment.causedByEventId, sagaId: payment.sagaId, correlationId: payment.correlationId });
+        await appendPaymentEvent(
+          client,
+          { type: 'payment.failed', data: { orderId: payment.orderId, paymentId: payment.id, reason } },
+          { id: payment.causedByEventId, sagaId: payment.sagaId, correlationId: payment.correlationId },
+        );
         log.info('payment failed at its deadline', { orderId: payment.orderId, paymentId: payment.id, reason });
       }
       return overdue.length;

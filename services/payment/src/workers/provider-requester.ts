@@ -40,7 +40,9 @@ export function startProviderRequester(options: ProviderRequesterOptions): Provi
       const retryable = !(error instanceof ProviderCallError) || error.retryable;
       const retryInMs = retryable ? Math.min(2000, 100 * 2 ** (payment.attempts - 1)) : undefined;
       log.warn('provider did not accept the payment', { paymentId: payment.id, attempt: payment.attempts, retryInMs, ...errorFields(error) });
-      await recordProviderError(pool, payment.id, (error as Error).message, retryInMs).catch((recordError) => log.warn('cannot record the provider error; the lease expires instead', errorFields(recordError)));
+      await recordProviderError(pool, payment.id, (error as Error).message, retryInMs).catch((recordError) =>
+        log.warn('cannot record the provider error; the lease expires instead', errorFields(recordError)),
+      );
     }
   };
 

@@ -28,7 +28,13 @@ export function authRoutes(pool: Pool, jwtSecret: string): Router {
     const created = await inTransaction(pool, async (client) => {
       if (!(await insertUser(client, { id: userId, email: body.email, name: body.name, phone: body.phone ?? null, passwordHash }))) return false;
       await grantRole(client, userId, 'customer');
-      await appendEvent<UserRegistered>(client, { type: 'user.registered', source: 'user', aggregateType: 'user', aggregateId: userId, data: { userId, email: body.email, name: body.name } });
+      await appendEvent<UserRegistered>(client, {
+        type: 'user.registered',
+        source: 'user',
+        aggregateType: 'user',
+        aggregateId: userId,
+        data: { userId, email: body.email, name: body.name },
+      });
       return true;
     });
     if (!created) throw new HttpError(409, 'conflict', 'A user with this email already exists.', { field: 'email' });

@@ -18,8 +18,50 @@ export const ADMIN_USER_ID = '00000000-0000-4000-8000-000000000002';
 export const CUSTOMER_PASSWORD = 'frank-customer';
 export const SEEDED_CUSTOMERS = 20;
 
-const FIRST = ['Ada', 'Grace', 'Alan', 'Barbara', 'Edsger', 'Frances', 'Donald', 'Margaret', 'Ken', 'Radia', 'Dennis', 'Hedy', 'Linus', 'Katherine', 'John', 'Sophie', 'Tim', 'Joan', 'Niklaus', 'Shafi'];
-const LAST = ['Lovelace', 'Hopper', 'Turing', 'Liskov', 'Dijkstra', 'Allen', 'Knuth', 'Hamilton', 'Thompson', 'Perlman', 'Ritchie', 'Lamarr', 'Torvalds', 'Johnson', 'Backus', 'Wilson', 'Berners-Lee', 'Clarke', 'Wirth', 'Goldwasser'];
+const FIRST = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Barbara',
+  'Edsger',
+  'Frances',
+  'Donald',
+  'Margaret',
+  'Ken',
+  'Radia',
+  'Dennis',
+  'Hedy',
+  'Linus',
+  'Katherine',
+  'John',
+  'Sophie',
+  'Tim',
+  'Joan',
+  'Niklaus',
+  'Shafi',
+];
+const LAST = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Liskov',
+  'Dijkstra',
+  'Allen',
+  'Knuth',
+  'Hamilton',
+  'Thompson',
+  'Perlman',
+  'Ritchie',
+  'Lamarr',
+  'Torvalds',
+  'Johnson',
+  'Backus',
+  'Wilson',
+  'Berners-Lee',
+  'Clarke',
+  'Wirth',
+  'Goldwasser',
+];
 
 /** The seed's users: the demo customer, an admin, and customers derived from the seed number. */
 export function seedUsers(seed: number): SeedUser[] {

@@ -34,7 +34,14 @@ interface UserRow {
   roles: string[];
 }
 
-const toRecord = (row: UserRow): UserRecord => ({ id: row.id, email: row.email, name: row.name, phone: row.phone, passwordHash: row.password_hash, roles: row.roles });
+const toRecord = (row: UserRow): UserRecord => ({
+  id: row.id,
+  email: row.email,
+  name: row.name,
+  phone: row.phone,
+  passwordHash: row.password_hash,
+  roles: row.roles,
+});
 
 export async function findUserByEmail(db: Queryable, email: string): Promise<UserRecord | undefined> {
   const { rows } = await db.query<UserRow>(`${SELECT_USER} WHERE u.email = $1 GROUP BY u.id`, [email]);

@@ -12,7 +12,11 @@ export interface CacheInvalidator {
 }
 
 export function redisInvalidator(url: string, log: Logger): CacheInvalidator {
-  const client = createClient({ url, disableOfflineQueue: true, socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(200 * (retries + 1), 5000) } });
+  const client = createClient({
+    url,
+    disableOfflineQueue: true,
+    socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(200 * (retries + 1), 5000) },
+  });
   client.on('error', (error) => log.debug('redis error', errorFields(error)));
   client.connect().catch((error) => log.warn('redis not reachable yet', errorFields(error)));
   return {
@@ -47,4 +51,9 @@ export function redisInvalidator(url: string, log: Logger): CacheInvalidator {
 }
 
 /** No Redis configured: nothing to invalidate. */
-export const noCache: CacheInvalidator = { connected: false, invalidate: async () => undefined, read: async (keys) => keys.map(() => null), close: async () => undefined };
+export const noCache: CacheInvalidator = {
+  connected: false,
+  invalidate: async () => undefined,
+  read: async (keys) => keys.map(() => null),
+  close: async () => undefined,
+};

@@ -8,13 +8,17 @@ describe('Coalesced', () => {
     const runs: string[] = [];
     let active = 0;
     let most = 0;
-    const work = new Coalesced(20, async (key) => {
-      active++;
-      most = Math.max(most, active);
-      runs.push(key);
-      await tick(40);
-      active--;
-    }, () => undefined);
+    const work = new Coalesced(
+      20,
+      async (key) => {
+        active++;
+        most = Math.max(most, active);
+        runs.push(key);
+        await tick(40);
+        active--;
+      },
+      () => undefined,
+    );
     for (let i = 0; i < 5; i++) work.schedule('a');
     work.schedule('b');
     await tick(30);
@@ -29,10 +33,14 @@ describe('Coalesced', () => {
     const failures: string[] = [];
     const at: number[] = [];
     const began = performance.now();
-    const work = new Coalesced(5, async () => {
-      at.push(performance.now() - began);
-      if (at.length <= 2) throw new Error('mongo away');
-    }, (key, error) => failures.push(`${key}: ${(error as Error).message}`));
+    const work = new Coalesced(
+      5,
+      async () => {
+        at.push(performance.now() - began);
+        if (at.length <= 2) throw new Error('mongo away');
+      },
+      (key, error) => failures.push(`${key}: ${(error as Error).message}`),
+    );
     work.schedule('figures');
     await tick(900);
     expect(failures).toEqual(['figures: mongo away', 'figures: mongo away']);

@@ -2,10 +2,35 @@ import { errorFields, type EventEnvelope, type Logger } from '@frank/kit';
 import { productsGeneration, userGeneration } from '@frank/contracts/cache-keys';
 import type { CacheInvalidator } from '../cache/cache-invalidator.js';
 import type { EventData } from '@frank/contracts/events';
-import { INVENTORY_VIEW_EVENTS, reduceReservation, reduceStockLevel, stockDeltaOf, type ReservationView, type StockLevel } from '../projections/inventory-views.js';
+import {
+  INVENTORY_VIEW_EVENTS,
+  reduceReservation,
+  reduceStockLevel,
+  stockDeltaOf,
+  type ReservationView,
+  type StockLevel,
+} from '../projections/inventory-views.js';
 import { deliveryFigures, NOTIFICATION_VIEW_EVENTS, reduceDeliveryStatus, type DeliveryGroup, type DeliveryStatus } from '../projections/notification-views.js';
-import { historyEntryOf, ORDER_DETAILS_EVENTS, PAYMENT_INFO_EVENTS, reduceOrderDetails, reducePaymentInfo, type OrderDetails, type PaymentInfo } from '../projections/order-views.js';
-import { reduceUserActivity, reduceUserOrder, reduceUserProfile, summarizeUser, USER_VIEW_EVENTS, userIdOf, type UserActivity, type UserOrder, type UserProfile } from '../projections/user-views.js';
+import {
+  historyEntryOf,
+  ORDER_DETAILS_EVENTS,
+  PAYMENT_INFO_EVENTS,
+  reduceOrderDetails,
+  reducePaymentInfo,
+  type OrderDetails,
+  type PaymentInfo,
+} from '../projections/order-views.js';
+import {
+  reduceUserActivity,
+  reduceUserOrder,
+  reduceUserProfile,
+  summarizeUser,
+  USER_VIEW_EVENTS,
+  userIdOf,
+  type UserActivity,
+  type UserOrder,
+  type UserProfile,
+} from '../projections/user-views.js';
 import { Coalesced } from './coalesced.js';
 import { casUpdate, readDocument } from '../persistence/cas-update.js';
 import type { ViewDatabase, ViewStore } from '../persistence/view-databases.js';
@@ -56,7 +81,9 @@ export function orderViewsProjector({ store, derivedDelayMs = DERIVED_DELAY_MS, 
     const doc = await readDocument<OrderDetails>(details, orderId);
     if (doc) await history.replaceOne({ _id: orderId } as never, historyEntryOf(doc), { upsert: true });
   };
-  const pending = new Coalesced(derivedDelayMs ?? 0, writeHistory, (orderId, error) => log?.warn('order history not written; tried again shortly', { orderId, ...errorFields(error) }));
+  const pending = new Coalesced(derivedDelayMs ?? 0, writeHistory, (orderId, error) =>
+    log?.warn('order history not written; tried again shortly', { orderId, ...errorFields(error) }),
+  );
   return {
     view: 'order_views',
     queue: 'views.order-views',
@@ -74,7 +101,12 @@ export function orderViewsProjector({ store, derivedDelayMs = DERIVED_DELAY_MS, 
     stop: () => pending.stop(),
     async refresh() {
       // The lines that differ from their order_details (a crash between the two, or a rebuild).
-      const lines = new Map((await history.find({}, { projection: { updatedAt: 1, status: 1 } }).toArray()).map((h) => [String(h._id), `${String(h.updatedAt)}/${String(h.status)}`]));
+      const lines = new Map(
+        (await history.find({}, { projection: { updatedAt: 1, status: 1 } }).toArray()).map((h) => [
+          String(h._id),
+          `${String(h.updatedAt)}/${String(h.status)}`,
+        ]),
+      );
       for await (const doc of details.find({}, { projection: { _id: 1, updatedAt: 1, status: 1 } })) {
         if (lines.get(String(doc._id)) !== `${String(doc.updatedAt)}/${String(doc.status)}`) await writeHistory(String(doc._id));
       }
@@ -145,7 +177,9 @@ export function userViewsProjector({ store, cache, derivedDelayMs = DERIVED_DELA
     await cache.invalidate([userGeneration(userId)], 'user_summary');
   };
   // A summary counts all of a user's orders: recomputed a moment after their events, not per event.
-  const pending = new Coalesced(derivedDelayMs ?? 0, summarize, (userId, error) => log?.warn('user summary not recomputed; tried again shortly', { userId, ...errorFields(error) }));
+  const pending = new Coalesced(derivedDelayMs ?? 0, summarize, (userId, error) =>
+    log?.warn('user summary not recomputed; tried again shortly', { userId, ...errorFields(error) }),
+  );
   return {
     view: 'user_views',
     queue: 'views.user-views',
@@ -155,7 +189,12 @@ export function userViewsProjector({ store, cache, derivedDelayMs = DERIVED_DELA
       if (!userId) return;
       if (event.type === 'user.registered') await casUpdate<UserProfile>(profiles, userId, (current) => reduceUserProfile(current, event), { writeBehindMs });
       else {
-        const written = await casUpdate<UserOrder>(orders, String((event.data as { orderId?: unknown }).orderId), (current) => reduceUserOrder(current, event), { writeBehindMs });
+        const written = await casUpdate<UserOrder>(
+          orders,
+          String((event.data as { orderId?: unknown }).orderId),
+          (current) => reduceUserOrder(current, event),
+          { writeBehindMs },
+        );
         if (written) entryOf(userId).lines.set(written.doc.orderId, written.doc);
       }
       await casUpdate<UserActivity>(activities, userId, (current) => reduceUserActivity(current, event), { writeBehindMs });
@@ -198,7 +237,9 @@ export function notificationViewsProjector({ store, derivedDelayMs = DERIVED_DEL
     await replaceAll(channels, figures.channels);
     await replaceAll(templates, figures.templates);
   };
-  const pending = new Coalesced(derivedDelayMs ?? 0, refresh, (_key, error) => log?.warn('delivery figures not recomputed; tried again shortly', errorFields(error)));
+  const pending = new Coalesced(derivedDelayMs ?? 0, refresh, (_key, error) =>
+    log?.warn('delivery figures not recomputed; tried again shortly', errorFields(error)),
+  );
   return {
     view: 'notification_views',
     queue: 'views.notification-views',

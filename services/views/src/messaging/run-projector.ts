@@ -59,7 +59,14 @@ export async function runProjector(options: RunProjectorOptions): Promise<{ stop
       const deliveries = Number(message.properties.headers?.['x-delivery-count'] ?? 0);
       const delayMs = Math.min(5000, 200 * 2 ** Math.min(deliveries, 5));
       const level = failure instanceof NotYetApplicableError ? 'info' : 'warn';
-      log[level]('projection failed; requeued', { queue: projector.queue, eventId: event.id, type: event.type, deliveries, retryInMs: delayMs, ...errorFields(failure) });
+      log[level]('projection failed; requeued', {
+        queue: projector.queue,
+        eventId: event.id,
+        type: event.type,
+        deliveries,
+        retryInMs: delayMs,
+        ...errorFields(failure),
+      });
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       try {
         channel.nack(message, false, true);
@@ -87,7 +94,16 @@ function statusRecorder(status: Collection<Document>, log: Logger): { applied(ev
     await status
       .updateOne(
         { _id: 'status' } as Document,
-        { $set: { lastEventId: event.id, lastEventType: event.type, lastEventTime: event.time, lastAppliedAt: at.toISOString(), lastLagMs: Math.max(0, at.getTime() - Date.parse(event.time)) }, $inc: { applied } },
+        {
+          $set: {
+            lastEventId: event.id,
+            lastEventType: event.type,
+            lastEventTime: event.time,
+            lastAppliedAt: at.toISOString(),
+            lastLagMs: Math.max(0, at.getTime() - Date.parse(event.time)),
+          },
+          $inc: { applied },
+        },
         { upsert: true },
       )
       .catch((error: unknown) => {

@@ -50,7 +50,9 @@ export function watchClient(options: ClientWatchdogOptions): { stop(): void } {
     if (stopped || !(await reachable(url, clientOptions, probeTimeoutMs))) return;
     if (stopped || unknownSince === undefined) return;
     const began = performance.now();
-    log.warn('Mongo answers, but the client has taken it for unreachable for seconds (its monitor is stuck since a cut of the link); reconnecting it', { unknownForMs: Date.now() - unknownSince });
+    log.warn('Mongo answers, but the client has taken it for unreachable for seconds (its monitor is stuck since a cut of the link); reconnecting it', {
+      unknownForMs: Date.now() - unknownSince,
+    });
     await client.close().catch(() => undefined);
     if (stopped) return;
     unknownSince = undefined;

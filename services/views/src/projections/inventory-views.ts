@@ -51,19 +51,44 @@ export function stockDeltaOf(type: string, qty: number): StockDelta | undefined 
 }
 
 /** The next stock_levels document after one event's delta for this sku, or undefined when it is applied already. */
-export function reduceStockLevel(current: StockLevel | undefined, sku: string, event: Pick<EventEnvelope, 'id' | 'time'>, delta: StockDelta): StockLevel | undefined {
+export function reduceStockLevel(
+  current: StockLevel | undefined,
+  sku: string,
+  event: Pick<EventEnvelope, 'id' | 'time'>,
+  delta: StockDelta,
+): StockLevel | undefined {
   if (current?.applied.includes(event.id)) return undefined;
   if (current?.seededAt && event.time <= current.seededAt) return undefined;
   const base: StockLevel = current ?? { _id: sku, sku, onHand: 0, reserved: 0, available: 0, seededAt: null, applied: [], updatedAt: event.time };
   const onHand = base.onHand + delta.onHand;
   const reserved = base.reserved + delta.reserved;
-  return { ...base, onHand, reserved, available: onHand - reserved, applied: [...base.applied, event.id].slice(-APPLIED_KEPT), updatedAt: event.time > base.updatedAt ? event.time : base.updatedAt };
+  return {
+    ...base,
+    onHand,
+    reserved,
+    available: onHand - reserved,
+    applied: [...base.applied, event.id].slice(-APPLIED_KEPT),
+    updatedAt: event.time > base.updatedAt ? event.time : base.updatedAt,
+  };
 }
 
 /** A snapshot from inventory-service: replaces a document that has no snapshot yet, never one that has. */
-export function seedStockLevel(current: StockLevel | undefined, snapshot: { sku: string; onHand: number; reserved: number }, takenAt: string): StockLevel | undefined {
+export function seedStockLevel(
+  current: StockLevel | undefined,
+  snapshot: { sku: string; onHand: number; reserved: number },
+  takenAt: string,
+): StockLevel | undefined {
   if (current?.seededAt) return undefined;
-  return { _id: snapshot.sku, sku: snapshot.sku, onHand: snapshot.onHand, reserved: snapshot.reserved, available: snapshot.onHand - snapshot.reserved, seededAt: takenAt, applied: [], updatedAt: takenAt };
+  return {
+    _id: snapshot.sku,
+    sku: snapshot.sku,
+    onHand: snapshot.onHand,
+    reserved: snapshot.reserved,
+    available: snapshot.onHand - snapshot.reserved,
+    seededAt: takenAt,
+    applied: [],
+    updatedAt: takenAt,
+  };
 }
 
 export function reduceReservation(current: ReservationView | undefined, event: EventEnvelope): ReservationView | undefined {
@@ -71,7 +96,14 @@ export function reduceReservation(current: ReservationView | undefined, event: E
   const data = event.data as EventData['inventory.released'];
   if (event.type === 'inventory.reserved') {
     const reserved = event.data as EventData['inventory.reserved'];
-    return { _id: reserved.orderId, orderId: reserved.orderId, reservationId: reserved.reservationId, items: reserved.items, status: current?.status ?? 'RESERVED', versions: withVersion(current?.versions, event) };
+    return {
+      _id: reserved.orderId,
+      orderId: reserved.orderId,
+      reservationId: reserved.reservationId,
+      items: reserved.items,
+      status: current?.status ?? 'RESERVED',
+      versions: withVersion(current?.versions, event),
+    };
   }
   if (!current) return undefined;
   const status = event.type === 'inventory.released' ? 'RELEASED' : event.type === 'inventory.committed' ? 'COMMITTED' : undefined;

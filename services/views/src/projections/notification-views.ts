@@ -73,7 +73,16 @@ export function deliveryFigures(groups: DeliveryGroup[]): { channels: ChannelPer
   const channels = new Map<string, ChannelPerformance & { attemptsTotal: number }>();
   const templates = new Map<string, TemplateUsage>();
   for (const group of groups) {
-    const channel = channels.get(group.channel) ?? { _id: group.channel, channel: group.channel, deliveries: 0, sent: 0, failed: 0, successRate: 0, avgAttempts: 0, attemptsTotal: 0 };
+    const channel = channels.get(group.channel) ?? {
+      _id: group.channel,
+      channel: group.channel,
+      deliveries: 0,
+      sent: 0,
+      failed: 0,
+      successRate: 0,
+      avgAttempts: 0,
+      attemptsTotal: 0,
+    };
     channel.deliveries += group.deliveries;
     channel.attemptsTotal += group.attempts;
     if (group.status === 'SENT') channel.sent += group.deliveries;

@@ -45,11 +45,33 @@ export interface PaymentInfo {
   updatedAt: string;
 }
 
-export const ORDER_DETAILS_EVENTS = ['order.created', 'order.confirmed', 'order.cancelled', 'inventory.reserved', 'inventory.reservation-failed', 'inventory.released', 'inventory.committed'] as const;
+export const ORDER_DETAILS_EVENTS = [
+  'order.created',
+  'order.confirmed',
+  'order.cancelled',
+  'inventory.reserved',
+  'inventory.reservation-failed',
+  'inventory.released',
+  'inventory.committed',
+] as const;
 export const PAYMENT_INFO_EVENTS = ['payment.completed', 'payment.failed', 'payment.refunded'] as const;
 
 function emptyDetails(orderId: string, time: string): OrderDetails {
-  return { _id: orderId, orderId, userId: null, customer: null, items: null, totalCents: null, currency: null, createdAt: null, status: null, cancelReason: null, reservation: null, versions: {}, updatedAt: time };
+  return {
+    _id: orderId,
+    orderId,
+    userId: null,
+    customer: null,
+    items: null,
+    totalCents: null,
+    currency: null,
+    createdAt: null,
+    status: null,
+    cancelReason: null,
+    reservation: null,
+    versions: {},
+    updatedAt: time,
+  };
 }
 
 /**
@@ -67,7 +89,14 @@ export function reduceOrderDetails(current: OrderDetails | undefined, event: Eve
   if (event.type === 'order.created') {
     const created = event.data as EventData['order.created'];
     if (doc.items === null) {
-      Object.assign(doc, { userId: created.userId, customer: created.customer, items: created.items, totalCents: created.totalCents, currency: created.currency, createdAt: event.time });
+      Object.assign(doc, {
+        userId: created.userId,
+        customer: created.customer,
+        items: created.items,
+        totalCents: created.totalCents,
+        currency: created.currency,
+        createdAt: event.time,
+      });
       changed = true;
     }
     if (newer && doc.status === null) {
@@ -135,12 +164,30 @@ export function historyEntryOf(details: OrderDetails): OrderHistoryEntry {
 export function reducePaymentInfo(current: PaymentInfo | undefined, event: EventEnvelope): PaymentInfo | undefined {
   if (current && !isNewer(current.versions, event)) return undefined;
   const base = (paymentId: string): PaymentInfo =>
-    current ?? { _id: event.aggregateId, orderId: event.aggregateId, paymentId, status: 'FAILED', amountCents: 0, refundedCents: 0, reason: null, versions: {}, updatedAt: event.time };
+    current ?? {
+      _id: event.aggregateId,
+      orderId: event.aggregateId,
+      paymentId,
+      status: 'FAILED',
+      amountCents: 0,
+      refundedCents: 0,
+      reason: null,
+      versions: {},
+      updatedAt: event.time,
+    };
   let doc: PaymentInfo;
   switch (event.type) {
     case 'payment.completed': {
       const completed = event.data as EventData['payment.completed'];
-      doc = { ...base(completed.paymentId), _id: completed.orderId, orderId: completed.orderId, paymentId: completed.paymentId, status: 'COMPLETED', amountCents: completed.amountCents, reason: null };
+      doc = {
+        ...base(completed.paymentId),
+        _id: completed.orderId,
+        orderId: completed.orderId,
+        paymentId: completed.paymentId,
+        status: 'COMPLETED',
+        amountCents: completed.amountCents,
+        reason: null,
+      };
       break;
     }
     case 'payment.failed': {
@@ -151,7 +198,15 @@ export function reducePaymentInfo(current: PaymentInfo | undefined, event: Event
     case 'payment.refunded': {
       const refunded = event.data as EventData['payment.refunded'];
       const before = base(refunded.paymentId);
-      doc = { ...before, _id: refunded.orderId, orderId: refunded.orderId, paymentId: refunded.paymentId, status: 'REFUNDED', refundedCents: before.refundedCents + refunded.amountCents, reason: refunded.reason };
+      doc = {
+        ...before,
+        _id: refunded.orderId,
+        orderId: refunded.orderId,
+        paymentId: refunded.paymentId,
+        status: 'REFUNDED',
+        refundedCents: before.refundedCents + refunded.amountCents,
+        reason: refunded.reason,
+      };
       break;
     }
     default:

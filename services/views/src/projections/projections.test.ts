@@ -6,9 +6,26 @@ import { historyEntryOf, reduceOrderDetails, reducePaymentInfo, type OrderDetail
 import { ACTIVITY_KEPT, reduceUserActivity, reduceUserOrder, reduceUserProfile, summarizeUser, type UserActivity, type UserOrder } from './user-views.js';
 
 let n = 0;
-function event(type: string, source: string, version: number, data: Record<string, unknown>, time = `2025-01-01T00:00:${String(10 + version).padStart(2, '0')}.000Z`): EventEnvelope {
+function event(
+  type: string,
+  source: string,
+  version: number,
+  data: Record<string, unknown>,
+  time = `2025-01-01T00:00:${String(10 + version).padStart(2, '0')}.000Z`,
+): EventEnvelope {
   n++;
-  return { id: `e-${n}`, type, source, time, sagaId: 's-1', correlationId: 'c-1', causationId: null, aggregateId: String(data.orderId ?? data.userId ?? 'x'), version, data };
+  return {
+    id: `e-${n}`,
+    type,
+    source,
+    time,
+    sagaId: 's-1',
+    correlationId: 'c-1',
+    causationId: null,
+    aggregateId: String(data.orderId ?? data.userId ?? 'x'),
+    version,
+    data,
+  };
 }
 
 /** Applies events in order, as the projector does: undefined from a reducer leaves the document as it is. */
@@ -16,7 +33,14 @@ function fold<T>(reduce: (doc: T | undefined, e: EventEnvelope) => T | undefined
   return events.reduce<T | undefined>((doc, e) => reduce(doc, e) ?? doc, start);
 }
 
-const created = event('order.created', 'order', 1, { orderId: 'o-1', userId: 'u-1', customer: { email: 'a@b', name: 'A' }, items: [{ sku: 'S-1', qty: 2, priceCents: 500 }], totalCents: 1000, currency: 'EUR' });
+const created = event('order.created', 'order', 1, {
+  orderId: 'o-1',
+  userId: 'u-1',
+  customer: { email: 'a@b', name: 'A' },
+  items: [{ sku: 'S-1', qty: 2, priceCents: 500 }],
+  totalCents: 1000,
+  currency: 'EUR',
+});
 const confirmed = event('order.confirmed', 'order', 2, { orderId: 'o-1', userId: 'u-1', totalCents: 1000 });
 const reserved = event('inventory.reserved', 'inventory', 1, { orderId: 'o-1', reservationId: 'r-1', items: [{ sku: 'S-1', qty: 2 }] });
 const committed = event('inventory.committed', 'inventory', 2, { orderId: 'o-1', reservationId: 'r-1' });
@@ -24,13 +48,25 @@ const committed = event('inventory.committed', 'inventory', 2, { orderId: 'o-1',
 describe('order_details', () => {
   it('follows the order through its events, and the same event again changes nothing', () => {
     const doc = fold(reduceOrderDetails, [created, reserved, committed, confirmed])!;
-    expect(doc).toMatchObject({ orderId: 'o-1', userId: 'u-1', status: 'CONFIRMED', totalCents: 1000, reservation: { status: 'COMMITTED', reservationId: 'r-1' }, versions: { order: 2, inventory: 2 } });
+    expect(doc).toMatchObject({
+      orderId: 'o-1',
+      userId: 'u-1',
+      status: 'CONFIRMED',
+      totalCents: 1000,
+      reservation: { status: 'COMMITTED', reservationId: 'r-1' },
+      versions: { order: 2, inventory: 2 },
+    });
     for (const again of [created, reserved, committed, confirmed]) expect(reduceOrderDetails(doc, again)).toBeUndefined();
   });
 
   it('never lets an older version overwrite a newer one, yet a late order.created fills in the lines', () => {
     const late = fold(reduceOrderDetails, [confirmed, committed, reserved, created])!;
-    expect(late).toMatchObject({ status: 'CONFIRMED', reservation: { status: 'COMMITTED' }, items: [{ sku: 'S-1', qty: 2, priceCents: 500 }], customer: { email: 'a@b' } });
+    expect(late).toMatchObject({
+      status: 'CONFIRMED',
+      reservation: { status: 'COMMITTED' },
+      items: [{ sku: 'S-1', qty: 2, priceCents: 500 }],
+      customer: { email: 'a@b' },
+    });
     const inOrder = fold(reduceOrderDetails, [created, reserved, committed, confirmed])!;
     expect({ ...late, updatedAt: null, createdAt: null }).toEqual({ ...inOrder, updatedAt: null, createdAt: null });
   });
@@ -38,12 +74,25 @@ describe('order_details', () => {
   it('keeps the cancellation reason and the failed reservation', () => {
     const failed = event('inventory.reservation-failed', 'inventory', 1, { orderId: 'o-2', reason: 'out-of-stock', sku: 'S-9' });
     const cancelled = event('order.cancelled', 'order', 2, { orderId: 'o-2', userId: 'u-1', reason: 'out-of-stock' });
-    expect(fold(reduceOrderDetails, [failed, cancelled])).toMatchObject({ status: 'CANCELLED', cancelReason: 'out-of-stock', reservation: { status: 'FAILED', sku: 'S-9' } });
+    expect(fold(reduceOrderDetails, [failed, cancelled])).toMatchObject({
+      status: 'CANCELLED',
+      cancelReason: 'out-of-stock',
+      reservation: { status: 'FAILED', sku: 'S-9' },
+    });
   });
 
   it('derives the order_history line from order_details', () => {
     const details = fold(reduceOrderDetails, [created, confirmed]) as OrderDetails;
-    expect(historyEntryOf(details)).toEqual({ _id: 'o-1', orderId: 'o-1', userId: 'u-1', status: 'CONFIRMED', itemCount: 2, totalCents: 1000, createdAt: created.time, updatedAt: confirmed.time });
+    expect(historyEntryOf(details)).toEqual({
+      _id: 'o-1',
+      orderId: 'o-1',
+      userId: 'u-1',
+      status: 'CONFIRMED',
+      itemCount: 2,
+      totalCents: 1000,
+      createdAt: created.time,
+      updatedAt: confirmed.time,
+    });
   });
 });
 
@@ -92,7 +141,10 @@ describe('user_orders and user_summary', () => {
   const cancelled2 = event('order.cancelled', 'order', 2, { orderId: 'o-2', userId: 'u-1', reason: 'declined' });
 
   it('keeps each order line by its newest event, each event once, the same in any order', () => {
-    for (const events of [[created, confirmed], [created2, cancelled2]]) {
+    for (const events of [
+      [created, confirmed],
+      [created2, cancelled2],
+    ]) {
       const line = fold(reduceUserOrder, events) as UserOrder;
       for (const again of events) expect(reduceUserOrder(line, again)).toBeUndefined();
       expect(fold(reduceUserOrder, [...events].reverse())).toEqual(line);
@@ -104,8 +156,16 @@ describe('user_orders and user_summary', () => {
     const lines = [fold(reduceUserOrder, [created, confirmed])!, fold(reduceUserOrder, [created2, cancelled2])!];
     const summary = summarizeUser('u-1', { email: 'a@b', name: 'A', registeredAt: '2025-01-01T00:00:00.000Z' }, lines);
     expect(summary).toEqual({
-      _id: 'u-1', userId: 'u-1', email: 'a@b', name: 'A', registeredAt: '2025-01-01T00:00:00.000Z',
-      orderCount: 2, confirmedCount: 1, cancelledCount: 1, totalSpentCents: 1000, lastOrderAt: created2.time,
+      _id: 'u-1',
+      userId: 'u-1',
+      email: 'a@b',
+      name: 'A',
+      registeredAt: '2025-01-01T00:00:00.000Z',
+      orderCount: 2,
+      confirmedCount: 1,
+      cancelledCount: 1,
+      totalSpentCents: 1000,
+      lastOrderAt: created2.time,
     });
     expect(summarizeUser('u-2', null, [])).toMatchObject({ email: null, orderCount: 0, totalSpentCents: 0, lastOrderAt: null });
   });
@@ -131,7 +191,9 @@ describe('user_profile and user_activity', () => {
   });
 
   it(`keeps the newest ${ACTIVITY_KEPT}, and an older event than those changes nothing but the first sighting`, () => {
-    const many = Array.from({ length: ACTIVITY_KEPT + 5 }, (_, i) => event('order.created', 'order', 1, { orderId: `o-${i}`, userId: 'u-1' }, new Date(Date.UTC(2025, 0, 2, 0, 0, i)).toISOString()));
+    const many = Array.from({ length: ACTIVITY_KEPT + 5 }, (_, i) =>
+      event('order.created', 'order', 1, { orderId: `o-${i}`, userId: 'u-1' }, new Date(Date.UTC(2025, 0, 2, 0, 0, i)).toISOString()),
+    );
     const doc = fold(reduceUserActivity, many) as UserActivity;
     expect(doc.activity).toHaveLength(ACTIVITY_KEPT);
     expect(doc.activity.at(-1)!.orderId).toBe('o-5');
@@ -160,7 +222,9 @@ describe('delivery_status', () => {
       { _id: 'email', channel: 'email', deliveries: 4, sent: 3, failed: 1, successRate: 0.75, avgAttempts: 1.75 },
       { _id: 'sms', channel: 'sms', deliveries: 1, sent: 1, failed: 0, successRate: 1, avgAttempts: 1 },
     ]);
-    expect(figures.templates).toEqual([{ _id: 'order-confirmation', template: 'order-confirmation', deliveries: 5, sent: 4, failed: 1, byChannel: { email: 4, sms: 1 } }]);
+    expect(figures.templates).toEqual([
+      { _id: 'order-confirmation', template: 'order-confirmation', deliveries: 5, sent: 4, failed: 1, byChannel: { email: 4, sms: 1 } },
+    ]);
     expect(deliveryFigures([])).toEqual({ channels: [], templates: [] });
   });
 });

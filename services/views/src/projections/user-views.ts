@@ -46,7 +46,16 @@ export function reduceUserOrder(current: UserOrder | undefined, event: EventEnve
   const data = event.data as { orderId?: string; totalCents?: number };
   if (!userId || typeof data.orderId !== 'string') return undefined;
   if (event.type === 'order.created') {
-    if (!current) return { _id: data.orderId, orderId: data.orderId, userId, status: 'PENDING', totalCents: data.totalCents ?? 0, createdAt: event.time, version: event.version };
+    if (!current)
+      return {
+        _id: data.orderId,
+        orderId: data.orderId,
+        userId,
+        status: 'PENDING',
+        totalCents: data.totalCents ?? 0,
+        createdAt: event.time,
+        version: event.version,
+      };
     if (current.createdAt !== null) return undefined;
     return { ...current, createdAt: event.time, totalCents: data.totalCents ?? current.totalCents };
   }
@@ -64,9 +73,16 @@ export function reduceUserOrder(current: UserOrder | undefined, event: EventEnve
 }
 
 /** A user's summary from their profile and order lines: a function of them alone, so recomputing it is idempotent. */
-export function summarizeUser(userId: string, profile: Pick<UserProfile, 'email' | 'name' | 'registeredAt'> | null, orders: Pick<UserOrder, 'status' | 'totalCents' | 'createdAt'>[]): UserSummary {
+export function summarizeUser(
+  userId: string,
+  profile: Pick<UserProfile, 'email' | 'name' | 'registeredAt'> | null,
+  orders: Pick<UserOrder, 'status' | 'totalCents' | 'createdAt'>[],
+): UserSummary {
   const confirmed = orders.filter((o) => o.status === 'CONFIRMED');
-  const created = orders.map((o) => o.createdAt).filter((at): at is string => at !== null).sort();
+  const created = orders
+    .map((o) => o.createdAt)
+    .filter((at): at is string => at !== null)
+    .sort();
   return {
     _id: userId,
     userId,
@@ -94,7 +110,14 @@ export interface UserProfile {
 export function reduceUserProfile(current: UserProfile | undefined, event: EventEnvelope): UserProfile | undefined {
   if (event.type !== 'user.registered' || !isNewer(current?.versions, event)) return undefined;
   const registered = event.data as EventData['user.registered'];
-  return { _id: registered.userId, userId: registered.userId, email: registered.email, name: registered.name, registeredAt: event.time, versions: withVersion(current?.versions, event) };
+  return {
+    _id: registered.userId,
+    userId: registered.userId,
+    email: registered.email,
+    name: registered.name,
+    registeredAt: event.time,
+    versions: withVersion(current?.versions, event),
+  };
 }
 
 export interface ActivityEntry {

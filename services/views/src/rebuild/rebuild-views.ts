@@ -82,7 +82,9 @@ export async function rebuildViews(deps: RebuildDeps, progress: RebuildProgress)
   const { store, gates, log } = deps;
   const views = progress.views;
   const shadow = store.shadow(SHADOW_SUFFIX);
-  const projectors = allProjectors({ store: shadow, cache: noCache, seeded: Promise.resolve(), derivedDelayMs: null, writeBehindMs: 0 }).filter((p) => views.includes(p.view));
+  const projectors = allProjectors({ store: shadow, cache: noCache, seeded: Promise.resolve(), derivedDelayMs: null, writeBehindMs: 0 }).filter((p) =>
+    views.includes(p.view),
+  );
   const types = [...new Set(projectors.flatMap((p) => [...p.events]))];
   const held = views.map((view) => gates.get(view)).filter((gate): gate is ProjectorGate => gate !== undefined);
   try {
@@ -90,7 +92,7 @@ export async function rebuildViews(deps: RebuildDeps, progress: RebuildProgress)
     for (const view of views) await shadow.clear(view);
     await shadow.ensureIndexes();
     if (views.includes('inventory_views')) {
-      if (!deps.inventoryUrl) throw new Error('inventory_views starts from inventory-service\'s catalogue, and views has no INVENTORY_URL');
+      if (!deps.inventoryUrl) throw new Error("inventory_views starts from inventory-service's catalogue, and views has no INVENTORY_URL");
       await seedCatalogue(shadow, deps.inventoryUrl);
     }
 
@@ -112,7 +114,13 @@ export async function rebuildViews(deps: RebuildDeps, progress: RebuildProgress)
       await shadow.replaceLive(view);
       for (const live of deps.projectors) if (live.view === view) live.forget?.();
       for (const name of VIEW_DATABASES[view]) progress.counts[`${view}.${name}`] = await store.collection(view, name).countDocuments();
-      await store.collection(view, PROJECTOR_STATUS).updateOne({ _id: 'status' } as never, { $set: { rebuiltAt: new Date().toISOString(), rebuiltFromEvents: events.length, projectionVersion: PROJECTION_VERSIONS[view] } }, { upsert: true });
+      await store
+        .collection(view, PROJECTOR_STATUS)
+        .updateOne(
+          { _id: 'status' } as never,
+          { $set: { rebuiltAt: new Date().toISOString(), rebuiltFromEvents: events.length, projectionVersion: PROJECTION_VERSIONS[view] } },
+          { upsert: true },
+        );
     }
     await invalidateRebuilt(store, deps.cache, views);
     progress.phase = 'done';
@@ -162,7 +170,9 @@ async function replay(projectors: Projector[], events: EventEnvelope[], applied:
     );
     if (deferred.length > 0 && (deferred.length === pending.length || pass >= 5)) {
       const first = deferred[0]!;
-      throw new Error(`${deferred.length} events cannot be applied, e.g. ${first.event.type} ${first.event.id}: ${first.event.aggregateId} has no earlier event in the stores`);
+      throw new Error(
+        `${deferred.length} events cannot be applied, e.g. ${first.event.type} ${first.event.id}: ${first.event.aggregateId} has no earlier event in the stores`,
+      );
     }
     pending = deferred.sort((a, b) => replayOrder(a.event, b.event));
   }
@@ -172,8 +182,15 @@ async function replay(projectors: Projector[], events: EventEnvelope[], applied:
 async function invalidateRebuilt(store: ViewStore, cache: CacheInvalidator, views: ViewDatabase[]): Promise<void> {
   if (views.includes('inventory_views')) await cache.invalidate([productsGeneration], 'stock_levels');
   if (views.includes('user_views')) {
-    const users = await store.collection('user_views', 'user_summary').find({}, { projection: { _id: 1 } }).toArray();
-    for (let i = 0; i < users.length; i += 500) await cache.invalidate(users.slice(i, i + 500).map((u) => userGeneration(String(u._id))), 'user_summary');
+    const users = await store
+      .collection('user_views', 'user_summary')
+      .find({}, { projection: { _id: 1 } })
+      .toArray();
+    for (let i = 0; i < users.length; i += 500)
+      await cache.invalidate(
+        users.slice(i, i + 500).map((u) => userGeneration(String(u._id))),
+        'user_summary',
+      );
   }
 }
 
@@ -194,8 +211,24 @@ export class Rebuilds {
 
   /** Starts a rebuild in the background; a 409 while another runs. */
   start(views: ViewDatabase[]): { progress: RebuildProgress; finished: Promise<void> } {
-    if (this.current) throw new HttpError(409, 'conflict', `rebuild ${this.current.progress.id} of ${this.current.progress.views.join(', ')} is running; follow it at GET /views/rebuild/${this.current.progress.id}`);
-    const progress: RebuildProgress = { id: randomUUID(), views, phase: 'fetching', startedAt: new Date().toISOString(), finishedAt: null, eventsFetched: 0, eventsApplied: 0, sources: {}, counts: {}, error: null };
+    if (this.current)
+      throw new HttpError(
+        409,
+        'conflict',
+        `rebuild ${this.current.progress.id} of ${this.current.progress.views.join(', ')} is running; follow it at GET /views/rebuild/${this.current.progress.id}`,
+      );
+    const progress: RebuildProgress = {
+      id: randomUUID(),
+      views,
+      phase: 'fetching',
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      eventsFetched: 0,
+      eventsApplied: 0,
+      sources: {},
+      counts: {},
+      error: null,
+    };
     this.all.set(progress.id, progress);
     const finished = rebuildViews(this.deps, progress).finally(() => {
       this.current = undefined;

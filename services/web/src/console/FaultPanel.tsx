@@ -12,7 +12,15 @@ const time = (iso: string) => new Date(iso).toLocaleTimeString();
 const EMPTY: FaultForm = { kind: 'latency', target: '', resource: '', value: '', for: '' };
 
 /** The faults in force (as the latest frame lists them), a form that injects one of `frank chaos`, and a button that heals them all. */
-export function FaultPanel({ faults, resources, actions = { inject: injectFault, heal: healFaults } }: { faults: FaultInForce[]; resources: LabResource[]; actions?: FaultActions }) {
+export function FaultPanel({
+  faults,
+  resources,
+  actions = { inject: injectFault, heal: healFaults },
+}: {
+  faults: FaultInForce[];
+  resources: LabResource[];
+  actions?: FaultActions;
+}) {
   const [form, setForm] = useState<FaultForm>(EMPTY);
   const [errors, setErrors] = useState<FaultFormErrors>({});
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string }>();
@@ -31,7 +39,10 @@ export function FaultPanel({ faults, resources, actions = { inject: injectFault,
     setBusy('inject');
     try {
       const answer = await actions.inject(faultRequest(form));
-      setOutcome({ ok: true, text: `${answer.fault.label} is in force (fault ${answer.fault.id})${answer.for ? `; it heals after ${answer.for}` : '; it stays until healed'}.` });
+      setOutcome({
+        ok: true,
+        text: `${answer.fault.label} is in force (fault ${answer.fault.id})${answer.for ? `; it heals after ${answer.for}` : '; it stays until healed'}.`,
+      });
       setForm((now) => ({ ...EMPTY, kind: now.kind }));
     } catch (error) {
       setOutcome({ ok: false, text: `Not injected: ${error instanceof Error ? error.message : String(error)}` });
@@ -45,7 +56,10 @@ export function FaultPanel({ faults, resources, actions = { inject: injectFault,
     setBusy('heal');
     try {
       const { healed } = await actions.heal();
-      setOutcome({ ok: true, text: healed.length === 0 ? 'Nothing was in force; every link is as frank up made it.' : `Healed ${healed.map((h) => h.label).join(', ')}.` });
+      setOutcome({
+        ok: true,
+        text: healed.length === 0 ? 'Nothing was in force; every link is as frank up made it.' : `Healed ${healed.map((h) => h.label).join(', ')}.`,
+      });
     } catch (error) {
       setOutcome({ ok: false, text: `Not healed: ${error instanceof Error ? error.message : String(error)}` });
     } finally {
@@ -69,7 +83,8 @@ export function FaultPanel({ faults, resources, actions = { inject: injectFault,
       )}
     </div>
   );
-  const described = (name: keyof FaultFormErrors, hint: boolean) => [errors[name] ? `${ids}-${name}-error` : '', hint ? `${ids}-${name}-hint` : ''].filter(Boolean).join(' ') || undefined;
+  const described = (name: keyof FaultFormErrors, hint: boolean) =>
+    [errors[name] ? `${ids}-${name}-error` : '', hint ? `${ids}-${name}-hint` : ''].filter(Boolean).join(' ') || undefined;
 
   return (
     <section aria-labelledby="faults-heading" className="panel wide">
@@ -82,7 +97,11 @@ export function FaultPanel({ faults, resources, actions = { inject: injectFault,
         <ul className="faults" aria-label="Faults in force">
           {faults.map((f) => (
             <li key={f.id} data-fault-id={f.id}>
-              <strong>{f.label}</strong> <span className="muted">since {time(f.injectedAt)} · {f.healAt ? `heals at ${time(f.healAt)}` : 'until healed'}{f.trigger ? ` · set off by ${f.trigger}` : ''}</span>
+              <strong>{f.label}</strong>{' '}
+              <span className="muted">
+                since {time(f.injectedAt)} · {f.healAt ? `heals at ${time(f.healAt)}` : 'until healed'}
+                {f.trigger ? ` · set off by ${f.trigger}` : ''}
+              </span>
             </li>
           ))}
         </ul>
@@ -116,7 +135,15 @@ export function FaultPanel({ faults, resources, actions = { inject: injectFault,
               'target',
               'Target',
               <>
-                <input id={`${ids}-target`} list={`${ids}-targets`} value={form.target} onChange={(e) => set('target')(e.target.value)} aria-invalid={errors.target ? true : undefined} aria-describedby={described('target', true)} autoComplete="off" />
+                <input
+                  id={`${ids}-target`}
+                  list={`${ids}-targets`}
+                  value={form.target}
+                  onChange={(e) => set('target')(e.target.value)}
+                  aria-invalid={errors.target ? true : undefined}
+                  aria-describedby={described('target', true)}
+                  autoComplete="off"
+                />
                 <datalist id={`${ids}-targets`}>
                   {targets.map((t) => (
                     <option key={t} value={t} />
@@ -126,15 +153,44 @@ export function FaultPanel({ faults, resources, actions = { inject: injectFault,
               `${spec.target[0]!.toUpperCase()}${spec.target.slice(1)}${targets.length ? `, e.g. ${targets.slice(0, 3).join(', ')}` : ''}.`,
             )}
           {form.kind === 'partition' &&
-            field('resource', 'Only the link to (optional)', <input id={`${ids}-resource`} value={form.resource} onChange={(e) => set('resource')(e.target.value)} aria-invalid={errors.resource ? true : undefined} aria-describedby={described('resource', true)} />, 'A resource the service uses, e.g. rabbitmq; empty: every link of the service.')}
+            field(
+              'resource',
+              'Only the link to (optional)',
+              <input
+                id={`${ids}-resource`}
+                value={form.resource}
+                onChange={(e) => set('resource')(e.target.value)}
+                aria-invalid={errors.resource ? true : undefined}
+                aria-describedby={described('resource', true)}
+              />,
+              'A resource the service uses, e.g. rabbitmq; empty: every link of the service.',
+            )}
           {spec.value &&
             field(
               'value',
               spec.value.label + (spec.value.required ? '' : ' (optional)'),
-              <input id={`${ids}-value`} value={form.value} onChange={(e) => set('value')(e.target.value)} aria-invalid={errors.value ? true : undefined} aria-describedby={described('value', true)} inputMode={spec.value.kind === 'rate' ? 'numeric' : undefined} />,
+              <input
+                id={`${ids}-value`}
+                value={form.value}
+                onChange={(e) => set('value')(e.target.value)}
+                aria-invalid={errors.value ? true : undefined}
+                aria-describedby={described('value', true)}
+                inputMode={spec.value.kind === 'rate' ? 'numeric' : undefined}
+              />,
               `e.g. ${spec.value.example}`,
             )}
-          {field('for', 'Heal after (optional)', <input id={`${ids}-for`} value={form.for} onChange={(e) => set('for')(e.target.value)} aria-invalid={errors.for ? true : undefined} aria-describedby={described('for', true)} />, 'A duration such as 30s or 2m; empty: until you heal it.')}
+          {field(
+            'for',
+            'Heal after (optional)',
+            <input
+              id={`${ids}-for`}
+              value={form.for}
+              onChange={(e) => set('for')(e.target.value)}
+              aria-invalid={errors.for ? true : undefined}
+              aria-describedby={described('for', true)}
+            />,
+            'A duration such as 30s or 2m; empty: until you heal it.',
+          )}
         </div>
         <button type="submit" disabled={busy !== undefined}>
           {busy === 'inject' ? 'Injecting…' : 'Inject fault'}

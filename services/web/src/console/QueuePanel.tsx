@@ -5,7 +5,9 @@ export function QueuePanel({ queues, outbox }: { queues: { queue: string; messag
   return (
     <section aria-labelledby="queues-heading" className="panel">
       <h2 id="queues-heading">Queues and outboxes</h2>
-      <p data-testid="queues-summary">{waiting.length === 0 ? 'Every queue is empty.' : `${waiting.length} queue${waiting.length > 1 ? 's hold' : ' holds'} messages.`}</p>
+      <p data-testid="queues-summary">
+        {waiting.length === 0 ? 'Every queue is empty.' : `${waiting.length} queue${waiting.length > 1 ? 's hold' : ' holds'} messages.`}
+      </p>
       <div className="scroll">
         <table className="compact">
           <caption className="sr-only">Messages waiting in each queue</caption>
@@ -26,7 +28,9 @@ export function QueuePanel({ queues, outbox }: { queues: { queue: string; messag
         </table>
       </div>
       <h3>Outbox backlog</h3>
-      <p data-testid="outbox-summary">{backlog.length === 0 ? 'Every outbox row is dispatched.' : backlog.map(([service, n]) => `${service}: ${n} waiting`).join(', ')}</p>
+      <p data-testid="outbox-summary">
+        {backlog.length === 0 ? 'Every outbox row is dispatched.' : backlog.map(([service, n]) => `${service}: ${n} waiting`).join(', ')}
+      </p>
     </section>
   );
 }

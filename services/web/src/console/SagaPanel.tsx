@@ -7,7 +7,17 @@ const time = (iso: string) => new Date(iso).toLocaleTimeString();
 const ms = (n: number | null) => (n === null ? '–' : `${n} ms`);
 
 /** Orders by state, sagas settled per second, the latest sagas, and one saga's timeline across the services. */
-export function SagaPanel({ orders, settledPerSecond, sagas, loadTimeline = getSagaTimeline }: { orders: Record<string, number>; settledPerSecond: number | null; sagas: RecentSaga[]; loadTimeline?: (id: string) => Promise<SagaTimeline> }) {
+export function SagaPanel({
+  orders,
+  settledPerSecond,
+  sagas,
+  loadTimeline = getSagaTimeline,
+}: {
+  orders: Record<string, number>;
+  settledPerSecond: number | null;
+  sagas: RecentSaga[];
+  loadTimeline?: (id: string) => Promise<SagaTimeline>;
+}) {
   const [id, setId] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -37,7 +47,8 @@ export function SagaPanel({ orders, settledPerSecond, sagas, loadTimeline = getS
     <section aria-labelledby="sagas-heading" className="panel wide">
       <h2 id="sagas-heading">Sagas</h2>
       <p data-testid="orders-summary">
-        {settledPerSecond === null ? '–' : settledPerSecond} settled/s · orders: {states.length === 0 ? 'none yet' : states.map(([s, n]) => `${s} ${n}`).join(', ')}
+        {settledPerSecond === null ? '–' : settledPerSecond} settled/s · orders:{' '}
+        {states.length === 0 ? 'none yet' : states.map(([s, n]) => `${s} ${n}`).join(', ')}
       </p>
       <div className="scroll">
         <table className="compact">
@@ -76,7 +87,13 @@ export function SagaPanel({ orders, settledPerSecond, sagas, loadTimeline = getS
       </div>
       <form onSubmit={submit} noValidate className="toolbar">
         <label htmlFor="saga-id">Order or saga id</label>
-        <input id="saga-id" value={id} onChange={(e) => setId(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={error ? 'saga-error' : undefined} />
+        <input
+          id="saga-id"
+          value={id}
+          onChange={(e) => setId(e.target.value)}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? 'saga-error' : undefined}
+        />
         <button type="submit" disabled={busy}>
           Show timeline
         </button>
@@ -100,14 +117,16 @@ export function Timeline({ timeline }: { timeline: SagaTimeline }) {
       </h3>
       <p>
         Order {timeline.order?.status ?? 'unknown'}
-        {timeline.order?.cancelReason ? ` (${timeline.order.cancelReason})` : ''} · saga {timeline.saga ? `${timeline.saga.status} at ${timeline.saga.step}` : 'not recorded'} · payment{' '}
+        {timeline.order?.cancelReason ? ` (${timeline.order.cancelReason})` : ''} · saga{' '}
+        {timeline.saga ? `${timeline.saga.status} at ${timeline.saga.step}` : 'not recorded'} · payment{' '}
         {timeline.payment ? timeline.payment.status + (timeline.payment.failureReason ? ` (${timeline.payment.failureReason})` : '') : 'none'}
         {timeline.durationMs !== null ? ` · ${timeline.durationMs} ms first to last` : ''}
       </p>
       <ol className="timeline">
         {timeline.steps.map((step) => (
           <li key={step.eventId + step.service}>
-            <span className="offset">+{step.offsetMs} ms</span> <strong>{step.type}</strong> <span className="muted">by {step.external ? `${step.service} (outside the saga databases)` : step.service}</span>
+            <span className="offset">+{step.offsetMs} ms</span> <strong>{step.type}</strong>{' '}
+            <span className="muted">by {step.external ? `${step.service} (outside the saga databases)` : step.service}</span>
             <br />
             <span className="muted">
               relay {ms(step.dispatchMs)}

@@ -25,7 +25,19 @@ const frame: LabFrame = {
     { queue: 'payment.saga', messages: 3 },
   ],
   outbox: { order: 2 },
-  sagas: [{ orderId: ORDER, sagaId: SAGA, orderStatus: 'CONFIRMED', sagaStatus: 'COMPLETED', sagaStep: 'analytics.recorded', totalCents: 1999, cancelReason: null, createdAt: '2026-11-30T07:59:00.000Z', updatedAt: '2026-11-30T07:59:01.000Z' }],
+  sagas: [
+    {
+      orderId: ORDER,
+      sagaId: SAGA,
+      orderStatus: 'CONFIRMED',
+      sagaStatus: 'COMPLETED',
+      sagaStep: 'analytics.recorded',
+      totalCents: 1999,
+      cancelReason: null,
+      createdAt: '2026-11-30T07:59:00.000Z',
+      updatedAt: '2026-11-30T07:59:01.000Z',
+    },
+  ],
   faults: [],
 };
 
@@ -56,7 +68,11 @@ describe('the resources table', () => {
     render(<ResourceTable resources={[...resources.slice(0, 3), { name: 'inventory', kind: 'service', phase: 'healthy', health: 'stopped' }]} />);
     expect(screen.getByTestId('resources-summary').textContent).toBe('3 of 4 healthy');
     const row = screen.getByRole('row', { name: /inventory/ });
-    expect(within(row).getAllByRole('cell').map((c) => c.textContent)).toEqual(['service', 'healthy', 'stopped']);
+    expect(
+      within(row)
+        .getAllByRole('cell')
+        .map((c) => c.textContent),
+    ).toEqual(['service', 'healthy', 'stopped']);
     expect(screen.getAllByRole('rowheader').map((h) => h.textContent)).toEqual(['order-db', 'rabbitmq', 'bff', 'inventory']);
   });
 });
@@ -76,7 +92,10 @@ describe('the fault form', () => {
     fill('Latency', '300');
     fill('Heal after (optional)', 'soon');
     inject();
-    expect(screen.getAllByRole('alert').map((e) => e.textContent)).toEqual(['Latency takes a duration such as 500ms, 10s or 2m, not "300" (add a unit: 300ms or 300s).', 'Heal after takes a duration such as 500ms, 10s or 2m, not "soon".']);
+    expect(screen.getAllByRole('alert').map((e) => e.textContent)).toEqual([
+      'Latency takes a duration such as 500ms, 10s or 2m, not "300" (add a unit: 300ms or 300s).',
+      'Heal after takes a duration such as 500ms, 10s or 2m, not "soon".',
+    ]);
 
     fill('Latency', '0ms');
     fill('Heal after (optional)', '');
@@ -130,7 +149,13 @@ describe('the fault form', () => {
   });
 
   it('lists the faults in force with when they heal', () => {
-    render(<FaultPanel faults={[{ id: 'f-1', label: 'kill-service inventory', injectedAt: '2026-11-30T08:00:00.000Z', healAt: '2026-11-30T08:00:30.000Z', pid: 1 }]} resources={resources} actions={actions()} />);
+    render(
+      <FaultPanel
+        faults={[{ id: 'f-1', label: 'kill-service inventory', injectedAt: '2026-11-30T08:00:00.000Z', healAt: '2026-11-30T08:00:30.000Z', pid: 1 }]}
+        resources={resources}
+        actions={actions()}
+      />,
+    );
     const list = screen.getByRole('list', { name: 'Faults in force' });
     expect(within(list).getByRole('listitem').textContent).toMatch(/^kill-service inventory since .* · heals at /);
   });
@@ -142,22 +167,62 @@ describe('the saga panel', () => {
     sagaId: SAGA,
     order: { status: 'CONFIRMED', totalCents: 1999, cancelReason: null, createdAt: '2026-11-30T07:59:00.000Z', updatedAt: '2026-11-30T07:59:00.240Z' },
     saga: { step: 'analytics.recorded', status: 'COMPLETED', updatedAt: '2026-11-30T07:59:00.240Z' },
-    payment: { id: 'p1', status: 'CAPTURED', providerRef: 'prov-1', failureReason: null, deadlineAt: '2026-11-30T07:59:03.000Z', providerAttempts: 1, providerError: null },
+    payment: {
+      id: 'p1',
+      status: 'CAPTURED',
+      providerRef: 'prov-1',
+      failureReason: null,
+      deadlineAt: '2026-11-30T07:59:03.000Z',
+      providerAttempts: 1,
+      providerError: null,
+    },
     durationMs: 240,
     steps: [
-      { eventId: 'e1', type: 'order.created', service: 'order', stream: ORDER, version: 1, causationId: null, at: '2026-11-30T07:59:00.000Z', offsetMs: 0, dispatchedAt: '2026-11-30T07:59:00.004Z', dispatchMs: 4, attempts: 1, external: false, consumers: [{ handler: 'inventory.saga', service: 'inventory', receivedAt: '', gapMs: 3 }] },
-      { eventId: 'e2', type: 'inventory.reserved', service: 'inventory', stream: 'reservation-1', version: 1, causationId: 'e1', at: '2026-11-30T07:59:00.020Z', offsetMs: 20, dispatchedAt: '2026-11-30T07:59:00.025Z', dispatchMs: 5, attempts: 1, external: false, consumers: [] },
+      {
+        eventId: 'e1',
+        type: 'order.created',
+        service: 'order',
+        stream: ORDER,
+        version: 1,
+        causationId: null,
+        at: '2026-11-30T07:59:00.000Z',
+        offsetMs: 0,
+        dispatchedAt: '2026-11-30T07:59:00.004Z',
+        dispatchMs: 4,
+        attempts: 1,
+        external: false,
+        consumers: [{ handler: 'inventory.saga', service: 'inventory', receivedAt: '', gapMs: 3 }],
+      },
+      {
+        eventId: 'e2',
+        type: 'inventory.reserved',
+        service: 'inventory',
+        stream: 'reservation-1',
+        version: 1,
+        causationId: 'e1',
+        at: '2026-11-30T07:59:00.020Z',
+        offsetMs: 20,
+        dispatchedAt: '2026-11-30T07:59:00.025Z',
+        dispatchMs: 5,
+        attempts: 1,
+        external: false,
+        consumers: [],
+      },
     ],
   };
 
-  it('lists the latest sagas and shows one\'s timeline across the services', async () => {
+  it("lists the latest sagas and shows one's timeline across the services", async () => {
     const load = vi.fn(async () => timeline);
     render(<SagaPanel orders={frame.orders} settledPerSecond={1.5} sagas={frame.sagas} loadTimeline={load} />);
     expect(screen.getByTestId('orders-summary').textContent).toBe('1.5 settled/s · orders: CONFIRMED 4, CANCELLED 1');
     fireEvent.click(screen.getByRole('button', { name: `Show the timeline of order ${ORDER}` }));
     const shown = await screen.findByTestId('timeline');
     expect(load).toHaveBeenCalledWith(SAGA);
-    expect(within(shown).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['+0 ms order.created by orderrelay 4 ms · consumed by inventory (3 ms)', '+20 ms inventory.reserved by inventoryrelay 5 ms']);
+    expect(
+      within(shown)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['+0 ms order.created by orderrelay 4 ms · consumed by inventory (3 ms)', '+20 ms inventory.reserved by inventoryrelay 5 ms']);
   });
 
   it('refuses an id that is not a UUID and asks nothing', () => {

@@ -47,10 +47,14 @@ export function checkFaultForm(form: FaultForm, resources: LabResource[]): Fault
     else if (!UNIT_NAME.test(target)) errors.target = `"${target}" is not a name of the lab.`;
     else if (resources.length > 0 && !target.split('.').every((part) => known.has(part))) errors.target = `"${target}" is not in the lab.`;
     else if (resources.length > 0 && !target.includes('.') && !targetsFor(form.kind, resources).includes(target))
-      errors.target = form.kind === 'kill-service' && target === 'bff' ? 'The bff serves this console: kill it from a terminal.' : `${form.kind} takes ${spec.target}, not ${target}.`;
+      errors.target =
+        form.kind === 'kill-service' && target === 'bff'
+          ? 'The bff serves this console: kill it from a terminal.'
+          : `${form.kind} takes ${spec.target}, not ${target}.`;
   }
   const resource = form.resource.trim();
-  if (form.kind === 'partition' && resource && resources.length > 0 && !resources.some((r) => r.name === resource && r.kind !== 'service')) errors.resource = `"${resource}" is not a resource of the lab.`;
+  if (form.kind === 'partition' && resource && resources.length > 0 && !resources.some((r) => r.name === resource && r.kind !== 'service'))
+    errors.resource = `"${resource}" is not a resource of the lab.`;
   const value = form.value.trim();
   if (spec.value) {
     if (!value) {

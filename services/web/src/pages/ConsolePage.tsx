@@ -8,7 +8,11 @@ import { useLabEvents } from '../console/useLabEvents';
 export function ConsolePage() {
   const { frame, state, message } = useLabEvents();
   const status =
-    state === 'live' && frame ? `Live · updated ${new Date(frame.at).toLocaleTimeString()}` : state === 'connecting' ? 'Connecting to the lab…' : (message ?? 'The connection to the lab was lost; reconnecting…');
+    state === 'live' && frame
+      ? `Live · updated ${new Date(frame.at).toLocaleTimeString()}`
+      : state === 'connecting'
+        ? 'Connecting to the lab…'
+        : (message ?? 'The connection to the lab was lost; reconnecting…');
   return (
     <section aria-labelledby="console-heading" className="console">
       <h1 id="console-heading">Lab console</h1>

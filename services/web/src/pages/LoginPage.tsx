@@ -16,7 +16,9 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (session: Session) => vo
     try {
       onLoggedIn(await login(email.trim(), password));
     } catch (error) {
-      setErrors({ form: error instanceof ApiError && error.status === 401 ? 'Wrong email or password.' : error instanceof Error ? error.message : String(error) });
+      setErrors({
+        form: error instanceof ApiError && error.status === 401 ? 'Wrong email or password.' : error instanceof Error ? error.message : String(error),
+      });
     } finally {
       setBusy(false);
     }
@@ -27,14 +29,30 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (session: Session) => vo
       <h1 id="login-heading">Log in</h1>
       <form onSubmit={submit} noValidate>
         <label htmlFor="email">Email</label>
-        <input id="email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} aria-invalid={errors.email ? true : undefined} aria-describedby={errors.email ? 'email-error' : undefined} />
+        <input
+          id="email"
+          type="email"
+          autoComplete="username"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          aria-invalid={errors.email ? true : undefined}
+          aria-describedby={errors.email ? 'email-error' : undefined}
+        />
         {errors.email && (
           <p id="email-error" className="error" role="alert">
             {errors.email}
           </p>
         )}
         <label htmlFor="password">Password</label>
-        <input id="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} aria-invalid={errors.password ? true : undefined} aria-describedby={errors.password ? 'password-error' : undefined} />
+        <input
+          id="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          aria-invalid={errors.password ? true : undefined}
+          aria-describedby={errors.password ? 'password-error' : undefined}
+        />
         {errors.password && (
           <p id="password-error" className="error" role="alert">
             {errors.password}

@@ -63,7 +63,12 @@ export function ProductsPage({ cart, setCart }: Props) {
       {all === null && !error && <p role="status">Loading products…</p>}
       <ul className="products" aria-label="Products">
         {shown.map((product) => (
-          <ProductCard key={product.sku} product={product} inCart={cart.find((l) => l.sku === product.sku)?.qty ?? 0} onAdd={(qty) => setCart((c) => addToCart(c, { sku: product.sku, name: product.name, priceCents: product.priceCents }, qty))} />
+          <ProductCard
+            key={product.sku}
+            product={product}
+            inCart={cart.find((l) => l.sku === product.sku)?.qty ?? 0}
+            onAdd={(qty) => setCart((c) => addToCart(c, { sku: product.sku, name: product.name, priceCents: product.priceCents }, qty))}
+          />
         ))}
       </ul>
     </section>
@@ -99,7 +104,16 @@ function ProductCard({ product, inCart, onAdd }: { product: Product; inCart: num
         </p>
         <form onSubmit={submit} noValidate className="add">
           <label htmlFor={`${id}-qty`}>Quantity</label>
-          <input id={`${id}-qty`} type="number" inputMode="numeric" min={1} value={qty} onChange={(e) => setQty(e.target.value)} aria-invalid={message?.error ? true : undefined} aria-describedby={message ? `${id}-msg` : undefined} />
+          <input
+            id={`${id}-qty`}
+            type="number"
+            inputMode="numeric"
+            min={1}
+            value={qty}
+            onChange={(e) => setQty(e.target.value)}
+            aria-invalid={message?.error ? true : undefined}
+            aria-describedby={message ? `${id}-msg` : undefined}
+          />
           <button type="submit" aria-label={`Add ${product.name} to cart`}>
             Add to cart
           </button>

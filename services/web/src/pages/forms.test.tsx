@@ -16,7 +16,8 @@ function fakeBff(stock: Record<string, number>) {
       const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
       if (url.startsWith('/api/products?')) return json(200, { items: products });
       const sku = /^\/api\/products\/(.+)$/.exec(url)?.[1];
-      if (sku) return sku in stock ? json(200, { ...products.find((p) => p.sku === sku), onHand: stock[sku], reserved: 0 }) : json(404, { error: { message: 'no' } });
+      if (sku)
+        return sku in stock ? json(200, { ...products.find((p) => p.sku === sku), onHand: stock[sku], reserved: 0 }) : json(404, { error: { message: 'no' } });
       if (url === '/api/orders' && init?.method === 'POST') return json(202, { orderId: 'o-1', sagaId: 's-1' });
       return json(404, { error: { message: `unexpected ${url}` } });
     }),
@@ -41,7 +42,11 @@ describe('the add-to-cart form', () => {
     const qty = screen.getByLabelText('Quantity', { selector: '#p-SKU-0001-qty' });
     const add = screen.getByRole('button', { name: 'Add Product SKU-0001 to cart' });
 
-    for (const [typed, message] of [['', 'Enter a quantity.'], ['0', 'The quantity must be at least 1.'], ['3', 'Only 2 in stock.']] as const) {
+    for (const [typed, message] of [
+      ['', 'Enter a quantity.'],
+      ['0', 'The quantity must be at least 1.'],
+      ['3', 'Only 2 in stock.'],
+    ] as const) {
       fireEvent.change(qty, { target: { value: typed } });
       fireEvent.click(add);
       expect(screen.getByRole('alert').textContent).toBe(message);

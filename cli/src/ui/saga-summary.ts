@@ -1,5 +1,6 @@
-import { paint, renderTable } from '../ui/output.js';
-import { safetyLimitNote, type RunResult } from './run.js';
+import { describeLoad } from '../saga/describe-load.js';
+import { safetyLimitNote, type RunResult } from '../saga/run.js';
+import { paint, renderTable } from './output.js';
 
 /** The human summary of a run: states, compensations, throughput, latency, expectations, invariants. */
 export function renderSummary(result: RunResult, color: boolean): string {
@@ -20,23 +21,25 @@ export function renderSummary(result: RunResult, color: boolean): string {
     ],
   );
   const expectations = result.expectations.length
-    ? renderTable(['expectation', 'expected', 'actual', 'result'], result.expectations.map((e) => [e.name, e.expected, String(e.actual), mark(e.ok)]))
+    ? renderTable(
+        ['expectation', 'expected', 'actual', 'result'],
+        result.expectations.map((e) => [e.name, e.expected, String(e.actual), mark(e.ok)]),
+      )
     : 'no expectations beyond the invariants\n';
-  const invariants = renderTable(['invariant', 'result', 'details'], result.invariants.map((i) => [i.name, mark(i.ok), i.details]));
+  const invariants = renderTable(
+    ['invariant', 'result', 'details'],
+    result.invariants.map((i) => [i.name, mark(i.ok), i.details]),
+  );
   const verdict = result.verdict === 'pass' ? paint('PASS', 'green', color) : paint('FAIL', 'red', color);
   const limit = safetyLimitNote(result);
   const notes = [
     ...(limit ? [limit] : []),
     ...(result.stuckOrderIds.length ? [`stuck orders: ${result.stuckOrderIds.slice(0, 10).join(', ')}`] : []),
-    ...(result.chaos ?? []).map((c) => `chaos: ${c.fault} ${c.error ? `failed: ${c.error}` : c.injectedAtMs === null ? 'never went in (the run ended first)' : `in force ${(c.injectedAtMs / 1000).toFixed(1)}–${c.healedAtMs === null ? '?' : (c.healedAtMs / 1000).toFixed(1)} s`}`),
+    ...(result.chaos ?? []).map(
+      (c) =>
+        `chaos: ${c.fault} ${c.error ? `failed: ${c.error}` : c.injectedAtMs === null ? 'never went in (the run ended first)' : `in force ${(c.injectedAtMs / 1000).toFixed(1)}–${c.healedAtMs === null ? '?' : (c.healedAtMs / 1000).toFixed(1)} s`}`,
+    ),
     ...result.failures.map((f) => `POST /orders refused: ${f}`),
   ];
   return `${figures}\n${expectations}\n${invariants}\n${notes.join('\n')}\nverdict: ${verdict} (${result.scenario}, seed ${result.seed}${result.runId ? `, run ${result.runId}` : ''})`;
-}
-
-/** "closed: 20 orders, concurrency 4" or "open: 50/s for 60 s (peak 37 in flight)". */
-export function describeLoad(result: Pick<RunResult, 'load'>): string {
-  const { load } = result;
-  if (load.model === 'closed') return `closed: ${load.orders} orders, concurrency ${load.concurrency}`;
-  return `open: ${load.rate}/s for ${Number((load.durationMs / 1000).toFixed(1))} s (${load.arrivals} arrivals, peak ${load.peakInFlight} in flight${load.skippedArrivals ? `, ${load.skippedArrivals} skipped` : ''})`;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { LabSnapshot } from '../saga/snapshot.js';
-import { checkReadSide, type ViewDocuments } from './read-side.js';
+import type { ViewDocuments } from '../views/read-side.js';
+import { checkReadSide } from './read-side-invariants.js';
+import type { LabSnapshot } from './snapshot.js';
 
 function writeSide(): LabSnapshot {
   const snapshot: LabSnapshot = {

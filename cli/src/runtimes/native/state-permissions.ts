@@ -1,5 +1,5 @@
 import { chmod, mkdir, stat } from 'node:fs/promises';
-import type { LabPaths } from './paths.js';
+import type { LabPaths } from '../../lab/lab-types.js';
 
 /**
  * Who may read a lab's state: its data, logs, pid files and saga runs are its owner's alone. The

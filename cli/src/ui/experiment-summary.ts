@@ -1,7 +1,7 @@
-import { paint, renderTable } from '../ui/output.js';
-import type { ExperimentResult } from './experiment.js';
+import type { ExperimentResult } from '../chaos/experiment.js';
+import { paint, renderTable } from './output.js';
 
-export function seconds(ms: number | null | undefined): string {
+function seconds(ms: number | null | undefined): string {
   return ms === null || ms === undefined ? '-' : `${(ms / 1000).toFixed(1)} s`;
 }
 
@@ -15,7 +15,10 @@ export function renderExperiment(result: ExperimentResult, color: boolean): stri
       ['steady state before', result.steadyState.ok ? 'held' : 'did not hold'],
       ['fault', `${result.fault}, in force ${seconds(injection.atMs)} → ${seconds(injection.healedAtMs)} (from the first ${result.trigger.event})`],
       ['heal took', seconds(injection.healMs)],
-      ['time to recover', recovery.ms === null ? 'not recovered' : `${seconds(recovery.ms)} (heal began → first probe saga confirmed; ${recovery.probes} probes)`],
+      [
+        'time to recover',
+        recovery.ms === null ? 'not recovered' : `${seconds(recovery.ms)} (heal began → first probe saga confirmed; ${recovery.probes} probes)`,
+      ],
       ['sagas affected', String(result.affected)],
       ['orders placed / refused', `${orders.placed} / ${orders.refused}`],
       ['confirmed / cancelled / stuck', `${orders.confirmed} / ${orders.cancelled} / ${orders.stuck}`],
@@ -23,8 +26,20 @@ export function renderExperiment(result: ExperimentResult, color: boolean): stri
       ['took', seconds(result.durationMs)],
     ],
   );
-  const invariants = result.invariants.length ? renderTable(['invariant', 'result', 'details'], result.invariants.map((i) => [i.name, mark(i.ok), i.details])) : '';
+  const invariants = result.invariants.length
+    ? renderTable(
+        ['invariant', 'result', 'details'],
+        result.invariants.map((i) => [i.name, mark(i.ok), i.details]),
+      )
+    : '';
   const verdict = result.verdict === 'pass' ? paint('PASS', 'green', color) : paint('FAIL', 'red', color);
   const reasons = result.reasons.map((r) => `  - ${r}`);
-  return [figures, invariants, ...(reasons.length ? ['why:', ...reasons] : []), `verdict: ${verdict} (${result.fault} under ${result.scenario}, seed ${result.seed})`].filter(Boolean).join('\n');
+  return [
+    figures,
+    invariants,
+    ...(reasons.length ? ['why:', ...reasons] : []),
+    `verdict: ${verdict} (${result.fault} under ${result.scenario}, seed ${result.seed})`,
+  ]
+    .filter(Boolean)
+    .join('\n');
 }

@@ -1,6 +1,6 @@
-import { paint, renderTable } from '../ui/output.js';
+import type { MatrixCellResult, MatrixResult } from '../chaos/matrix.js';
 import { formatDuration } from '../lab/duration.js';
-import type { MatrixCellResult, MatrixResult } from './matrix.js';
+import { paint, renderTable } from './output.js';
 
 const HEADERS = ['fault', 'verdict', 'time to recover', 'affected', 'compensations', 'refused', 'notes'];
 
@@ -50,7 +50,12 @@ export function renderMatrixMarkdown(result: MatrixResult): string {
     '',
     `| ${HEADERS.join(' | ')} |`,
     `|${HEADERS.map(() => '---').join('|')}|`,
-    ...result.cells.map((cell) => `| ${row(cell, (_, text) => `**${text}**`).map(escape).join(' | ')} |`),
+    ...result.cells.map(
+      (cell) =>
+        `| ${row(cell, (_, text) => `**${text}**`)
+          .map(escape)
+          .join(' | ')} |`,
+    ),
     '',
     `Verdict: **${result.verdict.toUpperCase()}**: ${result.cells.filter((c) => c.runs.length > 0 && c.passed === c.runs.length).length} of ${result.cells.length} faults passed every run; took ${(result.durationMs / 1000).toFixed(0)} s.`,
     '',
@@ -60,7 +65,10 @@ export function renderMatrixMarkdown(result: MatrixResult): string {
 
 /** The matrix as a terminal table. */
 export function renderMatrixTable(result: MatrixResult, color: boolean): string {
-  const table = renderTable(HEADERS, result.cells.map((cell) => row(cell, (pass, text) => paint(text, pass ? 'green' : 'red', color))));
+  const table = renderTable(
+    HEADERS,
+    result.cells.map((cell) => row(cell, (pass, text) => paint(text, pass ? 'green' : 'red', color))),
+  );
   const verdict = result.verdict === 'pass' ? paint('PASS', 'green', color) : paint('FAIL', 'red', color);
   return `${loadLine(result)}\n${table}verdict: ${verdict} (${(result.durationMs / 1000).toFixed(0)} s)\n`;
 }

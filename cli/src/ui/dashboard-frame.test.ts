@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderFrame, type DashboardFrame } from './dashboard.js';
+import type { DashboardFrame } from '../dashboard/dashboard.js';
+import { renderFrame } from './dashboard-frame.js';
 import { faultInForce } from './frame-fixture.js';
 
 const frame: DashboardFrame = {
@@ -48,7 +49,10 @@ describe('renderFrame', () => {
   });
 
   it('names the faults in force, with when a --for one heals itself', () => {
-    const text = renderFrame({ ...frame, faults: [faultInForce('kill-db:payment'), faultInForce('latency:order→order-db 800ms', '2026-11-30T06:41:02.000Z')] }, false);
+    const text = renderFrame(
+      { ...frame, faults: [faultInForce('kill-db:payment'), faultInForce('latency:order→order-db 800ms', '2026-11-30T06:41:02.000Z')] },
+      false,
+    );
     expect(text).toContain('faults    kill-db:payment, latency:order→order-db 800ms (heals at 06:41:02)');
   });
 });

@@ -33,7 +33,9 @@ export interface NodeBundleOptions {
 const externalPackagesButWorkspaces: Plugin = {
   name: 'external-packages-but-workspaces',
   setup(build) {
-    build.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@frank/') || path.isAbsolute(args.path) ? undefined : { path: args.path, external: true }));
+    build.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path.startsWith('@frank/') || path.isAbsolute(args.path) ? undefined : { path: args.path, external: true },
+    );
   },
 };
 
@@ -42,13 +44,22 @@ export async function bundleForNode(options: NodeBundleOptions): Promise<NodeBun
   const result = await build({
     ...(options.contents === undefined
       ? { entryPoints: [options.entry] }
-      : { stdin: { contents: options.contents, resolveDir: path.dirname(options.entry), sourcefile: `${path.basename(options.entry, path.extname(options.entry))}-entry.ts`, loader: 'ts' as const } }),
+      : {
+          stdin: {
+            contents: options.contents,
+            resolveDir: path.dirname(options.entry),
+            sourcefile: `${path.basename(options.entry, path.extname(options.entry))}-entry.ts`,
+            loader: 'ts' as const,
+          },
+        }),
     absWorkingDir: options.root, // paths in the bundle's comments are relative to the root, whatever the cwd
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: options.target ?? `node${process.versions.node.split('.')[0]}`,
-    ...(options.split ? { outdir: path.dirname(options.outfile), entryNames: path.basename(options.outfile, '.js'), splitting: true } : { outfile: options.outfile }),
+    ...(options.split
+      ? { outdir: path.dirname(options.outfile), entryNames: path.basename(options.outfile, '.js'), splitting: true }
+      : { outfile: options.outfile }),
     // The workspaces export TypeScript, which Node cannot import: they are the project's own code.
     plugins: options.packagesExternal ? [externalPackagesButWorkspaces] : [],
     jsx: 'automatic',
