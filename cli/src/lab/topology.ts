@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, isMap, isNode, isScalar, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
+import { readYamlFile } from './yaml-file.js';
 
 /** The topology of a lab as frank.yaml declares it, with the port offset applied. */
 export const TOPOLOGY_FILE = 'frank.yaml';
@@ -149,29 +149,16 @@ export async function loadTopology(file: string, options: LoadOptions = {}): Pro
 }
 
 export function parseTopology(text: string, file: string, options: LoadOptions = {}): Topology {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0]!;
-    const where = first.linePos?.[0] ? `:${first.linePos[0].line}:${first.linePos[0].col}` : '';
-    throw new UsageError(`${file}${where}: not valid YAML: ${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, {
-      hint: 'Fix the YAML syntax (indentation, quotes, colons) at that line.',
-    });
-  }
-  const parsed = topologySchema.safeParse(doc.toJS() ?? {}, { reportInput: true });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const keyPath = issue.path.map(String);
-    const lineKey = issue.code === 'unrecognized_keys' ? [...keyPath, issue.keys[0]!] : keyPath;
-    throw new UsageError(`${file}${lineOf(doc, lineCounter, lineKey)}: ${describeKey(keyPath)}: ${describeIssue(issue)}`, {
-      hint: `See the comments in the repository's ${TOPOLOGY_FILE} for what each key takes.`,
-    });
-  }
-  const offset = options.portOffset ?? parsed.data.lab.portOffset;
+  const { data, lineAt } = readYamlFile(text, file, topologySchema, {
+    describeKey,
+    describeIssue,
+    hint: `See the comments in the repository's ${TOPOLOGY_FILE} for what each key takes.`,
+  });
+  const offset = options.portOffset ?? data.lab.portOffset;
   if (options.portOffset !== undefined && (!Number.isInteger(offset) || offset < 0)) {
     throw new UsageError(`--port-offset must be a whole number ≥ 0, not ${offset}.`);
   }
-  return resolve(parsed.data, file, offset, (keyPath) => lineOf(doc, lineCounter, keyPath));
+  return resolve(data, file, offset, lineAt);
 }
 
 /** The Fetch standard's "bad ports": fetch and browsers will not connect to them, so no HTTP server of the lab may listen there. */
@@ -307,19 +294,4 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     default:
       return issue.message;
   }
-}
-
-/** The line of the key itself (where a reader looks), else of the nearest enclosing key. */
-function lineOf(doc: ReturnType<typeof parseDocument>, lineCounter: LineCounter, keyPath: string[]): string {
-  for (let depth = keyPath.length; depth > 0; depth--) {
-    const parent = depth === 1 ? doc.contents : doc.getIn(keyPath.slice(0, depth - 1), true);
-    const key = keyPath[depth - 1];
-    if (isMap(parent)) {
-      const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
-      if (pair && isNode(pair.key) && pair.key.range) return `:${lineCounter.linePos(pair.key.range[0]).line}`;
-    }
-    const node = doc.getIn(keyPath.slice(0, depth), true);
-    if (isNode(node) && node.range) return `:${lineCounter.linePos(node.range[0]).line}`;
-  }
-  return '';
 }

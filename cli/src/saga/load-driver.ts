@@ -1,4 +1,5 @@
 import amqplib from 'amqplib';
+import { seededRandom } from '@frank/kit/random';
 import { FrankError, errorMessage } from '../errors.js';
 import type { LabAccess } from './lab-access.js';
 import { arrivalSchedule } from './load-model.js';
@@ -61,18 +62,6 @@ export interface OpenLoadOptions {
 export interface Customer {
   email: string;
   token: string;
-}
-
-/** A small seeded PRNG (mulberry32): the same seed places the same orders. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** One order's lines drawn from the scenario's weighted mix; `random` lines take distinct SKUs of the pool. */

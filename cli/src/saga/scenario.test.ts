@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
 import { countHolds, evaluateExpectations } from './expectations.js';
-import { drawOrder, seededRandom } from './load-driver.js';
+import { seededRandom } from '@frank/kit/random';
+import { drawOrder } from './load-driver.js';
 import { parseDuration } from '../lab/duration.js';
 import { listScenarios, parseScenario } from './scenario.js';
 

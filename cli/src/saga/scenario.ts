@@ -1,11 +1,11 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, isMap, isNode, isScalar, parseDocument } from 'yaml';
 import { DURATION_EXAMPLE, readDuration } from '@frank/contracts/duration';
 import { z } from 'zod';
 import { parseDuration } from '../lab/duration.js';
 import { UsageError } from '../errors.js';
 import { REPOSITORY_ROOT } from '../lab/paths.js';
+import { readYamlFile } from '../lab/yaml-file.js';
 
 /**
  * A saga scenario: how the simulators behave, what orders are placed and how many, and what the
@@ -125,32 +125,16 @@ export type ProviderBehaviour = z.infer<typeof providerSchema>;
 export type ChannelBehaviour = z.infer<typeof channelsSchema>;
 
 export function parseScenario(text: string, file: string): Scenario {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0]!;
-    const where = first.linePos?.[0] ? `:${first.linePos[0].line}:${first.linePos[0].col}` : '';
-    throw new UsageError(`${file}${where}: not valid YAML: ${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, {
-      hint: 'Fix the YAML syntax (indentation, quotes, colons) at that line.',
-    });
-  }
-  const parsed = scenarioSchema.safeParse(doc.toJS() ?? {}, { reportInput: true });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const keyPath = issue.path.map(String);
-    const lineKey = issue.code === 'unrecognized_keys' ? [...keyPath, issue.keys[0]!] : keyPath;
-    throw new UsageError(
-      `${file}${lineOf(doc, lineCounter, lineKey)}: ${keyPath.length === 0 ? '(top level)' : keyPath.join('.')}: ${describeIssue(issue, keyPath)}`,
-      {
-        hint: `See templates/scenarios/happy-path.yaml for a commented scenario.`,
-      },
-    );
-  }
+  const { data } = readYamlFile(text, file, scenarioSchema, {
+    describeKey: (keyPath) => (keyPath.length === 0 ? '(top level)' : keyPath.join('.')),
+    describeIssue,
+    hint: 'See templates/scenarios/happy-path.yaml for a commented scenario.',
+  });
   return {
-    ...parsed.data,
+    ...data,
     file,
-    settleTimeoutMs: parseDuration(parsed.data.settleTimeout, 'settleTimeout'),
-    ...(parsed.data.duration === undefined ? {} : { durationMs: parseDuration(parsed.data.duration, 'duration') }),
+    settleTimeoutMs: parseDuration(data.settleTimeout, 'settleTimeout'),
+    ...(data.duration === undefined ? {} : { durationMs: parseDuration(data.duration, 'duration') }),
   };
 }
 
@@ -219,19 +203,4 @@ function allowedKeys(keyPath: string[]): string[] | undefined {
   if (keyPath[0] === 'mix' && keyPath.length === 2) return Object.keys(mixSchema.shape);
   if (keyPath[0] === 'mix' && keyPath.length === 4) return Object.keys(lineSchema.shape);
   return undefined;
-}
-
-/** The line of the key itself (where a reader looks), else of the nearest enclosing key. */
-function lineOf(doc: ReturnType<typeof parseDocument>, lineCounter: LineCounter, keyPath: string[]): string {
-  for (let depth = keyPath.length; depth > 0; depth--) {
-    const parent = depth === 1 ? doc.contents : doc.getIn(keyPath.slice(0, depth - 1), true);
-    const key = keyPath[depth - 1];
-    if (isMap(parent)) {
-      const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
-      if (pair && isNode(pair.key) && pair.key.range) return `:${lineCounter.linePos(pair.key.range[0]).line}`;
-    }
-    const node = doc.getIn(keyPath.slice(0, depth), true);
-    if (isNode(node) && node.range) return `:${lineCounter.linePos(node.range[0]).line}`;
-  }
-  return '';
 }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { EventEnvelope } from './envelope.js';
 
 /**
@@ -30,7 +31,7 @@ export interface EventData {
   'payment.completed': { orderId: string; paymentId: string; amountCents: number; providerRef: string };
   'payment.failed': { orderId: string; paymentId: string; reason: string };
   'payment.refunded': { orderId: string; paymentId: string; amountCents: number; refundId: string; reason: string };
-  'payment.webhook': { webhookId: string; paymentId: string; providerRef: string; outcome: 'succeeded' | 'declined'; amountCents: number };
+  'payment.webhook': z.infer<typeof paymentWebhookSchema>;
   /** `template` is absent from events published before it was added. */
   'customer.notified': { orderId: string; channel: string; template?: string; deliveryId: string; attempts: number };
   'notification.failed': { orderId: string; channel: string; template?: string; deliveryId: string; attempts: number; reason: string };
@@ -41,3 +42,12 @@ export type EventType = keyof EventData;
 
 /** An envelope whose data is typed by its type. */
 export type TypedEvent<K extends EventType = EventType> = { [T in K]: EventEnvelope<EventData[T]> & { type: T } }[K];
+
+/** The provider's webhook as eventbridge-bridge publishes it and payment reads it: it crosses a trust boundary, so both check it whole. */
+export const paymentWebhookSchema = z.object({
+  webhookId: z.string().min(1),
+  paymentId: z.string().min(1),
+  providerRef: z.string().min(1),
+  outcome: z.enum(['succeeded', 'declined']),
+  amountCents: z.number().int().nonnegative(),
+});

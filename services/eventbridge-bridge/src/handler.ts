@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { paymentWebhookSchema, type EventData } from '@frank/contracts/events';
 import type { EventBridgeEvent } from './eventbridge-event.js';
 import { newEnvelope, type EventEnvelope } from '@frank/kit/envelope';
 import { PoisonMessageError } from '@frank/kit/errors';
@@ -7,16 +7,7 @@ export const WEBHOOK_SOURCE = 'frank.payment-provider';
 export const WEBHOOK_DETAIL_TYPE = 'payment.webhook';
 export const WEBHOOK_EVENT_TYPE = 'payment.webhook';
 
-/** The PSP's webhook as the bridge passes it on: the `data` of `payment.webhook`. */
-export const paymentWebhookSchema = z.object({
-  webhookId: z.string().min(1),
-  paymentId: z.string().min(1),
-  providerRef: z.string().min(1),
-  outcome: z.enum(['succeeded', 'declined']),
-  amountCents: z.number().int().nonnegative(),
-});
-
-export type PaymentWebhook = z.infer<typeof paymentWebhookSchema>;
+export type PaymentWebhook = EventData['payment.webhook'];
 
 export interface BridgeDeps {
   /** Resolves only once the broker has the message (publisher confirm). */

@@ -16,14 +16,5 @@ export const inventoryReservedSchema = z.object({
   orderId: z.string().min(1),
 });
 
-export const paymentWebhookSchema = z.object({
-  webhookId: z.string().min(1),
-  paymentId: z.string().min(1),
-  providerRef: z.string().min(1),
-  outcome: z.enum(['succeeded', 'declined']),
-  amountCents: z.number().int().nonnegative(),
-});
-
 export type OrderCreated = z.infer<typeof orderCreatedSchema>;
 export type InventoryReserved = z.infer<typeof inventoryReservedSchema>;
-export type PaymentWebhook = z.infer<typeof paymentWebhookSchema>;

@@ -2,7 +2,7 @@ import { dataOf, PoisonMessageError, type EventHandler, type Logger } from '@fra
 import { decideOnWebhook } from '../domain/payment-transitions.js';
 import { insertCapture, insertRefund, lockPayment, setPaymentStatus, type PaymentRow } from '../persistence/payments.js';
 import type { ProviderClient } from '../provider/provider-client.js';
-import { paymentWebhookSchema } from './consumed-events.js';
+import { paymentWebhookSchema } from '@frank/contracts/events';
 import { appendPaymentEvent } from './payment-events.js';
 
 export interface PaymentWebhookDeps {
