@@ -188,6 +188,12 @@ describe('frank saga tools', () => {
     expect(text.stdout).toMatch(/expectation cancelled +ok +FAIL +expected all, actual 0/);
   });
 
+  it("finds every queue the services' manifests declare on the broker, each with its consumer", async () => {
+    expect(access.saga.queues.length).toBeGreaterThanOrEqual(10);
+    const states = await queueStates(access.amqpUrl, access.saga.queues);
+    expect(states.filter((q) => !q.state || q.state.consumers === 0).map((q) => q.queue)).toEqual([]);
+  });
+
   it('`saga show` rebuilds one saga from every database: its steps across order, inventory, payment and notification, with relay lag and consumer gaps', async () => {
     const [order] = JSON.parse(await readFile(path.join(runsDir(), runs.open!.runId!, 'orders.json'), 'utf8')) as RecordedOrder[];
     const show = async (id: string) => {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
-import type { LabAccess, SagaService } from '../saga/lab-access.js';
+import type { LabAccess } from '../saga/lab-access.js';
 
 /** What a database being killed or restarting answers: worth waiting out. */
 function unavailable(error: unknown): boolean {
@@ -15,7 +15,7 @@ function unavailable(error: unknown): boolean {
  * database to check the invariants and do not expect one to be away.
  */
 export function patientAccess(access: LabAccess, patienceMs: number): LabAccess {
-  const pools = new Map<SagaService, pg.Pool>();
+  const pools = new Map<string, pg.Pool>();
   const patient = (pool: pg.Pool): pg.Pool =>
     new Proxy(pool, {
       get(target, property, receiver) {

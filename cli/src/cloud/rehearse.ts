@@ -17,6 +17,7 @@ import type { AwsResource, MongoResource, PostgresResource, RabbitmqResource, Re
 import type { ProgressListener } from '../lab/up.js';
 import { waitUntil } from '../lab/wait.js';
 import { labAccessFromEnv } from '../saga/lab-access.js';
+import { loadSagaMap } from '../lab/manifests.js';
 import { runScenario, type RunResult } from '../saga/run.js';
 import { findScenario } from '../saga/scenario.js';
 import { cloudLambdas, PROVISIONER } from './cloud-lambdas.js';
@@ -329,7 +330,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
       if (!front?.service) throw new FrankError('The load balancer forwards to no ECS service.');
       const bffPort = standIns.servicePorts.get(front.service)!;
       const env = { ...(await labEnvironment(lab)), ...(await roleDatabaseUrls(provisionEnv, reader.read, standIns)) };
-      const access = labAccessFromEnv(env, { throughBff: `http://${lab.topology.host}:${bffPort}` });
+      const access = labAccessFromEnv(env, await loadSagaMap(lab.topology), { throughBff: `http://${lab.topology.host}:${bffPort}` });
       try {
         for (const name of options.scenarios) {
           say(`Scenario ${name}, through ${front.service} as the load balancer reaches it …`);

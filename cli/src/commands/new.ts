@@ -11,20 +11,30 @@ export function newCommand(): Command {
     new Command('service')
       .description('Create services/<name> from templates/service and add <name>-db and the service to frank.yaml')
       .argument('<name>', 'the service name: lowercase letters, digits and dashes')
+      .option('--after <event>', 'the event after which it takes its step of the saga (one the lab publishes)', 'payment.completed')
+      .option('--emits <event>', 'the event it publishes when its step is done (default: <name>.completed)')
       .addHelpText(
         'after',
-        '\nExamples:\n  npx frank new service shipping && npm install\n  npx frank new service gift-cards --json\n  npx frank -c ../other-lab/frank.yaml new service shipping',
+        '\nExamples:\n  npx frank new service shipping --after payment.completed --emits shipping.scheduled && npm install\n  npx frank new service gift-cards --json\n  npx frank -c ../other-lab/frank.yaml new service shipping',
       )
-      .action(async (name: string, _options, sub: Command) => {
+      .action(async (name: string, options: { after: string; emits?: string }, sub: Command) => {
         const output = outputOf(sub);
         const config = globalsOf(sub).config;
-        const result = await newService({ name, topologyFile: config ? path.resolve(config) : findTopologyFile() });
+        const result = await newService({
+          name,
+          after: options.after,
+          emits: options.emits,
+          topologyFile: config ? path.resolve(config) : findTopologyFile(),
+        });
         const shown = path.relative(process.cwd(), result.directory) || result.directory;
         writeInfo(`Created ${shown}/ (${result.files.length} files) and added to ${path.basename(result.topologyFile)}:`);
         writeInfo(
           `  resource ${result.resource.name}  postgres on port ${result.resource.port}, database ${result.resource.database}, schema ${result.resource.schema}`,
         );
         writeInfo(`  service  ${result.service}  port ${result.port}, uses ${result.resource.name} and the broker`);
+        writeInfo(
+          `  saga     after ${result.saga.after} it publishes ${result.saga.emits} (queue ${result.saga.queue}, services/${result.service}/service.yaml)`,
+        );
         const nextSteps: [string, string][] = [
           ['npm install', `links the new workspace @frank/${result.service}`],
           [`npx vitest run ${shown}`, 'its integration test, against a lab of its own'],

@@ -1,8 +1,9 @@
 import { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { openLab } from '../lab/lab.js';
-import { SAGA_SERVICES, labAccess } from '../saga/lab-access.js';
-import { listOutbox, redriveOutbox, sagaServiceNamed } from '../saga/outbox.js';
+import { loadSagaMap } from '../lab/manifests.js';
+import { labAccess } from '../saga/lab-access.js';
+import { listOutbox, outboxServiceNamed, redriveOutbox } from '../saga/outbox.js';
 import { renderOutbox } from '../ui/outbox-table.js';
 import { writeData, writeInfo } from '../ui/output.js';
 import { labOptionsOf, outputOf } from './global-options.js';
@@ -20,10 +21,12 @@ export function outboxCommand(): Command {
   outbox
     .command('ls')
     .description('Undispatched outbox rows, oldest first: service, id, event type, aggregate, age, attempts')
-    .option('--service <name>', `only this service's outbox (${SAGA_SERVICES.join(', ')})`, sagaServiceNamed)
+    .option('--service <name>', "only this service's outbox (a saga participant: user, order, …)")
     .addHelpText('after', '\nExamples:\n  npx frank outbox ls\n  npx frank outbox ls --service payment --json')
-    .action(async (options: { service?: (typeof SAGA_SERVICES)[number] }, command: Command) => {
-      const access = await labAccess(await openLab(labOptionsOf(command)));
+    .action(async (options: { service?: string }, command: Command) => {
+      const lab = await openLab(labOptionsOf(command));
+      if (options.service) outboxServiceNamed(await loadSagaMap(lab.topology), options.service);
+      const access = await labAccess(lab);
       try {
         const rows = await listOutbox(access, { service: options.service });
         writeData(outputOf(command).json ? rows : renderOutbox(rows));
@@ -35,7 +38,7 @@ export function outboxCommand(): Command {
   outbox
     .command('redrive')
     .description("Publish a service's undispatched outbox rows from here, straight to RabbitMQ, and mark them dispatched")
-    .option('--service <name>', `the service whose outbox to redrive (${SAGA_SERVICES.join(', ')})`, sagaServiceNamed)
+    .option('--service <name>', 'the service whose outbox to redrive (a saga participant: user, order, …)')
     .option('--id <uuid>', 'only this row', rowId)
     .addHelpText(
       'after',
@@ -53,12 +56,15 @@ Examples:
   npx frank outbox redrive --service payment
   npx frank outbox redrive --service order --id 5f0c…`,
     )
-    .action(async (options: { service?: (typeof SAGA_SERVICES)[number]; id?: string }, command: Command) => {
+    .action(async (options: { service?: string; id?: string }, command: Command) => {
+      const lab = await openLab(labOptionsOf(command));
+      const saga = await loadSagaMap(lab.topology);
       if (!options.service)
         throw new UsageError('Which outbox? Give --service.', {
-          hint: `One of: ${SAGA_SERVICES.join(', ')}. \`npx frank outbox ls\` shows which have rows waiting.`,
+          hint: `One of: ${saga.participants.join(', ')}. \`npx frank outbox ls\` shows which have rows waiting.`,
         });
-      const access = await labAccess(await openLab(labOptionsOf(command)));
+      outboxServiceNamed(saga, options.service);
+      const access = await labAccess(lab);
       try {
         const result = await redriveOutbox(access, { service: options.service, id: options.id });
         writeInfo(

@@ -5,7 +5,7 @@ import { labStatus, type ResourceStatus } from '../lab/status.js';
 import type { LabAccess } from '../saga/lab-access.js';
 import { listOutbox } from '../saga/outbox.js';
 import { readRecentSagas, type RecentSaga } from '../saga/recent.js';
-import { CONSUMER_QUEUES, queueDepths } from '../saga/snapshot.js';
+import { queueDepths } from '../saga/snapshot.js';
 
 /** One frame of `frank dashboard` (the console's LabFrame), with the faults as the CLI keeps them. */
 export interface DashboardFrame extends LabFrame {
@@ -34,7 +34,7 @@ export async function readFrame(lab: Lab, access: LabAccess, previous: FrameStat
       ),
     queueDepths(
       access.amqpUrl,
-      CONSUMER_QUEUES.flatMap((q) => [q, `${q}.dlq`]),
+      access.saga.queues.flatMap((q) => [q, `${q}.dlq`]),
     ).catch(() => []),
     listOutbox(access).then(
       (rows) => rows.reduce<Record<string, number>>((counts, row) => ({ ...counts, [row.service]: (counts[row.service] ?? 0) + 1 }), {}),

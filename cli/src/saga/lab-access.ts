@@ -1,11 +1,8 @@
 import pg from 'pg';
 import { FrankError } from '../errors.js';
 import type { Lab } from '../lab/lab.js';
+import { loadSagaMap, type SagaMap } from '../lab/manifests.js';
 import { labEnvironment } from '../lab/status.js';
-
-/** The services whose databases the saga touches (each has saga_coord and event_store). */
-export const SAGA_SERVICES = ['user', 'inventory', 'order', 'payment', 'notification', 'analytics'] as const;
-export type SagaService = (typeof SAGA_SERVICES)[number];
 
 /**
  * How the saga tools reach a running lab: each service's database directly (its own role, not
@@ -13,7 +10,10 @@ export type SagaService = (typeof SAGA_SERVICES)[number];
  */
 export interface LabAccess {
   env: Record<string, string>;
-  db(service: SagaService): pg.Pool;
+  /** The saga's participants and queues, from frank.yaml and the services' manifests. */
+  saga: SagaMap;
+  /** A participant's database, as its own role. */
+  db(service: string): pg.Pool;
   amqpUrl: string;
   url(service: string): string;
   /** Where customers log in and place orders: user and order themselves, or the BFF's routes (as the ALB reaches them). */
@@ -25,7 +25,7 @@ export interface LabAccess {
  * From `frank env`'s variables: `<SERVICE>_SERVICE_DATABASE_URL`, `RABBITMQ_URL`, `<SERVICE>_URL`.
  * With `throughBff`, customers reach the lab through that BFF's /api routes.
  */
-export function labAccessFromEnv(env: Record<string, string>, options: { throughBff?: string } = {}): LabAccess {
+export function labAccessFromEnv(env: Record<string, string>, saga: SagaMap, options: { throughBff?: string } = {}): LabAccess {
   const pools = new Map<string, pg.Pool>();
   const variable = (name: string): string => {
     const value = env[name];
@@ -35,6 +35,7 @@ export function labAccessFromEnv(env: Record<string, string>, options: { through
   const envName = (name: string) => name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
   return {
     env,
+    saga,
     db(service) {
       let pool = pools.get(service);
       if (!pool) {
@@ -59,5 +60,5 @@ export function labAccessFromEnv(env: Record<string, string>, options: { through
 
 export async function labAccess(lab: Lab): Promise<LabAccess> {
   if (!lab.isUp) throw new FrankError('The lab is not up.', { hint: 'Run `npx frank up` first.' });
-  return labAccessFromEnv(await labEnvironment(lab));
+  return labAccessFromEnv(await labEnvironment(lab), await loadSagaMap(lab.topology));
 }

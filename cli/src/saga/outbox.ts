@@ -1,13 +1,14 @@
 import amqplib from 'amqplib';
 import { FrankError, UsageError, errorMessage } from '../errors.js';
-import { SAGA_SERVICES, type LabAccess, type SagaService } from './lab-access.js';
+import type { SagaMap } from '../lab/manifests.js';
+import type { LabAccess } from './lab-access.js';
 
 /** The exchange every event travels on (services/kit: EVENTS_EXCHANGE). */
 const EVENTS_EXCHANGE = 'frank.events';
 const BATCH = 100;
 
 export interface OutboxRow {
-  service: SagaService;
+  service: string;
   id: string;
   eventType: string;
   aggregateType: string;
@@ -18,7 +19,7 @@ export interface OutboxRow {
 }
 
 export interface RedriveResult {
-  service: SagaService;
+  service: string;
   /** Published to frank.events and marked dispatched, by this redrive. */
   published: string[];
   /** Locked by the service's relay while we looked (it is publishing them): left to it. */
@@ -27,14 +28,15 @@ export interface RedriveResult {
   dispatchedMeanwhile: string[];
 }
 
-export function sagaServiceNamed(name: string): SagaService {
-  if ((SAGA_SERVICES as readonly string[]).includes(name)) return name as SagaService;
-  throw new UsageError(`No service "${name}" has an outbox.`, { hint: `Use one of: ${SAGA_SERVICES.join(', ')}.` });
+/** A service with an outbox (a saga participant), or a usage error naming those that have one. */
+export function outboxServiceNamed(saga: SagaMap, name: string): string {
+  if (saga.participants.includes(name)) return name;
+  throw new UsageError(`No service "${name}" has an outbox.`, { hint: `Use one of: ${saga.participants.join(', ')}.` });
 }
 
 /** Undispatched rows, oldest first, of one service or all. */
-export async function listOutbox(access: LabAccess, options: { service?: SagaService; id?: string } = {}): Promise<OutboxRow[]> {
-  const services = options.service ? [options.service] : [...SAGA_SERVICES];
+export async function listOutbox(access: LabAccess, options: { service?: string; id?: string } = {}): Promise<OutboxRow[]> {
+  const services = options.service ? [options.service] : access.saga.participants;
   const rows = await Promise.all(
     services.map(async (service) => {
       try {
@@ -76,7 +78,7 @@ export async function listOutbox(access: LabAccess, options: { service?: SagaSer
  * claiming transaction. A crash between confirm and commit publishes a row twice at worst, which
  * the consumers' inboxes absorb, as they do for the relay.
  */
-export async function redriveOutbox(access: LabAccess, options: { service: SagaService; id?: string }): Promise<RedriveResult> {
+export async function redriveOutbox(access: LabAccess, options: { service: string; id?: string }): Promise<RedriveResult> {
   const { service } = options;
   const before = await listOutbox(access, options);
   if (options.id && before.length === 0) {
@@ -121,7 +123,7 @@ export async function redriveOutbox(access: LabAccess, options: { service: SagaS
   };
 }
 
-async function claimAndPublish(access: LabAccess, service: SagaService, id: string | undefined, channel: amqplib.ConfirmChannel): Promise<string[]> {
+async function claimAndPublish(access: LabAccess, service: string, id: string | undefined, channel: amqplib.ConfirmChannel): Promise<string[]> {
   const client = await access.db(service).connect();
   try {
     await client.query('BEGIN');

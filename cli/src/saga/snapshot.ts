@@ -1,19 +1,7 @@
 import amqplib from 'amqplib';
-import { SAGA_SERVICES, type LabAccess } from './lab-access.js';
+import type { LabAccess } from './lab-access.js';
 
 /** Every consumer queue of the saga; each has its dead-letter queue `<queue>.dlq`. */
-export const CONSUMER_QUEUES = [
-  'order.saga',
-  'inventory.saga',
-  'payment.saga',
-  'notification.saga',
-  'analytics.events',
-  'rabbitmq-bridge.outcomes',
-  'views.order-views',
-  'views.inventory-views',
-  'views.user-views',
-  'views.notification-views',
-] as const;
 
 export interface OrderRow {
   id: string;
@@ -41,8 +29,7 @@ export interface LabSnapshot {
 const int = (value: unknown) => Number(value);
 
 export async function takeSnapshot(access: LabAccess): Promise<LabSnapshot> {
-  const query = async <T extends Record<string, unknown>>(service: (typeof SAGA_SERVICES)[number], sql: string) =>
-    (await access.db(service).query<T>(sql)).rows;
+  const query = async <T extends Record<string, unknown>>(service: string, sql: string) => (await access.db(service).query<T>(sql)).rows;
   const [orders, stock, reservations, commits, payments, deliveries, sales, undispatched, queues] = await Promise.all([
     query<{ id: string; user_id: string; status: string; total_cents: string; items: { sku: string; qty: number }[] | null }>(
       'order',
@@ -73,7 +60,7 @@ export async function takeSnapshot(access: LabAccess): Promise<LabSnapshot> {
       'SELECT order_id, sum(total_cents)::text AS total FROM analytics_domain.sales_fact GROUP BY order_id',
     ),
     Promise.all(
-      SAGA_SERVICES.map(async (service) =>
+      access.saga.participants.map(async (service) =>
         (
           await query<{ id: string; event_type: string }>(
             service,
@@ -84,7 +71,7 @@ export async function takeSnapshot(access: LabAccess): Promise<LabSnapshot> {
     ),
     queueDepths(
       access.amqpUrl,
-      CONSUMER_QUEUES.flatMap((q) => [q, `${q}.dlq`]),
+      access.saga.queues.flatMap((q) => [q, `${q}.dlq`]),
     ),
   ]);
   return {

@@ -1,6 +1,6 @@
 import type { SagaTimeline, TimelineStep } from '@frank/contracts/frames';
 import { FrankError, UsageError, errorMessage } from '../errors.js';
-import { SAGA_SERVICES, type LabAccess, type SagaService } from './lab-access.js';
+import type { LabAccess } from './lab-access.js';
 
 /**
  * One saga's timeline, rebuilt from every saga service's database: the events each appended
@@ -43,7 +43,7 @@ export async function readSagaTimeline(access: LabAccess, id: string): Promise<S
   const orderId = order?.id ?? id;
   const sagaId = order?.saga_id ?? id;
   const perService = await Promise.all(
-    SAGA_SERVICES.map(async (service) => ({
+    access.saga.participants.map(async (service) => ({
       service,
       rows: await read(access, service, (db) =>
         db.query<EventRow>(
@@ -67,7 +67,7 @@ export async function readSagaTimeline(access: LabAccess, id: string): Promise<S
   const messageIds = [...eventIds, ...causes];
   const inbox = (
     await Promise.all(
-      SAGA_SERVICES.map(async (service) =>
+      access.saga.participants.map(async (service) =>
         (
           await read(access, service, (db) =>
             db.query<{ message_id: string; handler: string; received_at: Date }>(
@@ -176,11 +176,7 @@ export async function readSagaTimeline(access: LabAccess, id: string): Promise<S
   };
 }
 
-async function read<T extends object>(
-  access: LabAccess,
-  service: SagaService,
-  query: (db: ReturnType<LabAccess['db']>) => Promise<{ rows: T[] }>,
-): Promise<T[]> {
+async function read<T extends object>(access: LabAccess, service: string, query: (db: ReturnType<LabAccess['db']>) => Promise<{ rows: T[] }>): Promise<T[]> {
   try {
     return (await query(access.db(service))).rows;
   } catch (error) {

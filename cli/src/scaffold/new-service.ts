@@ -4,12 +4,17 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { addServiceToTopology } from '../lab/add-service-to-topology.js';
 import { envName } from '../lab/kinds/adapter.js';
+import { loadSagaMap } from '../lab/manifests.js';
 import { REPOSITORY_ROOT } from '../lab/paths.js';
 import { labPorts, parseTopology, type Topology } from '../lab/topology.js';
 import { renderTemplate } from './render-template.js';
 
 export interface NewServiceOptions {
   name: string;
+  /** The event after which it takes its saga step: one a service of the lab publishes. */
+  after?: string;
+  /** The event it publishes when its step is done; `<name>.completed` by default. */
+  emits?: string;
   /** frank.yaml; the service goes to services/<name> beside it. */
   topologyFile: string;
   templateDir?: string;
@@ -21,6 +26,7 @@ export interface NewServiceResult {
   directory: string;
   files: string[];
   resource: { name: string; port: number; database: string; schema: string };
+  saga: { after: string; emits: string; queue: string };
   topologyFile: string;
 }
 
@@ -47,6 +53,7 @@ export async function newService(options: NewServiceOptions): Promise<NewService
   const directory = path.join(root, 'services', name);
   const shown = path.relative(process.cwd(), directory) || directory;
   assertNewName(name, resourceName, topology, directory, shown);
+  const saga = await sagaStepOf(name, options, topology);
 
   const snake = name.replace(/-/g, '_');
   const database = `${snake}_service`;
@@ -77,6 +84,8 @@ export async function newService(options: NewServiceOptions): Promise<NewService
     dbPort: String(dbPort),
     port: String(port),
     databaseUrlVariable: `${envName(database)}_DATABASE_URL`,
+    after: saga.after,
+    emits: saga.emits,
   });
   try {
     for (const file of files) {
@@ -89,7 +98,15 @@ export async function newService(options: NewServiceOptions): Promise<NewService
     await rm(directory, { recursive: true, force: true });
     throw error;
   }
-  return { service: name, port, directory, files: files.map((f) => f.path), resource: { name: resourceName, port: dbPort, database, schema }, topologyFile };
+  return {
+    service: name,
+    port,
+    directory,
+    files: files.map((f) => f.path),
+    resource: { name: resourceName, port: dbPort, database, schema },
+    saga,
+    topologyFile,
+  };
 }
 
 function assertNewName(name: string, resourceName: string, topology: Topology, directory: string, shown: string): void {
@@ -109,6 +126,26 @@ function assertNewName(name: string, resourceName: string, topology: Topology, d
   }
   if (existsSync(directory))
     throw new UsageError(`${shown} already exists; frank new does not overwrite it.`, { hint: 'Pick another name, or remove the folder first.' });
+}
+
+const EVENT_TYPE = /^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/;
+
+/** `--after` must be an event some service of the lab publishes (its manifest says so); `--emits` one nobody publishes yet. */
+async function sagaStepOf(name: string, options: NewServiceOptions, topology: Topology): Promise<{ after: string; emits: string; queue: string }> {
+  const after = options.after ?? 'payment.completed';
+  const emits = options.emits ?? `${name}.completed`;
+  const published = new Map((await loadSagaMap(topology)).manifests.flatMap((m) => m.publishes.map((type) => [type, m.service] as const)));
+  if (!published.has(after))
+    throw new UsageError(`--after "${after}" is not an event of this lab.`, {
+      hint: `Use one the services publish (their service.yaml): ${[...published.keys()].sort().join(', ')}.`,
+    });
+  if (!EVENT_TYPE.test(emits))
+    throw new UsageError(`--emits "${emits}" is not an event type: use <noun>.<past-tense verb>, lowercase with dashes, e.g. ${name}.scheduled.`);
+  if (published.has(emits) || emits === `${name}.item-created`)
+    throw new UsageError(`--emits "${emits}" is already published by ${published.get(emits) ?? name}: an event has one publisher.`, {
+      hint: `Pick a name of its own, e.g. ${name}.scheduled.`,
+    });
+  return { after, emits, queue: `${name}.saga` };
 }
 
 function rabbitmqOf(topology: Topology): string {

@@ -189,12 +189,18 @@ describe('analytics against real PostgreSQL and RabbitMQ', () => {
     expect(summary.cubesRefreshedAt).not.toBeNull();
   });
 
-  it('dead-letters an event type outside the catalogue and goes on', async () => {
-    const stranger = envelope('mystery.happened', 'm-1', {});
+  it("counts an event type no handler names (a new service's), dead-letters only what is not an envelope, and goes on", async () => {
+    const stranger = envelope('shipping.scheduled', 'm-1', { orderId: 'm-1' });
     await tap.publish(stranger);
+    await until(
+      async () => (await db.query('SELECT type FROM analytics_domain.events_seen WHERE event_id = $1', [stranger.id])).rows[0]?.type === 'shipping.scheduled',
+    );
     const connection = await amqplib.connect(amqpUrl);
     try {
-      const channel = await connection.createChannel();
+      const channel = await connection.createConfirmChannel();
+      expect((await channel.checkQueue(deadLetterQueueOf(QUEUE))).messageCount).toBe(0);
+      channel.publish('frank.events', 'shipping.scheduled', Buffer.from('{"not": "an envelope"'), { persistent: true });
+      await channel.waitForConfirms();
       await until(async () => (await channel.checkQueue(deadLetterQueueOf(QUEUE))).messageCount === 1);
     } finally {
       await connection.close();

@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runService } from '@frank/kit';
 import { definition } from '../src/service.js';
-import { freePort, migrate, startLab, tapEvents, until, type EventTap, type TestLab } from '../../../cli/test/service-lab.js';
+import { envelope, freePort, migrate, startLab, tapEvents, until, type EventTap, type TestLab } from '../../../cli/test/service-lab.js';
 
 const LAB = `version: 1
 resources:
@@ -79,5 +80,17 @@ describe('{{name}}-service against real PostgreSQL and RabbitMQ', () => {
   it('an unknown or malformed id is a 404', async () => {
     expect((await call('GET', '/items/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await call('GET', '/items/not-an-id')).status).toBe(404);
+  });
+
+  it('takes its saga step after {{after}}: one saga_steps row and {{emits}} through the outbox, once however often the message comes', async () => {
+    const orderId = randomUUID();
+    const after = envelope('{{after}}', orderId, { orderId });
+    await tap.publish(after);
+    await tap.publish(after); // a redelivery: the inbox absorbs it
+    const done = await until(async () => tap.seen.find((e) => e.type === '{{emits}}' && e.aggregateId === orderId), 20_000, 'the {{emits}} event');
+    expect(done).toMatchObject({ source: '{{name}}', causationId: after.id, sagaId: after.sagaId, data: { orderId } });
+    await until(async () => (await count('saga_coord.outbox WHERE dispatched_at IS NULL')) === 0, 20_000, 'the outbox to be dispatched');
+    expect(await count(`{{schema}}.saga_steps WHERE order_id = '${orderId}'`)).toBe(1);
+    expect(tap.seen.filter((e) => e.type === '{{emits}}' && e.aggregateId === orderId)).toHaveLength(1);
   });
 });

@@ -4,7 +4,6 @@ import { activityOf } from '../domain/user-activity.js';
 import { ensureDate, ensureProducts, upsertCustomer } from '../persistence/dimensions.js';
 import { noteEvent, recordActivity } from '../persistence/facts.js';
 import {
-  COUNTED_ONLY,
   notificationOutcomeSchema,
   orderCancelledSchema,
   orderConfirmedSchema,
@@ -14,14 +13,14 @@ import {
 } from './consumed-events.js';
 import { settleOrder } from './settle-order.js';
 
-/** Binding every routing key; consumeEvents dead-letters the types that have no handler. */
+/** Binding every routing key: the types without a handler of their own are counted only (`otherTypes`). */
 export const EVERY_EVENT = '#';
 
 /**
  * A handler for each type of the catalogue. Each notes the event, and the ones that move an order
  * settle it; `factsChanged` is called when sales_fact changed, for the cube refresh.
  */
-export function analyticsHandlers(factsChanged: () => void): Record<string, EventHandler> {
+export function analyticsHandlers(factsChanged: () => void): { handlers: Record<string, EventHandler>; otherTypes: EventHandler } {
   const settled = async (client: DbClient, event: EventEnvelope, facts: Parameters<typeof settleOrder>[2]) => {
     if (await settleOrder(client, event, facts)) factsChanged();
   };
@@ -86,6 +85,6 @@ export function analyticsHandlers(factsChanged: () => void): Record<string, Even
       await settled(client, event, { orderId: outcome.orderId, notifiedAt: at, sagaId: event.sagaId });
     }),
   };
-  for (const type of COUNTED_ONLY) handlers[type] = noted(async () => undefined);
-  return handlers;
+  // Every other event (inventory's, a refund, a new service's) is counted in the event facts only.
+  return { handlers, otherTypes: noted(async () => undefined) };
 }

@@ -18,16 +18,3 @@ export const orderConfirmedSchema = z.object({ orderId: z.string().min(1), userI
 export const orderCancelledSchema = z.object({ orderId: z.string().min(1), userId: z.string().nullish(), reason: z.unknown().optional() });
 export const paymentCompletedSchema = z.object({ orderId: z.string().min(1), amountCents: z.number().int().nullish() });
 export const notificationOutcomeSchema = z.object({ orderId: z.string().min(1) });
-
-/** The types of the catalogue that analytics only counts. */
-export const COUNTED_ONLY = [
-  'inventory.reserved',
-  'inventory.reservation-failed',
-  'inventory.released',
-  'inventory.committed',
-  'inventory.stock-adjusted',
-  'payment.failed',
-  'payment.refunded',
-  'payment.webhook',
-  'analytics.recorded',
-] as const;

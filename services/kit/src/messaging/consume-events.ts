@@ -26,6 +26,8 @@ export interface ConsumeEventsOptions {
   deliveryLimit?: number;
   /** Routing keys to bind instead of the handlers' types (e.g. `#`); a type with no handler is poison. */
   bindings?: string[];
+  /** For a queue bound to `#`: the handler of every type without one of its own, which then is no poison (a new service's events). */
+  otherTypes?: EventHandler;
 }
 
 /**
@@ -61,14 +63,15 @@ export function deadLetterQueueOf(queue: string): string {
  * envelope, a type nobody handles) is dead-lettered at once; an infrastructure fault is retried.
  */
 export async function consumeEvents(options: ConsumeEventsOptions): Promise<void> {
-  const { amqp: connection, pool, log, queue, handlers, prefetch = 20, deliveryLimit = 20 } = options;
+  const { amqp: connection, pool, log, queue, handlers, otherTypes, prefetch = 20, deliveryLimit = 20 } = options;
+  const handlerOf = (type: string): EventHandler | undefined => (Object.hasOwn(handlers, type) ? handlers[type] : otherTypes);
   const declare = (channel: amqp.ConfirmChannel) => declareConsumerQueue(channel, queue, options.bindings ?? Object.keys(handlers), deliveryLimit);
 
   const handle = async (message: amqp.ConsumeMessage, channel: amqp.ConfirmChannel) => {
     let event: EventEnvelope;
     try {
       event = parseEnvelope(message.content);
-      if (!handlers[event.type]) throw new PoisonMessageError(`no handler for event type "${event.type}"`, { type: event.type });
+      if (!handlerOf(event.type)) throw new PoisonMessageError(`no handler for event type "${event.type}"`, { type: event.type });
     } catch (error) {
       log.error('poison message dead-lettered', {
         queue,
@@ -83,7 +86,7 @@ export async function consumeEvents(options: ConsumeEventsOptions): Promise<void
       inTransaction(pool, async (client) => {
         const inserted = await client.query('INSERT INTO saga_coord.inbox (message_id, handler) VALUES ($1, $2) ON CONFLICT DO NOTHING', [event.id, queue]);
         if (inserted.rowCount === 0) return false;
-        await handlers[event.type]!(client, event);
+        await handlerOf(event.type)!(client, event);
         return true;
       });
     try {

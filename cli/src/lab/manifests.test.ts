@@ -1,0 +1,58 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../errors.js';
+import { loadManifest, loadSagaMap } from './manifests.js';
+import { REPOSITORY_ROOT } from './paths.js';
+import { loadTopology } from './topology.js';
+
+const scratch = await mkdtemp(path.join(os.tmpdir(), 'frank-manifests-'));
+afterAll(() => rm(scratch, { recursive: true, force: true }));
+
+async function manifestIn(service: string, text: string): Promise<void> {
+  await mkdir(path.join(scratch, 'services', service), { recursive: true });
+  await writeFile(path.join(scratch, 'services', service, 'service.yaml'), text);
+}
+
+describe('service manifests', () => {
+  it("give the saga tools the repository's participants and every consumer queue", async () => {
+    const saga = await loadSagaMap(await loadTopology(path.join(REPOSITORY_ROOT, 'frank.yaml')));
+    expect(saga.participants).toEqual(['user', 'inventory', 'order', 'payment', 'notification', 'analytics']);
+    expect(saga.queues.sort()).toEqual(
+      [
+        'analytics.events',
+        'inventory.saga',
+        'notification.saga',
+        'order.saga',
+        'payment.saga',
+        'rabbitmq-bridge.outcomes',
+        'views.inventory-views',
+        'views.notification-views',
+        'views.order-views',
+        'views.user-views',
+      ].sort(),
+    );
+    // Every event someone consumes is published by someone (or is every event, '#').
+    const published = new Set(saga.manifests.flatMap((m) => m.publishes));
+    const consumed = saga.manifests.flatMap((m) => Object.values(m.consumes).flat()).filter((type) => type !== '#');
+    expect(consumed.filter((type) => !published.has(type))).toEqual([]);
+  });
+
+  it('reads a service without a manifest as publishing and consuming nothing', async () => {
+    expect(await loadManifest({ root: scratch }, 'bff')).toEqual({ service: 'bff', publishes: [], consumes: {} });
+  });
+
+  it('refuses a broken manifest with its file, line and key', async () => {
+    await manifestIn('shipping', 'publishes: [shipping.scheduled]\nconsumes:\n  shipping.saga: [Payment Completed]\n');
+    const error = await loadManifest({ root: scratch }, 'shipping').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toMatch(
+      /services\/shipping\/service\.yaml:3: consumes\.shipping\.saga\.0: must be an event type such as order\.created$/,
+    );
+    await manifestIn('shipping', 'publishes: [shipping.scheduled]\nqueues: [shipping.saga]\n');
+    expect(((await loadManifest({ root: scratch }, 'shipping').catch((e: unknown) => e)) as UsageError).message).toMatch(
+      /service\.yaml:2: \(top level\): unknown key; a manifest has publishes and consumes$/,
+    );
+  });
+});
