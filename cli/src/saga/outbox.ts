@@ -1,10 +1,10 @@
 import amqplib from 'amqplib';
+import { publishOutboxBatch, type PublishRow } from '@frank/kit/outbox';
 import { FrankError, UsageError, errorMessage } from '../errors.js';
 import type { SagaMap } from '../lab/manifests.js';
 import type { LabAccess } from './lab-access.js';
+import { EVENTS_EXCHANGE } from '@frank/contracts/events';
 
-/** The exchange every event travels on (services/kit: EVENTS_EXCHANGE). */
-const EVENTS_EXCHANGE = 'frank.events';
 const BATCH = 100;
 
 export interface OutboxRow {
@@ -71,12 +71,9 @@ export async function listOutbox(access: LabAccess, options: { service?: string;
 /**
  * Publishes a service's undispatched outbox rows from here, straight to the broker (not through
  * the service's Toxiproxy link): what is stuck because the service or its relay is down, or its
- * link is broken. It follows the relay's own protocol (services/kit outbox-relay.ts), so the two
- * never publish one row at once: rows are claimed with FOR UPDATE SKIP LOCKED, so a row the relay
- * has claimed (it is publishing it) is skipped, and the relay skips ours; each is published with
- * a broker confirm under its outbox id as message id, and marked dispatched (attempts + 1) in the
- * claiming transaction. A crash between confirm and commit publishes a row twice at worst, which
- * the consumers' inboxes absorb, as they do for the relay.
+ * link is broken. It runs the relay's own batch (the kit's publishOutboxBatch), so the two never
+ * publish one row at once: a row the relay has claimed (it is publishing it) is skipped, and the
+ * relay skips ours.
  */
 export async function redriveOutbox(access: LabAccess, options: { service: string; id?: string }): Promise<RedriveResult> {
   const { service } = options;
@@ -123,47 +120,27 @@ export async function redriveOutbox(access: LabAccess, options: { service: strin
   };
 }
 
+/** A publish the broker refused or did not confirm (as opposed to a database error). */
+class NotConfirmed extends Error {}
+
 async function claimAndPublish(access: LabAccess, service: string, id: string | undefined, channel: amqplib.ConfirmChannel): Promise<string[]> {
-  const client = await access.db(service).connect();
-  try {
-    await client.query('BEGIN');
-    const { rows } = await client.query<{ id: string; event_type: string; payload: unknown }>(
-      'SELECT id::text, event_type, payload FROM saga_coord.outbox WHERE dispatched_at IS NULL AND ($1::uuid IS NULL OR id = $1::uuid) ORDER BY created_at, id LIMIT $2 FOR UPDATE SKIP LOCKED',
-      [id ?? null, BATCH],
+  const publish: PublishRow = (row) =>
+    new Promise<void>((resolve, reject) =>
+      channel.publish(
+        EVENTS_EXCHANGE,
+        row.eventType,
+        Buffer.from(JSON.stringify(row.payload)),
+        { persistent: true, contentType: 'application/json', messageId: row.id, type: row.eventType },
+        (error) => (error ? reject(new NotConfirmed(errorMessage(error))) : resolve()),
+      ),
     );
-    if (rows.length === 0) {
-      await client.query('ROLLBACK');
-      return [];
-    }
-    try {
-      await Promise.all(
-        rows.map(
-          (row) =>
-            new Promise<void>((resolve, reject) =>
-              channel.publish(
-                EVENTS_EXCHANGE,
-                row.event_type,
-                Buffer.from(JSON.stringify(row.payload)),
-                { persistent: true, contentType: 'application/json', messageId: row.id, type: row.event_type },
-                (error) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve()),
-              ),
-            ),
-        ),
-      );
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw new FrankError(
-        `RabbitMQ did not confirm ${service}'s outbox rows: ${errorMessage(error)}. None was marked dispatched; a next redrive publishes them again (consumers drop duplicates).`,
-        { hint: 'Check `npx frank status` and `npx frank logs rabbitmq`.', cause: error },
-      );
-    }
-    await client.query('UPDATE saga_coord.outbox SET dispatched_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])', [rows.map((r) => r.id)]);
-    await client.query('COMMIT');
-    return rows.map((r) => r.id);
+  try {
+    return await publishOutboxBatch(access.db(service), publish, { limit: BATCH, id });
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
+    if (!(error instanceof NotConfirmed)) throw error;
+    throw new FrankError(
+      `RabbitMQ did not confirm ${service}'s outbox rows: ${error.message}. None was marked dispatched; a next redrive publishes them again (consumers drop duplicates).`,
+      { hint: 'Check `npx frank status` and `npx frank logs rabbitmq`.', cause: error },
+    );
   }
 }

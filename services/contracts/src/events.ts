@@ -6,6 +6,10 @@ import type { EventEnvelope } from './envelope.js';
  * Publishers type what they emit with it; consumers read only the fields they use and treat data
  * that does not parse as poison, so a publisher may add a field without breaking anyone.
  */
+/** The topic exchange every event travels on, routing key = type, and where consumers dead-letter. */
+export const EVENTS_EXCHANGE = 'frank.events';
+export const DEAD_LETTER_EXCHANGE = 'frank.dlx';
+
 export interface Line {
   sku: string;
   qty: number;

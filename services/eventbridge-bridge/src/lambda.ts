@@ -5,6 +5,7 @@ import { createLogger, errorFields } from '@frank/kit/log';
 import { secretReader } from '@frank/kit/aws-secrets';
 import { readSettings } from '@frank/kit/settings';
 import { lambdaSettings } from './settings.js';
+import { EVENTS_EXCHANGE } from '@frank/contracts/events';
 
 /** The parts of Lambda's SQS event that the handler reads (no @types/aws-lambda in the project). */
 export interface SqsEvent {
@@ -14,8 +15,6 @@ export interface SqsEvent {
 export interface SqsBatchResponse {
   batchItemFailures: { itemIdentifier: string }[];
 }
-
-const EVENTS_EXCHANGE = 'frank.events';
 
 /**
  * AWS Lambda entry point, fed by an SQS event source mapping with ReportBatchItemFailures: each

@@ -10,6 +10,7 @@ export { consumeEvents, deadLetterQueueOf, declareConsumerQueue, type EventHandl
 export { dataOf, newEnvelope, parseEnvelope, type EventEnvelope, type NewEvent } from './messaging/envelope.js';
 export { InvalidTokenError, signToken, verifyToken, type TokenClaims, type TokenSubject } from '@frank/contracts/token';
 export { startOutboxRelay, type OutboxRelay } from './messaging/outbox-relay.js';
+export { publishOutboxBatch, type OutboxRowToPublish, type PublishRow } from './messaging/outbox-batch.js';
 export { main, runService, type ServiceContext, type ServiceDefinition } from './service.js';
 export type { SeedOptions } from './seed-options.js';
 export { awsClientConfig, type AwsClientConfig } from './aws-client-config.js';

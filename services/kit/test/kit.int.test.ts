@@ -12,6 +12,7 @@ import {
   createPool,
   deadLetterQueueOf,
   inTransaction,
+  publishOutboxBatch,
   startOutboxRelay,
   type EventEnvelope,
   type OutboxRelay,
@@ -100,6 +101,47 @@ describe('services/kit against real PostgreSQL and RabbitMQ', () => {
     ).rejects.toThrow(/duplicate key/);
     expect((await pool.query("SELECT count(*)::int AS n FROM saga_coord.outbox WHERE aggregate_id = 'n-2'")).rows[0].n).toBe(0);
     await expect(pool.query("DELETE FROM event_store.events WHERE stream_id = 'n-1'")).rejects.toThrow(/append-only/);
+  });
+
+  it('publishes the outbox in batches claimed once: an unconfirmed batch rolls back and counts an attempt per row, a claimed row is skipped', async () => {
+    await relay.stop(); // this test is the only publisher until it starts the relay again
+    try {
+      const ids = await inTransaction(pool, async (client) =>
+        Promise.all(
+          ['b-1', 'b-2'].map(
+            async (id) => (await appendEvent(client, { type: 'note.batched', source: 'kit-test', aggregateType: 'note', aggregateId: id, data: {} })).id,
+          ),
+        ),
+      );
+      const rows = async () =>
+        (
+          await pool.query('SELECT id::text, attempts, dispatched_at IS NOT NULL AS dispatched FROM saga_coord.outbox WHERE id = ANY($1::uuid[]) ORDER BY id', [
+            ids,
+          ])
+        ).rows;
+      await expect(publishOutboxBatch(pool, async () => Promise.reject(new Error('not confirmed')), { limit: 10 })).rejects.toThrow('not confirmed');
+      expect(await rows()).toEqual(ids.sort().map((id) => ({ id, attempts: 1, dispatched: false })));
+
+      // While one publisher holds a row, another claims only the rest.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const published: string[] = [];
+      const first = publishOutboxBatch(
+        pool,
+        async (row) => {
+          published.push(row.id);
+          await held;
+        },
+        { limit: 10, id: ids[0] },
+      );
+      await until(async () => published.length === 1);
+      expect(await publishOutboxBatch(pool, async (row) => void published.push(row.id), { limit: 10 })).toEqual([ids[1]]);
+      release();
+      expect(await first).toEqual([ids[0]]);
+      expect(await rows()).toEqual(ids.map((id) => ({ id, attempts: 2, dispatched: true })));
+    } finally {
+      relay = startOutboxRelay({ pool, amqp, log, connectionString: dbUrl, pollIntervalMs: 5000 });
+    }
   });
 
   it('applies a redelivered message once: the inbox absorbs the duplicate', async () => {

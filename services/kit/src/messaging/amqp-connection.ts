@@ -1,9 +1,9 @@
 import amqp from 'amqplib';
 import type { Logger } from '../log.js';
+import { DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE } from '@frank/contracts/events';
 import { errorFields } from '../log.js';
 
-export const EVENTS_EXCHANGE = 'frank.events';
-export const DEAD_LETTER_EXCHANGE = 'frank.dlx';
+export { DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE };
 
 export type ConsumeHandler = (message: amqp.ConsumeMessage, channel: amqp.ConfirmChannel) => Promise<void>;
 

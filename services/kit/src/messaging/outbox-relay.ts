@@ -1,12 +1,13 @@
 import pg from 'pg';
 import type { Pool } from '../db/pool.js';
 import { databaseAnswers } from '../db/database-gate.js';
-import { inTransaction, isTransient } from '../db/pool.js';
+import { isTransient } from '../db/pool.js';
 import type { Logger } from '../log.js';
 import { errorFields } from '../log.js';
 import type { AmqpConnection } from './amqp-connection.js';
 import { EVENTS_EXCHANGE } from './amqp-connection.js';
 import { OUTBOX_CHANNEL } from './append-event.js';
+import { publishOutboxBatch, type PublishRow } from './outbox-batch.js';
 
 export interface OutboxRelayOptions {
   pool: Pool;
@@ -23,12 +24,6 @@ export interface OutboxRelay {
   /** Drains now, without waiting for a NOTIFY or the poll. */
   kick(): void;
   stop(): Promise<void>;
-}
-
-interface OutboxRow {
-  id: string;
-  event_type: string;
-  payload: unknown;
 }
 
 /**
@@ -87,30 +82,9 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
   };
 
-  const drainOnce = async (): Promise<number> =>
-    inTransaction(
-      pool,
-      async (client) => {
-        const { rows } = await client.query<OutboxRow>(
-          'SELECT id, event_type, payload FROM saga_coord.outbox WHERE dispatched_at IS NULL ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED',
-          [batchSize],
-        );
-        if (rows.length === 0) return 0;
-        try {
-          await Promise.all(
-            rows.map((row) =>
-              amqp.publish(EVENTS_EXCHANGE, row.event_type, Buffer.from(JSON.stringify(row.payload)), { messageId: row.id, type: row.event_type }),
-            ),
-          );
-        } catch (error) {
-          await client.query('UPDATE saga_coord.outbox SET attempts = attempts + 1 WHERE id = ANY($1)', [rows.map((r) => r.id)]);
-          throw error;
-        }
-        await client.query('UPDATE saga_coord.outbox SET dispatched_at = now(), attempts = attempts + 1 WHERE id = ANY($1)', [rows.map((r) => r.id)]);
-        return rows.length;
-      },
-      { attempts: 2 },
-    );
+  const publish: PublishRow = (row) =>
+    amqp.publish(EVENTS_EXCHANGE, row.eventType, Buffer.from(JSON.stringify(row.payload)), { messageId: row.id, type: row.eventType });
+  const drainOnce = async (): Promise<number> => (await publishOutboxBatch(pool, publish, { limit: batchSize })).length;
 
   const loop = async () => {
     let backoff = 200;
