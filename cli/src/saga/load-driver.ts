@@ -1,4 +1,5 @@
-import amqplib from 'amqplib';
+import { AmqpConnection, EVENTS_EXCHANGE } from '@frank/kit/amqp';
+import type { Logger } from '@frank/kit/log';
 import { seededRandom } from '@frank/kit/random';
 import { FrankError, errorMessage } from '../errors.js';
 import type { LabAccess } from './lab-access.js';
@@ -122,58 +123,26 @@ export async function loginCustomers(access: LabAccess, limit: number): Promise<
   return customers;
 }
 
-/** Waits for terminal events on an exclusive queue of frank.events, bound before the first order. */
+/** The kit's connection logs for a service's log file; the CLI's stdout is its output (`--json`). */
+const SILENT: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => SILENT };
+
 /**
- * Waits for each order's terminal event on frank.events. A broker that goes away (a chaos run
- * kills it) is reconnected to; the outcomes that passed meanwhile are read from order-service's
- * database, so no order waits out its timeout for an event it missed.
+ * Waits for each order's terminal event on frank.events, on an exclusive queue bound before the
+ * first order, through the kit's connection (which comes back by itself when a chaos run kills the
+ * broker). The outcomes that passed while it was away are read from order-service's database, so
+ * no order waits out its timeout for an event it missed.
  */
 async function listenForOutcomes(access: LabAccess) {
   const waiting = new Map<string, (type: PlacedOrder['terminal']) => void>();
   const early = new Map<string, PlacedOrder['terminal']>();
-  let connection: amqplib.ChannelModel | undefined;
-  let closed = false;
   const settle = (orderId: string, type: PlacedOrder['terminal']) => {
     const done = waiting.get(orderId);
     if (done) done(type);
     else early.set(orderId, type);
   };
-  const subscribe = async (): Promise<void> => {
-    const opened = await amqplib.connect(access.amqpUrl);
-    opened.on('error', () => undefined);
-    const channel = await opened.createChannel();
-    const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
-    for (const key of ['order.confirmed', 'order.cancelled']) await channel.bindQueue(queue, 'frank.events', key);
-    await channel.consume(
-      queue,
-      (message) => {
-        if (!message) return;
-        try {
-          const event = JSON.parse(message.content.toString('utf8')) as { type: PlacedOrder['terminal']; data: { orderId: string } };
-          settle(event.data.orderId, event.type);
-        } catch {
-          /* not ours to judge: the consumers dead-letter poison */
-        }
-      },
-      { noAck: true },
-    );
-    connection = opened;
-    opened.on('close', () => {
-      if (!closed) void resubscribe();
-    });
-  };
-  const resubscribe = async () => {
-    while (!closed) {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      try {
-        await subscribe();
-        break;
-      } catch {
-        /* the broker is still away */
-      }
-    }
+  const catchUp = async () => {
     const ids = [...waiting.keys()];
-    if (closed || ids.length === 0) return;
+    if (ids.length === 0) return;
     const { rows } = await access
       .db('order')
       .query<{ id: string; status: string }>(
@@ -183,7 +152,29 @@ async function listenForOutcomes(access: LabAccess) {
       .catch(() => ({ rows: [] as { id: string; status: string }[] }));
     for (const row of rows) settle(row.id, row.status === 'CONFIRMED' ? 'order.confirmed' : 'order.cancelled');
   };
-  await subscribe();
+  const queue = `frank-load.outcomes.${process.pid}.${Math.random().toString(36).slice(2, 8)}`;
+  const connection = new AmqpConnection(access.amqpUrl, SILENT);
+  let declarations = 0;
+  await connection.consume({
+    queue,
+    prefetch: 200,
+    async declare(channel) {
+      await channel.assertQueue(queue, { exclusive: true, autoDelete: true });
+      for (const key of ['order.confirmed', 'order.cancelled']) await channel.bindQueue(queue, EVENTS_EXCHANGE, key);
+      // Declared again: the broker was away, and what settled meanwhile went by unseen.
+      if (declarations++ > 0) setTimeout(() => void catchUp(), 0);
+    },
+    async handler(message, channel) {
+      try {
+        const event = JSON.parse(message.content.toString('utf8')) as { type: PlacedOrder['terminal']; data: { orderId: string } };
+        settle(event.data.orderId, event.type);
+      } catch {
+        /* not ours to judge: the consumers dead-letter poison */
+      }
+      channel.ack(message);
+    },
+  });
+  await connection.start();
   return {
     wait(orderId: string, timeoutMs: number): Promise<PlacedOrder['terminal'] | undefined> {
       const already = early.get(orderId);
@@ -200,10 +191,7 @@ async function listenForOutcomes(access: LabAccess) {
         });
       });
     },
-    close: async () => {
-      closed = true;
-      await connection?.close().catch(() => undefined);
-    },
+    close: () => connection.close(),
   };
 }
 
