@@ -9,7 +9,7 @@ import type { Scenario } from '../saga/scenario.js';
 import type { ChaosLab } from './chaos-lab.js';
 import { armEventTrigger } from './event-trigger.js';
 import type { Fault } from './fault-spec.js';
-import { healExpiredFaults, healFaults, injectFault } from './faults.js';
+import { healExpiredFaults, holdFault } from './faults.js';
 import { startOrderGateway } from './order-gateway.js';
 import { patientAccess } from './patient-access.js';
 import { probeRecovery, type RecoveryResult } from './recovery-probe.js';
@@ -123,7 +123,6 @@ export async function runExperiment(chaos: ChaosLab, access: LabAccess, options:
   let run: RunResult | undefined;
   let recovery: RecoveryResult | undefined;
   const loadWall = new Date();
-  let faultId: string | undefined;
   try {
     say(
       `load: ${options.scenario.name}, ${options.orders} orders, concurrency ${options.concurrency}, seed ${options.seed}; ${options.fault.label} when the first ${options.trigger} passes`,
@@ -179,41 +178,44 @@ export async function runExperiment(chaos: ChaosLab, access: LabAccess, options:
 
     const inFlight = await ordersInFlight(access);
     const injectedWall = new Date();
-    const record = await injectFault(chaos, options.fault, { durationMs: options.holdMs, trigger: options.trigger });
-    faultId = record.id;
-    result.injection.atMs = at();
-    say(
-      `fault: ${options.fault.label} in force at ${(at() / 1000).toFixed(1)} s (${inFlight.length} sagas in flight); healing in ${Math.round(options.holdMs / 100) / 10} s`,
-    );
-    await sleep(options.holdMs, undefined, { signal: options.signal }).catch(() => undefined);
-
-    const heldWall = new Date();
-    const healBegan = performance.now();
-    const heldByGateway = gateway.held;
-    const probes = probeRecovery(access, {
-      orderUrl: access.url('order'),
-      token: probeCustomer!.token,
-      sku: probeSku,
-      since: healBegan,
-      deadlineMs: options.settleTimeoutMs,
+    let heldWall = injectedWall;
+    let heldByGateway = 0;
+    let probes: ReturnType<typeof probeRecovery> | undefined;
+    const { healed } = await holdFault(chaos, options.fault, {
+      forMs: options.holdMs,
+      trigger: options.trigger,
+      signal: options.signal,
+      onPhase: (event) => say(`  ${event.resource} ${event.phase}`),
+      onInjected: () => {
+        result.injection.atMs = at();
+        say(
+          `fault: ${options.fault.label} in force at ${(at() / 1000).toFixed(1)} s (${inFlight.length} sagas in flight); healing in ${Math.round(options.holdMs / 100) / 10} s`,
+        );
+      },
+      // The probes start as the heal begins: recovery is measured from there.
+      beforeHeal: () => {
+        heldWall = new Date();
+        heldByGateway = gateway.held;
+        probes = probeRecovery(access, {
+          orderUrl: access.url('order'),
+          token: probeCustomer!.token,
+          sku: probeSku,
+          since: performance.now(),
+          deadlineMs: options.settleTimeoutMs,
+        });
+      },
     });
-    const [healed] = await healFaults(
-      chaos,
-      (r) => r.id === faultId,
-      (event) => say(`  ${event.resource} ${event.phase}`),
-    );
-    faultId = undefined;
     result.injection.healedAtMs = at();
     result.injection.healMs = healed?.ms ?? null;
     say(
       `heal: ${options.fault.label} removed at ${(at() / 1000).toFixed(1)} s${healed && healed.ms > 500 ? ` (back in ${(healed.ms / 1000).toFixed(1)} s)` : ''}; probing for recovery`,
     );
     if (options.signal?.aborted) {
-      probes.stop();
+      probes!.stop();
       throw new FrankError('Interrupted: the fault was healed; the sagas of the load were left to settle by themselves.');
     }
 
-    recovery = await probes.done;
+    recovery = await probes!.done;
     result.recovery = {
       ms: recovery.recoveryMs,
       probes: recovery.probes.length,
@@ -229,7 +231,6 @@ export async function runExperiment(chaos: ChaosLab, access: LabAccess, options:
     result.affected = inFlight.length + (await ordersPlacedBetween(access, injectedWall, heldWall, inFlight)) + heldByGateway;
   } finally {
     await trigger.close();
-    if (faultId) await healFaults(chaos, (r) => r.id === faultId).catch(() => undefined);
     await gateway.close();
   }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { FrankError, ResourceError, errorMessage } from '../errors.js';
 import { unitHealth } from '../lab/unit-health.js';
 import { restartUnit, type ProgressListener } from '../lab/up.js';
@@ -75,6 +76,37 @@ export async function healFaults(chaos: ChaosLab, match: (record: FaultRecord) =
   if (failures.length > 0)
     throw new FrankError(`Could not heal ${failures.join('; ')}`, { hint: '`npx frank up` restarts whatever is down; `npx frank chaos heal` tries again.' });
   return healed;
+}
+
+export interface HoldOptions {
+  /** How long the fault stays in force; an abort of `signal` cuts it short (Ctrl-C, a run that ends). */
+  forMs: number;
+  trigger?: string;
+  signal?: AbortSignal;
+  onPhase?: ProgressListener;
+  /** Once the fault is in force. */
+  onInjected?(record: FaultRecord): void | Promise<void>;
+  /** After the hold, just before the heal (an experiment starts its recovery probes there). */
+  beforeHeal?(): void | Promise<void>;
+}
+
+/**
+ * The one chaos flow of `frank chaos <fault> --for`, `saga run --chaos` and `chaos run`: inject,
+ * hold, heal that fault. Whatever happens while it is held, it is healed before this returns or
+ * throws. `healed` is undefined when something else healed it first (`frank chaos heal`, `down`).
+ */
+export async function holdFault(chaos: ChaosLab, fault: Fault, options: HoldOptions): Promise<{ record: FaultRecord; healed: Healed | undefined }> {
+  const record = await injectFault(chaos, fault, { durationMs: options.forMs, trigger: options.trigger });
+  const heal = async () => (await healFaults(chaos, (r) => r.id === record.id, options.onPhase))[0];
+  try {
+    await options.onInjected?.(record);
+    await sleep(options.forMs, undefined, { signal: options.signal }).catch(() => undefined);
+    await options.beforeHeal?.();
+  } catch (error) {
+    await heal().catch(() => undefined);
+    throw error;
+  }
+  return { record, healed: await heal() };
 }
 
 /** Faults whose `--for` has run out and whose owner did not heal them (it died, or was killed). */

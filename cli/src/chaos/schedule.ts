@@ -4,7 +4,7 @@ import type { Topology } from '../lab/topology.js';
 import type { ChaosLab } from './chaos-lab.js';
 import { parseDuration } from '../lab/duration.js';
 import { parseFault, type Fault } from './fault-spec.js';
-import { healFaults, injectFault } from './faults.js';
+import { holdFault } from './faults.js';
 
 /** One fault of a saga run's schedule: in force from `atMs` after the run starts, for `forMs`. */
 export interface ScheduledFault {
@@ -58,7 +58,8 @@ export function startSchedule(
   const outcomes = schedule.map((s): ScheduledOutcome => ({ fault: s.fault.label, plannedAtMs: s.atMs, injectedAtMs: null, healedAtMs: null, error: null }));
   const work: Promise<void>[] = [];
   const timers: NodeJS.Timeout[] = [];
-  let finishing = false;
+  // The run is over: every fault still held is healed now.
+  const finishing = new AbortController();
   schedule.forEach((item, i) => {
     const outcome = outcomes[i]!;
     timers.push(
@@ -66,11 +67,16 @@ export function startSchedule(
         work.push(
           (async () => {
             try {
-              const record = await injectFault(chaos, item.fault, { durationMs: item.forMs, trigger: 'saga run --chaos' });
-              outcome.injectedAtMs = since();
-              say(`  chaos: ${item.fault.label} in force at ${(outcome.injectedAtMs / 1000).toFixed(1)} s, for ${(item.forMs / 1000).toFixed(1)} s`);
-              if (!finishing) await new Promise((resolve) => setTimeout(resolve, item.forMs));
-              await healFaults(chaos, (r) => r.id === record.id, onPhase);
+              await holdFault(chaos, item.fault, {
+                forMs: item.forMs,
+                trigger: 'saga run --chaos',
+                signal: finishing.signal,
+                onPhase,
+                onInjected: () => {
+                  outcome.injectedAtMs = since();
+                  say(`  chaos: ${item.fault.label} in force at ${(outcome.injectedAtMs / 1000).toFixed(1)} s, for ${(item.forMs / 1000).toFixed(1)} s`);
+                },
+              });
               outcome.healedAtMs = since();
               say(`  chaos: ${item.fault.label} healed at ${(outcome.healedAtMs / 1000).toFixed(1)} s`);
             } catch (error) {
@@ -84,7 +90,7 @@ export function startSchedule(
   });
   return {
     async finish() {
-      finishing = true;
+      finishing.abort();
       for (const timer of timers) clearTimeout(timer);
       await Promise.all(work);
       return outcomes;

@@ -8,7 +8,7 @@ import { armEventTrigger } from '../chaos/event-trigger.js';
 import { runExperiment } from '../chaos/experiment.js';
 import { FAULT_COMMANDS, parseFault, type Fault, type FaultCommand } from '../chaos/fault-spec.js';
 import type { FaultRecord } from '../chaos/fault-store.js';
-import { healEveryFault, healExpiredFaults, healFaults, injectFault, type Healed } from '../chaos/faults.js';
+import { healEveryFault, healExpiredFaults, holdFault, injectFault, type Healed } from '../chaos/faults.js';
 import { matrixFaults, runMatrix, selectFaults } from '../chaos/matrix.js';
 import { parseEventType, type SagaEventType } from '../chaos/saga-events.js';
 import { FrankError, UsageError } from '../errors.js';
@@ -145,14 +145,25 @@ function faultCommand(name: FaultCommand): Command {
       const interrupt = interruption();
       try {
         if (trigger && !(await waitForTrigger(lab, fault, trigger, withinMs, interrupt.signal))) return;
-        const record = await injectFault(chaos, fault, { durationMs, trigger });
-        writeInfo(`${paint('✔', 'green', output.color)} ${fault.label} in force (fault ${record.id})${describeLinks(fault)}`);
+        const announce = (record: FaultRecord) =>
+          writeInfo(`${paint('✔', 'green', output.color)} ${fault.label} in force (fault ${record.id})${describeLinks(fault)}`);
+        let record: FaultRecord;
         let healed: Healed | undefined;
-        if (durationMs === undefined) writeInfo('  it stays until `npx frank chaos heal` (or `frank down`)');
-        else {
-          writeInfo(`  healing in ${formatDuration(durationMs)} (Ctrl-C heals now)`);
-          await sleep(durationMs, undefined, { signal: interrupt.signal }).catch(() => undefined);
-          [healed] = await healFaults(chaos, (r) => r.id === record.id, phaseLine);
+        if (durationMs === undefined) {
+          record = await injectFault(chaos, fault, { trigger });
+          announce(record);
+          writeInfo('  it stays until `npx frank chaos heal` (or `frank down`)');
+        } else {
+          ({ record, healed } = await holdFault(chaos, fault, {
+            forMs: durationMs,
+            trigger,
+            signal: interrupt.signal,
+            onPhase: phaseLine,
+            onInjected: (injected) => {
+              announce(injected);
+              writeInfo(`  healing in ${formatDuration(durationMs)} (Ctrl-C heals now)`);
+            },
+          }));
           if (healed) reportHealed([healed]);
           else writeInfo(`${fault.label} was healed already (by \`frank chaos heal\` or \`frank down\`)`);
         }
