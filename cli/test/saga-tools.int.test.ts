@@ -266,7 +266,7 @@ describe('frank saga tools', () => {
       return run;
     };
     const recorded = (await readdir(runsDir())).length;
-    await bad(['saga', 'run', 'happy-path', '--duration', '5x', '--rate', '4'], 2, '--duration takes a duration such as "60s", "2m" or "1500ms", not "5x".');
+    await bad(['saga', 'run', 'happy-path', '--duration', '5x', '--rate', '4'], 2, '--duration takes a duration such as 500ms, 10s or 2m, not "5x".');
     await bad(
       ['saga', 'run', 'happy-path', '--rate', 'fast', '--duration', '3s'],
       2,
@@ -301,7 +301,7 @@ describe('frank saga tools', () => {
       /No order or saga 0b8e4f2c-1d3a-4e5f-8a9b-0c1d2e3f4a5b[\s\S]*try: Check the id: `npx frank saga stuck`/,
     );
     await bad(['saga', 'show', 'order-42'], 2, '"order-42" is not an order or saga id: both are UUIDs.');
-    await bad(['saga', 'stuck', '--older-than', 'soon'], 2, '--older-than takes a duration such as "60s", "2m" or "1500ms", not "soon".');
+    await bad(['saga', 'stuck', '--older-than', 'soon'], 2, '--older-than takes a duration such as 500ms, 10s or 2m, not "soon".');
     await bad(
       ['outbox', 'ls', '--service', 'shipping'],
       2,

@@ -38,7 +38,7 @@ interface RunFlags {
 }
 
 const loadDuration = (value: string) => checkLoadDuration(parseDuration(value, '--duration'), value);
-const graceDuration = (value: string) => parseDuration(value, '--older-than');
+const graceDuration = (value: string) => parseDuration(value, '--older-than', { zero: true });
 
 export function sagaCommand(): Command {
   const saga = new Command('saga').description('Fire order-saga scenarios at the lab, check every invariant, and look into runs and sagas');
