@@ -20,6 +20,21 @@ export default tseslint.config(
     },
   },
   {
+    // The CLI reads a service's private state only through its reports (saga_report views, named
+    // in its manifest): services/README.md, "Reports". Its tables may change under it.
+    files: ['cli/src/**/*.ts'],
+    ignores: ['cli/src/**/*.test.ts', 'cli/src/scaffold/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'Literal[value=/\\b[a-z]+_domain\\./], TemplateElement[value.raw=/\\b[a-z]+_domain\\./]',
+          message: 'The CLI reads a service\'s private tables: read its saga_report view instead (LabAccess.report; services/README.md, "Reports").',
+        },
+      ],
+    },
+  },
+  {
     // Tests and benchmarks poke at JSON bodies they just asserted on.
     files: ['**/test/**', '**/*.test.{ts,tsx}', 'bench/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

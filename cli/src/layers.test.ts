@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cruise, type ICruiseResult, type IConfiguration } from 'dependency-cruiser';
+import { ESLint } from 'eslint';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPOSITORY_ROOT } from './runtimes/checkout.js';
 
@@ -55,5 +56,16 @@ describe('the layers', () => {
       'runtimes-below-lab: cli/src/runtimes/wrong-way.ts → cli/src/lab/topology.ts',
       'runtimes-lab-types-only: cli/src/runtimes/value-import.ts → cli/src/lab/lab-types.ts',
     ]);
+  });
+
+  it("keep the CLI out of the services' private tables: their reports only", async () => {
+    const eslint = new ESLint({ cwd: REPOSITORY_ROOT });
+    const code = [
+      "export const bad = 'SELECT id FROM order_domain.orders';",
+      'export const worse = (n: number) => `SELECT ${n} FROM payment_domain.payments`;',
+      "export const good = 'SELECT id FROM saga_report.orders';",
+    ].join('\n');
+    const [result] = await eslint.lintText(code, { filePath: path.join(REPOSITORY_ROOT, 'cli/src/saga/private-sql.ts') });
+    expect(result!.messages.map((m) => `${m.line}: ${m.ruleId}`)).toEqual(['1: no-restricted-syntax', '2: no-restricted-syntax']);
   });
 });

@@ -282,19 +282,19 @@ async function atRest(
 }
 
 async function ordersPlacedSince(access: LabAccess, since: Date): Promise<string[]> {
-  const { rows } = await access.db('order').query<{ id: string }>('SELECT id::text FROM order_domain.orders WHERE created_at >= $1', [since]);
+  const { rows } = await access.report('orders').query<{ id: string }>('SELECT id::text FROM saga_report.orders WHERE created_at >= $1', [since]);
   return rows.map((r) => r.id);
 }
 
 async function ordersInFlight(access: LabAccess): Promise<string[]> {
-  const { rows } = await access.db('order').query<{ id: string }>('SELECT id::text FROM order_domain.orders WHERE status <> ALL($1)', [TERMINAL]);
+  const { rows } = await access.report('orders').query<{ id: string }>('SELECT id::text FROM saga_report.orders WHERE status <> ALL($1)', [TERMINAL]);
   return rows.map((r) => r.id);
 }
 
 async function ordersPlacedBetween(access: LabAccess, from: Date, to: Date, except: string[]): Promise<number> {
   const { rows } = await access
-    .db('order')
-    .query<{ n: number }>('SELECT count(*)::int AS n FROM order_domain.orders WHERE created_at >= $1 AND created_at < $2 AND id::text <> ALL($3)', [
+    .report('orders')
+    .query<{ n: number }>('SELECT count(*)::int AS n FROM saga_report.orders WHERE created_at >= $1 AND created_at < $2 AND id::text <> ALL($3)', [
       from,
       to,
       except,

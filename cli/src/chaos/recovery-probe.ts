@@ -67,8 +67,8 @@ export function probeRecovery(access: LabAccess, options: ProbeOptions): { done:
     if (open.length === 0) return;
     try {
       const { rows } = await access
-        .db('order')
-        .query<{ id: string; status: string }>('SELECT id::text, status FROM order_domain.orders WHERE id = ANY($1::uuid[])', [open.map((p) => p.orderId)]);
+        .report('orders')
+        .query<{ id: string; status: string }>('SELECT id::text, status FROM saga_report.orders WHERE id = ANY($1::uuid[])', [open.map((p) => p.orderId)]);
       for (const row of rows) {
         const probe = open.find((p) => p.orderId === row.id)!;
         probe.status = row.status;

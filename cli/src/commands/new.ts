@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { findTopologyFile } from '../lab/topology.js';
-import { newService } from '../scaffold/new-service.js';
+import { DEFAULT_AFTER, newService } from '../scaffold/new-service.js';
 import { paint, writeData, writeInfo } from '../ui/output.js';
 import { globalsOf, outputOf } from './global-options.js';
 
@@ -11,7 +11,7 @@ export function newCommand(): Command {
     new Command('service')
       .description('Create services/<name> from templates/service and add <name>-db and the service to frank.yaml')
       .argument('<name>', 'the service name: lowercase letters, digits and dashes')
-      .option('--after <event>', 'the event after which it takes its step of the saga (one the lab publishes)', 'payment.completed')
+      .option('--after <event>', 'the event after which it takes its step of the saga (one the lab publishes)', DEFAULT_AFTER)
       .option('--emits <event>', 'the event it publishes when its step is done (default: <name>.completed)')
       .addHelpText(
         'after',

@@ -25,8 +25,9 @@ export function outboxCommand(): Command {
     .addHelpText('after', '\nExamples:\n  npx frank outbox ls\n  npx frank outbox ls --service payment --json')
     .action(async (options: { service?: string }, command: Command) => {
       const lab = await openLab(labOptionsOf(command));
-      if (options.service) outboxServiceNamed(await loadSagaMap(lab.topology), options.service);
-      const access = await labAccess(lab);
+      const saga = await loadSagaMap(lab.topology);
+      if (options.service) outboxServiceNamed(saga, options.service);
+      const access = await labAccess(lab, saga);
       try {
         const rows = await listOutbox(access, { service: options.service });
         writeData(outputOf(command).json ? rows : renderOutbox(rows));
@@ -64,7 +65,7 @@ Examples:
           hint: `One of: ${saga.participants.join(', ')}. \`npx frank outbox ls\` shows which have rows waiting.`,
         });
       outboxServiceNamed(saga, options.service);
-      const access = await labAccess(lab);
+      const access = await labAccess(lab, saga);
       try {
         const result = await redriveOutbox(access, { service: options.service, id: options.id });
         writeInfo(

@@ -26,8 +26,8 @@ export async function readFrame(lab: Lab, access: LabAccess, previous: FrameStat
   const [resources, orders, queues, outbox, sagas, faults] = await Promise.all([
     labStatus(lab),
     access
-      .db('order')
-      .query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM order_domain.orders GROUP BY status ORDER BY status')
+      .report('orders')
+      .query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM saga_report.orders GROUP BY status ORDER BY status')
       .then(
         (r): Record<string, number> => Object.fromEntries(r.rows.map((row) => [row.status, row.n])),
         (): Record<string, number> => ({}),

@@ -39,8 +39,41 @@ describe('service manifests', () => {
     expect(consumed.filter((type) => !published.has(type))).toEqual([]);
   });
 
+  it('derive which queues hold an order back, per event, leaving out the observers', async () => {
+    const saga = await loadSagaMap(await loadTopology(path.join(REPOSITORY_ROOT, 'frank.yaml')));
+    // services/README.md, the choreography: analytics, views and the outcome bridge only watch.
+    expect(saga.stepQueues).toEqual({
+      'order.created': ['inventory.saga', 'notification.saga', 'payment.saga'],
+      'inventory.reserved': ['order.saga', 'payment.saga'],
+      'inventory.reservation-failed': ['order.saga'],
+      'inventory.released': ['order.saga'],
+      'payment.webhook': ['payment.saga'],
+      'payment.completed': ['inventory.saga', 'notification.saga', 'order.saga'],
+      'payment.failed': ['inventory.saga', 'order.saga'],
+      'payment.refunded': ['order.saga'],
+      'analytics.recorded': ['order.saga'],
+    });
+    expect(saga.reports).toEqual({
+      orders: 'order',
+      stock: 'inventory',
+      reservations: 'inventory',
+      commits: 'inventory',
+      payments: 'payment',
+      deliveries: 'notification',
+      sales: 'analytics',
+      customers: 'user',
+    });
+  });
+
+  it('refuse two services that report the same view', async () => {
+    await manifestIn('a', 'reports: [orders]\n');
+    await manifestIn('b', 'reports: [orders]\n');
+    const topology = { root: scratch, services: [{ name: 'a' }, { name: 'b' }], resources: [], links: [] } as unknown as Parameters<typeof loadSagaMap>[0];
+    await expect(loadSagaMap(topology)).rejects.toThrow('Both a and b report saga_report.orders in their manifests.');
+  });
+
   it('reads a service without a manifest as publishing and consuming nothing', async () => {
-    expect(await loadManifest({ root: scratch }, 'bff')).toEqual({ service: 'bff', publishes: [], consumes: {} });
+    expect(await loadManifest({ root: scratch }, 'bff')).toEqual({ service: 'bff', publishes: [], consumes: {}, observer: false, reports: [] });
   });
 
   it('refuses a broken manifest with its file, line and key', async () => {
@@ -52,7 +85,7 @@ describe('service manifests', () => {
     );
     await manifestIn('shipping', 'publishes: [shipping.scheduled]\nqueues: [shipping.saga]\n');
     expect(((await loadManifest({ root: scratch }, 'shipping').catch((e: unknown) => e)) as UsageError).message).toMatch(
-      /service\.yaml:2: \(top level\): unknown key; a manifest has publishes and consumes$/,
+      /service\.yaml:2: \(top level\): unknown key; a manifest has publishes, consumes, observer and reports$/,
     );
   });
 });

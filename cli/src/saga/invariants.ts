@@ -24,7 +24,7 @@ const TERMINAL = new Set(['CONFIRMED', 'CANCELLED']);
 export function ordersSettled(snapshot: LabSnapshot, placedOrderIds: string[] = []): InvariantResult {
   const known = new Set(snapshot.orders.map((o) => o.id));
   const offenders = [
-    ...placedOrderIds.filter((id) => !known.has(id)).map((id) => ({ id, why: 'answered 202 but not in order_domain.orders' })),
+    ...placedOrderIds.filter((id) => !known.has(id)).map((id) => ({ id, why: "answered 202 but not in order-service's orders" })),
     ...snapshot.orders.filter((o) => !TERMINAL.has(o.status)).map((o) => ({ id: o.id, why: o.status })),
   ];
   return result('orders-settled', offenders, `${snapshot.orders.length} orders, every one CONFIRMED or CANCELLED`);

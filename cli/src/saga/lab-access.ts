@@ -14,6 +14,11 @@ export interface LabAccess {
   saga: SagaMap;
   /** A participant's database, as its own role. */
   db(service: string): pg.Pool;
+  /**
+   * The database of the service whose manifest reports the `saga_report.<view>` view: how the saga
+   * tools read a service's private state (services/README.md, "Reports"), never its tables.
+   */
+  report(view: string): pg.Pool;
   amqpUrl: string;
   url(service: string): string;
   /** Where customers log in and place orders: user and order themselves, or the BFF's routes (as the ALB reaches them). */
@@ -33,17 +38,26 @@ export function labAccessFromEnv(env: Record<string, string>, saga: SagaMap, opt
     return value;
   };
   const envName = (name: string) => name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+  const db = (service: string) => {
+    let pool = pools.get(service);
+    if (!pool) {
+      pool = new pg.Pool({ connectionString: variable(`${envName(service)}_SERVICE_DATABASE_URL`), max: 2 });
+      pool.on('error', () => undefined);
+      pools.set(service, pool);
+    }
+    return pool;
+  };
   return {
     env,
     saga,
-    db(service) {
-      let pool = pools.get(service);
-      if (!pool) {
-        pool = new pg.Pool({ connectionString: variable(`${envName(service)}_SERVICE_DATABASE_URL`), max: 2 });
-        pool.on('error', () => undefined);
-        pools.set(service, pool);
-      }
-      return pool;
+    db,
+    report(view) {
+      const service = saga.reports[view];
+      if (!service)
+        throw new FrankError(`No service reports saga_report.${view}: no manifest lists it under reports.`, {
+          hint: 'See services/README.md, "Reports": the service that owns the state creates the view in a migration and lists it in its service.yaml.',
+        });
+      return db(service);
     },
     amqpUrl: variable('RABBITMQ_URL'),
     url: (service) => variable(`${envName(service)}_URL`),
@@ -58,7 +72,8 @@ export function labAccessFromEnv(env: Record<string, string>, saga: SagaMap, opt
   };
 }
 
-export async function labAccess(lab: Lab): Promise<LabAccess> {
+/** `saga`: the map the caller already loaded (e.g. to check a --service before asking the lab). */
+export async function labAccess(lab: Lab, saga?: SagaMap): Promise<LabAccess> {
   if (!lab.isUp) throw new FrankError('The lab is not up.', { hint: 'Run `npx frank up` first.' });
-  return labAccessFromEnv(await labEnvironment(lab), await loadSagaMap(lab.topology));
+  return labAccessFromEnv(await labEnvironment(lab), saga ?? (await loadSagaMap(lab.topology)));
 }

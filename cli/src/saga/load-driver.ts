@@ -107,11 +107,8 @@ export async function http<T>(url: string, init: { method?: string; body?: unkno
 /** Tokens of the seeded customers: demo@frank.lab and the customers with password frank-customer. */
 export async function loginCustomers(access: LabAccess, limit: number): Promise<Customer[]> {
   const { rows } = await access
-    .db('user')
-    .query<{ email: string }>(
-      "SELECT u.email FROM user_domain.users u JOIN user_domain.user_roles r ON r.user_id = u.id AND r.role = 'customer' ORDER BY u.email = 'demo@frank.lab' DESC, u.email LIMIT $1",
-      [limit],
-    );
+    .report('customers')
+    .query<{ email: string }>("SELECT email FROM saga_report.customers ORDER BY email = 'demo@frank.lab' DESC, email LIMIT $1", [limit]);
   const customers: Customer[] = [];
   for (const { email } of rows) {
     const login = await http<{ token?: string }>(access.customerUrls().login, {
@@ -144,9 +141,9 @@ async function listenForOutcomes(access: LabAccess) {
     const ids = [...waiting.keys()];
     if (ids.length === 0) return;
     const { rows } = await access
-      .db('order')
+      .report('orders')
       .query<{ id: string; status: string }>(
-        "SELECT id::text, status FROM order_domain.orders WHERE id = ANY($1::uuid[]) AND status IN ('CONFIRMED', 'CANCELLED')",
+        "SELECT id::text, status FROM saga_report.orders WHERE id = ANY($1::uuid[]) AND status IN ('CONFIRMED', 'CANCELLED')",
         [ids],
       )
       .catch(() => ({ rows: [] as { id: string; status: string }[] }));

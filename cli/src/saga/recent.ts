@@ -5,7 +5,7 @@ export type { RecentSaga } from '@frank/contracts/frames';
 
 /** The `limit` latest orders, newest first, each with its saga's status and step. */
 export async function readRecentSagas(access: LabAccess, limit: number): Promise<RecentSaga[]> {
-  const { rows } = await access.db('order').query<{
+  const { rows } = await access.report('orders').query<{
     id: string;
     saga_id: string;
     status: string;
@@ -17,7 +17,7 @@ export async function readRecentSagas(access: LabAccess, limit: number): Promise
     updated_at: Date;
   }>(
     `SELECT o.id::text, o.saga_id::text, o.status, s.status AS saga_status, s.step AS saga_step, o.total_cents::text, o.cancel_reason, o.created_at, o.updated_at
-       FROM order_domain.orders o LEFT JOIN saga_coord.saga_state s ON s.saga_id = o.saga_id
+       FROM saga_report.orders o LEFT JOIN saga_coord.saga_state s ON s.saga_id = o.saga_id
       ORDER BY o.created_at DESC, o.id
       LIMIT $1`,
     [limit],

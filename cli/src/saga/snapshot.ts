@@ -1,8 +1,6 @@
 import amqplib from 'amqplib';
 import type { LabAccess } from './lab-access.js';
 
-/** Every consumer queue of the saga; each has its dead-letter queue `<queue>.dlq`. */
-
 export interface OrderRow {
   id: string;
   userId: string;
@@ -11,7 +9,7 @@ export interface OrderRow {
   items: { sku: string; qty: number }[];
 }
 
-/** What the invariant checker reads, from every service's database and the broker, at one moment. */
+/** What the invariant checker reads, from the services' reports (saga_report views), their outboxes and the broker, at one moment. */
 export interface LabSnapshot {
   orders: OrderRow[];
   stock: { sku: string; onHand: number; reserved: number; stocked: number; committed: number; conserved: boolean }[];
@@ -29,44 +27,31 @@ export interface LabSnapshot {
 const int = (value: unknown) => Number(value);
 
 export async function takeSnapshot(access: LabAccess): Promise<LabSnapshot> {
-  const query = async <T extends Record<string, unknown>>(service: string, sql: string) => (await access.db(service).query<T>(sql)).rows;
+  const report = async <T extends Record<string, unknown>>(view: string, sql: string) => (await access.report(view).query<T>(sql)).rows;
   const [orders, stock, reservations, commits, payments, deliveries, sales, undispatched, queues] = await Promise.all([
-    query<{ id: string; user_id: string; status: string; total_cents: string; items: { sku: string; qty: number }[] | null }>(
-      'order',
-      `SELECT o.id::text, o.user_id::text, o.status, o.total_cents::text,
-         (SELECT json_agg(json_build_object('sku', i.sku, 'qty', i.qty) ORDER BY i.sku) FROM order_domain.order_items i WHERE i.order_id = o.id) AS items
-       FROM order_domain.orders o`,
+    report<{ id: string; user_id: string; status: string; total_cents: string; items: { sku: string; qty: number }[] | null }>(
+      'orders',
+      'SELECT id::text, user_id::text, status, total_cents::text, items FROM saga_report.orders',
     ),
-    query<{ sku: string; on_hand: number; reserved: number; stocked: number; committed: number; conserved: boolean }>(
-      'inventory',
-      'SELECT sku, on_hand, reserved, stocked, committed, conserved FROM inventory_domain.stock_conservation',
+    report<{ sku: string; on_hand: number; reserved: number; stocked: number; committed: number; conserved: boolean }>(
+      'stock',
+      'SELECT sku, on_hand, reserved, stocked, committed, conserved FROM saga_report.stock',
     ),
-    query<{ id: string; order_id: string; status: string }>('inventory', 'SELECT id::text, order_id, status FROM inventory_domain.reservations'),
-    query<{ order_id: string; sku: string; units: string }>(
-      'inventory',
-      "SELECT order_id, sku, (-sum(qty))::text AS units FROM inventory_domain.stock_movements WHERE kind = 'commit' GROUP BY order_id, sku",
+    report<{ id: string; order_id: string; status: string }>('reservations', 'SELECT id::text, order_id, status FROM saga_report.reservations'),
+    report<{ order_id: string; sku: string; units: string }>('commits', 'SELECT order_id, sku, units::text FROM saga_report.commits'),
+    report<{ id: string; order_id: string; status: string; failure_reason: string | null; captures: number; captured: string; refunded: string }>(
+      'payments',
+      'SELECT id::text, order_id, status, failure_reason, captures, captured_cents::text AS captured, refunded_cents::text AS refunded FROM saga_report.payments',
     ),
-    query<{ id: string; order_id: string; status: string; failure_reason: string | null; captures: number; captured: string; refunded: string }>(
-      'payment',
-      `SELECT p.id::text, p.order_id, p.status, p.failure_reason,
-         (SELECT count(*)::int FROM payment_domain.captures c WHERE c.payment_id = p.id) AS captures,
-         COALESCE((SELECT sum(amount_cents) FROM payment_domain.captures c WHERE c.payment_id = p.id), 0)::text AS captured,
-         COALESCE((SELECT sum(amount_cents) FROM payment_domain.refunds r WHERE r.payment_id = p.id), 0)::text AS refunded
-       FROM payment_domain.payments p`,
-    ),
-    query<{ order_id: string; status: string }>('notification', 'SELECT order_id, status FROM notification_domain.deliveries'),
-    query<{ order_id: string; total: string }>(
-      'analytics',
-      'SELECT order_id, sum(total_cents)::text AS total FROM analytics_domain.sales_fact GROUP BY order_id',
-    ),
+    report<{ order_id: string; status: string }>('deliveries', 'SELECT order_id, status FROM saga_report.deliveries'),
+    report<{ order_id: string; total: string }>('sales', 'SELECT order_id, total_cents::text AS total FROM saga_report.sales'),
     Promise.all(
       access.saga.participants.map(async (service) =>
         (
-          await query<{ id: string; event_type: string }>(
-            service,
-            'SELECT id::text, event_type FROM saga_coord.outbox WHERE dispatched_at IS NULL ORDER BY created_at',
-          )
-        ).map((r) => ({ service, id: r.id, eventType: r.event_type })),
+          await access
+            .db(service)
+            .query<{ id: string; event_type: string }>('SELECT id::text, event_type FROM saga_coord.outbox WHERE dispatched_at IS NULL ORDER BY created_at')
+        ).rows.map((r) => ({ service, id: r.id, eventType: r.event_type })),
       ),
     ),
     queueDepths(

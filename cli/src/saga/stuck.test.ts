@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueState } from './snapshot.js';
 import { renderStuck } from '../ui/stuck-sagas.js';
-import { diagnoseSaga, SAGA_QUEUES } from './stuck.js';
+import path from 'node:path';
+import { loadSagaMap } from '../lab/manifests.js';
+import { REPOSITORY_ROOT } from '../lab/paths.js';
+import { loadTopology } from '../lab/topology.js';
+import { diagnoseSaga } from './stuck.js';
 import type { SagaTimeline, TimelineStep } from './timeline.js';
 
 const NOW = Date.parse('2026-11-30T10:01:00Z');
@@ -39,12 +43,20 @@ function timeline(steps: TimelineStep[], overrides: Partial<SagaTimeline> = {}):
   };
 }
 
+const { stepQueues } = await loadSagaMap(await loadTopology(path.join(REPOSITORY_ROOT, 'frank.yaml')));
+const SAGA_QUEUES = [...new Set(Object.values(stepQueues).flat())];
 const healthy = (): Map<string, QueueState | null> => new Map(SAGA_QUEUES.map((q) => [q, { messages: 0, consumers: 1 }]));
 const created = (consumers = ['inventory.saga', 'payment.saga', 'notification.saga']) => step('order.created', 'order', consumers);
 
 describe('where a stuck saga stopped', () => {
   it('an outbox row not dispatched, with the command that publishes it', () => {
-    const reasons = diagnoseSaga(timeline([step('order.created', 'order', [], { dispatchedAt: null, dispatchMs: null, attempts: 3 })]), healthy(), [], NOW);
+    const reasons = diagnoseSaga(
+      timeline([step('order.created', 'order', [], { dispatchedAt: null, dispatchMs: null, attempts: 3 })]),
+      stepQueues,
+      healthy(),
+      [],
+      NOW,
+    );
     expect(reasons).toEqual([
       {
         kind: 'undispatched',
@@ -62,6 +74,7 @@ describe('where a stuck saga stopped', () => {
       timeline([created(), step('inventory.reserved', 'inventory', ['order.saga'])], {
         order: { status: 'RESERVED', totalCents: 1, cancelReason: null, createdAt: T0, updatedAt: T0 },
       }),
+      stepQueues,
       queues,
       [],
       NOW,
@@ -74,6 +87,7 @@ describe('where a stuck saga stopped', () => {
   it('a message in a dead-letter queue, named by its event id', () => {
     const reasons = diagnoseSaga(
       timeline([created(['payment.saga', 'notification.saga'])]),
+      stepQueues,
       healthy(),
       [{ queue: 'inventory.saga.dlq', eventId: 'order.created-id', type: 'order.created', sagaId: 's-1', orderId: 'o-1', reason: 'rejected' }],
       NOW,
@@ -91,13 +105,13 @@ describe('where a stuck saga stopped', () => {
     const queues = healthy();
     queues.set('inventory.saga', { messages: 40, consumers: 1 });
     queues.set('payment.saga', null);
-    const reasons = diagnoseSaga(timeline([created(['notification.saga'])]), queues, [], NOW);
+    const reasons = diagnoseSaga(timeline([created(['notification.saga'])]), stepQueues, queues, [], NOW);
     expect(reasons.map((r) => [r.kind, r.where])).toEqual([
       ['waiting-in-queue', 'inventory.saga'],
       ['queue-missing', 'payment.saga'],
     ]);
     expect(reasons[0]!.detail).toBe('order.created not yet handled by inventory.saga: 40 ready, 1 consumer');
-    const lost = diagnoseSaga(timeline([created(['payment.saga', 'notification.saga'])]), healthy(), [], NOW);
+    const lost = diagnoseSaga(timeline([created(['payment.saga', 'notification.saga'])]), stepQueues, healthy(), [], NOW);
     expect(lost).toEqual([
       {
         kind: 'not-consumed',
@@ -118,7 +132,7 @@ describe('where a stuck saga stopped', () => {
       providerAttempts: 1,
       providerError: null,
     };
-    expect(diagnoseSaga(timeline(steps, { payment }), healthy(), [], NOW)).toEqual([
+    expect(diagnoseSaga(timeline(steps, { payment }), stepQueues, healthy(), [], NOW)).toEqual([
       {
         kind: 'waiting-for-provider',
         where: 'payment-provider webhook',
@@ -126,7 +140,7 @@ describe('where a stuck saga stopped', () => {
       },
     ]);
     const unsent = { ...payment, providerRef: null, providerAttempts: 4, providerError: 'ECONNREFUSED', deadlineAt: '2026-11-30T10:00:30Z' };
-    expect(diagnoseSaga(timeline(steps, { payment: unsent }), healthy(), [], NOW)).toEqual([
+    expect(diagnoseSaga(timeline(steps, { payment: unsent }), stepQueues, healthy(), [], NOW)).toEqual([
       {
         kind: 'provider-not-called',
         where: 'payment → payment-provider',
@@ -137,9 +151,9 @@ describe('where a stuck saga stopped', () => {
   });
 
   it('an order without any event, and a saga where everything was handled but nothing followed', () => {
-    expect(diagnoseSaga(timeline([]), healthy(), [], NOW)[0]!.kind).toBe('no-event');
+    expect(diagnoseSaga(timeline([]), stepQueues, healthy(), [], NOW)[0]!.kind).toBe('no-event');
     const released = step('inventory.released', 'inventory', ['order.saga']);
-    expect(diagnoseSaga(timeline([created(), released]), healthy(), [], NOW)).toEqual([
+    expect(diagnoseSaga(timeline([created(), released]), stepQueues, healthy(), [], NOW)).toEqual([
       {
         kind: 'no-next-step',
         where: 'inventory',
@@ -150,7 +164,7 @@ describe('where a stuck saga stopped', () => {
 
   it('ignores consumers that do not hold an order back, and external messages', () => {
     const webhook = step('payment.webhook', 'eventbridge-bridge', ['payment.saga'], { external: true, dispatchedAt: null });
-    const reasons = diagnoseSaga(timeline([created(), step('order.confirmed', 'order', []), webhook]), healthy(), [], NOW);
+    const reasons = diagnoseSaga(timeline([created(), step('order.confirmed', 'order', []), webhook]), stepQueues, healthy(), [], NOW);
     expect(reasons.map((r) => r.kind)).toEqual(['no-next-step']);
   });
 

@@ -1,24 +1,8 @@
 import { peekDeadLetters, type DeadLetter } from './dead-letters.js';
+import type { SagaMap } from '../lab/manifests.js';
 import type { LabAccess } from './lab-access.js';
 import { queueStates, type QueueState } from './snapshot.js';
 import { readSagaTimeline, type SagaTimeline } from './timeline.js';
-
-/**
- * Where an unsettled saga stopped. The CLI's own copy of the choreography (services/README.md):
- * for each event, the consumer queues whose handling moves an order towards CONFIRMED or
- * CANCELLED. Side consumers (analytics, views, the bridge) do not hold an order back.
- */
-export const SAGA_CONSUMERS: Record<string, string[]> = {
-  'order.created': ['inventory.saga', 'payment.saga', 'notification.saga'],
-  'inventory.reserved': ['order.saga', 'payment.saga'],
-  'inventory.reservation-failed': ['order.saga'],
-  'payment.webhook': ['payment.saga'],
-  'payment.completed': ['order.saga', 'inventory.saga', 'notification.saga'],
-  'payment.failed': ['order.saga', 'inventory.saga'],
-  'inventory.released': ['order.saga'],
-  'payment.refunded': ['order.saga'],
-};
-export const SAGA_QUEUES = [...new Set(Object.values(SAGA_CONSUMERS).flat())].sort();
 
 export type StuckKind =
   | 'undispatched'
@@ -62,8 +46,18 @@ export interface StuckReport {
 const serviceOf = (queue: string) => queue.split('.')[0]!;
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
-/** Why one saga waits, from its timeline and the broker's state: pure, so every branch is tested. */
-export function diagnoseSaga(timeline: SagaTimeline, queues: Map<string, QueueState | null>, deadLetters: DeadLetter[], now: number): StuckReason[] {
+/**
+ * Why one saga waits, from its timeline and the broker's state: pure, so every branch is tested.
+ * `stepQueues` (from the manifests) says which queues must handle each event before an order can
+ * settle; observers (analytics, views, the bridges) do not hold an order back.
+ */
+export function diagnoseSaga(
+  timeline: SagaTimeline,
+  stepQueues: SagaMap['stepQueues'],
+  queues: Map<string, QueueState | null>,
+  deadLetters: DeadLetter[],
+  now: number,
+): StuckReason[] {
   const reasons: StuckReason[] = [];
   for (const step of timeline.steps) {
     if (step.external) continue;
@@ -75,7 +69,7 @@ export function diagnoseSaga(timeline: SagaTimeline, queues: Map<string, QueueSt
       });
       continue;
     }
-    for (const queue of SAGA_CONSUMERS[step.type] ?? []) {
+    for (const queue of stepQueues[step.type] ?? []) {
       if (step.consumers.some((c) => c.handler === queue)) continue;
       const dead = deadLetters.find((d) => d.eventId === step.eventId && d.queue === `${queue}.dlq`);
       const state = queues.get(queue);
@@ -149,14 +143,15 @@ export function diagnoseSaga(timeline: SagaTimeline, queues: Map<string, QueueSt
 
 export async function findStuckSagas(access: LabAccess, options: { olderThanMs: number; peek: boolean; limit: number }): Promise<StuckReport> {
   const { rows } = await access
-    .db('order')
+    .report('orders')
     .query<{ id: string; status: string; age_ms: number }>(
-      "SELECT id::text, status, (extract(epoch FROM clock_timestamp() - created_at) * 1000)::float8 AS age_ms FROM order_domain.orders WHERE status NOT IN ('CONFIRMED', 'CANCELLED') AND created_at < clock_timestamp() - $1 * interval '1 millisecond' ORDER BY created_at",
+      "SELECT id::text, status, (extract(epoch FROM clock_timestamp() - created_at) * 1000)::float8 AS age_ms FROM saga_report.orders WHERE status NOT IN ('CONFIRMED', 'CANCELLED') AND created_at < clock_timestamp() - $1 * interval '1 millisecond' ORDER BY created_at",
       [options.olderThanMs],
     );
-  const states = await queueStates(access.amqpUrl, SAGA_QUEUES);
+  const sagaQueues = [...new Set(Object.values(access.saga.stepQueues).flat())].sort();
+  const states = await queueStates(access.amqpUrl, sagaQueues);
   const queues = new Map(states.map((s) => [s.queue, s.state]));
-  const dlqs = SAGA_QUEUES.map((q) => `${q}.dlq`);
+  const dlqs = sagaQueues.map((q) => `${q}.dlq`);
   const deadLetters = options.peek && rows.length > 0 ? await peekDeadLetters(access.amqpUrl, dlqs) : [];
   const stuck: StuckSaga[] = [];
   for (const row of rows.slice(0, options.limit)) {
@@ -168,7 +163,7 @@ export async function findStuckSagas(access: LabAccess, options: { olderThanMs: 
       status: row.status,
       ageMs: Math.round(row.age_ms),
       lastEvent: last ? { type: last.type, service: last.service, at: last.at } : null,
-      reasons: diagnoseSaga(timeline, queues, deadLetters, Date.now()),
+      reasons: diagnoseSaga(timeline, access.saga.stepQueues, queues, deadLetters, Date.now()),
     });
   }
   return {

@@ -33,9 +33,9 @@ export function checkSagaId(id: string): string {
 
 export async function readSagaTimeline(access: LabAccess, id: string): Promise<SagaTimeline> {
   id = checkSagaId(id);
-  const [order] = await read(access, 'order', (db) =>
+  const [order] = await read(access, 'orders', (db) =>
     db.query<{ id: string; saga_id: string; status: string; total_cents: string; cancel_reason: string | null; created_at: Date; updated_at: Date }>(
-      'SELECT id::text, saga_id::text, status, total_cents::text, cancel_reason, created_at, updated_at FROM order_domain.orders WHERE id = $1::uuid OR saga_id = $1::uuid',
+      'SELECT id::text, saga_id::text, status, total_cents::text, cancel_reason, created_at, updated_at FROM saga_report.orders WHERE id = $1::uuid OR saga_id = $1::uuid',
       [id],
     ),
   );
@@ -45,7 +45,7 @@ export async function readSagaTimeline(access: LabAccess, id: string): Promise<S
   const perService = await Promise.all(
     access.saga.participants.map(async (service) => ({
       service,
-      rows: await read(access, service, (db) =>
+      rows: await readParticipant(access, service, (db) =>
         db.query<EventRow>(
           `SELECT e.stream_id, e.version, e.type, e.metadata, e.recorded_at, o.dispatched_at, o.attempts
              FROM event_store.events e LEFT JOIN saga_coord.outbox o ON o.id::text = e.metadata->>'eventId'
@@ -58,7 +58,7 @@ export async function readSagaTimeline(access: LabAccess, id: string): Promise<S
   );
   const events = perService.flatMap(({ service, rows }) => rows.map((row) => ({ service, row })));
   if (!order && events.length === 0) {
-    throw new FrankError(`No order or saga ${id}: order_domain.orders has no such order or saga id, and no saga database has an event of it.`, {
+    throw new FrankError(`No order or saga ${id}: saga_report.orders has no such order or saga id, and no saga database has an event of it.`, {
       hint: 'Check the id: `npx frank saga stuck` lists unsettled sagas, .frank/runs/<run>/orders.json the orders of a recorded run (`npx frank saga runs`).',
     });
   }
@@ -69,7 +69,7 @@ export async function readSagaTimeline(access: LabAccess, id: string): Promise<S
     await Promise.all(
       access.saga.participants.map(async (service) =>
         (
-          await read(access, service, (db) =>
+          await readParticipant(access, service, (db) =>
             db.query<{ message_id: string; handler: string; received_at: Date }>(
               'SELECT message_id, handler, received_at FROM saga_coord.inbox WHERE message_id = ANY($1::text[]) ORDER BY received_at',
               [messageIds],
@@ -80,13 +80,13 @@ export async function readSagaTimeline(access: LabAccess, id: string): Promise<S
     )
   ).flat();
   const [saga] = order
-    ? await read(access, 'order', (db) =>
+    ? await read(access, 'orders', (db) =>
         db.query<{ step: string; status: string; updated_at: Date }>('SELECT step, status, updated_at FROM saga_coord.saga_state WHERE saga_id = $1::uuid', [
           sagaId,
         ]),
       )
     : [];
-  const [payment] = await read(access, 'payment', (db) =>
+  const [payment] = await read(access, 'payments', (db) =>
     db.query<{
       id: string;
       status: string;
@@ -95,10 +95,9 @@ export async function readSagaTimeline(access: LabAccess, id: string): Promise<S
       deadline_at: Date;
       provider_attempts: number;
       provider_error: string | null;
-    }>(
-      'SELECT id::text, status, provider_ref, failure_reason, deadline_at, provider_attempts, provider_error FROM payment_domain.payments WHERE order_id = $1',
-      [orderId],
-    ),
+    }>('SELECT id::text, status, provider_ref, failure_reason, deadline_at, provider_attempts, provider_error FROM saga_report.payments WHERE order_id = $1', [
+      orderId,
+    ]),
   );
 
   const consumersOf = (messageId: string, dispatchedAt: Date | null) =>
@@ -176,10 +175,25 @@ export async function readSagaTimeline(access: LabAccess, id: string): Promise<S
   };
 }
 
-async function read<T extends object>(access: LabAccess, service: string, query: (db: ReturnType<LabAccess['db']>) => Promise<{ rows: T[] }>): Promise<T[]> {
+/** A report's rows (`saga_report.<view>`, and the kit's tables beside it in the same database). */
+function read<T extends object>(access: LabAccess, view: string, query: (db: ReturnType<LabAccess['db']>) => Promise<{ rows: T[] }>): Promise<T[]> {
+  return rowsOf(access.saga.reports[view] ?? view, () => query(access.report(view)));
+}
+
+/** A participant's rows from the kit's tables (event_store, saga_coord). */
+function readParticipant<T extends object>(
+  access: LabAccess,
+  service: string,
+  query: (db: ReturnType<LabAccess['db']>) => Promise<{ rows: T[] }>,
+): Promise<T[]> {
+  return rowsOf(service, () => query(access.db(service)));
+}
+
+async function rowsOf<T extends object>(service: string, query: () => Promise<{ rows: T[] }>): Promise<T[]> {
   try {
-    return (await query(access.db(service))).rows;
+    return (await query()).rows;
   } catch (error) {
+    if (error instanceof FrankError) throw error;
     throw new FrankError(`Cannot read ${service}'s database: ${errorMessage(error)}`, {
       hint: 'Check `npx frank status`: is its database healthy?',
       cause: error,

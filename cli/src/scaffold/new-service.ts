@@ -4,7 +4,7 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { addServiceToTopology } from '../lab/add-service-to-topology.js';
 import { envName } from '../lab/kinds/adapter.js';
-import { loadSagaMap } from '../lab/manifests.js';
+import { EVENT_TYPE, loadSagaMap } from '../lab/manifests.js';
 import { REPOSITORY_ROOT } from '../lab/paths.js';
 import { labPorts, parseTopology, type Topology } from '../lab/topology.js';
 import { renderTemplate } from './render-template.js';
@@ -128,11 +128,12 @@ function assertNewName(name: string, resourceName: string, topology: Topology, d
     throw new UsageError(`${shown} already exists; frank new does not overwrite it.`, { hint: 'Pick another name, or remove the folder first.' });
 }
 
-const EVENT_TYPE = /^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/;
+/** The step a new service takes unless told otherwise: after the payment, like shipping would. */
+export const DEFAULT_AFTER = 'payment.completed';
 
 /** `--after` must be an event some service of the lab publishes (its manifest says so); `--emits` one nobody publishes yet. */
 async function sagaStepOf(name: string, options: NewServiceOptions, topology: Topology): Promise<{ after: string; emits: string; queue: string }> {
-  const after = options.after ?? 'payment.completed';
+  const after = options.after ?? DEFAULT_AFTER;
   const emits = options.emits ?? `${name}.completed`;
   const published = new Map((await loadSagaMap(topology)).manifests.flatMap((m) => m.publishes.map((type) => [type, m.service] as const)));
   if (!published.has(after))

@@ -7,7 +7,7 @@ export function renderTimeline(timeline: SagaTimeline): string {
     `order ${timeline.orderId}${timeline.sagaId ? `, saga ${timeline.sagaId}` : ''}`,
     timeline.order
       ? `order ${timeline.order.status}${timeline.order.cancelReason ? ` (${timeline.order.cancelReason})` : ''}, ${timeline.order.totalCents} cents`
-      : 'order: not in order_domain.orders',
+      : "order: not in order-service's orders",
     timeline.saga ? `saga ${timeline.saga.status} after ${timeline.saga.step}` : undefined,
     timeline.payment ? `payment ${timeline.payment.status}${timeline.payment.failureReason ? ` (${timeline.payment.failureReason})` : ''}` : undefined,
     timeline.durationMs === null ? undefined : `${timeline.steps.length} steps over ${timeline.durationMs} ms`,

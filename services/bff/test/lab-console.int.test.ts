@@ -30,7 +30,7 @@ else if (first === 'dashboard') {
   tick();
   setInterval(tick, 100);
 } else if (first === 'saga') {
-  process.stderr.write('✖ No order or saga ' + words[2] + ': order_domain.orders has no such order or saga id.\n');
+  process.stderr.write('✖ No order or saga ' + words[2] + ': saga_report.orders has no such order or saga id.\n');
   process.exit(1);
 } else if (first === 'chaos' && second === 'heal') console.log(JSON.stringify({ healed: [] }));
 else if (first === 'chaos' && words[2] === 'nowhere-db') {

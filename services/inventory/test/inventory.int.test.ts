@@ -64,6 +64,7 @@ describe('migrations and the seed, as `frank up` applies them', () => {
       'kit/0001_saga_coord_and_event_store.sql',
       'kit/0002_inbox_per_handler.sql',
       'inventory/0001_inventory_domain.sql',
+      'inventory/0002_saga_report.sql',
     ]);
     const again = await runFrank(lab.dir, ['migrate', '--service', 'inventory', '--json']);
     expect(again.exitCode, again.stderr).toBe(0);
