@@ -91,7 +91,11 @@ describe('frank new service: a working service from the template', () => {
       service: 'shipping',
       publishes: ['shipping.item-created', 'shipping.scheduled'],
       consumes: { 'shipping.saga': ['payment.completed'] },
+      observer: false,
+      reports: [],
     });
+    // A step of the saga: `saga stuck` expects shipping to handle payment.completed.
+    expect(saga.stepQueues['payment.completed']).toContain('shipping.saga');
   });
 
   it('generates code that typechecks with the project settings', async () => {
