@@ -1,8 +1,8 @@
 /**
- * CPU time of every process of a native lab, per unit: each unit runs in its own process group
- * (its pid file's pid leads it), so a unit's CPU is what its group's live processes used plus what
- * its leader collected from children that already exited (PostgreSQL backends, Erlang helpers).
- * Differences of two readings give what a load cost each unit, Postgres included.
+ * CPU time of every process of a native lab, per unit: a unit's CPU is what its pid file's process
+ * and every live descendant used (by parentage: PostgreSQL's backends each start a session of
+ * their own), plus what that process collected from children that already exited. Differences of
+ * two readings give what a load cost each unit, Postgres included.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,7 +11,7 @@ const TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
 
 interface ProcStat {
   pid: number;
-  pgid: number;
+  ppid: number;
   /** utime + stime, in ms. */
   ownMs: number;
   /** cutime + cstime (children waited for), in ms. */
@@ -24,8 +24,8 @@ async function procStat(pid: number): Promise<ProcStat | undefined> {
     // The command may hold spaces and parentheses: fields start after the last ')'.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
     const tick = (i: number) => (Number(fields[i]) * 1000) / TICKS_PER_SECOND;
-    // fields[0] is field 3 (state): pgrp is field 5, utime 14, stime 15, cutime 16, cstime 17.
-    return { pid, pgid: Number(fields[2]), ownMs: tick(11) + tick(12), childrenMs: tick(13) + tick(14) };
+    // fields[0] is field 3 (state): ppid is field 4, utime 14, stime 15, cutime 16, cstime 17.
+    return { pid, ppid: Number(fields[1]), ownMs: tick(11) + tick(12), childrenMs: tick(13) + tick(14) };
   } catch {
     return undefined;
   }
@@ -42,11 +42,15 @@ export async function labCpuMs(stateDir: string): Promise<Record<string, number>
   }
   const totals: Record<string, number> = Object.fromEntries([...leaders.values()].map((unit) => [unit, 0]));
   const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number);
-  for (const stat of await Promise.all(pids.map(procStat))) {
-    if (!stat) continue;
-    const unit = leaders.get(stat.pgid);
-    if (!unit) continue;
-    totals[unit]! += stat.ownMs + (stat.pid === stat.pgid ? stat.childrenMs : 0);
+  const stats = (await Promise.all(pids.map(procStat))).filter((s): s is ProcStat => s !== undefined);
+  const parentOf = new Map(stats.map((s) => [s.pid, s.ppid]));
+  const unitOf = (pid: number): string | undefined => {
+    for (let at: number | undefined = pid; at && at > 1; at = parentOf.get(at)) if (leaders.has(at)) return leaders.get(at);
+    return undefined;
+  };
+  for (const stat of stats) {
+    const unit = unitOf(stat.pid);
+    if (unit) totals[unit]! += stat.ownMs + (leaders.has(stat.pid) ? stat.childrenMs : 0);
   }
   return totals;
 }

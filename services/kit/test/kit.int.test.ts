@@ -11,7 +11,9 @@ import {
   createLogger,
   createPool,
   deadLetterQueueOf,
+  declareConsumerQueue,
   inTransaction,
+  PoisonMessageError,
   publishOutboxBatch,
   startOutboxRelay,
   type EventEnvelope,
@@ -197,6 +199,70 @@ describe('services/kit against real PostgreSQL and RabbitMQ', () => {
     } finally {
       await connection.close();
     }
+  });
+
+  it('applies a burst in batches, in delivery order; a poison message in a batch dead-letters alone and the others apply once', async () => {
+    const queue = 'kit-test.batch';
+    await pool.query('CREATE TABLE app_domain.steps (saga text NOT NULL, version int NOT NULL, seq bigserial, PRIMARY KEY (saga, version))');
+    const envelope = (id: string, type: string, saga: string, version: number) => ({
+      id,
+      type,
+      source: 't',
+      time: new Date().toISOString(),
+      sagaId: saga,
+      correlationId: saga,
+      causationId: null,
+      aggregateId: saga,
+      version,
+      data: {},
+    });
+    // 3 sagas of 10 steps each, interleaved, and one poison message among the first 20.
+    const setup = await amqplib.connect(amqpUrl);
+    const channel = await setup.createConfirmChannel();
+    await declareConsumerQueue(channel, queue, ['step.done', 'step.poison']);
+    for (let version = 1; version <= 10; version++) {
+      for (const saga of ['a', 'b', 'c'])
+        channel.publish('frank.events', 'step.done', Buffer.from(JSON.stringify(envelope(`${saga}-${version}`, 'step.done', saga, version))));
+      if (version === 3) channel.publish('frank.events', 'step.poison', Buffer.from(JSON.stringify(envelope('poison-1', 'step.poison', 'p', 1))));
+    }
+    await channel.waitForConfirms();
+    // A redelivery of an applied step, later on: the inbox absorbs it.
+    let handled = 0;
+    await consumeEvents({
+      amqp,
+      pool,
+      log,
+      queue,
+      handlers: {
+        'step.done': async (client, event) => {
+          handled++;
+          // A step that overtook its predecessor is retried, as the saga's consumers do.
+          const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM app_domain.steps WHERE saga = $1', [event.aggregateId]);
+          if (rows[0]!.n !== event.version - 1) throw new Error(`step ${event.version} of ${event.aggregateId} before step ${event.version - 1}`);
+          await client.query('INSERT INTO app_domain.steps (saga, version) VALUES ($1, $2)', [event.aggregateId, event.version]);
+        },
+        'step.poison': async () => {
+          throw new PoisonMessageError('a step nobody can apply');
+        },
+      },
+    });
+    await until(async () => (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM app_domain.steps')).rows[0]!.n === 30 || undefined, 30_000);
+    channel.publish('frank.events', 'step.done', Buffer.from(JSON.stringify(envelope('b-5', 'step.done', 'b', 5))));
+    await channel.waitForConfirms();
+    await until(async () => {
+      const q = await channel.checkQueue(queue);
+      return q.messageCount === 0 || undefined;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const steps = await pool.query<{ saga: string; version: number }>('SELECT saga, version FROM app_domain.steps ORDER BY seq');
+    for (const saga of ['a', 'b', 'c']) expect(steps.rows.filter((r) => r.saga === saga).map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // Batches: inbox rows written by one transaction share its xmin.
+    const transactions = await pool.query<{ n: number }>("SELECT count(DISTINCT xmin::text)::int AS n FROM saga_coord.inbox WHERE handler = 'kit-test.batch'");
+    expect(transactions.rows[0]!.n).toBeLessThan(30);
+    expect((await channel.checkQueue(deadLetterQueueOf(queue))).messageCount).toBe(1);
+    expect((await pool.query("SELECT 1 FROM saga_coord.inbox WHERE message_id = 'poison-1'")).rowCount).toBe(0);
+    expect(handled).toBeGreaterThanOrEqual(30);
+    await setup.close();
   });
 
   it('keeps working across a broker restart: the connection and consumers come back', async () => {

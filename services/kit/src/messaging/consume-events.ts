@@ -61,17 +61,25 @@ export function deadLetterQueueOf(queue: string): string {
  * A consumer with an inbox: the message id is recorded in the same transaction as the handler's
  * effects, so a redelivered message has no second effect. A poison message (not JSON, not an
  * envelope, a type nobody handles) is dead-lettered at once; an infrastructure fault is retried.
+ *
+ * Messages that arrive together (a burst within the prefetch window) are applied as a batch: one
+ * transaction records their inbox rows with one statement and runs their handlers in delivery
+ * order, and they are acked after its commit. A batch pays BEGIN and COMMIT once, and an event and
+ * the one it follows, in one batch, apply in order. If anything in a batch fails, the batch rolls
+ * back and each message goes the one-by-one way (its own transaction, retries, dead-lettering),
+ * so a poison message dead-letters alone and the others apply once.
  */
 export async function consumeEvents(options: ConsumeEventsOptions): Promise<void> {
   const { amqp: connection, pool, log, queue, handlers, otherTypes, prefetch = 20, deliveryLimit = 20 } = options;
   const handlerOf = (type: string): EventHandler | undefined => (Object.hasOwn(handlers, type) ? handlers[type] : otherTypes);
   const declare = (channel: amqp.ConfirmChannel) => declareConsumerQueue(channel, queue, options.bindings ?? Object.keys(handlers), deliveryLimit);
 
-  const handle = async (message: amqp.ConsumeMessage, channel: amqp.ConfirmChannel) => {
-    let event: EventEnvelope;
+  /** The envelope of a message with a handler here; otherwise the message is dead-lettered as poison. */
+  const parse = (message: amqp.ConsumeMessage, channel: amqp.ConfirmChannel): EventEnvelope | undefined => {
     try {
-      event = parseEnvelope(message.content);
+      const event = parseEnvelope(message.content);
       if (!handlerOf(event.type)) throw new PoisonMessageError(`no handler for event type "${event.type}"`, { type: event.type });
+      return event;
     } catch (error) {
       log.error('poison message dead-lettered', {
         queue,
@@ -80,8 +88,11 @@ export async function consumeEvents(options: ConsumeEventsOptions): Promise<void
         ...(error instanceof PoisonMessageError ? error.details : {}),
       });
       channel.nack(message, false, false);
-      return;
+      return undefined;
     }
+  };
+
+  const handleAlone = async (message: amqp.ConsumeMessage, channel: amqp.ConfirmChannel, event: EventEnvelope) => {
     const apply = () =>
       inTransaction(pool, async (client) => {
         const inserted = await client.query('INSERT INTO saga_coord.inbox (message_id, handler) VALUES ($1, $2) ON CONFLICT DO NOTHING', [event.id, queue]);
@@ -137,5 +148,101 @@ export async function consumeEvents(options: ConsumeEventsOptions): Promise<void
     }
   };
 
-  await connection.consume({ queue, prefetch, declare, handler: handle });
+  interface Delivery {
+    message: amqp.ConsumeMessage;
+    channel: amqp.ConfirmChannel;
+    /** Settles the promise the connection's consumer awaits (it logs what escapes). */
+    settle: (error?: unknown) => void;
+  }
+  interface ParsedDelivery extends Delivery {
+    event: EventEnvelope;
+  }
+
+  /** One transaction for the batch: the deliveries that were duplicates, or undefined when it failed as a whole (nothing of it committed). */
+  const applyBatch = async (batch: ParsedDelivery[]): Promise<Set<ParsedDelivery> | undefined> => {
+    let client: DbClient;
+    try {
+      client = await pool.connect();
+    } catch {
+      return undefined;
+    }
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ message_id: string }>(
+        'INSERT INTO saga_coord.inbox (message_id, handler) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING RETURNING message_id',
+        [batch.map((d) => d.event.id), queue],
+      );
+      const fresh = new Set(rows.map((r) => r.message_id));
+      const duplicates = new Set<ParsedDelivery>();
+      for (const delivery of batch) {
+        if (fresh.delete(delivery.event.id)) await handlerOf(delivery.event.type)!(client, delivery.event);
+        else duplicates.add(delivery);
+      }
+      await client.query('COMMIT');
+      return duplicates;
+    } catch (error) {
+      broken = isTransient(error);
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      log.debug('batch rolled back; its messages go one by one', { queue, messages: batch.length, ...errorFields(error) });
+      return undefined;
+    } finally {
+      client.release(broken);
+    }
+  };
+
+  /** Applies a batch; resolves once the next batch may start (messages gone one by one may still be at work). */
+  const handleBatch = async (deliveries: Delivery[]): Promise<void> => {
+    const batch: ParsedDelivery[] = [];
+    for (const delivery of deliveries) {
+      try {
+        // A delivery of a channel that closed meanwhile cannot be acked: the broker sends it again.
+        const event = connection.isCurrent(delivery.channel) ? parse(delivery.message, delivery.channel) : undefined;
+        if (event) batch.push({ ...delivery, event });
+        else delivery.settle();
+      } catch (error) {
+        delivery.settle(error);
+      }
+    }
+    const duplicates = batch.length > 1 ? await applyBatch(batch) : undefined;
+    if (duplicates) {
+      for (const delivery of batch) {
+        const { message, channel, event, settle } = delivery;
+        if (duplicates.has(delivery)) log.info('duplicate message ignored', { queue, eventId: event.id, type: event.type });
+        try {
+          if (connection.isCurrent(channel)) channel.ack(message);
+          settle();
+        } catch (error) {
+          settle(error);
+        }
+      }
+      return;
+    }
+    // One message, or a batch that failed: each its own way, concurrently, as before batching.
+    for (const { message, channel, event, settle } of batch) handleAlone(message, channel, event).then(() => settle(), settle);
+  };
+
+  // Deliveries that arrive while a batch is applied wait for the next one; the first of a quiet
+  // queue waits one turn of the event loop for the rest of its burst.
+  let waiting: Delivery[] = [];
+  let draining = false;
+  const drain = async () => {
+    draining = true;
+    await new Promise((resolve) => setImmediate(resolve));
+    while (waiting.length > 0) {
+      const batch = waiting.slice(0, prefetch);
+      waiting = waiting.slice(prefetch);
+      await handleBatch(batch).catch((error) => batch.forEach((d) => d.settle(error)));
+    }
+    draining = false;
+  };
+  const deliver = (message: amqp.ConsumeMessage, channel: amqp.ConfirmChannel) =>
+    new Promise<void>((resolve, reject) => {
+      waiting.push({ message, channel, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (!draining) void drain();
+    });
+
+  await connection.consume({ queue, prefetch, declare, handler: deliver });
 }
