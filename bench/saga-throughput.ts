@@ -61,10 +61,11 @@ try {
     queue,
     (message) => {
       if (!message) return;
-      const event = JSON.parse(message.content.toString()) as { type: string; data: { orderId: string } };
+      const event = JSON.parse(message.content.toString()) as { type: string; data: { orderId: string; reason?: string } };
+      const outcome = event.type === 'order.cancelled' ? `order.cancelled:${event.data.reason ?? ''}` : event.type;
       const done = waiting.get(event.data.orderId);
-      if (done) done(event.type);
-      else early.set(event.data.orderId, event.type);
+      if (done) done(outcome);
+      else early.set(event.data.orderId, outcome);
     },
     { noAck: true },
   );
@@ -113,8 +114,56 @@ try {
   const elapsedS = (performance.now() - began) / 1000;
   const driverUsage = process.cpuUsage(driverBefore);
   const cpuAfter = await labCpuMs(stateDir);
-  await connection.close();
   const sagas = outcomes.confirmed + outcomes.cancelled;
+
+  // Overload: an open loop offering twice the capacity just measured, no client retries. Goodput
+  // is what settles confirmed per second of the window; what order-service accepted must not time out.
+  const overloadS = Number(process.env.BENCH_OVERLOAD_S ?? 60);
+  const capacity = sagas / elapsedS;
+  const offeredPerSecond = 2 * capacity;
+  const overload = { offered: 0, accepted: 0, shed: 0, errors: 0, confirmed: 0, cancelled: 0, timeouts: 0, unsettled: 0 };
+  const overloadBegan = performance.now();
+  const overloadEnd = overloadBegan + overloadS * 1000;
+  const pending: Promise<void>[] = [];
+  for (let i = 0; performance.now() < overloadEnd; i++) {
+    const due = overloadBegan + (i * 1000) / offeredPerSecond;
+    if (due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
+    overload.offered++;
+    const sku = products[i % products.length]!.sku;
+    pending.push(
+      (async () => {
+        const response = await fetch(`${url('order')}/orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ items: [{ sku, qty: 1 }] }),
+        }).catch(() => undefined);
+        const body = (await response?.json().catch(() => ({}))) as { orderId?: string; error?: { code?: string } } | undefined;
+        if (response?.status === 503 && body?.error?.code === 'overloaded') return void overload.shed++;
+        if (response?.status !== 202 || !body?.orderId) return void overload.errors++;
+        overload.accepted++;
+        const orderId = body.orderId;
+        const type =
+          early.get(orderId) ??
+          (await new Promise<string | undefined>((resolve) => {
+            const timer = setTimeout(() => resolve(undefined), 30_000);
+            waiting.set(orderId, (t) => {
+              clearTimeout(timer);
+              resolve(t);
+            });
+          }));
+        waiting.delete(orderId);
+        if (type === 'order.confirmed') overload.confirmed++;
+        else if (type?.startsWith('order.cancelled')) {
+          overload.cancelled++;
+          if (type === 'order.cancelled:timeout') overload.timeouts++;
+        } else overload.unsettled++;
+      })(),
+    );
+  }
+  await Promise.all(pending);
+  const overloadElapsedS = (performance.now() - overloadBegan) / 1000;
+  const goodputPerSecond = overload.confirmed / overloadElapsedS;
+  await connection.close();
   const cpu = cpuPerSaga(cpuBefore, cpuAfter, sagas, (driverUsage.user + driverUsage.system) / 1000);
 
   // Projection lag over the load's events: wait for the projectors to catch up, then read their windows.
@@ -180,8 +229,10 @@ try {
     inboxRows += (await client.query('SELECT count(*)::int AS n FROM saga_coord.inbox')).rows[0].n;
     await client.end();
   }
-  const commitsPerSaga = Math.max(1, Math.round((outboxRows + inboxRows) / Math.max(1, sagas)));
-  const publishesPerSaga = Math.max(1, Math.round(outboxRows / Math.max(1, sagas)));
+  // The closed loop's sagas and the overload's accepted ones wrote these rows.
+  const allSagas = Math.max(1, sagas + overload.accepted);
+  const commitsPerSaga = Math.max(1, Math.round((outboxRows + inboxRows) / allSagas));
+  const publishesPerSaga = Math.max(1, Math.round(outboxRows / allSagas));
 
   // The raw ceiling: the same commits (spread over the service databases) and confirmed publishes, no services.
   const pools = SERVICES.map((s) => new pg.Pool({ connectionString: env[`${s.toUpperCase()}_SERVICE_DATABASE_URL`], max: Math.ceil(concurrency / 2) }));
@@ -225,6 +276,14 @@ try {
     ratioToCeiling: perSecond / rawPerSecond,
     projectionLagMs: projectionLag,
     cpuPerSagaMs: cpu,
+    overload: {
+      ...overload,
+      offeredPerSecond,
+      capacityPerSecond: capacity,
+      goodputPerSecond,
+      goodputRatio: goodputPerSecond / capacity,
+      settleS: overloadElapsedS,
+    },
     bffReads,
     throughputPerSecond: timeline.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {}),
   };
@@ -238,6 +297,8 @@ try {
   per saga                ${commitsPerSaga} commits, ${publishesPerSaga} confirmed publishes
   CPU per saga            ${f(cpu.labMsPerSaga)} ms, every process of the lab (the load driver ${f(cpu.loadDriverMsPerSaga)} ms more)   target ≤ 40
 ${cpu.units.map((u) => `    ${u.unit.padEnd(22)}${f(u.msPerSaga)} ms`).join('\n')}
+  overload (open loop)    ${f(offeredPerSecond)} orders/s offered for ${overloadS} s (2× capacity): ${overload.accepted} accepted, ${overload.shed} shed (503), ${overload.errors} errors
+                          goodput ${f(goodputPerSecond)} confirmed/s = ${((goodputPerSecond / capacity) * 100).toFixed(0)} % of capacity (target ≥ 90 %), ${overload.timeouts} of ${overload.accepted} accepted timed out (${((overload.timeouts / Math.max(1, overload.accepted)) * 100).toFixed(1)} %, target < 1 %), ${overload.unsettled} unsettled
   raw ceiling             ${f(rawPerSecond)} saga-equivalents/s (same commits and publishes, no services)
   ratio                   ${(result.ratioToCeiling * 100).toFixed(0)} % of the ceiling    target ≥ 25 %
   projection lag p50/p99  ${Object.entries(projectionLag)

@@ -28,6 +28,8 @@ export interface LoadResult {
   /** POST /orders answers other than 202, with the first few reasons. */
   failedToPlace: number;
   failures: string[];
+  /** Times order-service shed an order (503 overloaded) and it was sent again after Retry-After. */
+  shedRetries?: number;
   elapsedMs: number;
   /** Open model: arrivals due, those not sent because maxInFlight orders were in flight, and the most in flight at once. */
   arrivals?: number;
@@ -81,7 +83,10 @@ export function drawOrder(scenario: Pick<Scenario, 'mix'>, pool: string[], rando
   });
 }
 
-export async function http<T>(url: string, init: { method?: string; body?: unknown; token?: string } = {}): Promise<{ status: number; body: T }> {
+export async function http<T>(
+  url: string,
+  init: { method?: string; body?: unknown; token?: string } = {},
+): Promise<{ status: number; body: T; retryAfterS?: number }> {
   let response: Response;
   try {
     response = await fetch(url, {
@@ -101,7 +106,8 @@ export async function http<T>(url: string, init: { method?: string; body?: unkno
   } catch {
     /* not JSON: keep the text */
   }
-  return { status: response.status, body: body as T };
+  const retryAfter = Number(response.headers.get('retry-after'));
+  return { status: response.status, body: body as T, ...(retryAfter > 0 ? { retryAfterS: Math.min(retryAfter, 30) } : {}) };
 }
 
 /** Tokens of the seeded customers: demo@frank.lab and the customers with password frank-customer. */
@@ -197,7 +203,7 @@ async function loadSession(access: LabAccess, customers: Customer[], settleTimeo
   const outcomes = await listenForOutcomes(access);
   const placed: PlacedOrder[] = [];
   const failures: string[] = [];
-  const counts = { failedToPlace: 0, settled: 0, inFlight: 0, peakInFlight: 0 };
+  const counts = { failedToPlace: 0, settled: 0, inFlight: 0, peakInFlight: 0, shedRetries: 0 };
   const began = performance.now();
   return {
     placed,
@@ -209,9 +215,16 @@ async function loadSession(access: LabAccess, customers: Customer[], settleTimeo
       try {
         const customer = customers[index % customers.length]!;
         const startedAt = performance.now();
-        let answer: Awaited<ReturnType<typeof http<{ orderId?: string; sagaId?: string; error?: { message?: string } }>>>;
+        let answer: Awaited<ReturnType<typeof http<{ orderId?: string; sagaId?: string; error?: { code?: string; message?: string } }>>>;
         try {
-          answer = await http(access.customerUrls().orders, { body: { items }, token: customer.token });
+          // Shed by order-service (above its in-flight bound): a polite client comes back after Retry-After, within the settle timeout.
+          for (;;) {
+            answer = await http(access.customerUrls().orders, { body: { items }, token: customer.token });
+            const waitMs = (answer.retryAfterS ?? 1) * 1000;
+            if (answer.status !== 503 || answer.body.error?.code !== 'overloaded' || performance.now() + waitMs - startedAt > settleTimeoutMs) break;
+            counts.shedRetries++;
+            await new Promise((resolve) => setTimeout(resolve, waitMs));
+          }
         } catch (error) {
           // No answer at all (order-service killed, its link cut): a refused order, not the end of the run.
           counts.failedToPlace++;
@@ -236,7 +249,7 @@ async function loadSession(access: LabAccess, customers: Customer[], settleTimeo
       }
     },
     result(extra: Partial<LoadResult> = {}): LoadResult {
-      return { placed, failedToPlace: counts.failedToPlace, failures, elapsedMs: performance.now() - began, ...extra };
+      return { placed, failedToPlace: counts.failedToPlace, failures, shedRetries: counts.shedRetries, elapsedMs: performance.now() - began, ...extra };
     },
     close: () => outcomes.close(),
   };

@@ -31,7 +31,15 @@ export interface RunResult {
   startedAt: string;
   /** The load model as run; the open model also says how many arrivals were due, skipped at the safety limit, and the most in flight. */
   load: (LoadModel & { model: 'closed' }) | (LoadModel & { model: 'open'; arrivals: number; skippedArrivals: number; peakInFlight: number });
-  orders: { placed: number; confirmed: number; cancelled: number; stuck: number; failedToPlace: number };
+  orders: {
+    placed: number;
+    confirmed: number;
+    cancelled: number;
+    stuck: number;
+    failedToPlace: number;
+    /** Orders order-service shed (503 overloaded) that were sent again after Retry-After. */
+    shedRetries?: number;
+  };
   compensations: { released: number; refunded: number };
   outcomes: { rejected: number; notificationsFailed: number };
   /** Settled sagas per second during the load. */
@@ -240,6 +248,7 @@ async function settle(
       cancelled: counts.cancelled,
       stuck: stuckOrderIds.length,
       failedToPlace: load.failedToPlace,
+      shedRetries: load.shedRetries ?? 0,
     },
     compensations: { released: counts.released, refunded: counts.refunded },
     outcomes: { rejected: counts.rejected, notificationsFailed: counts.notificationsFailed },

@@ -10,7 +10,12 @@ export function renderSummary(result: RunResult, color: boolean): string {
     ['measure', 'value'],
     [
       ['load', describeLoad(result)],
-      ['orders placed', String(orders.placed) + (orders.failedToPlace ? ` (+${orders.failedToPlace} refused)` : '')],
+      [
+        'orders placed',
+        String(orders.placed) +
+          (orders.failedToPlace ? ` (+${orders.failedToPlace} refused)` : '') +
+          (orders.shedRetries ? ` (${orders.shedRetries} sent again after order-service shed them: over its in-flight bound)` : ''),
+      ],
       ['confirmed / cancelled / stuck', `${orders.confirmed} / ${orders.cancelled} / ${orders.stuck}`],
       ['rejected (out of stock)', String(outcomes.rejected)],
       ['compensations: released / refunded', `${compensations.released} / ${compensations.refunded}`],

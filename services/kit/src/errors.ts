@@ -10,7 +10,8 @@ export type KitErrorCode =
   | 'conflict'
   | 'unavailable'
   | 'bad-gateway'
-  | 'too-many';
+  | 'too-many'
+  | 'overloaded';
 
 export class KitError extends Error {
   constructor(

@@ -7,9 +7,9 @@ import { settings } from './settings.js';
 export const definition: ServiceDefinition<typeof settings> = {
   name: 'order',
   settings,
-  async setup({ settings: { JWT_SECRET, INVENTORY_URL }, pool, amqp, app, log }) {
+  async setup({ settings: { JWT_SECRET, INVENTORY_URL, ORDER_MAX_IN_FLIGHT }, pool, amqp, app, log }) {
     if (!pool || !amqp) throw new Error('Bad service configuration: DATABASE_URL and AMQP_URL are required');
-    app.use(orderRoutes({ pool, jwtSecret: JWT_SECRET, inventoryUrl: INVENTORY_URL }));
+    app.use(orderRoutes({ pool, jwtSecret: JWT_SECRET, inventoryUrl: INVENTORY_URL, maxInFlight: ORDER_MAX_IN_FLIGHT, brokerConnected: () => amqp.connected }));
     await consumeSagaEvents({ amqp, pool, log });
   },
 };

@@ -351,6 +351,49 @@ describe('order-service against real PostgreSQL and RabbitMQ', () => {
     expect(await call('GET', '/orders?userId=bad', { token: adminToken })).toMatchObject({ status: 400, body: { error: { field: 'userId' } } });
   });
 
+  it('sheds orders above its in-flight bound with 503 overloaded and Retry-After, writing nothing, and takes them again as sagas settle', async () => {
+    const inFlight = await count(
+      "order_domain.orders WHERE status NOT IN ('CONFIRMED', 'CANCELLED') AND created_at > clock_timestamp() - interval '30 seconds'",
+    );
+    const port = await freePort();
+    const bounded = await runService(definition, {
+      PORT: String(port),
+      DATABASE_URL: lab!.env.ORDER_SERVICE_DATABASE_URL!,
+      AMQP_URL: lab!.env.RABBITMQ_URL!,
+      JWT_SECRET,
+      INVENTORY_URL: inventory!.url,
+      ORDER_MAX_IN_FLIGHT: String(inFlight + 2),
+    });
+    const post = async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${demoToken}` },
+        body: JSON.stringify({ items: [{ sku: 'SKU-2', qty: 1 }] }),
+      });
+      return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as any };
+    };
+    try {
+      await until(async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok, 30_000);
+      const first = await post();
+      const second = await post();
+      expect([first.status, second.status]).toEqual([202, 202]);
+      const before = await count('order_domain.orders');
+      const shed = await post();
+      expect(shed.status).toBe(503);
+      expect(shed.retryAfter).toBe('2');
+      expect(shed.body.error).toMatchObject({ code: 'overloaded', inFlight: inFlight + 2, bound: inFlight + 2 });
+      expect(shed.body.error.message).toMatch(/ORDER_MAX_IN_FLIGHT/);
+      expect(await count('order_domain.orders')).toBe(before);
+      // One saga settles (its reservation fails): the next order is taken.
+      await emit('inventory.reservation-failed', first.body.orderId, first.body.sagaId, { reason: 'out-of-stock', sku: 'SKU-2' });
+      await settlesAt(first.body.orderId, 'CANCELLED', 'COMPENSATED');
+      await new Promise((r) => setTimeout(r, 150)); // past the reused count
+      expect((await post()).status).toBe(202);
+    } finally {
+      await bounded.stop();
+    }
+  });
+
   async function dlqDepth(): Promise<number> {
     const channel = await broker.createChannel();
     try {
