@@ -36,6 +36,7 @@ describe('frank.yaml', () => {
       redis: 6379,
       aws: 4566,
       toxiproxy: 8474,
+      unleash: 4242,
     });
     expect(Object.fromEntries(topology.services.map((s) => [s.name, s.port]))).toMatchObject({
       bff: 3000,
