@@ -128,6 +128,25 @@ describe('link faults', () => {
   });
 });
 
+describe('flag faults', () => {
+  it("kill-switch takes a service and flips its kill switch (the contracts' flag of type kill-switch)", () => {
+    expect(parse('kill-switch payment')).toEqual({
+      kind: 'flag',
+      command: 'kill-switch',
+      service: 'payment',
+      flag: 'payment.kill-switch',
+      label: 'kill-switch payment',
+    });
+  });
+
+  it('a service without a kill switch, or no service, is a usage error naming those that have one', () => {
+    expect(usage('kill-switch order').message).toBe('Service order has no kill switch.');
+    expect(usage('kill-switch order').hint).toBe('Services with a kill switch: payment.');
+    expect(usage('kill-switch billing').message).toMatch(/^No service "billing" in /);
+    expect(usage('kill-switch').message).toMatch(/^Missing arguments for kill-switch/);
+  });
+});
+
 describe('--when', () => {
   it('takes a saga event type and lists them otherwise', () => {
     expect(parseEventType('inventory.reserved')).toBe('inventory.reserved');

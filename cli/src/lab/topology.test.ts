@@ -106,6 +106,18 @@ describe('frank.yaml', () => {
     expect(error.hint).toBe('Use one of: cache.');
   });
 
+  it("rejects an unleash whose database is not one of the lab's postgres databases", () => {
+    const db = '  infra:\n    kind: postgres\n    port: 5439\n    databases: { unleash: [] }';
+    const flags = (postgres: string, database: string) => `  flags:\n    kind: unleash\n    port: 4242\n    postgres: ${postgres}\n    database: ${database}`;
+    expect(parse(minimal(`${db}\n${flags('infra', 'unleash')}`)).resources.find((r) => r.name === 'flags')).toMatchObject({ kind: 'unleash', port: 4242 });
+    const noServer = usageErrorOf(minimal(`${db}\n${flags('infra-db', 'unleash')}`));
+    expect(noServer.message).toMatch(/resources\.flags\.postgres: "infra-db" is not a postgres resource of this lab/);
+    expect(noServer.hint).toBe('Use one of: infra.');
+    const noDatabase = usageErrorOf(minimal(`${db}\n${flags('infra', 'flags')}`));
+    expect(noDatabase.message).toMatch(/resources\.flags\.database: infra declares no database "flags"/);
+    expect(noDatabase.hint).toMatch(/^Add it under resources\.infra\.databases/);
+  });
+
   it('rejects links without a toxiproxy to carry them', () => {
     expect(usageErrorOf(minimal('  cache:\n    kind: redis\n    port: 6379', 'services:\n  bff: { port: 3000, uses: [cache] }')).message).toMatch(
       /no resource has kind: toxiproxy/,

@@ -25,7 +25,7 @@ export const FLAGS: Record<FlagName, FlagSpec> = {
   },
   'payment.provider-v2': {
     service: 'payment',
-    description: "payment asks the provider through its v2 path (an idempotency key per payment), recorded in payments.provider_path",
+    description: 'payment asks the provider through its v2 path (an idempotency key per payment), recorded in payments.provider_path',
     default: false,
     type: 'release',
   },
@@ -44,6 +44,11 @@ export function isFlagName(text: string): text is FlagName {
 /** The flags a service reads. */
 export function flagsOf(service: string): FlagName[] {
   return FLAG_NAMES.filter((name) => FLAGS[name].service === service);
+}
+
+/** The kill switch of a service (the flag of type kill-switch it reads), if it has one: what `frank chaos kill-switch` flips. */
+export function killSwitchOf(service: string): FlagName | undefined {
+  return flagsOf(service).find((name) => FLAGS[name].type === 'kill-switch');
 }
 
 /** The environment the services' Unleash clients read (the lab runs one: development). */

@@ -50,11 +50,13 @@ export function createFlags(options: FlagsOptions): Flags {
   });
   // One line when Unleash stops answering, one when it is back: the client retries on its own.
   let failing = false;
-  client.on(UnleashEvents.Error, (error: unknown) => {
+  const notAnswering = (error: unknown) => {
     if (!failing) options.log.warn('Unleash does not answer; flags keep their last known state (defaults before the first)', errorFields(error));
     failing = true;
-  });
-  client.on(UnleashEvents.Warn, () => undefined);
+  };
+  client.on(UnleashEvents.Error, notAnswering);
+  // A connection reset is a warning to unleash-client (it retries sooner); to the lab it is Unleash not answering too.
+  client.on(UnleashEvents.Warn, notAnswering);
   const answered = () => {
     if (failing) options.log.info('Unleash answers again');
     failing = false;
@@ -65,6 +67,11 @@ export function createFlags(options: FlagsOptions): Flags {
   return {
     isEnabled,
     view: () => (client.isSynchronized() ? { source: 'unleash', flags: Object.fromEntries(own.map((name) => [name, isEnabled(name)])) } : defaults()),
-    close: () => client.destroy(),
+    close() {
+      client.destroy();
+      // unleash-client 6.12 drops its listeners on destroy, and a fetch still in flight (retrying an
+      // Unleash that does not answer) then emits an 'error' nobody hears, which ends the process.
+      (client as unknown as { repository?: { on(event: string, listener: () => void): void } }).repository?.on(UnleashEvents.Error, () => undefined);
+    },
   };
 }
