@@ -138,7 +138,8 @@ export function composeFile(topology: Topology, contracts: ServiceContracts): Co
     }
     const unleash = lab.resources.find((r) => r.name === plan.resource && r.kind === 'unleash');
     // Unleash migrates its database as it starts: the database first.
-    if (unleash?.kind === 'unleash') service.depends_on = { [unleash.postgres]: { condition: healthChecked.has(unleash.postgres) ? 'service_healthy' : 'service_started' } };
+    if (unleash?.kind === 'unleash')
+      service.depends_on = { [unleash.postgres]: { condition: healthChecked.has(unleash.postgres) ? 'service_healthy' : 'service_started' } };
     services[plan.resource] = reorder(service);
   }
   const credentials = placeholderCredentials(lab, placeholders);

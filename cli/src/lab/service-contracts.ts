@@ -180,4 +180,3 @@ export function contractOf(contracts: ServiceContracts, service: string): Servic
   if (!contract) throw new Error(`no settings loaded for service ${service}`);
   return contract;
 }
-

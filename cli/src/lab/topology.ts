@@ -203,7 +203,11 @@ function resolve(raw: RawTopology, file: string, offset: number, lineAt: (keyPat
     const server = byName.get(r.postgres);
     if (server?.kind !== 'postgres') {
       const servers = resources.filter((p) => p.kind === 'postgres').map((p) => p.name);
-      fail(['resources', r.name, 'postgres'], `"${r.postgres}" is not a postgres resource of this lab`, `Use one of: ${servers.join(', ') || '(none: add one)'}.`);
+      fail(
+        ['resources', r.name, 'postgres'],
+        `"${r.postgres}" is not a postgres resource of this lab`,
+        `Use one of: ${servers.join(', ') || '(none: add one)'}.`,
+      );
     } else if (!(r.database in server.databases)) {
       fail(
         ['resources', r.name, 'database'],

@@ -49,11 +49,15 @@ export function onInventoryReserved(deps: InventoryReservedDeps): EventHandler {
       return;
     }
     if (killed) {
-      await appendPaymentEvent(client, { type: 'payment.failed', data: { orderId, paymentId, reason: 'kill-switch' } }, {
-        id: event.id,
-        sagaId: event.sagaId ?? order.sagaId,
-        correlationId: event.correlationId,
-      });
+      await appendPaymentEvent(
+        client,
+        { type: 'payment.failed', data: { orderId, paymentId, reason: 'kill-switch' } },
+        {
+          id: event.id,
+          sagaId: event.sagaId ?? order.sagaId,
+          correlationId: event.correlationId,
+        },
+      );
       deps.log.info('payment declined by the kill switch', { orderId, paymentId });
       return;
     }
