@@ -21,6 +21,7 @@ export function flagsCommand(): Command {
   flags
     .command('ls')
     .description('Every flag of the lab with its state per environment, and how the service that reads it sees it now')
+    .addHelpText('after', "\nExamples:\n  npx frank flags ls\n  npx frank flags ls --json | jq '.flags[] | {name, seen}'")
     .action(async (_options, command: Command) => {
       const output = outputOf(command);
       const listed = await listFlags(await openLab(labOptionsOf(command)));
@@ -55,6 +56,7 @@ export function flagsCommand(): Command {
     .command('toggle')
     .description("Flip a flag in the lab's environment; waits until its service reads it")
     .argument('<flag>', 'e.g. payment.provider-v2')
+    .addHelpText('after', '\nExamples:\n  npx frank flags toggle payment.provider-v2')
     .action(async (name: string, _options, command: Command) => {
       const flag = parseFlagName(name);
       reportChange(command, await setFlag(await openLab(labOptionsOf(command)), flag, 'toggle'));
