@@ -32,25 +32,29 @@ await chmod(dir, 0o755);
 const config = path.join(dir, 'frank.yaml');
 await copyFile(path.join(REPOSITORY_ROOT, 'frank.yaml'), config);
 const offset = await randomLabOffset(config);
-let coldBoot = 0;
-let warmBoot = 0;
-const propagation: number[] = [];
-let unseen = 0;
-try {
-  coldBoot = unleashHealthySeconds((await $({ cwd: dir })`node ${frank} up --port-offset ${offset}`).stderr);
-  const lab = await openLab({ config });
-  const names: FlagName[] = ['notification.sms', 'payment.provider-v2'];
-  for (let i = 0; i < flips; i++) {
-    const change = await setFlag(lab, names[i % names.length]!, i % 4 < 2);
-    if (change.seenAfterMs === undefined) unseen++;
-    else propagation.push(change.seenAfterMs);
+/** Cold up with every service, the flips, then down and a warm up of the servers alone. */
+async function measure() {
+  const propagation: number[] = [];
+  let unseen = 0;
+  try {
+    const coldBoot = unleashHealthySeconds((await $({ cwd: dir })`node ${frank} up --port-offset ${offset}`).stderr);
+    const lab = await openLab({ config });
+    const names: FlagName[] = ['notification.sms', 'payment.provider-v2'];
+    for (let i = 0; i < flips; i++) {
+      const change = await setFlag(lab, names[i % names.length]!, i % 4 < 2);
+      if (change.seenAfterMs === undefined) unseen++;
+      else propagation.push(change.seenAfterMs);
+    }
+    await $({ cwd: dir })`node ${frank} down`;
+    const warmBoot = unleashHealthySeconds((await $({ cwd: dir })`node ${frank} up --no-services`).stderr);
+    return { coldBoot, warmBoot, propagation, unseen };
+  } finally {
+    await $({ cwd: dir, nothrow: true })`node ${frank} down --purge`;
+    await rm(dir, { recursive: true, force: true });
   }
-  await $({ cwd: dir })`node ${frank} down`;
-  warmBoot = unleashHealthySeconds((await $({ cwd: dir })`node ${frank} up --no-services`).stderr);
-} finally {
-  await $({ cwd: dir, nothrow: true })`node ${frank} down --purge`;
-  await rm(dir, { recursive: true, force: true });
 }
+
+const { coldBoot, warmBoot, propagation, unseen } = await measure();
 
 const result = {
   date: new Date().toISOString(),
