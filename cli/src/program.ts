@@ -9,6 +9,7 @@ import { depsCommand } from './commands/deps.js';
 import { doctorCommand } from './commands/doctor.js';
 import { downCommand } from './commands/down.js';
 import { envCommand } from './commands/env.js';
+import { flagsCommand } from './commands/flags.js';
 import { logsCommand } from './commands/logs.js';
 import { migrateCommand } from './commands/migrate.js';
 import { newCommand } from './commands/new.js';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
     sagaCommand(),
     outboxCommand(),
     chaosCommand(),
+    flagsCommand(),
     viewsCommand(),
     dashboardCommand(),
     openCommand(),

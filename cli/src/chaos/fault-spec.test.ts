@@ -73,7 +73,7 @@ describe('link faults', () => {
       label: 'partition payment.rabbitmq',
     });
     expect(parse('partition payment.rabbitmq')).toMatchObject({ links: ['payment.rabbitmq'] });
-    expect(parse('partition payment')).toMatchObject({ links: ['payment.payment-db', 'payment.rabbitmq'] });
+    expect(parse('partition payment')).toMatchObject({ links: ['payment.payment-db', 'payment.rabbitmq', 'payment.unleash'] });
   });
 
   it('the other toxics take their own amounts', () => {
@@ -92,7 +92,7 @@ describe('link faults', () => {
     const error = usage('latency ordr-db 300ms');
     expect(error.message).toBe(`No resource, service or link "ordr-db" in ${FRANK_YAML}.`);
     expect(error.hint).toMatch(
-      /^Use a resource \(every link to it: user-db, inventory-db, order-db, payment-db, notification-db, analytics-db, rabbitmq, mongo, redis, aws\)/,
+      /^Use a resource \(every link to it: user-db, inventory-db, order-db, payment-db, notification-db, analytics-db, rabbitmq, mongo, redis, aws, unleash\)/,
     );
     expect(error.hint).toMatch(/one link <service>\.<resource> \(e\.g\. bff\.mongo\)/);
     expect(usage('latency toxiproxy 1s').message).toBe(`No service reaches toxiproxy through Toxiproxy: there is no link to fault.`);
@@ -102,7 +102,7 @@ describe('link faults', () => {
   it('a partition between a service and what it does not use names what it does use', () => {
     const error = usage('partition payment mongo');
     expect(error.message).toBe('Service payment does not use "mongo": there is no link payment.mongo.');
-    expect(error.hint).toBe('payment uses payment-db, rabbitmq: e.g. `frank chaos partition payment payment-db`.');
+    expect(error.hint).toBe('payment uses payment-db, rabbitmq, unleash: e.g. `frank chaos partition payment payment-db`.');
     expect(usage('partition billing rabbitmq').message).toBe(`No service "billing" in ${FRANK_YAML}.`);
   });
 
@@ -125,6 +125,25 @@ describe('link faults', () => {
     const unknown = usage('explode payment');
     expect(unknown.message).toBe('"explode" is not a fault.');
     expect(unknown.hint).toMatch(/kill-db, kill-broker, kill-service, latency, timeout, reset-peer, bandwidth, limit-data, partition/);
+  });
+});
+
+describe('flag faults', () => {
+  it("kill-switch takes a service and flips its kill switch (the contracts' flag of type kill-switch)", () => {
+    expect(parse('kill-switch payment')).toEqual({
+      kind: 'flag',
+      command: 'kill-switch',
+      service: 'payment',
+      flag: 'payment.kill-switch',
+      label: 'kill-switch payment',
+    });
+  });
+
+  it('a service without a kill switch, or no service, is a usage error naming those that have one', () => {
+    expect(usage('kill-switch order').message).toBe('Service order has no kill switch.');
+    expect(usage('kill-switch order').hint).toBe('Services with a kill switch: payment.');
+    expect(usage('kill-switch billing').message).toMatch(/^No service "billing" in /);
+    expect(usage('kill-switch').message).toMatch(/^Missing arguments for kill-switch/);
   });
 });
 

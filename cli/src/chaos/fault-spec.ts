@@ -1,7 +1,9 @@
 import { UsageError } from '../errors.js';
 import type { Link, Topology } from '../lab/topology.js';
+import { killSwitchOf, type FlagName } from '@frank/contracts/flags';
 import {
   FAULTS,
+  FLAG_COMMANDS,
   KILL_COMMANDS,
   LINK_COMMANDS,
   FAULT_COMMANDS,
@@ -42,7 +44,16 @@ export interface LinkFault {
   label: string;
 }
 
-export type Fault = KillFault | LinkFault;
+/** A feature flag turned on (Unleash) until healed: `kill-switch payment` flips payment's kill switch. */
+export interface FlagFault {
+  kind: 'flag';
+  command: (typeof FLAG_COMMANDS)[number];
+  service: string;
+  flag: FlagName;
+  label: string;
+}
+
+export type Fault = KillFault | LinkFault | FlagFault;
 
 export interface FaultFlags {
   /** `--jitter`, for latency only. */
@@ -93,6 +104,20 @@ export function parseFault(words: string[], topology: Topology, flags: FaultFlag
       const services = topology.services.map((s) => s.name);
       if (!services.includes(args[0]!)) throw new UsageError(`No service "${args[0]}" in ${topology.file}.`, { hint: `Use one of: ${services.join(', ')}.` });
       return { kind: 'kill', command: fault, unit: args[0]!, label: `kill-service ${args[0]}` };
+    }
+    case 'kill-switch': {
+      arity(1, 1);
+      const service = args[0]!;
+      const flag = killSwitchOf(service);
+      const switchable = topology.services.map((s) => s.name).filter((name) => killSwitchOf(name) !== undefined);
+      if (!topology.services.some((s) => s.name === service) || !flag)
+        throw new UsageError(
+          `${topology.services.some((s) => s.name === service) ? `Service ${service} has no kill switch` : `No service "${service}" in ${topology.file}`}.`,
+          {
+            hint: switchable.length ? `Services with a kill switch: ${switchable.join(', ')}.` : 'No service of this lab reads a kill switch.',
+          },
+        );
+      return { kind: 'flag', command: fault, service, flag, label: `kill-switch ${service}` };
     }
     case 'partition': {
       arity(1, 2);

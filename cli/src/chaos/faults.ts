@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FrankError, ResourceError, errorMessage } from '../errors.js';
+import { setFlag } from '../lab/flags.js';
 import { unitHealth } from '../lab/unit-health.js';
 import { restartUnit, type ProgressListener } from '../lab/up.js';
 import { portClosed, waitUntil } from '../lab/wait.js';
@@ -133,6 +134,11 @@ export function toxicName(faultId: string): string {
 
 async function applyFault(chaos: ChaosLab, fault: Fault, id: string): Promise<void> {
   const { runtime } = chaos.lab;
+  if (fault.kind === 'flag') {
+    // In force once the service reads it (setFlag waits for that).
+    await setFlag(chaos.lab, fault.flag, true);
+    return;
+  }
   if (fault.kind === 'kill') {
     const unit = unitOf(chaos, fault.unit);
     if (!(await runtime.isRunning(unit, chaos.context)))
@@ -154,6 +160,10 @@ async function applyFault(chaos: ChaosLab, fault: Fault, id: string): Promise<vo
 
 async function undoFault(chaos: ChaosLab, record: FaultRecord, onPhase?: ProgressListener): Promise<void> {
   const { fault } = record;
+  if (fault.kind === 'flag') {
+    await setFlag(chaos.lab, fault.flag, false);
+    return;
+  }
   if (fault.kind === 'kill') {
     const unit = unitOf(chaos, fault.unit);
     // `frank up` may have brought it back already; a service alive again is not restarted either.
@@ -168,8 +178,9 @@ async function undoFault(chaos: ChaosLab, record: FaultRecord, onPhase?: Progres
   }
 }
 
-/** Two kills of one unit, or two partitions of one link: healing one would undo the other. Toxics stack. */
+/** Two kills of one unit, two partitions of one link or two flips of one flag: healing one would undo the other. Toxics stack. */
 function clashes(a: Fault, b: Fault): boolean {
+  if (a.kind === 'flag' && b.kind === 'flag') return a.flag === b.flag;
   if (a.kind === 'kill' && b.kind === 'kill') return a.unit === b.unit;
   if (a.kind === 'link' && b.kind === 'link' && !a.toxic && !b.toxic) return a.links.some((l) => b.links.includes(l));
   return false;

@@ -74,6 +74,11 @@ const ARGUMENTS: Record<FaultCommand, { args: string[]; description: string; exa
     description: 'close each connection on the links after so many bytes (64kb, 1mb)',
     example: 'limit-data payment-db 64kb --for 20s',
   },
+  'kill-switch': {
+    args: ['<service>'],
+    description: "turn a service's kill switch (its Unleash flag, e.g. payment.kill-switch) on; off on heal",
+    example: 'kill-switch payment --for 10s',
+  },
   partition: {
     args: ['<service>', '[resource]'],
     description: 'cut a link: `partition payment rabbitmq` (a disabled Toxiproxy proxy)',

@@ -121,7 +121,9 @@ describe('compose/docker-compose.yml', () => {
     expect(new Set(Object.values(committed.services.toxiproxy!.depends_on ?? {}).map((d) => d.condition))).toEqual(new Set(['service_healthy']));
     const labServices = new Set(topology.services.map((s) => s.name));
     for (const [name, service] of Object.entries(committed.services)) {
-      if (name !== 'toxiproxy' && !labServices.has(name)) expect(service.depends_on, name).toBeUndefined();
+      // Unleash migrates its database as it starts: it waits for it.
+      if (name === 'unleash') expect(service.depends_on, name).toEqual({ 'infrastructure-db': { condition: 'service_healthy' } });
+      else if (name !== 'toxiproxy' && !labServices.has(name)) expect(service.depends_on, name).toBeUndefined();
       // A condition of service_healthy needs a health check to wait for.
       expect(service.healthcheck, name).toBeDefined();
     }
@@ -167,9 +169,17 @@ describe('compose/docker-compose.yml', () => {
       new Set([
         '${FRANK_PG_USER:-frank}',
         '${FRANK_RABBITMQ_USER:-frank}',
-        ...['FRANK_PG_PASSWORD', 'FRANK_RABBITMQ_PASSWORD', 'FRANK_REDIS_PASSWORD', 'FRANK_DB_PASSWORD', 'FRANK_JWT_SECRET', 'FRANK_AWS_SECRET_ACCESS_KEY'].map(
-          secret,
-        ),
+        ...[
+          'FRANK_PG_PASSWORD',
+          'FRANK_RABBITMQ_PASSWORD',
+          'FRANK_REDIS_PASSWORD',
+          'FRANK_UNLEASH_DB_PASSWORD',
+          'FRANK_UNLEASH_ADMIN_SECRET',
+          'FRANK_UNLEASH_CLIENT_SECRET',
+          'FRANK_DB_PASSWORD',
+          'FRANK_JWT_SECRET',
+          'FRANK_AWS_SECRET_ACCESS_KEY',
+        ].map(secret),
       ]),
     );
   });
@@ -236,7 +246,7 @@ describe("compose/docker-compose.yml's lab services", () => {
     ).toEqual(['bff', 'order', 'user']);
     expect(env('user').JWT_SECRET).toBe(secret('FRANK_JWT_SECRET'));
     expect(env('payment-provider')).toMatchObject({
-      AWS_ENDPOINT_URL: 'http://toxiproxy:8494',
+      AWS_ENDPOINT_URL: 'http://toxiproxy:8496',
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'frank',
       AWS_SECRET_ACCESS_KEY: secret('FRANK_AWS_SECRET_ACCESS_KEY'),
@@ -275,12 +285,13 @@ describe('composeFile', () => {
     // Credentials that read like compose's references make the two directly comparable.
     const references: Credentials = {
       admin: { user: '${FRANK_PG_USER:-frank}', password: secret('FRANK_PG_PASSWORD') },
-      databaseRoles: {},
+      databaseRoles: { unleash: secret('FRANK_UNLEASH_DB_PASSWORD') },
       rabbitmq: { user: '${FRANK_RABBITMQ_USER:-frank}', password: secret('FRANK_RABBITMQ_PASSWORD') },
       redis: { password: secret('FRANK_REDIS_PASSWORD') },
       aws: { accessKeyId: 'frank', secretAccessKey: 'unused' },
       jwtSecret: 'unused',
       consoleToken: 'unused',
+      unleash: { adminSecret: secret('FRANK_UNLEASH_ADMIN_SECRET'), clientSecret: secret('FRANK_UNLEASH_CLIENT_SECRET'), adminPassword: 'unused' },
     };
     const file = composeFile(topology, contracts);
     for (const spec of containerSpecs(topology, references, 'lab')) {
@@ -292,10 +303,11 @@ describe('composeFile', () => {
           service.command?.map((part) => part.replaceAll('$$', '$')),
           spec.resource,
         ).toEqual(spec.create.Cmd);
+      // A reference inside a URL (Unleash's database) is percent-encoded in the docker runtime's form.
       expect(
         Object.entries(service.environment ?? {}).map(([k, v]) => `${k}=${v}`),
         spec.resource,
-      ).toEqual(spec.create.Env);
+      ).toEqual(spec.create.Env?.map((entry) => decodeURIComponent(entry)));
       expect(service.healthcheck?.test, spec.resource).toEqual(spec.create.Healthcheck?.Test);
       expect(service.volumes?.[0]?.split(':')[1], spec.resource).toBe(spec.create.HostConfig?.Mounts?.[0]?.Target);
       expect(service.hostname, spec.resource).toBe(spec.create.Hostname);
@@ -423,7 +435,7 @@ describe('frank compose', () => {
       await copyFile(FRANK_YAML, path.join(root, 'frank.yaml'));
       const first = await run('--config', path.join(root, 'frank.yaml'), 'compose');
       expect(first.stderr).toMatch(
-        /^Wrote .*compose\/docker-compose\.yml \(12 resources and 11 lab services\)\.\nGenerated FRANK_PG_PASSWORD, .* into .*compose\/\.env \(mode 0600, ignored by git\)\.\n$/,
+        /^Wrote .*compose\/docker-compose\.yml \(13 resources and 11 lab services\)\.\nGenerated FRANK_PG_PASSWORD, .* into .*compose\/\.env \(mode 0600, ignored by git\)\.\n$/,
       );
       expect(await readFile(path.join(root, 'compose', 'docker-compose.yml'), 'utf8')).toBe(await readFile(COMMITTED, 'utf8'));
       const again = await run('--config', path.join(root, 'frank.yaml'), '--json', 'compose');

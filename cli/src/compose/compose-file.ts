@@ -69,6 +69,9 @@ export const COMPOSE_CREDENTIALS = {
   rabbitmqPassword: { variable: 'FRANK_RABBITMQ_PASSWORD', secret: true },
   redisPassword: { variable: 'FRANK_REDIS_PASSWORD', secret: true },
   localstackAuthToken: { variable: 'LOCALSTACK_AUTH_TOKEN', default: '' },
+  unleashDatabasePassword: { variable: 'FRANK_UNLEASH_DB_PASSWORD', secret: true },
+  unleashAdminSecret: { variable: 'FRANK_UNLEASH_ADMIN_SECRET', secret: true },
+  unleashClientSecret: { variable: 'FRANK_UNLEASH_CLIENT_SECRET', secret: true },
 } as const satisfies Record<keyof ContainerSecrets, ComposeVariable>;
 
 /** The secrets only the lab's services take. */
@@ -99,7 +102,7 @@ export const COMPOSE_HEADER = [
   '#   docker compose -f compose/docker-compose.yml down        # add -v to delete the data',
   '# Ports are those of frank.yaml, on 127.0.0.1. Credentials come from compose/.env, which `npx frank compose`',
   '# writes with generated passwords (mode 0600, never committed): FRANK_PG_PASSWORD, FRANK_RABBITMQ_PASSWORD,',
-  '# FRANK_REDIS_PASSWORD; FRANK_PG_USER and FRANK_RABBITMQ_USER are "frank" when unset.',
+  '# FRANK_REDIS_PASSWORD, FRANK_UNLEASH_*; FRANK_PG_USER and FRANK_RABBITMQ_USER are "frank" when unset.',
   '# Toxiproxy starts with one proxy per service link. The databases, roles, schemas, exchanges, buses',
   '# and queues inside the servers are created by `frank up`, not by compose.',
   '# The lab\'s services are in the profile "services" (`--profile services up`), since their databases,',
@@ -133,6 +136,10 @@ export function composeFile(topology: Topology, contracts: ServiceContracts): Co
       const upstreams = lab.resources.map((r) => r.name).filter((name) => lab.links.some((link) => link.resource === name));
       service.depends_on = Object.fromEntries(upstreams.map((name) => [name, { condition: healthChecked.has(name) ? 'service_healthy' : 'service_started' }]));
     }
+    const unleash = lab.resources.find((r) => r.name === plan.resource && r.kind === 'unleash');
+    // Unleash migrates its database as it starts: the database first.
+    if (unleash?.kind === 'unleash')
+      service.depends_on = { [unleash.postgres]: { condition: healthChecked.has(unleash.postgres) ? 'service_healthy' : 'service_started' } };
     services[plan.resource] = reorder(service);
   }
   const credentials = placeholderCredentials(lab, placeholders);
@@ -228,6 +235,7 @@ function placeholderCredentials(lab: Topology, secrets: ContainerSecrets): Crede
     jwtSecret: placeholder('jwtSecret'),
     // compose gives its services none of the lab's own parts: the BFF's console answers 503 there.
     consoleToken: '',
+    unleash: { adminSecret: secrets.unleashAdminSecret, clientSecret: secrets.unleashClientSecret, adminPassword: '' },
   };
 }
 

@@ -13,8 +13,10 @@ import {
   findPostgresBin,
   findProgram,
   findRabbitmqServer,
+  findUnleashServer,
   PINNED,
   postgresLibrariesHydrated,
+  unleashDirectory,
 } from '../runtimes/native/programs.js';
 import { findSystemUser, LAB_USER } from '../runtimes/native/unprivileged-user.js';
 
@@ -90,6 +92,9 @@ export async function plannedInstallSteps(topology: Topology, options: { testToo
     });
   }
 
+  // With the servers, so `deps install --test-tools` (what `npm test` runs) installs it too.
+  if (kinds.has('unleash') && !findUnleashServer()) steps.push(unleashStep());
+
   for (const mongo of topology.resources.filter((r) => r.kind === 'mongo')) {
     const found = findMongo(mongo.engine);
     if (found.path) continue;
@@ -116,6 +121,24 @@ function pythonTool(name: string, spec: string, purpose: string): InstallStep {
     run: async () => {
       await run(findProgram('python3') ?? 'python3', ['-m', 'venv', venv]);
       await run(path.join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', spec]);
+    },
+  };
+}
+
+/**
+ * unleash-server in an npm project of its own under the tools folder: its ~190 MB of
+ * dependencies stay out of the workspace's `npm ci`, which every service and CI job runs.
+ */
+function unleashStep(): InstallStep {
+  const dir = unleashDirectory();
+  const spec = `unleash-server@${PINNED.unleash}`;
+  return {
+    what: `${spec} (feature flags) in ${dir}`,
+    command: `npm install --prefix ${dir} --omit=dev --no-audit --no-fund ${spec}`,
+    run: async () => {
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: 'frank-unleash', private: true, type: 'module' }, null, 2) + '\n');
+      await run(findProgram('npm') ?? 'npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--save-exact', spec], { cwd: dir });
     },
   };
 }

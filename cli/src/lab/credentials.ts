@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
+import type { UnleashSecrets } from '../runtimes/unleash-tokens.js';
 import type { Topology } from './topology.js';
 
 /** Secrets generated once per lab and kept in `.frank/credentials.json` (mode 0600, ignored by git). */
@@ -15,6 +16,12 @@ export interface Credentials {
   jwtSecret: string;
   /** The lab console's token: the BFF takes faults and heals only with it. */
   consoleToken: string;
+  /** Unleash's API token secrets (admin: frank's `flags` commands; client: the services; see unleashApiTokens) and its UI's admin password. */
+  unleash: UnleashSecrets & { adminPassword: string };
+}
+
+function newUnleashCredentials(): Credentials['unleash'] {
+  return { adminSecret: randomBytes(24).toString('hex'), clientSecret: randomBytes(24).toString('hex'), adminPassword: secret() };
 }
 
 const secret = () => randomBytes(18).toString('base64url');
@@ -34,6 +41,7 @@ export async function loadOrCreateCredentials(file: string, topology: Topology):
     aws: { accessKeyId: 'frank', secretAccessKey: secret() },
     jwtSecret: secret() + secret(),
     consoleToken: secret(),
+    unleash: newUnleashCredentials(),
   };
   let changed = credentials === undefined;
   if (!fresh.jwtSecret) {
@@ -42,6 +50,10 @@ export async function loadOrCreateCredentials(file: string, topology: Topology):
   }
   if (!fresh.consoleToken) {
     fresh.consoleToken = secret();
+    changed = true;
+  }
+  if (!fresh.unleash?.adminSecret) {
+    fresh.unleash = newUnleashCredentials();
     changed = true;
   }
   for (const resource of topology.resources) {

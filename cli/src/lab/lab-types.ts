@@ -18,4 +18,5 @@ export type {
   Service,
   Topology,
   ToxiproxyResource,
+  UnleashResource,
 } from './topology.js';

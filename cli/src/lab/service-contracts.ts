@@ -2,7 +2,15 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { commonSettings, DEPENDENCY_VARIABLE, describeSettings, type DependencyKind, type SettingDescription, type SettingsShape } from '@frank/kit/settings';
+import {
+  commonSettings,
+  DEPENDENCY_VARIABLE,
+  describeSettings,
+  FLAGS_VARIABLE,
+  type DependencyKind,
+  type SettingDescription,
+  type SettingsShape,
+} from '@frank/kit/settings';
 import { bundleIsCurrent } from '../../bin/bundle-cache.js';
 import { FrankError, UsageError } from '../errors.js';
 import { bundleForNode, describeBundleFailure, writeBundle } from '../runtimes/node-bundle.js';
@@ -84,8 +92,21 @@ async function settingsBundle(service: string, dir: string, entry: string): Prom
   return outfile;
 }
 
-/** The resource kinds a service reaches by a URL setting, and the aws resource by its region. */
-const LINKED_KINDS: readonly ResourceKind[] = ['postgres', 'rabbitmq', 'mongo', 'redis', 'aws'];
+/** The resource kinds a service reaches by a URL setting, the aws resource by its region, Unleash by UNLEASH_URL. */
+const LINKED_KINDS: readonly ResourceKind[] = ['postgres', 'rabbitmq', 'mongo', 'redis', 'aws', 'unleash'];
+
+/** The setting that says a service reads what it uses of a kind. */
+function readsKind(kind: ResourceKind, setting: SettingDescription): boolean {
+  if (kind === 'aws') return setting.source.from === 'aws' && setting.source.part === 'region';
+  if (kind === 'unleash') return setting.source.from === 'flags' && setting.source.part === 'url';
+  return setting.source.from === 'dependency' && setting.source.kind === kind;
+}
+
+function variableOf(kind: ResourceKind): string {
+  if (kind === 'aws') return 'AWS_REGION';
+  if (kind === 'unleash') return FLAGS_VARIABLE.url;
+  return DEPENDENCY_VARIABLE[kind as DependencyKind] ?? kind;
+}
 
 /**
  * Where frank.yaml and a service's declared settings disagree, each with the frank.yaml key and
@@ -103,12 +124,10 @@ export function contractProblems(service: Service, topology: Topology, contract:
     usedKinds.set(resource.kind, [...(usedKinds.get(resource.kind) ?? []), name]);
   }
   for (const [kind, names] of usedKinds) {
-    const reads = declared.find((d) =>
-      kind === 'aws' ? d.source.from === 'aws' && d.source.part === 'region' : d.source.from === 'dependency' && d.source.kind === kind,
-    );
+    const reads = declared.find((d) => readsKind(kind, d));
     if (!reads)
       problems.push(
-        `${at}.uses: ${names.join(', ')} (${kind}): ${service.name} reads nothing of it (${contract.file} declares no ${kind === 'aws' ? 'AWS_REGION' : variableOf(kind)}); remove it from uses, or declare the setting`,
+        `${at}.uses: ${names.join(', ')} (${kind}): ${service.name} reads nothing of it (${contract.file} declares no ${variableOf(kind)}); remove it from uses, or declare the setting`,
       );
     if (names.length > 1)
       problems.push(`${at}.uses: ${names.join(' and ')} are both ${kind}; a service reads one ${kind === 'aws' ? 'AWS API' : variableOf(kind)}`);
@@ -160,8 +179,4 @@ export function contractOf(contracts: ServiceContracts, service: string): Servic
   const contract = contracts.get(service);
   if (!contract) throw new Error(`no settings loaded for service ${service}`);
   return contract;
-}
-
-function variableOf(kind: ResourceKind): string {
-  return DEPENDENCY_VARIABLE[kind as DependencyKind] ?? kind;
 }

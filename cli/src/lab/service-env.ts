@@ -1,4 +1,5 @@
 import type { LabPart, SettingDescription, SettingSource } from '@frank/kit/settings';
+import { unleashApiTokens } from '../runtimes/unleash-tokens.js';
 import type { Credentials } from './credentials.js';
 import type { Link, Resource, Service, Topology } from './topology.js';
 
@@ -88,6 +89,11 @@ export function serviceEnvironment(
           'secret-access-key': credentials.aws.secretAccessKey,
         };
         return parts[source.part];
+      }
+      case 'flags': {
+        const found = linked('unleash');
+        if (!found) return undefined;
+        return source.part === 'url' ? `http://${addresses.resource(found.link)}/api` : unleashApiTokens(credentials.unleash).client;
       }
       case 'service': {
         const other = topology.services.find((s) => s.name === source.service);

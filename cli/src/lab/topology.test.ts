@@ -36,6 +36,7 @@ describe('frank.yaml', () => {
       redis: 6379,
       aws: 4566,
       toxiproxy: 8474,
+      unleash: 4242,
     });
     expect(Object.fromEntries(topology.services.map((s) => [s.name, s.port]))).toMatchObject({
       bff: 3000,
@@ -103,6 +104,18 @@ describe('frank.yaml', () => {
     );
     expect(error.message).toMatch(/services\.bff\.uses\.1: "mongo" is not a resource of this lab/);
     expect(error.hint).toBe('Use one of: cache.');
+  });
+
+  it("rejects an unleash whose database is not one of the lab's postgres databases", () => {
+    const db = '  infra:\n    kind: postgres\n    port: 5439\n    databases: { unleash: [] }';
+    const flags = (postgres: string, database: string) => `  flags:\n    kind: unleash\n    port: 4242\n    postgres: ${postgres}\n    database: ${database}`;
+    expect(parse(minimal(`${db}\n${flags('infra', 'unleash')}`)).resources.find((r) => r.name === 'flags')).toMatchObject({ kind: 'unleash', port: 4242 });
+    const noServer = usageErrorOf(minimal(`${db}\n${flags('infra-db', 'unleash')}`));
+    expect(noServer.message).toMatch(/resources\.flags\.postgres: "infra-db" is not a postgres resource of this lab/);
+    expect(noServer.hint).toBe('Use one of: infra.');
+    const noDatabase = usageErrorOf(minimal(`${db}\n${flags('infra', 'flags')}`));
+    expect(noDatabase.message).toMatch(/resources\.flags\.database: infra declares no database "flags"/);
+    expect(noDatabase.hint).toMatch(/^Add it under resources\.infra\.databases/);
   });
 
   it('rejects links without a toxiproxy to carry them', () => {

@@ -39,8 +39,10 @@ const aws = z.strictObject({
   rules: z.record(name, z.strictObject({ bus: name, pattern: z.record(z.string(), z.unknown()), target: name })).default({}),
 });
 const toxiproxy = z.strictObject({ kind: z.literal('toxiproxy'), port, proxyPorts: port });
+/** Unleash (feature flags) on a database of a postgres resource of the lab, with that database's own role. */
+const unleash = z.strictObject({ kind: z.literal('unleash'), port, postgres: name, database: sqlName });
 
-const resource = z.discriminatedUnion('kind', [postgres, rabbitmq, mongo, redis, aws, toxiproxy]);
+const resource = z.discriminatedUnion('kind', [postgres, rabbitmq, mongo, redis, aws, toxiproxy, unleash]);
 
 const topologySchema = z.strictObject({
   version: z.literal(1),
@@ -77,7 +79,8 @@ export type MongoResource = Resolved<z.infer<typeof mongo>>;
 export type RedisResource = Resolved<z.infer<typeof redis>>;
 export type AwsResource = Resolved<z.infer<typeof aws>>;
 export type ToxiproxyResource = Resolved<z.infer<typeof toxiproxy>>;
-export type Resource = PostgresResource | RabbitmqResource | MongoResource | RedisResource | AwsResource | ToxiproxyResource;
+export type UnleashResource = Resolved<z.infer<typeof unleash>>;
+export type Resource = PostgresResource | RabbitmqResource | MongoResource | RedisResource | AwsResource | ToxiproxyResource | UnleashResource;
 
 export interface Service {
   kind: 'service';
@@ -195,6 +198,24 @@ function resolve(raw: RawTopology, file: string, offset: number, lineAt: (keyPat
     return { ...spec, name: resourceName, port };
   });
   const byName = new Map(resources.map((r) => [r.name, r]));
+  for (const r of resources) {
+    if (r.kind !== 'unleash') continue;
+    const server = byName.get(r.postgres);
+    if (server?.kind !== 'postgres') {
+      const servers = resources.filter((p) => p.kind === 'postgres').map((p) => p.name);
+      fail(
+        ['resources', r.name, 'postgres'],
+        `"${r.postgres}" is not a postgres resource of this lab`,
+        `Use one of: ${servers.join(', ') || '(none: add one)'}.`,
+      );
+    } else if (!(r.database in server.databases)) {
+      fail(
+        ['resources', r.name, 'database'],
+        `${r.postgres} declares no database "${r.database}"`,
+        `Add it under resources.${r.postgres}.databases (e.g. ${r.database}: []), or use one of: ${Object.keys(server.databases).join(', ')}.`,
+      );
+    }
+  }
   const hasLinks = Object.values(raw.services).some((spec) => spec.uses.length > 0);
   if (hasLinks && !resources.some((r) => r.kind === 'toxiproxy')) {
     fail(['resources'], 'services declare links but no resource has kind: toxiproxy', 'Add a toxiproxy resource: the links go through it.');
@@ -247,7 +268,7 @@ function resolve(raw: RawTopology, file: string, offset: number, lineAt: (keyPat
   };
   for (const r of resources) {
     claim(['resources', r.name, 'port'], r.port, r.name);
-    if (r.kind === 'aws' || r.kind === 'toxiproxy') servesHttp(['resources', r.name, 'port'], r.port);
+    if (r.kind === 'aws' || r.kind === 'toxiproxy' || r.kind === 'unleash') servesHttp(['resources', r.name, 'port'], r.port);
     if (r.kind === 'rabbitmq') claim(['resources', r.name, 'port'], r.distPort, `${r.name} (Erlang distribution, port + ${RABBITMQ_DIST_SHIFT})`);
   }
   for (const s of services) {
@@ -286,7 +307,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'invalid_union':
-      return 'kind must be one of "postgres", "rabbitmq", "mongo", "redis", "aws", "toxiproxy"';
+      return 'kind must be one of "postgres", "rabbitmq", "mongo", "redis", "aws", "toxiproxy", "unleash"';
     case 'invalid_type':
       return issue.input === undefined
         ? `is required (${issue.expected})`

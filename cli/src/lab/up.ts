@@ -99,7 +99,9 @@ export async function upLab(lab: Lab, onPhase: ProgressListener = () => undefine
     }
   };
   const dependenciesOf = (unit: LabUnit) =>
-    unit.kind === 'service' ? unit.uses.map((name) => walks.get(name)).filter((w): w is Promise<void> => w !== undefined) : [];
+    startsAfter(unit, topology)
+      .map((name) => walks.get(name))
+      .filter((w): w is Promise<void> => w !== undefined);
   const walk = (unit: LabUnit) => {
     const walking = Promise.all(dependenciesOf(unit)).then(() => bringUp(unit, context, lab, store, onPhase, abort.signal, { ...options, contracts }));
     walking.catch(() => abort.abort());
@@ -177,6 +179,17 @@ export async function upLab(lab: Lab, onPhase: ProgressListener = () => undefine
 }
 
 class CancelledError extends Error {}
+
+/**
+ * The units a unit waits for before it starts: a service for what it uses, Unleash for its
+ * database. A service does not wait for Unleash: its flags read their defaults until Unleash
+ * answers (`up` still waits for Unleash to be healthy before it returns).
+ */
+export function startsAfter(unit: LabUnit, topology: Topology): string[] {
+  if (unit.kind === 'unleash') return [unit.postgres];
+  if (unit.kind !== 'service') return [];
+  return unit.uses.filter((name) => topology.resources.find((r) => r.name === name)?.kind !== 'unleash');
+}
 
 /**
  * Waits for a live service that is not ready (it waits for a dependency, which this run brings

@@ -7,7 +7,9 @@ import { readDuration } from './duration.js';
  */
 export const KILL_COMMANDS = ['kill-db', 'kill-broker', 'kill-service'] as const;
 export const LINK_COMMANDS = ['latency', 'timeout', 'reset-peer', 'bandwidth', 'limit-data', 'partition'] as const;
-export const FAULT_COMMANDS = [...KILL_COMMANDS, ...LINK_COMMANDS] as const;
+/** Faults that flip a feature flag (contracts flags): `kill-switch payment` turns payment's kill switch on until healed. */
+export const FLAG_COMMANDS = ['kill-switch'] as const;
+export const FAULT_COMMANDS = [...KILL_COMMANDS, ...LINK_COMMANDS, ...FLAG_COMMANDS] as const;
 export type FaultCommand = (typeof FAULT_COMMANDS)[number];
 
 export function isFaultCommand(text: string): text is FaultCommand {
@@ -49,6 +51,12 @@ export const FAULTS: Record<FaultCommand, FaultSpec> = {
   'kill-service': { title: 'kill-service: kill a service', usage: 'kill-service <service>', target: 'a service', value: undefined },
   'kill-db': { title: 'kill-db: kill a database', usage: 'kill-db <service or database>', target: 'a service or its database', value: undefined },
   'kill-broker': { title: 'kill-broker: kill the broker', usage: 'kill-broker', target: undefined, value: undefined },
+  'kill-switch': {
+    title: "kill-switch: flip a service's kill switch on",
+    usage: 'kill-switch <service>',
+    target: 'a service with a kill switch',
+    value: undefined,
+  },
   partition: { title: 'partition: cut links', usage: 'partition <service> <resource>  (or one target)', target: 'a service or a link', value: undefined },
   timeout: {
     title: 'timeout: stall the links',

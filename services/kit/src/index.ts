@@ -20,6 +20,7 @@ export {
   checkEnvironment,
   defineSettings,
   describeSettings,
+  flagSettings,
   readSettings,
   serviceUrlVariable,
   setting,

@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import { createPool, type Pool } from './db/pool.js';
 import { createServiceApp, finishApp, listen, type ReadyCheck } from './http/create-app.js';
 import { eventReplayRoutes } from './http/event-replay.js';
+import { createFlags, type Flags } from './flags.js';
 import { createLogger, errorFields, type Logger } from './log.js';
 import { AmqpConnection } from './messaging/amqp-connection.js';
 import { startOutboxRelay, type OutboxRelay } from './messaging/outbox-relay.js';
@@ -18,6 +19,8 @@ export interface ServiceContext<S extends SettingsShape = CommonSettings> {
   /** Present when the service has AMQP_URL. */
   amqp: AmqpConnection | undefined;
   app: Express;
+  /** Its feature flags (the contracts' vocabulary), through Unleash when it declares `flagSettings`; else each its default. */
+  flags: Flags;
   /** Runs on shutdown, before the pool and the broker close. */
   onShutdown(stop: () => Promise<void>): void;
   /** Runs as shutdown begins, before the server waits for open answers: end long-lived ones (event streams) here. */
@@ -47,7 +50,15 @@ export async function runService<S extends SettingsShape>(
 ): Promise<{ server: Server; stop(): Promise<void> }> {
   const settings = readSettings(definition.settings, env);
   const log = createLogger(definition.name, {}, settings.LOG_LEVEL);
-  const config = settings as { HOST: string; PORT: number; DATABASE_URL?: string; AMQP_URL?: string; UNAVAILABLE_RETRY_AFTER_S?: number };
+  const config = settings as {
+    HOST: string;
+    PORT: number;
+    DATABASE_URL?: string;
+    AMQP_URL?: string;
+    UNAVAILABLE_RETRY_AFTER_S?: number;
+    UNLEASH_URL?: string;
+    UNLEASH_TOKEN?: string;
+  };
   const pool = config.DATABASE_URL ? createPool(config.DATABASE_URL, log) : undefined;
   const amqp = config.AMQP_URL ? new AmqpConnection(config.AMQP_URL, log) : undefined;
   const stops: (() => Promise<void>)[] = [];
@@ -57,6 +68,9 @@ export async function runService<S extends SettingsShape>(
   if (pool) readyChecks.push({ dependency: 'postgres', check: async () => void (await pool.query('SELECT 1')) });
   if (amqp) readyChecks.push({ dependency: 'rabbitmq', check: async () => amqp.assertConnected() });
   const app = createServiceApp({ name: definition.name, log, readyChecks: () => readyChecks });
+  // Not a ready check: a service whose Unleash does not answer runs on its flags' defaults.
+  const flags = createFlags({ url: config.UNLEASH_URL, token: config.UNLEASH_TOKEN, appName: definition.name, log });
+  app.get('/internal/flags', (_req, res) => void res.json(flags.view()));
   const amqpStarted = amqp?.start();
   amqpStarted?.catch(() => undefined);
   await definition.setup({
@@ -66,6 +80,7 @@ export async function runService<S extends SettingsShape>(
     pool,
     amqp,
     app,
+    flags,
     onShutdown: (stop) => stops.push(stop),
     onStopping: (end) => stopping.push(end),
     addReadyCheck: (check, dependency = 'dependency') => readyChecks.push({ dependency, check }),
@@ -86,6 +101,7 @@ export async function runService<S extends SettingsShape>(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of stops.reverse()) await s().catch((error) => log.warn('shutdown step failed', errorFields(error)));
       await relay?.stop();
+      flags.close();
       await amqp?.close();
       await pool?.end().catch(() => undefined);
     })());

@@ -19,6 +19,8 @@ export type SettingSource =
   | { from: 'secret'; secret: LabSecret }
   /** Something only the local lab has (the frank CLI for the lab console, its per-lab token, the storefront's build). */
   | { from: 'lab'; part: LabPart }
+  /** Unleash, when it `uses` the unleash resource: its client API and the lab's client token. */
+  | { from: 'flags'; part: FlagsPart }
   /** A tuning knob: frank.yaml's `env:` of the service, else its default. */
   | { from: 'tunable' }
   /** Set by whoever runs the process, when at all (NODE_ENV, LOG_LEVEL). */
@@ -26,6 +28,7 @@ export type SettingSource =
 
 export type DependencyKind = 'postgres' | 'rabbitmq' | 'mongo' | 'redis';
 export type AwsPart = 'region' | 'endpoint' | 'access-key-id' | 'secret-access-key';
+export type FlagsPart = 'url' | 'token';
 export type LabSecret = 'jwt';
 export type LabPart = 'frank-cli' | 'frank-config' | 'web-dist' | 'console-token';
 
@@ -56,6 +59,7 @@ export const AWS_VARIABLE: Record<AwsPart, string> = {
   'access-key-id': 'AWS_ACCESS_KEY_ID',
   'secret-access-key': 'AWS_SECRET_ACCESS_KEY',
 };
+export const FLAGS_VARIABLE: Record<FlagsPart, string> = { url: 'UNLEASH_URL', token: 'UNLEASH_TOKEN' };
 export const SECRET_VARIABLE: Record<LabSecret, string> = { jwt: 'JWT_SECRET' };
 export const LAB_VARIABLE: Record<LabPart, string> = {
   'frank-cli': 'FRANK_CLI',
@@ -99,6 +103,15 @@ export const awsSettings = {
   AWS_SECRET_ACCESS_KEY: declare(text().optional(), { from: 'aws', part: 'secret-access-key' }, "the emulator's secret key (the lab only)"),
 };
 
+/**
+ * Unleash's client API, for a service that `uses` the unleash resource and reads feature flags
+ * (the kit's `flags`). Both optional: without them every flag reads its declared default.
+ */
+export const flagSettings = {
+  UNLEASH_URL: declare(url().optional(), { from: 'flags', part: 'url' }, "Unleash's client API (feature flags); absent: every flag its default"),
+  UNLEASH_TOKEN: declare(text().optional(), { from: 'flags', part: 'token' }, "the lab's Unleash client token"),
+};
+
 /** What every service reads, whoever it is. */
 export const commonSettings = {
   HOST: declare(text().default('127.0.0.1'), { from: 'listen', part: 'host' }, 'the address it listens on'),
@@ -138,6 +151,8 @@ function expectedName(source: SettingSource): string | undefined {
       return AWS_VARIABLE[source.part];
     case 'service':
       return serviceUrlVariable(source.service);
+    case 'flags':
+      return FLAGS_VARIABLE[source.part];
     case 'secret':
       return SECRET_VARIABLE[source.secret];
     case 'lab':
@@ -159,6 +174,8 @@ export function describeSource(source: SettingSource): string {
       return `AWS ${source.part}`;
     case 'service':
       return `URL of ${source.service}`;
+    case 'flags':
+      return `Unleash ${source.part}`;
     case 'secret':
       return `${source.secret} secret`;
     case 'lab':
@@ -192,6 +209,7 @@ export function describeSettings(settings: SettingsShape): SettingDescription[] 
     sensitive:
       declared.source.from === 'dependency' ||
       declared.source.from === 'secret' ||
+      (declared.source.from === 'flags' && declared.source.part === 'token') ||
       (declared.source.from === 'aws' && declared.source.part === 'secret-access-key') ||
       (declared.source.from === 'lab' && declared.source.part === 'console-token'),
     description: declared.description,

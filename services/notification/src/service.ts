@@ -11,11 +11,11 @@ export const QUEUE = 'notification.saga';
 export const definition: ServiceDefinition<typeof settings> = {
   name: 'notification',
   settings,
-  async setup({ settings: config, pool, amqp, app, log, onShutdown }) {
+  async setup({ settings: config, pool, amqp, app, log, flags, onShutdown }) {
     if (!pool || !amqp) throw new Error('notification needs DATABASE_URL and AMQP_URL');
     const channels = createChannelSettingsStore({ failureRate: config.CHANNEL_FAILURE_RATE, latencyMs: config.CHANNEL_LATENCY_MS });
     registerRoutes(app, { pool, channels });
-    await consumeEvents({ amqp, pool, log, queue: QUEUE, handlers: { 'order.created': onOrderCreated, 'payment.completed': onPaymentCompleted } });
+    await consumeEvents({ amqp, pool, log, queue: QUEUE, handlers: { 'order.created': onOrderCreated, 'payment.completed': onPaymentCompleted(flags) } });
     const worker = startDeliveryWorker({
       pool,
       log,

@@ -1,9 +1,10 @@
-import { defineSettings, setting } from '@frank/kit/settings';
+import { defineSettings, flagSettings, setting } from '@frank/kit/settings';
 import { z } from 'zod';
 
 export const settings = defineSettings({
   DATABASE_URL: setting.database(),
   AMQP_URL: setting.broker(),
+  ...flagSettings,
   CHANNEL_FAILURE_RATE: setting.tunable(z.coerce.number().min(0).max(1).default(0), 'share of deliveries the simulated channels fail'),
   CHANNEL_LATENCY_MS: setting.tunable(z.coerce.number().int().min(0).max(60_000).default(0), 'how long the simulated channels take'),
   NOTIFICATION_MAX_ATTEMPTS: setting.tunable(z.coerce.number().int().min(1).max(100).default(3), 'deliveries tried before notification.failed'),

@@ -15,7 +15,7 @@ export const PAYMENT_QUEUE = 'payment.saga';
 export const definition: ServiceDefinition<typeof settings> = {
   name: 'payment',
   settings,
-  async setup({ pool, amqp, settings: values, log, app, onShutdown }) {
+  async setup({ pool, amqp, settings: values, log, app, flags, onShutdown }) {
     if (!pool || !amqp) throw new Error('Bad service configuration: payment needs DATABASE_URL and AMQP_URL');
     const config = paymentConfig(values);
     const provider = httpProviderClient(config.providerUrl, config.providerCallTimeoutMs);
@@ -38,6 +38,7 @@ export const definition: ServiceDefinition<typeof settings> = {
           timeoutMs: config.timeoutMs,
           afterTransaction: afterTransactionOn(pool),
           requestPayments: requester.kick,
+          flags,
           log,
         }),
         'payment.webhook': onPaymentWebhook({ provider, log }),

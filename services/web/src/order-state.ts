@@ -48,6 +48,7 @@ const REASONS: Record<string, string> = {
   declined: 'The payment was declined',
   timeout: 'The payment did not answer in time',
   'provider-error': 'The payment provider failed',
+  'kill-switch': 'Payments are switched off for now',
   'unknown-sku': 'A product is not sold any more',
 };
 

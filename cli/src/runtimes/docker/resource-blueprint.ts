@@ -1,5 +1,6 @@
 import { POSTGRES_LAB_SETTINGS } from '../native/postgres.js';
-import type { AwsResource, Link, MongoResource, PostgresResource, Resource, Topology } from '../../lab/lab-types.js';
+import type { AwsResource, Link, MongoResource, PostgresResource, Resource, Topology, UnleashResource } from '../../lab/lab-types.js';
+import { unleashApiTokens } from '../unleash-tokens.js';
 import type { ProxyRoute } from '../runtime.js';
 import { IMAGES } from './images.js';
 
@@ -62,6 +63,10 @@ export interface ContainerSecrets {
   redisPassword: string;
   /** Passed to LocalStack when set (a pinned community tag needs none). */
   localstackAuthToken: string | undefined;
+  /** Unleash's database role's password, and the secrets of its initial API tokens. */
+  unleashDatabasePassword: string;
+  unleashAdminSecret: string;
+  unleashClientSecret: string;
 }
 
 /** The image that runs the resource. */
@@ -80,6 +85,8 @@ export function imageFor(resource: Resource): string {
       return resource.emulator === 'localstack' ? IMAGES.localstack : IMAGES.moto;
     case 'toxiproxy':
       return IMAGES.toxiproxy;
+    case 'unleash':
+      return IMAGES.unleash;
   }
 }
 
@@ -98,6 +105,8 @@ export function containerPort(resource: Resource): number {
       return resource.emulator === 'localstack' ? 4566 : 5000;
     case 'toxiproxy':
       return 8474;
+    case 'unleash':
+      return 4242;
   }
 }
 
@@ -169,7 +178,35 @@ export function blueprint(resource: Resource, topology: Topology, secrets: Conta
         // The image is built from scratch: its own CLI is the only program in it that can ask.
         healthcheck: { ...HEALTH, test: ['CMD', '/toxiproxy-cli', 'list'] },
       };
+    case 'unleash':
+      return unleashBlueprint(resource, topology, base, secrets);
   }
+}
+
+/** The official image, with the same settings as natively (native/unleash.ts): its database on the lab's network. */
+function unleashBlueprint(resource: UnleashResource, topology: Topology, base: BlueprintBase, secrets: ContainerSecrets): Blueprint {
+  const server = topology.resources.find((r) => r.name === resource.postgres);
+  const tokens = unleashApiTokens({ adminSecret: secrets.unleashAdminSecret, clientSecret: secrets.unleashClientSecret });
+  const role = encodeURIComponent(resource.database);
+  return {
+    ...base,
+    command: undefined,
+    env: {
+      DATABASE_URL: `postgres://${role}:${encodeURIComponent(secrets.unleashDatabasePassword)}@${resource.postgres}:${server ? containerPort(server) : 5432}/${resource.database}`,
+      DATABASE_SSL: 'false',
+      INIT_ADMIN_API_TOKENS: tokens.admin,
+      INIT_BACKEND_API_TOKENS: tokens.client,
+      CHECK_VERSION: 'false',
+      SEND_TELEMETRY: 'false',
+      LOG_LEVEL: 'warn',
+    },
+    // Its state is in its database.
+    dataPath: undefined,
+    healthcheck: {
+      ...SLOW_HEALTH,
+      test: ['CMD', 'node', '-e', `fetch('http://127.0.0.1:${containerPort(resource)}/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`],
+    },
+  };
 }
 
 type BlueprintBase = Pick<Blueprint, 'resource' | 'kind' | 'image' | 'ports' | 'hostname' | 'stopSignal'>;

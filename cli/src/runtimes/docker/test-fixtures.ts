@@ -19,6 +19,7 @@ export function testCredentials(): Credentials {
     aws: { accessKeyId: 'frank', secretAccessKey: 'aws-secret-4' },
     jwtSecret: 'jwt-secret-5',
     consoleToken: 'console-token-7',
+    unleash: { adminSecret: 'unleash-admin', clientSecret: 'unleash-client', adminPassword: 'unleash-ui' },
   };
 }
 

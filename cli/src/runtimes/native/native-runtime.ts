@@ -6,11 +6,21 @@ import type { LaunchSpec } from './launch-spec.js';
 import { prepareMongo } from './mongo.js';
 import { PostgresLauncher } from './postgres.js';
 import { findLabelledProcesses, isAlive, readPidRecord, removePidFile, spawnDaemon, stopProcessGroup, tailFile } from './processes.js';
-import { findMongo, findMotoServer, findPostgresBin, findProgram, findRabbitmqServer, INSTALL_HINT, postgresLibrariesHydrated } from './programs.js';
+import {
+  findMongo,
+  findMotoServer,
+  findPostgresBin,
+  findProgram,
+  findRabbitmqServer,
+  findUnleashServer,
+  INSTALL_HINT,
+  postgresLibrariesHydrated,
+} from './programs.js';
 import { prepareRabbitmq } from './rabbitmq.js';
 import { prepareRedis } from './redis.js';
 import { prepareService } from './service.js';
 import { prepareToxiproxy } from './toxiproxy.js';
+import { prepareUnleash } from './unleash.js';
 
 const STOP_GRACE_MS = 10_000;
 /** How long a SIGKILLed group may take to be gone (the kernel reaps it; a loaded machine is slow). */
@@ -41,6 +51,7 @@ export class NativeRuntime implements Runtime {
     }
     if (topology.resources.some((r) => r.kind === 'aws' && r.emulator === 'moto')) need('aws', 'moto_server', findMotoServer());
     need('toxiproxy', 'toxiproxy-server', findProgram('toxiproxy-server'));
+    need('unleash', 'unleash-server', findUnleashServer());
     return requirements;
   }
 
@@ -113,6 +124,8 @@ export class NativeRuntime implements Runtime {
         return prepareAws(resource, context);
       case 'toxiproxy':
         return prepareToxiproxy(resource, context);
+      case 'unleash':
+        return prepareUnleash(resource, context);
     }
   }
 }

@@ -9,6 +9,8 @@ export const PINNED = {
   toxiproxy: 'v2.12.0',
   moto: '5.2.5',
   checkov: '3.3.30',
+  /** The last 7.x that runs on Node 20 (7.6 wants Node 22). */
+  unleash: '7.5.1',
 } as const;
 
 /** The exact command that installs each program; `frank deps install` runs the same steps. */
@@ -19,6 +21,7 @@ export const INSTALL_HINT: Record<string, string> = {
   ferretdb: `go build FerretDB ${PINNED.ferretdb} from its module source into .frank/tools/bin (frank deps install does it)`,
   mongod: 'install MongoDB, or set engine: ferretdb for the mongo resource in frank.yaml',
   moto_server: `pip install 'moto[server]==${PINNED.moto}'`,
+  'unleash-server': `npx frank deps install   (npm installs unleash-server@${PINNED.unleash} into .frank/tools/unleash)`,
   'toxiproxy-server': `GOBIN=$PWD/.frank/tools/bin go install github.com/Shopify/toxiproxy/v2/cmd/server@${PINNED.toxiproxy}`,
 };
 
@@ -50,6 +53,17 @@ export function findRabbitmqServer(): string | undefined {
 /** checkov, the static scanner the Terraform tests run; `frank deps install --test-tools` installs it. */
 export function findCheckov(): string | undefined {
   return process.env.CHECKOV_BIN ?? findProgram('checkov', [path.join(toolsDirectory(), 'checkov', 'bin')]);
+}
+
+/** Where `frank deps install` puts Unleash: an npm project of its own, out of the workspace's install. */
+export function unleashDirectory(): string {
+  return path.join(toolsDirectory(), 'unleash');
+}
+
+/** unleash-server's start script (what its `npm start` runs), when installed. */
+export function findUnleashServer(): string | undefined {
+  const script = path.join(unleashDirectory(), 'node_modules', 'unleash-server', 'dist', 'server.js');
+  return existsSync(script) ? script : undefined;
 }
 
 export function findMotoServer(): string | undefined {

@@ -76,6 +76,9 @@ export function parseFaultRequest(body: unknown, known?: KnownUnits): FaultReque
       words.push(service);
       break;
     }
+    case 'kill-switch':
+      words.push(unit(b, 'target', known, (kind) => kind === 'service', 'a service with a kill switch, e.g. payment'));
+      break;
     case 'partition': {
       words.push(unit(b, 'target', known, anyUnit, 'a service, e.g. payment, or a link, e.g. payment.rabbitmq'));
       if (text(b, 'resource') !== undefined) words.push(unit(b, 'resource', known, notService, 'a resource the service uses, e.g. rabbitmq'));

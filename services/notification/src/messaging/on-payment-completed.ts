@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { dataOf, appendEvent, type EventHandler } from '@frank/kit';
-import { chooseChannel } from '../domain/choose-channel.js';
+import { dataOf, appendEvent, type DbClient, type EventEnvelope, type EventHandler } from '@frank/kit';
+import type { Flags } from '@frank/kit/flags';
+import { chooseChannels } from '../domain/choose-channel.js';
+import type { ChannelName } from '../domain/simulated-channel.js';
 import { formatMoney } from '../domain/format-money.js';
 import { renderTemplate, TemplateRenderError } from '../domain/render-template.js';
 import { insertDelivery, type NewDelivery } from '../persistence/deliveries.js';
-import { findRecipient } from '../persistence/recipients.js';
+import { findRecipient, type Recipient } from '../persistence/recipients.js';
 import { findTemplate } from '../persistence/templates.js';
 import { paymentCompletedSchema } from './consumed-events.js';
 import { AGGREGATE_TYPE, SOURCE, type NotificationFailed } from './published-events.js';
@@ -20,17 +22,31 @@ export class RecipientNotYetKnownError extends Error {
 }
 
 /**
- * payment.completed: render the confirmation and record the delivery PENDING. The delivery
- * worker sends it after this transaction commits, so the broker message is acked at once and the
- * work survives a restart. A template that cannot be rendered fails the delivery here, with its
+ * payment.completed: render the confirmation and record the delivery PENDING, one per channel (an
+ * SMS beside the e-mail while the flag notification.sms is on). The delivery worker sends them
+ * after this transaction commits, so the broker message is acked at once and the work survives a
+ * restart. A template that cannot be rendered fails its delivery here, with its
  * notification.failed in the same transaction.
  */
-export const onPaymentCompleted: EventHandler = async (client, event) => {
-  const payment = dataOf(paymentCompletedSchema, event);
-  const recipient = await findRecipient(client, payment.orderId);
-  if (!recipient) throw new RecipientNotYetKnownError(payment.orderId);
+export function onPaymentCompleted(flags: Pick<Flags, 'isEnabled'>): EventHandler {
+  return async (client, event) => {
+    const payment = dataOf(paymentCompletedSchema, event);
+    const recipient = await findRecipient(client, payment.orderId);
+    if (!recipient) throw new RecipientNotYetKnownError(payment.orderId);
+    for (const { channel, address } of chooseChannels(recipient, flags.isEnabled('notification.sms'))) {
+      await recordDelivery(client, event, payment, recipient, channel, address);
+    }
+  };
+}
 
-  const { channel, address } = chooseChannel(recipient);
+async function recordDelivery(
+  client: DbClient,
+  event: EventEnvelope,
+  payment: { orderId: string; paymentId: string; amountCents: number },
+  recipient: Recipient,
+  channel: ChannelName,
+  address: string | null,
+): Promise<void> {
   const base: NewDelivery = {
     id: randomUUID(),
     orderId: payment.orderId,
@@ -84,4 +100,4 @@ export const onPaymentCompleted: EventHandler = async (client, event) => {
       reason: delivery.lastError ?? 'template error',
     },
   });
-};
+}

@@ -31,11 +31,11 @@ const COLUMNS = `id, order_id AS "orderId", channel, template, address, subject,
   last_error AS "lastError", next_attempt_at AS "nextAttemptAt", saga_id AS "sagaId", correlation_id AS "correlationId",
   causation_id AS "causationId", created_at AS "createdAt", sent_at AS "sentAt"`;
 
-/** False when this order already has a delivery of this template: a redelivery sends nothing twice. */
+/** False when this order already has a delivery of this template on this channel: a redelivery sends nothing twice. */
 export async function insertDelivery(client: DbClient, delivery: NewDelivery): Promise<boolean> {
   const result = await client.query(
     `INSERT INTO notification_domain.deliveries (id, order_id, channel, template, address, subject, body, status, last_error, saga_id, correlation_id, causation_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (order_id, template) DO NOTHING`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (order_id, template, channel) DO NOTHING`,
     [
       delivery.id,
       delivery.orderId,

@@ -1,6 +1,8 @@
 export type PaymentStatus = 'PENDING' | 'CAPTURED' | 'FAILED' | 'REFUNDED';
 export type WebhookOutcome = 'succeeded' | 'declined';
-export type FailureReason = 'declined' | 'timeout' | 'provider-error';
+export type FailureReason = 'declined' | 'timeout' | 'provider-error' | 'kill-switch';
+/** Which way payment asks the provider (the flag `payment.provider-v2` when the payment opens). */
+export type ProviderPath = 'v1' | 'v2';
 
 /** What a webhook does to a payment; `ignore` says why, for the log. */
 export type WebhookDecision =

@@ -1,5 +1,5 @@
 import type { DbClient, Pool } from '@frank/kit';
-import type { FailureReason, PaymentStatus } from '../domain/payment-transitions.js';
+import type { FailureReason, PaymentStatus, ProviderPath } from '../domain/payment-transitions.js';
 
 export interface PaymentRow {
   id: string;
@@ -28,15 +28,32 @@ export interface NewPayment {
   sagaId: string | null;
   correlationId: string;
   causedByEventId: string;
+  providerPath: ProviderPath;
+  /** Opened already failed (the kill switch): the provider is never asked. */
+  failedWith?: Extract<FailureReason, 'kill-switch'>;
 }
 
 /** One payment per order: a second inventory.reserved for the order opens nothing. */
 export async function insertPayment(client: DbClient, payment: NewPayment): Promise<boolean> {
   const inserted = await client.query(
-    `INSERT INTO payment_domain.payments (id, order_id, amount_cents, currency, status, deadline_at, saga_id, correlation_id, caused_by_event_id)
-     VALUES ($1, $2, $3, $4, 'PENDING', clock_timestamp() + make_interval(secs => $5::double precision / 1000), $6, $7, $8)
+    `INSERT INTO payment_domain.payments (id, order_id, amount_cents, currency, status, deadline_at, saga_id, correlation_id, caused_by_event_id,
+       provider_path, failure_reason, provider_next_attempt_at)
+     VALUES ($1, $2, $3, $4, CASE WHEN $10::text IS NULL THEN 'PENDING' ELSE 'FAILED' END,
+       clock_timestamp() + make_interval(secs => $5::double precision / 1000), $6, $7, $8,
+       $9, $10, CASE WHEN $10::text IS NULL THEN clock_timestamp() ELSE NULL END)
      ON CONFLICT (order_id) DO NOTHING`,
-    [payment.id, payment.orderId, payment.amountCents, payment.currency, payment.timeoutMs, payment.sagaId, payment.correlationId, payment.causedByEventId],
+    [
+      payment.id,
+      payment.orderId,
+      payment.amountCents,
+      payment.currency,
+      payment.timeoutMs,
+      payment.sagaId,
+      payment.correlationId,
+      payment.causedByEventId,
+      payment.providerPath,
+      payment.failedWith ?? null,
+    ],
   );
   return inserted.rowCount === 1;
 }
@@ -99,6 +116,7 @@ export interface ProviderRequest {
   amountCents: number;
   currency: string;
   attempts: number;
+  providerPath: ProviderPath;
 }
 
 /**
@@ -114,7 +132,7 @@ export async function claimProviderRequests(pool: Pool, limit: number, leaseMs: 
        SELECT id FROM payment_domain.payments
        WHERE status = 'PENDING' AND provider_ref IS NULL AND provider_next_attempt_at <= clock_timestamp()
        ORDER BY provider_next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-     RETURNING id, amount_cents AS "amountCents", currency, provider_attempts AS attempts`,
+     RETURNING id, amount_cents AS "amountCents", currency, provider_attempts AS attempts, provider_path AS "providerPath"`,
     [limit, leaseMs],
   );
   return rows;

@@ -10,20 +10,23 @@ export class ProviderCallError extends Error {
   }
 }
 
+import type { ProviderPath } from '../domain/payment-transitions.js';
+
 export interface ProviderClient {
-  requestPayment(request: { paymentId: string; amountCents: number; currency: string }): Promise<{ providerRef: string }>;
+  /** v2 (the flag `payment.provider-v2`) sends the payment id as an Idempotency-Key header, as a v2 PSP API asks for. */
+  requestPayment(request: { paymentId: string; amountCents: number; currency: string }, path?: ProviderPath): Promise<{ providerRef: string }>;
   /** Idempotent per paymentId at the provider: a retry returns the same refundId. */
   refund(request: { paymentId: string; amountCents: number }): Promise<{ refundId: string }>;
 }
 
 /** The simulated PSP over HTTP (`PAYMENT_PROVIDER_URL`). */
 export function httpProviderClient(baseUrl: string, timeoutMs: number): ProviderClient {
-  const post = async <T>(path: string, body: unknown, answerField: keyof T & string): Promise<T> => {
+  const post = async <T>(path: string, body: unknown, answerField: keyof T & string, headers: Record<string, string> = {}): Promise<T> => {
     let response: Response;
     try {
       response = await fetch(`${baseUrl}${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -44,7 +47,8 @@ export function httpProviderClient(baseUrl: string, timeoutMs: number): Provider
     return answer as T;
   };
   return {
-    requestPayment: (request) => post<{ providerRef: string }>('/payments', request, 'providerRef'),
+    requestPayment: (request, path = 'v1') =>
+      post<{ providerRef: string }>('/payments', request, 'providerRef', path === 'v2' ? { 'idempotency-key': request.paymentId } : {}),
     refund: (request) => post<{ refundId: string }>('/refunds', request, 'refundId'),
   };
 }

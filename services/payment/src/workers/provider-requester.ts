@@ -34,7 +34,10 @@ export function startProviderRequester(options: ProviderRequesterOptions): Provi
 
   const request = async (payment: ProviderRequest) => {
     try {
-      const { providerRef } = await provider.requestPayment({ paymentId: payment.id, amountCents: payment.amountCents, currency: payment.currency });
+      const { providerRef } = await provider.requestPayment(
+        { paymentId: payment.id, amountCents: payment.amountCents, currency: payment.currency },
+        payment.providerPath,
+      );
       await recordProviderAccepted(pool, payment.id, providerRef);
     } catch (error) {
       const retryable = !(error instanceof ProviderCallError) || error.retryable;

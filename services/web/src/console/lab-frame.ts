@@ -1,5 +1,6 @@
 import { readDuration } from '@frank/contracts/duration';
 import { FAULTS, UNIT_NAME, readFaultValue, type FaultCommand } from '@frank/contracts/faults';
+import { killSwitchOf } from '@frank/contracts/flags';
 import type { LabResource } from '@frank/contracts/frames';
 
 /** What the BFF's `/api/lab/*` sends: the frame of `frank dashboard --json` and the timeline of `frank saga show --json`. */
@@ -28,6 +29,8 @@ export function targetsFor(kind: FaultCommand, resources: LabResource[], console
       return resources.filter((r) => r.kind === 'rabbitmq').map((r) => r.name);
     case 'partition':
       return services;
+    case 'kill-switch':
+      return services.filter((s) => killSwitchOf(s) !== undefined);
     default:
       return [...others, ...services];
   }
