@@ -46,7 +46,7 @@ export async function call(base: string, path: string, init: { method?: string; 
   } catch {
     json = text;
   }
-  return { status: response.status, body: json };
+  return { status: response.status, body: json, retryAfter: response.headers.get('retry-after') };
 }
 
 export const TERMINAL = new Set(['CONFIRMED', 'CANCELLED']);

@@ -257,6 +257,25 @@ describe('the order saga, every service for real', () => {
     expect(doubled).toEqual([]);
   });
 
+  it('sheds a burst above capacity instead of timing it out: no accepted order times out, the rest answer 503 overloaded, the views agree once settled', async () => {
+    await provider({ declineRate: 0, timeoutRate: 0, duplicateWebhookRate: 0 });
+    const item = await product(1);
+    const restock = await call(lab.url('inventory'), `/admin/stock/${encodeURIComponent(item.sku)}`, { body: { onHand: 1000 } });
+    expect(restock.status, JSON.stringify(restock.body)).toBeLessThan(300);
+    // 80 orders at once: several times what the lab settles before payment's 3 s deadline.
+    const answers = await Promise.all(
+      Array.from({ length: 80 }, () => call(lab.url('order'), '/orders', { token, body: { items: [{ sku: item.sku, qty: 1 }] } })),
+    );
+    const accepted = answers.filter((a) => a.status === 202);
+    const shed = answers.filter((a) => a.status !== 202);
+    expect(shed.length).toBeGreaterThan(0);
+    expect(shed.map((a) => [a.status, a.body.error?.code, a.retryAfter])).toEqual(shed.map(() => [503, 'overloaded', '2']));
+    const outcomes = await Promise.all(accepted.map((a) => settled(a.body.orderId, 60_000)));
+    expect(outcomes.filter((o) => o.status !== 'CONFIRMED').map((o) => `${o.orderId} ${o.status} ${o.cancelReason}`)).toEqual([]);
+    const verify = await runFrank(dir, ['views', 'verify', '--timeout', '60s', '--json']);
+    expect(verify.exitCode, verify.stdout + verify.stderr).toBe(0);
+  });
+
   it('holds the invariants at rest: stock conserved, nothing reserved, money balanced, outboxes dispatched', async () => {
     await until(
       async () => (await rows('inventory', 'SELECT 1 FROM inventory_domain.reservations WHERE status = $1', ['HELD'])).length === 0,

@@ -141,7 +141,7 @@ describe('databases', () => {
       'user-db',
     ]);
     expect(tfvars.databases['infrastructure-db']?.database_names).toEqual(['sonarqube', 'unleash']);
-    expect(tfvars.databases['user-db']?.schemas).toEqual({ user_service: ['user_domain', 'saga_coord', 'event_store'] });
+    expect(tfvars.databases['user-db']?.schemas).toEqual({ user_service: ['user_domain', 'saga_coord', 'event_store', 'saga_report'] });
   });
 
   it('gives every database name a role of its own, keyed from var.databases alone', async () => {
@@ -156,7 +156,7 @@ describe('databases', () => {
         .flatMap((db) => db.database_names)
         .sort(),
     );
-    expect(roles.order_service).toEqual({ instance: 'order-db', database: 'order_service', schemas: ['order_domain', 'saga_coord', 'event_store'] });
+    expect(roles.order_service).toEqual({ instance: 'order-db', database: 'order_service', schemas: ['order_domain', 'saga_coord', 'event_store', 'saga_report'] });
     expect(roles.unleash).toEqual({ instance: 'infrastructure-db', database: 'unleash', schemas: [] });
     for (const kind of ['aws_secretsmanager_secret', 'aws_secretsmanager_secret_version']) {
       expect(resource(modules.databases, kind, 'role').for_each, kind).toBe('${local.roles}');

@@ -45,6 +45,16 @@ async function fmtCheck(text: string) {
 }
 
 describe('tfvarsFromTopology', () => {
+  it("leaves Unleash out of a service's uses: the AWS topology has none, and flags read their defaults there", () => {
+    const lab = SMALL_LAB.replace(
+      '  toxiproxy:',
+      '  flags-db: { kind: postgres, port: 5439, databases: { unleash: [] } }\n  unleash: { kind: unleash, port: 4242, postgres: flags-db, database: unleash }\n  toxiproxy:',
+    ).replace('uses: [orders-db, rabbitmq]', 'uses: [orders-db, rabbitmq, unleash]');
+    const topology = parseTopology(lab, 'frank.yaml');
+    expect(topology.services.find((s) => s.name === 'order')?.uses).toContain('unleash');
+    expect(tfvarsFromTopology(topology, contracts).services.order?.uses).toEqual(['orders-db', 'rabbitmq']);
+  });
+
   it('maps databases, services, buses, queues and rules by their frank.yaml names', () => {
     const vars = tfvarsFromTopology(parseTopology(SMALL_LAB, 'frank.yaml'), contracts);
     expect(vars).toEqual({

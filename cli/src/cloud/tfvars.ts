@@ -72,7 +72,8 @@ function cloudService(service: Service, topology: Topology, contracts: ServiceCo
   const secrets = declared.flatMap((d) => (d.source.from === 'secret' ? [d.source.secret] : []));
   return {
     port: service.port - topology.portOffset,
-    uses: [...service.uses],
+    // Unleash is not in the AWS topology yet: there the flags read their declared defaults.
+    uses: service.uses.filter((used) => topology.resources.find((r) => r.name === used)?.kind !== 'unleash'),
     calls: [...new Set(calls)].sort(),
     secrets: [...new Set(secrets)].sort(),
     environment: sortedRecord(Object.entries(service.env).map(([key, value]) => [key, String(value)])),
