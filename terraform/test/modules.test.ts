@@ -156,7 +156,11 @@ describe('databases', () => {
         .flatMap((db) => db.database_names)
         .sort(),
     );
-    expect(roles.order_service).toEqual({ instance: 'order-db', database: 'order_service', schemas: ['order_domain', 'saga_coord', 'event_store', 'saga_report'] });
+    expect(roles.order_service).toEqual({
+      instance: 'order-db',
+      database: 'order_service',
+      schemas: ['order_domain', 'saga_coord', 'event_store', 'saga_report'],
+    });
     expect(roles.unleash).toEqual({ instance: 'infrastructure-db', database: 'unleash', schemas: [] });
     for (const kind of ['aws_secretsmanager_secret', 'aws_secretsmanager_secret_version']) {
       expect(resource(modules.databases, kind, 'role').for_each, kind).toBe('${local.roles}');
