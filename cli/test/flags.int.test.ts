@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeOffset, makeLabDir, removeLabDir, runFrank } from './lab-fixture.js';
 import { call, connectSagaLab, TERMINAL, until, type SagaLab } from './saga-fixture.js';
@@ -89,6 +91,27 @@ describe('feature flags: Unleash in the lab', () => {
     expect(run.stderr).toMatch(/kill-switch payment in force/);
     expect(run.stderr).toMatch(/healed kill-switch payment/);
     expect(development(await listed(), 'payment.kill-switch')).toBe(false);
+  });
+
+  it('saga run flag-rollout turns payment.provider-v2 on halfway: the first half on v1, the rest on v2, the invariants hold, the flag set back', async () => {
+    const run = await frank('saga', 'run', 'flag-rollout', '--orders', '12', '--json');
+    const result = JSON.parse(run.stdout) as { verdict: string; flags: { flag: string; set: boolean; beforeOrder: number; seenAfterMs: number | null }[] };
+    expect(result.verdict, run.stderr).toBe('pass');
+    expect(result.flags).toEqual([{ flag: 'payment.provider-v2', set: true, beforeOrder: 6, seenAfterMs: expect.any(Number) }]);
+    const runId = (JSON.parse(run.stdout) as { runId: string }).runId;
+    // orders.json lists the orders as order-service took them: the last six after the flip.
+    const placed = (JSON.parse(await readFile(path.join(dir, '.frank', 'runs', runId, 'orders.json'), 'utf8')) as { orderId: string }[]).map((o) => o.orderId);
+    expect(placed).toHaveLength(12);
+    const paths = new Map(
+      (await rows('payment', 'SELECT order_id, provider_path FROM payment_domain.payments WHERE order_id = ANY($1)', [placed])).map((r) => [
+        r.order_id,
+        r.provider_path,
+      ]),
+    );
+    // The flip waits until payment reads it, before the 7th order goes out; the three a worker saw settle before it were on v1.
+    expect(placed.slice(-6).map((id) => paths.get(id))).toEqual(['v2', 'v2', 'v2', 'v2', 'v2', 'v2']);
+    expect(placed.filter((id) => paths.get(id) === 'v1').length).toBeGreaterThanOrEqual(3);
+    expect(development(await listed(), 'payment.provider-v2')).toBe(false);
   });
 
   it('notification.sms on and payment.provider-v2 toggled: an SMS delivery beside the e-mail, the payment on the v2 path', async () => {

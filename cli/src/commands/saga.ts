@@ -11,6 +11,7 @@ import { diffRuns, formatChange } from '../saga/run-diff.js';
 import { listRuns, loadRun, recordRun } from '../saga/run-store.js';
 import { parseDuration } from '../lab/duration.js';
 import { runScenarioWithOrders, underChaos } from '../saga/run.js';
+import { setFlag, type FlagName } from '../lab/flags.js';
 import { findScenario, listScenarios, loadScenarioFile } from '../saga/scenario.js';
 import { readRecentSagas } from '../saga/recent.js';
 import { describeLoad } from '../saga/describe-load.js';
@@ -131,11 +132,17 @@ Examples:
       const access = schedule ? patientAccess(await labAccess(lab), 60_000) : await labAccess(lab);
       const chaos = schedule ? startSchedule(await openChaos(lab), schedule, writeInfo) : undefined;
       try {
-        const run = await runScenarioWithOrders(access, scenario, { ...loadFlags, seed: flags.seed, settleTimeoutMs, onProgress: writeInfo }).finally(
-          async () => {
-            if (chaos) chaosOutcomes = await chaos.finish();
-          },
-        );
+        const hasFlags = lab.topology.resources.some((r) => r.kind === 'unleash');
+        const setLabFlag = hasFlags ? (flag: FlagName, on: boolean) => setFlag(lab, flag, on) : undefined;
+        const run = await runScenarioWithOrders(access, scenario, {
+          ...loadFlags,
+          seed: flags.seed,
+          settleTimeoutMs,
+          onProgress: writeInfo,
+          setFlag: setLabFlag,
+        }).finally(async () => {
+          if (chaos) chaosOutcomes = await chaos.finish();
+        });
         let result = run.result;
         if (chaosOutcomes) result = underChaos(result, chaosOutcomes);
         try {

@@ -51,6 +51,8 @@ export interface LoadOptions {
   seed: number;
   settleTimeoutMs: number;
   onProgress?: (progress: LoadProgress) => void;
+  /** Awaited before the index-th order is placed (a scenario's flag flip halfway). */
+  beforeOrder?: (index: number) => Promise<void>;
 }
 
 export interface OpenLoadOptions {
@@ -60,6 +62,7 @@ export interface OpenLoadOptions {
   seed: number;
   settleTimeoutMs: number;
   onProgress?: (progress: LoadProgress) => void;
+  beforeOrder?: (index: number) => Promise<void>;
 }
 
 export interface Customer {
@@ -281,6 +284,7 @@ export async function driveLoad(
       Array.from({ length: Math.min(options.concurrency, options.orders) }, async () => {
         while (next < options.orders) {
           const index = next++;
+          await options.beforeOrder?.(index);
           await session.place(index, drawOrder(scenario, pool, random));
         }
       }),
@@ -326,6 +330,7 @@ export async function driveOpenLoad(
     for (const [index, due] of schedule.entries()) {
       const wait = session.began + due - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      await options.beforeOrder?.(index);
       if (broken) break;
       // Drawn even when skipped, so that the i-th arrival is the same order whatever was skipped before it.
       const items = drawOrder(scenario, pool, random);

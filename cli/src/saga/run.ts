@@ -1,3 +1,5 @@
+import { FLAGS, type FlagName } from '@frank/contracts/flags';
+import type { FlagChange } from '../lab/flags.js';
 import { FrankError } from '../errors.js';
 import { evaluateExpectations, type ExpectationResult, type OutcomeCounts } from './expectations.js';
 import { checkInvariants, type InvariantResult } from './invariants.js';
@@ -19,6 +21,8 @@ export interface RunOptions {
   settleTimeoutMs?: number;
   /** Progress lines for a human, on stderr. */
   onProgress?: (line: string) => void;
+  /** Flips a flag in the lab's Unleash and waits until its service reads it (a scenario's `flags`). */
+  setFlag?: (flag: FlagName, on: boolean) => Promise<FlagChange>;
 }
 
 /** What `frank saga run --json` prints. */
@@ -55,6 +59,8 @@ export interface RunResult {
   throughputPerSecond: number[];
   /** Latencies of the settled sagas in equal buckets (for charts). */
   latencyHistogram: HistogramBucket[];
+  /** The scenario's flag flips: before which order each happened, and how long its service took to read it. */
+  flags?: { flag: FlagName; set: boolean; beforeOrder: number; seenAfterMs: number | null }[];
   /** The faults of `--chaos`: when each went in and was healed. */
   chaos?: { fault: string; plannedAtMs: number; injectedAtMs: number | null; healedAtMs: number | null; error: string | null }[];
 }
@@ -124,6 +130,12 @@ export async function runScenarioWithOrders(
   const orders = model.model === 'closed' ? model.orders : Math.ceil((model.rate * model.durationMs) / 1000);
   const concurrency = model.model === 'closed' ? model.concurrency : Math.min(model.maxInFlight, Math.ceil(model.rate * 2));
 
+  if (scenario.flags.length > 0 && !options.setFlag)
+    throw new FrankError(`${scenario.name} flips feature flags, and this lab has none to flip.`, {
+      hint: 'Flags live in Unleash: add the unleash resource to frank.yaml (see README, "Feature flags").',
+    });
+  const flips = flagFlips(scenario, orders, options.setFlag, say);
+
   const savedProvider = await http<Record<string, number>>(`${providerUrl}/admin/behaviour`);
   const savedChannels = await http<Record<string, number>>(`${notificationUrl}/admin/channels`);
   if (savedProvider.status !== 200 || savedChannels.status !== 200)
@@ -144,7 +156,14 @@ export async function runScenarioWithOrders(
     let load: LoadResult;
     if (model.model === 'closed') {
       say(`${scenario.name}: ${model.orders} orders, concurrency ${model.concurrency}, seed ${seed}`);
-      load = await driveLoad(access, scenario, pool, customers, { orders: model.orders, concurrency: model.concurrency, seed, settleTimeoutMs, onProgress });
+      load = await driveLoad(access, scenario, pool, customers, {
+        orders: model.orders,
+        concurrency: model.concurrency,
+        seed,
+        settleTimeoutMs,
+        onProgress,
+        beforeOrder: flips.beforeOrder,
+      });
     } else {
       say(
         `${scenario.name}: ${model.rate} orders/s for ${(model.durationMs / 1000).toFixed(1)} s (open model, at most ${model.maxInFlight} in flight), seed ${seed}`,
@@ -156,14 +175,55 @@ export async function runScenarioWithOrders(
         seed,
         settleTimeoutMs,
         onProgress,
+        beforeOrder: flips.beforeOrder,
       });
     }
     say(`  load done in ${(load.elapsedMs / 1000).toFixed(1)} s; waiting for the lab to come to rest (up to ${Math.round(settleTimeoutMs / 1000)} s)`);
-    return { result: await settle(access, scenario, load, { seed, settleTimeoutMs, model, startedAt }), orders: load.placed };
+    const result = await settle(access, scenario, load, { seed, settleTimeoutMs, model, startedAt });
+    return { result: flips.done.length > 0 ? { ...result, flags: flips.done } : result, orders: load.placed };
   } finally {
+    await flips.restore();
     await put(`${providerUrl}/admin/behaviour`, savedProvider.body).catch(() => undefined);
     await put(`${notificationUrl}/admin/channels`, savedChannels.body).catch(() => undefined);
   }
+}
+
+/**
+ * A scenario's flag flips: each before the order at its share of `orders`, once; `restore` sets
+ * every flipped flag back to what it was before the run, so a scenario leaves the lab as it found it.
+ */
+function flagFlips(scenario: Scenario, orders: number, setFlag: RunOptions['setFlag'], say: (line: string) => void) {
+  const pending = scenario.flags.map((change) => ({ ...change, atIndex: Math.min(orders - 1, Math.floor((orders * change.after) / 100)) }));
+  const done: NonNullable<RunResult['flags']> = [];
+  const before = new Map<FlagName, boolean>();
+  let flipping = Promise.resolve();
+  return {
+    done,
+    beforeOrder: async (index: number) => {
+      const due = pending.filter((c) => c.atIndex <= index);
+      // An order past the flip point waits for a flip in progress, so none goes out ahead of it.
+      if (due.length === 0) return flipping;
+      pending.splice(0, pending.length, ...pending.filter((c) => c.atIndex > index));
+      // Concurrent workers wait for one flip after another, in the scenario's order.
+      flipping = flipping.then(async () => {
+        for (const change of due) {
+          const flipped = await setFlag!(change.flag, change.set);
+          if (!before.has(change.flag)) before.set(change.flag, flipped.before);
+          done.push({ flag: change.flag, set: change.set, beforeOrder: index, seenAfterMs: flipped.seenAfterMs ?? null });
+          say(
+            `  ${change.flag} ${change.set ? 'on' : 'off'} before order ${index + 1}` +
+              (flipped.seenAfterMs === undefined
+                ? `: ${FLAGS[change.flag].service} did not read it within 10 s`
+                : `, read by ${FLAGS[change.flag].service} after ${flipped.seenAfterMs} ms`),
+          );
+        }
+      });
+      await flipping;
+    },
+    restore: async () => {
+      for (const [flag, value] of before) await setFlag!(flag, value).catch(() => undefined);
+    },
+  };
 }
 
 async function put(url: string, body: unknown, method = 'PUT'): Promise<void> {

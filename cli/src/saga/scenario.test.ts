@@ -23,6 +23,7 @@ describe('scenario files', () => {
     const scenarios = await listScenarios();
     expect(scenarios.map((s) => s.name)).toEqual([
       'duplicate-webhook',
+      'flag-rollout',
       'happy-path',
       'mixed',
       'notification-failure',
@@ -56,7 +57,7 @@ describe('scenario files', () => {
       'my.yaml:6: provider: unknown key "declineRat" (allowed: latencyMs, declineRate, timeoutRate, lateWebhookDelayMs, duplicateWebhookRate)',
     );
     expect(usageErrorOf(`${minimal}oders: 5\n`).message).toMatch(
-      /^my\.yaml:5: \(top level\): unknown key "oders" \(allowed: name, description, provider, channels, stock, orders, concurrency, rate, duration, settleTimeout, mix, expect\)$/,
+      /^my\.yaml:5: \(top level\): unknown key "oders" \(allowed: name, description, provider, channels, stock, orders, concurrency, rate, duration, settleTimeout, mix, expect, flags\)$/,
     );
     expect(usageErrorOf(`${minimal}expect:\n  confirmd: all\n`).message).toMatch(
       /my\.yaml:6: expect: unknown key "confirmd" \(allowed: confirmed, cancelled, rejected, released, refunded, notificationsFailed\)/,
@@ -75,6 +76,25 @@ describe('scenario files', () => {
     );
     expect(usageErrorOf('name: mine\ndescription: x\nmix: []\n').message).toBe('my.yaml:3: mix: needs at least 1 entry');
     expect(usageErrorOf('description: x\nmix:\n  - items: [{ sku: random }]\n').message).toBe('my.yaml: name: is required (string)');
+  });
+
+  it('reads flag flips, on or off, each after a share of the orders, and names a bad one', () => {
+    const scenario = parseScenario(
+      `${minimal}flags:\n  - { flag: payment.provider-v2, set: on, after: 50% }\n  - { flag: notification.sms, set: false, after: 100% }\n`,
+      'my.yaml',
+    );
+    expect(scenario.flags).toEqual([
+      { flag: 'payment.provider-v2', set: true, after: 50 },
+      { flag: 'notification.sms', set: false, after: 100 },
+    ]);
+    expect(parseScenario(minimal, 'my.yaml').flags).toEqual([]);
+    expect(usageErrorOf(`${minimal}flags:\n  - { flag: payment.v3, set: on, after: 50% }\n`).message).toMatch(
+      /my\.yaml:6: flags\.0\.flag: must be one of "payment\.kill-switch", "payment\.provider-v2", "notification\.sms"/,
+    );
+    expect(usageErrorOf(`${minimal}flags:\n  - { flag: notification.sms, set: maybe, after: 50% }\n`).message).toMatch(/flags\.0\.set: must be on or off/);
+    expect(usageErrorOf(`${minimal}flags:\n  - { flag: notification.sms, set: on, after: halfway }\n`).message).toMatch(
+      /flags\.0\.after: must be a share of the orders such as 50%/,
+    );
   });
 
   it('refuses rates the provider would refuse and an order with one SKU twice', () => {

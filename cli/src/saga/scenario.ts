@@ -1,3 +1,4 @@
+import { FLAG_NAMES } from '@frank/contracts/flags';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { DURATION_EXAMPLE, readDuration } from '@frank/contracts/duration';
@@ -71,6 +72,16 @@ export const MAX_LOAD_DURATION_MS = 3_600_000;
 export const RATE_MESSAGE = `must be orders per second: a number > 0 and ≤ ${MAX_RATE}, such as 50 or 0.5`;
 const rateSchema = z.number({ error: RATE_MESSAGE }).positive(RATE_MESSAGE).max(MAX_RATE, RATE_MESSAGE);
 
+const flagChangeSchema = z.strictObject({
+  flag: z.enum(FLAG_NAMES),
+  set: z.union([z.boolean(), z.enum(['on', 'off'])], { error: 'must be on or off' }).transform((value) => value === true || value === 'on'),
+  /** When: after this share of the orders (closed model) or arrivals (open model) was placed. */
+  after: z
+    .string({ error: 'must be a share of the orders such as 50%' })
+    .regex(/^(\d{1,2}|100)%$/, 'must be a share of the orders such as 50%')
+    .transform((value) => Number(value.slice(0, -1))),
+});
+
 const scenarioSchema = z
   .strictObject({
     name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a lowercase name of letters, digits and dashes'),
@@ -87,6 +98,8 @@ const scenarioSchema = z
     settleTimeout: durationSchema.default('60s'),
     mix: z.array(mixSchema).min(1),
     expect: expectSchema.default({}),
+    /** Flags flipped during the run, each once its share of the orders has been placed; set back afterwards. */
+    flags: z.array(flagChangeSchema).default([]),
   })
   .superRefine((scenario, context) => {
     const { declineRate = 0, timeoutRate = 0 } = scenario.provider;
@@ -122,6 +135,7 @@ const scenarioSchema = z
 export type Scenario = z.infer<typeof scenarioSchema> & { file: string; settleTimeoutMs: number; durationMs?: number };
 export type CountExpectation = z.infer<typeof countSchema>;
 export type ProviderBehaviour = z.infer<typeof providerSchema>;
+export type ScenarioFlagChange = z.infer<typeof flagChangeSchema>;
 export type ChannelBehaviour = z.infer<typeof channelsSchema>;
 
 export function parseScenario(text: string, file: string): Scenario {

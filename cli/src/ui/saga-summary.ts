@@ -23,6 +23,10 @@ export function renderSummary(result: RunResult, color: boolean): string {
       ['throughput', `${result.throughput} sagas/s`],
       ['latency p50 / p95 / p99', `${latencyMs.p50} / ${latencyMs.p95} / ${latencyMs.p99} ms`],
       ['load / settle', `${(result.durationMs.load / 1000).toFixed(1)} s / ${(result.durationMs.settle / 1000).toFixed(1)} s`],
+      ...(result.flags ?? []).map((f) => [
+        `flag ${f.flag}`,
+        `${f.set ? 'on' : 'off'} before order ${f.beforeOrder + 1}, ${f.seenAfterMs === null ? 'not read by its service within 10 s' : `read after ${f.seenAfterMs} ms`} (set back after the run)`,
+      ]),
     ],
   );
   const expectations = result.expectations.length
