@@ -70,6 +70,21 @@ try {
     { noAck: true },
   );
 
+  /** The order's terminal event (`order.cancelled:<reason>` for a cancellation), or undefined after 30 s. */
+  const outcomeOf = async (orderId: string): Promise<string | undefined> => {
+    const type =
+      early.get(orderId) ??
+      (await new Promise<string | undefined>((resolve) => {
+        const timer = setTimeout(() => resolve(undefined), 30_000);
+        waiting.set(orderId, (t) => {
+          clearTimeout(timer);
+          resolve(t);
+        });
+      }));
+    waiting.delete(orderId);
+    return type;
+  };
+
   const latencies: number[] = [];
   const outcomes = { confirmed: 0, cancelled: 0, errors: 0 };
   const timeline: number[] = [];
@@ -90,16 +105,8 @@ try {
             headers: { authorization: `Bearer ${token}` },
             body: JSON.stringify({ items: [{ sku, qty: 1 }] }),
           });
-          const type =
-            early.get(orderId) ??
-            (await new Promise<string>((resolve, reject) => {
-              const timer = setTimeout(() => reject(new Error(`order ${orderId} did not settle`)), 30_000);
-              waiting.set(orderId, (t) => {
-                clearTimeout(timer);
-                resolve(t);
-              });
-            }));
-          waiting.delete(orderId);
+          const type = await outcomeOf(orderId);
+          if (!type) throw new Error(`order ${orderId} did not settle`);
           const end = performance.now();
           latencies.push(end - start);
           timeline.push(Math.floor((end - began) / 1000));
@@ -142,16 +149,7 @@ try {
         if (response?.status !== 202 || !body?.orderId) return void overload.errors++;
         overload.accepted++;
         const orderId = body.orderId;
-        const type =
-          early.get(orderId) ??
-          (await new Promise<string | undefined>((resolve) => {
-            const timer = setTimeout(() => resolve(undefined), 30_000);
-            waiting.set(orderId, (t) => {
-              clearTimeout(timer);
-              resolve(t);
-            });
-          }));
-        waiting.delete(orderId);
+        const type = await outcomeOf(orderId);
         if (type === 'order.confirmed') overload.confirmed++;
         else if (type?.startsWith('order.cancelled')) {
           overload.cancelled++;

@@ -159,39 +159,28 @@ export async function consumeEvents(options: ConsumeEventsOptions): Promise<void
   }
 
   /** One transaction for the batch: the deliveries that were duplicates, or undefined when it failed as a whole (nothing of it committed). */
-  const applyBatch = async (batch: ParsedDelivery[]): Promise<Set<ParsedDelivery> | undefined> => {
-    let client: DbClient;
-    try {
-      client = await pool.connect();
-    } catch {
-      return undefined;
-    }
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      const { rows } = await client.query<{ message_id: string }>(
-        'INSERT INTO saga_coord.inbox (message_id, handler) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING RETURNING message_id',
-        [batch.map((d) => d.event.id), queue],
-      );
-      const fresh = new Set(rows.map((r) => r.message_id));
-      const duplicates = new Set<ParsedDelivery>();
-      for (const delivery of batch) {
-        if (fresh.delete(delivery.event.id)) await handlerOf(delivery.event.type)!(client, delivery.event);
-        else duplicates.add(delivery);
-      }
-      await client.query('COMMIT');
-      return duplicates;
-    } catch (error) {
-      broken = isTransient(error);
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
+  const applyBatch = (batch: ParsedDelivery[]): Promise<Set<ParsedDelivery> | undefined> =>
+    // One try: a batch that fails goes one by one, where each message has its own retries.
+    inTransaction(
+      pool,
+      async (client) => {
+        const { rows } = await client.query<{ message_id: string }>(
+          'INSERT INTO saga_coord.inbox (message_id, handler) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING RETURNING message_id',
+          [batch.map((d) => d.event.id), queue],
+        );
+        const fresh = new Set(rows.map((r) => r.message_id));
+        const duplicates = new Set<ParsedDelivery>();
+        for (const delivery of batch) {
+          if (fresh.delete(delivery.event.id)) await handlerOf(delivery.event.type)!(client, delivery.event);
+          else duplicates.add(delivery);
+        }
+        return duplicates;
+      },
+      { attempts: 1 },
+    ).catch((error: unknown) => {
       log.debug('batch rolled back; its messages go one by one', { queue, messages: batch.length, ...errorFields(error) });
       return undefined;
-    } finally {
-      client.release(broken);
-    }
-  };
+    });
 
   /** Applies a batch; resolves once the next batch may start (messages gone one by one may still be at work). */
   const handleBatch = async (deliveries: Delivery[]): Promise<void> => {
