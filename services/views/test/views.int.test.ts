@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { runService } from '@frank/kit';
 import express from 'express';
-import { MongoClient, type Document } from 'mongodb';
+import { MongoClient, type Collection, type Document } from 'mongodb';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeLabDir } from '../../../cli/test/lab-fixture.js';
@@ -123,45 +123,77 @@ describe('views projects events into Mongo, against real RabbitMQ, Mongo and Red
     for (const e of events) await tap.publish(e);
   };
 
-  it('writes the changes of one document that come within the write-behind window once, and refuses them all when that write fails', async () => {
-    const collection = mongo.db('order_views').collection<Document>('write_behind_test');
-    const writes: string[] = [];
-    let failNext = false;
+  /** The collection, with every bulk write recorded as the operations it carried; `failNext` fails the next one. */
+  const recorded = (name: string) => {
+    const collection = mongo.db('order_views').collection<Document>(name);
+    const state = { calls: [] as string[][], failNext: false };
     const counted = new Proxy(collection, {
       get(target, property, receiver) {
         const value = Reflect.get(target, property, receiver);
-        if (property !== 'insertOne' && property !== 'replaceOne') return value;
-        return (...args: unknown[]) => {
-          writes.push(property);
-          if (failNext) {
-            failNext = false;
+        if (property !== 'bulkWrite') return value;
+        return (operations: Record<string, unknown>[], ...rest: unknown[]) => {
+          state.calls.push(operations.map((op) => Object.keys(op)[0]!));
+          if (state.failNext) {
+            state.failNext = false;
             return Promise.reject(new Error('connection closed'));
           }
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
+          return (value as (...a: unknown[]) => unknown).apply(target, [operations, ...rest]);
         };
       },
     });
-    const add = (item: string) =>
+    return { collection, counted, state };
+  };
+  const adder =
+    (collection: Collection<Document>, id: string, writeBehindMs = 300) =>
+    (item: string) =>
       casUpdate<{ _id: string; items: string[] }>(
-        counted,
-        'doc-1',
-        (current) => (current?.items.includes(item) ? undefined : { _id: 'doc-1', items: [...(current?.items ?? []), item] }),
-        { writeBehindMs: 300 },
+        collection,
+        id,
+        (current) => (current?.items.includes(item) ? undefined : { _id: id, items: [...(current?.items ?? []), item] }),
+        { writeBehindMs },
       );
+
+  it('writes the changes of one document that come within the write-behind window once, and refuses them all when that write fails', async () => {
+    const { collection, counted, state } = recorded('write_behind_test');
+    const add = adder(counted, 'doc-1');
 
     const first = await Promise.all([add('a'), add('b'), add('c'), add('a')]);
     expect(first.map((r) => r?.rev)).toEqual([1, 2, 3, undefined]);
-    expect(writes).toEqual(['insertOne']);
+    expect(state.calls).toEqual([['insertOne']]);
     expect(await collection.findOne({ _id: 'doc-1' } as Document)).toMatchObject({ items: ['a', 'b', 'c'], rev: 3 });
 
-    failNext = true;
+    state.failNext = true;
     const failed = await Promise.allSettled([add('d'), add('e')]);
     expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(await collection.findOne({ _id: 'doc-1' } as Document)).toMatchObject({ items: ['a', 'b', 'c'] });
     // Redelivered, they apply again to what Mongo has: nothing of the failed write is taken as written.
     await Promise.all([add('d'), add('e')]);
     expect(await collection.findOne({ _id: 'doc-1' } as Document)).toMatchObject({ items: ['a', 'b', 'c', 'd', 'e'] });
-    expect(writes).toEqual(['insertOne', 'replaceOne', 'replaceOne']);
+    expect(state.calls).toEqual([['insertOne'], ['replaceOne'], ['replaceOne']]);
+  });
+
+  it("writes a window's documents of one collection in one bulk write; a document that fails in it is refused alone", async () => {
+    const { collection, counted, state } = recorded('bulk_window_test');
+    const [a, b] = [adder(counted, 'doc-a'), adder(counted, 'doc-b')];
+    await Promise.all([a('1'), b('1')]);
+    await a('2');
+    expect(state.calls).toEqual([['insertOne', 'insertOne'], ['replaceOne']]);
+
+    // 'taken' is inserted behind the projector's back while its insert waits in the window: that
+    // insert fails with a duplicate key; the replace of doc-a and the insert of doc-c in the same
+    // write stand.
+    state.calls.length = 0;
+    const taken = adder(counted, 'taken', 1000);
+    const settled = Promise.allSettled([adder(counted, 'doc-a', 1000)('3'), adder(counted, 'doc-c', 1000)('1'), taken('y')]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await collection.insertOne({ _id: 'taken', items: ['x'] } as Document);
+    expect((await settled).map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    expect(state.calls).toEqual([['replaceOne', 'insertOne', 'insertOne']]);
+    expect(await collection.findOne({ _id: 'doc-a' } as Document)).toMatchObject({ items: ['1', '2', '3'], rev: 3 });
+    expect(await collection.findOne({ _id: 'doc-c' } as Document)).toMatchObject({ items: ['1'], rev: 1 });
+    // Redelivered, the refused change applies to what Mongo has.
+    await taken('y');
+    expect(await collection.findOne({ _id: 'taken' } as Document)).toMatchObject({ items: ['x', 'y'], rev: 1 });
   });
 
   it('seeds product_list, category_tree and stock_levels from inventory-service', async () => {

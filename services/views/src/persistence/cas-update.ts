@@ -154,6 +154,9 @@ async function write(key: string, collection: Collection<Document>, entry: Remem
   return true;
 }
 
+/** The documents of one collection changed behind and written together at the end of their window. */
+const windows = new Map<string, { collection: Collection<Document>; keys: string[] }>();
+
 function scheduleWrite(key: string, collection: Collection<Document>, id: string, delayMs: number): Promise<void> {
   const pending = unwritten.get(key);
   if (pending) return pending.written;
@@ -161,30 +164,90 @@ function scheduleWrite(key: string, collection: Collection<Document>, id: string
   const written = new Promise<void>((resolve, reject) => (settle = (error) => (error === undefined ? resolve() : reject(error))));
   written.catch(() => undefined);
   unwritten.set(key, { collection, id, written, settle });
-  setTimeout(() => void flush(key), delayMs).unref();
+  const windowKey = `${collection.dbName}.${collection.collectionName}`;
+  const window = windows.get(windowKey);
+  if (window) window.keys.push(key);
+  else {
+    windows.set(windowKey, { collection, keys: [key] });
+    setTimeout(() => {
+      const due = windows.get(windowKey);
+      windows.delete(windowKey);
+      if (due) void flush(due.collection, due.keys);
+    }, delayMs).unref();
+  }
   return written;
 }
 
 /**
- * Writes a document changed behind. Runs in the document's turn, so no change is made while it
- * writes. A failed write forgets the document: every change it carried is refused (its messages
- * are requeued) and applied again to what Mongo has.
+ * Writes a window's documents in one bulk write (an insert command and an update command at
+ * most), once every one of them has its turn, so no change is made while they are written. A
+ * document whose write failed is forgotten: every change it carried is refused (its messages are
+ * requeued) and applied again to what Mongo has; the others of the window stand.
  */
-function flush(key: string): Promise<void> {
-  return serialized(key, async () => {
-    const pending = unwritten.get(key);
-    if (!pending) return;
-    unwritten.delete(key);
-    const entry = documents.get(key);
-    try {
-      if (!entry) throw new Error(`${key} was forgotten before it was written`);
-      if (!(await write(key, pending.collection, entry))) throw new ContentionError(pending.collection.collectionName, pending.id);
-      pending.settle();
-    } catch (error) {
-      documents.delete(key);
-      pending.settle(error);
+async function flush(collection: Collection<Document>, keys: string[]): Promise<void> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const turns = keys.map((key) => new Promise<void>((entered) => void serialized(key, () => (entered(), released))));
+  await Promise.all(turns);
+  try {
+    const batch = keys.flatMap((key) => {
+      const pending = unwritten.get(key);
+      if (!pending) return [];
+      unwritten.delete(key);
+      const entry = documents.get(key);
+      if (entry) return [{ key, pending, entry }];
+      pending.settle(new Error(`${key} was forgotten before it was written`));
+      return [];
+    });
+    const failed = await bulkWrite(collection, batch);
+    for (const { key, pending, entry } of batch) {
+      const error = failed.get(key);
+      if (error === undefined) {
+        remember(key, { ...entry, stored: true });
+        pending.settle();
+      } else {
+        documents.delete(key);
+        pending.settle(error);
+      }
     }
+  } finally {
+    release();
+  }
+}
+
+/** Writes each document as remembered; answers the ones that were not written, with why. */
+async function bulkWrite(
+  collection: Collection<Document>,
+  batch: { key: string; pending: { id: string }; entry: Remembered }[],
+): Promise<Map<string, unknown>> {
+  const failed = new Map<string, unknown>();
+  if (batch.length === 0) return failed;
+  const operations = batch.map(({ entry }) => {
+    const doc = { ...entry.doc, rev: entry.rev };
+    return entry.stored ? { replaceOne: { filter: { _id: entry.doc._id } as Document, replacement: doc } } : { insertOne: { document: doc } };
   });
+  const replaced = batch.filter(({ entry }) => entry.stored);
+  let matched: number;
+  try {
+    matched = (await collection.bulkWrite(operations, { ordered: false })).matchedCount;
+  } catch (error) {
+    const writeErrors = (error as { writeErrors?: { index: number; code?: number }[] }).writeErrors;
+    // Not a write error (the connection, the server): any of them may have been written or not.
+    if (!writeErrors) {
+      for (const { key } of batch) failed.set(key, error);
+      return failed;
+    }
+    for (const { index, code } of writeErrors) {
+      const { key, pending } = batch[index]!;
+      failed.set(key, code === 11000 ? new ContentionError(collection.collectionName, pending.id) : error);
+    }
+    matched = Number((error as { result?: { matchedCount?: number } }).result?.matchedCount ?? NaN);
+  }
+  // A replace that matched nothing: its collection was swapped by a rebuild. The count is the
+  // batch's, not each document's, so every replace of the batch is applied again.
+  const replacedOk = replaced.filter(({ key }) => !failed.has(key));
+  if (matched !== replacedOk.length) for (const { key, pending } of replacedOk) failed.set(key, new ContentionError(collection.collectionName, pending.id));
+  return failed;
 }
 
 function withoutRev<T>(doc: T & { rev?: number }): T {
