@@ -55,6 +55,12 @@ describe('tfvarsFromTopology', () => {
     expect(tfvarsFromTopology(topology, contracts).services.order?.uses).toEqual(['orders-db', 'rabbitmq']);
   });
 
+  it("leaves FerretDB's PostgreSQL database out: on AWS, DocumentDB holds the documents", async () => {
+    const topology = await loadTopology(FRANK_YAML);
+    expect(topology.resources.find((r) => r.kind === 'mongo')).toMatchObject({ postgres: 'infrastructure-db', database: 'ferretdb' });
+    expect(tfvarsFromTopology(topology, contracts).databases['infrastructure-db']?.database_names).toEqual(['sonarqube', 'unleash']);
+  });
+
   it('maps databases, services, buses, queues and rules by their frank.yaml names', () => {
     const vars = tfvarsFromTopology(parseTopology(SMALL_LAB, 'frank.yaml'), contracts);
     expect(vars).toEqual({

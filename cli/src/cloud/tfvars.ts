@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { contractOf, type ServiceContracts } from '../lab/service-contracts.js';
-import type { AwsResource, PostgresResource, RabbitmqResource, Resource, ResourceKind, Service, Topology } from '../lab/topology.js';
+import type { AwsResource, MongoResource, PostgresResource, RabbitmqResource, Resource, ResourceKind, Service, Topology } from '../lab/topology.js';
 
 /**
  * The variables of terraform/envs/aws, derived from frank.yaml and each service's declared settings.
@@ -36,10 +36,12 @@ export interface CloudService {
 export function tfvarsFromTopology(topology: Topology, contracts: ServiceContracts): CloudTfvars {
   const offset = topology.portOffset;
   const broker = single<RabbitmqResource>(topology, 'rabbitmq', 'Amazon MQ for RabbitMQ');
-  const documents = single(topology, 'mongo', 'DocumentDB');
+  const documents = single<MongoResource>(topology, 'mongo', 'DocumentDB');
   const cache = single(topology, 'redis', 'ElastiCache Redis');
   const aws = single<AwsResource>(topology, 'aws', 'EventBridge and SQS');
   const postgres = topology.resources.filter((r): r is PostgresResource => r.kind === 'postgres');
+  // FerretDB's storage: on AWS, DocumentDB holds the documents.
+  const onAws = (db: PostgresResource) => Object.entries(db.databases).filter(([name]) => !(documents.postgres === db.name && documents.database === name));
 
   return {
     region: aws.region,
@@ -47,9 +49,11 @@ export function tfvarsFromTopology(topology: Topology, contracts: ServiceContrac
       postgres.map((db) => [
         db.name,
         {
-          database_names: Object.keys(db.databases).sort(),
+          database_names: onAws(db)
+            .map(([name]) => name)
+            .sort(),
           port: db.port - offset,
-          schemas: sortedRecord(Object.entries(db.databases).map(([name, schemas]) => [name, [...schemas]])),
+          schemas: sortedRecord(onAws(db).map(([name, schemas]) => [name, [...schemas]])),
         },
       ]),
     ),

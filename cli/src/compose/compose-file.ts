@@ -1,6 +1,6 @@
 import { Document, isScalar, isSeq, Scalar, visit } from 'yaml';
 import type { Credentials } from '../lab/credentials.js';
-import type { Resource, Service, Topology } from '../lab/topology.js';
+import { startsAfter, type Resource, type Service, type Topology } from '../lab/topology.js';
 import { LAB_LABEL, RESOURCE_LABEL } from '../runtimes/docker/docker-names.js';
 import { blueprints, proxyRoute, type Blueprint, type ContainerSecrets, type HealthCheck } from '../runtimes/docker/resource-blueprint.js';
 import { containerAddresses, serviceBlueprints, type ServiceBlueprint } from '../runtimes/docker/service-blueprint.js';
@@ -72,6 +72,7 @@ export const COMPOSE_CREDENTIALS = {
   unleashDatabasePassword: { variable: 'FRANK_UNLEASH_DB_PASSWORD', secret: true },
   unleashAdminSecret: { variable: 'FRANK_UNLEASH_ADMIN_SECRET', secret: true },
   unleashClientSecret: { variable: 'FRANK_UNLEASH_CLIENT_SECRET', secret: true },
+  ferretdbDatabasePassword: { variable: 'FRANK_FERRETDB_DB_PASSWORD', secret: true },
 } as const satisfies Record<keyof ContainerSecrets, ComposeVariable>;
 
 /** The secrets only the lab's services take. */
@@ -136,10 +137,12 @@ export function composeFile(topology: Topology, contracts: ServiceContracts): Co
       const upstreams = lab.resources.map((r) => r.name).filter((name) => lab.links.some((link) => link.resource === name));
       service.depends_on = Object.fromEntries(upstreams.map((name) => [name, { condition: healthChecked.has(name) ? 'service_healthy' : 'service_started' }]));
     }
-    const unleash = lab.resources.find((r) => r.name === plan.resource && r.kind === 'unleash');
-    // Unleash migrates its database as it starts: the database first.
-    if (unleash?.kind === 'unleash')
-      service.depends_on = { [unleash.postgres]: { condition: healthChecked.has(unleash.postgres) ? 'service_healthy' : 'service_started' } };
+    // Unleash migrates its database as it starts, FerretDB stores in one: the database first.
+    const resource = lab.resources.find((r) => r.name === plan.resource);
+    // mongod (engine auto or mongod: the image is always there) stores nothing in PostgreSQL.
+    const databases = resource && !(resource.kind === 'mongo' && resource.engine !== 'ferretdb') ? startsAfter(resource, lab) : [];
+    if (databases.length > 0)
+      service.depends_on = Object.fromEntries(databases.map((name) => [name, { condition: healthChecked.has(name) ? 'service_healthy' : 'service_started' }]));
     services[plan.resource] = reorder(service);
   }
   const credentials = placeholderCredentials(lab, placeholders);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
 import { REPOSITORY_ROOT } from './paths.js';
-import { labPorts, parseTopology } from './topology.js';
+import { labPorts, parseTopology, startsAfter } from './topology.js';
 
 const repositoryYaml = await readFile(path.join(REPOSITORY_ROOT, 'frank.yaml'), 'utf8');
 const parse = (text: string, portOffset?: number) => parseTopology(text, 'frank.yaml', { portOffset });
@@ -116,6 +116,30 @@ describe('frank.yaml', () => {
     const noDatabase = usageErrorOf(minimal(`${db}\n${flags('infra', 'flags')}`));
     expect(noDatabase.message).toMatch(/resources\.flags\.database: infra declares no database "flags"/);
     expect(noDatabase.hint).toMatch(/^Add it under resources\.infra\.databases/);
+  });
+
+  it("stores FerretDB in a database of the lab's postgres when both are named, and refuses one without the other", () => {
+    const db = '  infra:\n    kind: postgres\n    port: 5439\n    databases: { ferretdb: [] }';
+    const docs = (extra: string) => `  docs:\n    kind: mongo\n    port: 27017${extra}`;
+    const topology = parse(minimal(`${db}\n${docs('\n    postgres: infra\n    database: ferretdb')}`));
+    const mongo = topology.resources.find((r) => r.name === 'docs')!;
+    expect(mongo).toMatchObject({ kind: 'mongo', postgres: 'infra', database: 'ferretdb' });
+    expect(startsAfter(mongo, topology)).toEqual(['infra']);
+    expect(
+      startsAfter(
+        parse(minimal(`${db}\n${docs('')}`)).resources.find((r) => r.name === 'docs')!,
+        topology,
+      ),
+    ).toEqual([]);
+    const halfway = usageErrorOf(minimal(`${db}\n${docs('\n    postgres: infra')}`));
+    expect(halfway.message).toMatch(/resources\.docs\.database: postgres is set but database is not/);
+    expect(halfway.hint).toMatch(/Set both .* or neither \(SQLite files\)/);
+    expect(usageErrorOf(minimal(`${db}\n${docs('\n    postgres: docs\n    database: ferretdb')}`)).message).toMatch(
+      /resources\.docs\.postgres: "docs" is not a postgres resource of this lab/,
+    );
+    expect(usageErrorOf(minimal(`${db}\n${docs('\n    postgres: infra\n    database: views')}`)).message).toMatch(
+      /resources\.docs\.database: infra declares no database "views"/,
+    );
   });
 
   it('rejects links without a toxiproxy to carry them', () => {

@@ -27,6 +27,9 @@ const mongo = z.strictObject({
   kind: z.literal('mongo'),
   port,
   engine: z.enum(['auto', 'mongod', 'ferretdb']).default('auto'),
+  /** FerretDB's storage: a database of a postgres resource of the lab (with its own role); without it, SQLite files. */
+  postgres: name.optional(),
+  database: sqlName.optional(),
 });
 const redis = z.strictObject({ kind: z.literal('redis'), port });
 const aws = z.strictObject({
@@ -198,8 +201,17 @@ function resolve(raw: RawTopology, file: string, offset: number, lineAt: (keyPat
     return { ...spec, name: resourceName, port };
   });
   const byName = new Map(resources.map((r) => [r.name, r]));
+  // Unleash, and FerretDB when it stores in PostgreSQL: a database of a postgres resource of the lab.
   for (const r of resources) {
-    if (r.kind !== 'unleash') continue;
+    if (r.kind === 'mongo' && (r.postgres === undefined) !== (r.database === undefined)) {
+      const [given, missing] = r.postgres === undefined ? ['database', 'postgres'] : ['postgres', 'database'];
+      fail(
+        ['resources', r.name, missing],
+        `${given} is set but ${missing} is not`,
+        'Set both (FerretDB stores in that PostgreSQL database), or neither (SQLite files).',
+      );
+    }
+    if ((r.kind !== 'unleash' && r.kind !== 'mongo') || r.postgres === undefined || r.database === undefined) continue;
     const server = byName.get(r.postgres);
     if (server?.kind !== 'postgres') {
       const servers = resources.filter((p) => p.kind === 'postgres').map((p) => p.name);
@@ -315,4 +327,16 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     default:
       return issue.message;
   }
+}
+
+/**
+ * The units a unit waits for before it starts: a service for what it uses, Unleash and FerretDB
+ * for their database. A service does not wait for Unleash: its flags read their defaults until Unleash
+ * answers (`up` still waits for Unleash to be healthy before it returns).
+ */
+export function startsAfter(unit: LabUnit, topology: Topology): string[] {
+  if (unit.kind === 'unleash') return [unit.postgres];
+  if (unit.kind === 'mongo') return unit.postgres === undefined ? [] : [unit.postgres];
+  if (unit.kind !== 'service') return [];
+  return unit.uses.filter((name) => topology.resources.find((r) => r.name === name)?.kind !== 'unleash');
 }

@@ -12,7 +12,7 @@ import { serviceDirectory } from '../runtimes/checkout.js';
 import { assertContracts, contractOf, loadServiceContract, loadServiceContracts, type ServiceContracts } from './service-contracts.js';
 import { serviceEnvironment, type ServiceAddresses } from './service-env.js';
 import type { Credentials } from './credentials.js';
-import type { LabUnit, Link, Service, Topology } from './topology.js';
+import { startsAfter, type LabUnit, type Link, type Service, type Topology } from './topology.js';
 import { describeHealth, unitHealth, type UnitHealth } from './unit-health.js';
 import { WaitTimeoutError, waitUntil } from './wait.js';
 
@@ -179,17 +179,6 @@ export async function upLab(lab: Lab, onPhase: ProgressListener = () => undefine
 }
 
 class CancelledError extends Error {}
-
-/**
- * The units a unit waits for before it starts: a service for what it uses, Unleash for its
- * database. A service does not wait for Unleash: its flags read their defaults until Unleash
- * answers (`up` still waits for Unleash to be healthy before it returns).
- */
-export function startsAfter(unit: LabUnit, topology: Topology): string[] {
-  if (unit.kind === 'unleash') return [unit.postgres];
-  if (unit.kind !== 'service') return [];
-  return unit.uses.filter((name) => topology.resources.find((r) => r.name === name)?.kind !== 'unleash');
-}
 
 /**
  * Waits for a live service that is not ready (it waits for a dependency, which this run brings

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { runService } from '@frank/kit';
 import express from 'express';
 import { MongoClient, type Collection, type Document } from 'mongodb';
+import pg from 'pg';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeLabDir } from '../../../cli/test/lab-fixture.js';
@@ -15,10 +16,16 @@ resources:
     kind: rabbitmq
     port: 5672
     exchanges: { frank.events: topic, frank.dlx: topic }
+  infra:
+    kind: postgres
+    port: 5439
+    databases: { ferretdb: [] }
   mongo:
     kind: mongo
     port: 27017
-    engine: auto
+    engine: ferretdb
+    postgres: infra
+    database: ferretdb
   redis:
     kind: redis
     port: 6379
@@ -69,6 +76,7 @@ describe('views projects events into Mongo, against real RabbitMQ, Mongo and Red
   let service: { stop(): Promise<void> } | undefined;
   let base: string;
   let mongoUrl: string, redisUrl: string, amqpUrl: string;
+  let ferretdbStorageUrl: string;
 
   beforeAll(async () => {
     const lab = await startLab(LAB);
@@ -82,6 +90,7 @@ describe('views projects events into Mongo, against real RabbitMQ, Mongo and Red
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     [mongoUrl, redisUrl, amqpUrl] = [lab.env.MONGO_URL!, lab.env.REDIS_URL!, lab.env.RABBITMQ_URL!];
+    ferretdbStorageUrl = lab.env.INFRA_URL!.replace(/\/postgres$/, '/ferretdb');
     service = await runService(definition, {
       PORT: String(port),
       MONGO_URL: mongoUrl,
@@ -194,6 +203,30 @@ describe('views projects events into Mongo, against real RabbitMQ, Mongo and Red
     // Redelivered, the refused change applies to what Mongo has.
     await taken('y');
     expect(await collection.findOne({ _id: 'taken' } as Document)).toMatchObject({ items: ['x', 'y'], rev: 1 });
+  });
+
+  it("finds a document by _id through an index on FerretDB's PostgreSQL storage, in every table it made, a rebuild's too", async () => {
+    const storage = new pg.Client(ferretdbStorageUrl);
+    await storage.connect();
+    try {
+      const { rows: tables } = await storage.query<{ schema: string; table: string; indexed: boolean }>(
+        `SELECT n.nspname AS schema, c.relname AS table,
+                EXISTS (SELECT 1 FROM pg_indexes i WHERE i.schemaname = n.nspname AND i.tablename = c.relname AND i.indexname LIKE '%\\_frank\\_id') AS indexed
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE c.relkind = 'r' AND n.nspname LIKE '%\\_views' AND c.relname NOT LIKE '\\_ferretdb%'`,
+      );
+      expect(tables.map((t) => t.schema)).toEqual(expect.arrayContaining(['order_views', 'inventory_views', 'user_views', 'notification_views']));
+      expect(tables.filter((t) => !t.indexed)).toEqual([]);
+      // The filter FerretDB 1.24 sends for {_id: <string>} (key and value as parameters), planned on order_details' table.
+      const { rows: mapped } = await storage.query<{ table: string }>(
+        `SELECT _jsonb->>'table' AS table FROM order_views._ferretdb_database_metadata WHERE _jsonb->>'_id' = 'order_details'`,
+      );
+      await storage.query('SET enable_seqscan = off');
+      const plan = await storage.query(`EXPLAIN SELECT _jsonb FROM order_views.${mapped[0]!.table} WHERE _jsonb->'_id' @> '"o-confirmed"'`);
+      expect(plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n')).toMatch(/Index Scan on \S+_frank_id/);
+    } finally {
+      await storage.end();
+    }
   });
 
   it('seeds product_list, category_tree and stock_levels from inventory-service', async () => {

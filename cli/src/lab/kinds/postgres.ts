@@ -9,7 +9,7 @@ export function postgresUrl(resource: PostgresResource, access: Access, database
   return `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${access.topology.host}:${resource.port}/${database}`;
 }
 
-async function withClient<T>(connectionString: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+export async function withClient<T>(connectionString: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   // Loaded on first use: frank launches the servers first and loads client libraries while they boot.
   const { default: postgres } = await import('pg');
   const client = new postgres.Client({ connectionString, connectionTimeoutMillis: 5000 });

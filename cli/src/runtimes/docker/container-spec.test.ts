@@ -233,6 +233,23 @@ describe('containerSpecs for the other engines frank.yaml allows', () => {
     expect(docs!.create.HostConfig?.Mounts).toEqual([{ Type: 'volume', Source: `frank-${LAB}-docs-data`, Target: '/state' }]);
   });
 
+  it('runs FerretDB on its PostgreSQL database when the mongo resource names one, as its own role, with no volume', () => {
+    const lab = parseTopology(
+      'version: 1\nresources:\n  infra: { kind: postgres, port: 5439, databases: { ferretdb: [] } }\n  docs: { kind: mongo, port: 27017, engine: ferretdb, postgres: infra, database: ferretdb }\n',
+      'frank.yaml',
+    );
+    const credentials = testCredentials();
+    credentials.databaseRoles.ferretdb = 'ferret pw';
+    const docs = containerSpecs(lab, credentials, LAB).find((spec) => spec.image === IMAGES.ferretdb)!;
+    expect(envOf(docs)).toMatchObject({
+      FERRETDB_HANDLER: 'postgresql',
+      FERRETDB_POSTGRESQL_URL: 'postgres://ferretdb:ferret%20pw@infra:5432/ferretdb',
+      FERRETDB_LISTEN_ADDR: ':27017',
+    });
+    expect(envOf(docs)).not.toHaveProperty('FERRETDB_SQLITE_URL');
+    expect(docs.create.HostConfig?.Mounts ?? []).toEqual([]);
+  });
+
   it('runs mongod for engine auto and mongod', () => {
     for (const engine of ['auto', 'mongod']) {
       const [, docs] = containerSpecs(topology('emulator: moto', `engine: ${engine}`), testCredentials(), LAB);

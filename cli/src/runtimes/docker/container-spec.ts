@@ -51,17 +51,17 @@ export function containerSpecs(topology: Topology, credentials: Credentials, lab
     rabbitmqPassword: credentials.rabbitmq.password,
     redisPassword: credentials.redis.password,
     localstackAuthToken: options.localstackAuthToken,
-    unleashDatabasePassword: unleashDatabasePassword(topology, credentials),
+    unleashDatabasePassword: databasePasswordOf(topology.resources.find((r) => r.kind === 'unleash')?.database, credentials),
+    ferretdbDatabasePassword: databasePasswordOf(topology.resources.find((r) => r.kind === 'mongo')?.database, credentials),
     unleashAdminSecret: credentials.unleash.adminSecret,
     unleashClientSecret: credentials.unleash.clientSecret,
   };
   return blueprints(topology, secrets).map((blueprint) => toContainerSpec(blueprint, topology, labId));
 }
 
-/** The password of the database role Unleash connects as (the lab's first unleash resource). */
-function unleashDatabasePassword(topology: Topology, credentials: Credentials): string {
-  const unleash = topology.resources.find((r) => r.kind === 'unleash');
-  return unleash ? (credentials.databaseRoles[unleash.database] ?? '') : '';
+/** The password of the database role a server connects as (Unleash, FerretDB: the lab's first of each kind). */
+function databasePasswordOf(database: string | undefined, credentials: Credentials): string {
+  return database === undefined ? '' : (credentials.databaseRoles[database] ?? '');
 }
 
 function toContainerSpec(blueprint: Blueprint, topology: Topology, labId: string): ContainerSpec {

@@ -10,7 +10,7 @@ export const IMAGES = {
   rabbitmq: 'rabbitmq:4.1.4-management-alpine',
   /** mongod for `engine: auto | mongod`. */
   mongo: 'mongo:8.0.20',
-  /** FerretDB v1 on SQLite for `engine: ferretdb`, as natively. */
+  /** FerretDB v1 for `engine: ferretdb`, as natively (on PostgreSQL or SQLite). */
   ferretdb: 'ghcr.io/ferretdb/ferretdb:1.24.2',
   redis: 'redis:7.4.11-alpine',
   /** moto's server: the default AWS emulator (EventBridge rules deliver to SQS targets). */

@@ -67,6 +67,8 @@ export interface ContainerSecrets {
   unleashDatabasePassword: string;
   unleashAdminSecret: string;
   unleashClientSecret: string;
+  /** FerretDB's database role's password, when it stores in PostgreSQL. */
+  ferretdbDatabasePassword: string;
 }
 
 /** The image that runs the resource. */
@@ -154,7 +156,7 @@ export function blueprint(resource: Resource, topology: Topology, secrets: Conta
         healthcheck: { ...SLOW_HEALTH, test: ['CMD', 'rabbitmq-diagnostics', '-q', 'check_port_connectivity'] },
       };
     case 'mongo':
-      return mongoBlueprint(resource, base);
+      return mongoBlueprint(resource, topology, base, secrets);
     case 'redis':
       return {
         ...base,
@@ -211,20 +213,31 @@ function unleashBlueprint(resource: UnleashResource, topology: Topology, base: B
 
 type BlueprintBase = Pick<Blueprint, 'resource' | 'kind' | 'image' | 'ports' | 'hostname' | 'stopSignal'>;
 
-function mongoBlueprint(resource: MongoResource, base: BlueprintBase): Blueprint {
+function mongoBlueprint(resource: MongoResource, topology: Topology, base: BlueprintBase, secrets: ContainerSecrets): Blueprint {
   if (resource.engine === 'ferretdb') {
+    const common = { FERRETDB_LISTEN_ADDR: `:${containerPort(resource)}`, FERRETDB_TELEMETRY: 'disable', FERRETDB_LOG_LEVEL: 'warn' };
+    // The image holds nothing but the server: no program to check with. frank's own probe (a Mongo ping) is what counts.
+    if (resource.postgres !== undefined && resource.database !== undefined) {
+      const server = topology.resources.find((r) => r.name === resource.postgres);
+      const role = encodeURIComponent(resource.database);
+      return {
+        ...base,
+        command: undefined,
+        env: {
+          FERRETDB_HANDLER: 'postgresql',
+          FERRETDB_POSTGRESQL_URL: `postgres://${role}:${encodeURIComponent(secrets.ferretdbDatabasePassword)}@${resource.postgres}:${server ? containerPort(server) : 5432}/${resource.database}`,
+          ...common,
+        },
+        // Its documents are in its database.
+        dataPath: undefined,
+        healthcheck: undefined,
+      };
+    }
     return {
       ...base,
       command: undefined,
-      env: {
-        FERRETDB_HANDLER: 'sqlite',
-        FERRETDB_SQLITE_URL: 'file:/state/',
-        FERRETDB_LISTEN_ADDR: `:${containerPort(resource)}`,
-        FERRETDB_TELEMETRY: 'disable',
-        FERRETDB_LOG_LEVEL: 'warn',
-      },
+      env: { FERRETDB_HANDLER: 'sqlite', FERRETDB_SQLITE_URL: 'file:/state/', ...common },
       dataPath: '/state',
-      // The image holds nothing but the server: no program to check with. frank's own probe (a Mongo ping) is what counts.
       healthcheck: undefined,
     };
   }

@@ -101,10 +101,10 @@ export interface UpdateOptions {
  *
  * Updates of one document are serialized within the process: FerretDB on SQLite does not apply a
  * filtered replace atomically (40 concurrent compare-and-sets on one document all "won" and 22 of
- * them were lost). The replace filters on `_id` alone: FerretDB answers that filter from its
- * primary key, while `{_id, rev}` made it read the whole collection (95 against 22 ms a replace at
- * 5,000 documents). Every replace still costs FerretDB time that grows with the collection, hence
- * the write behind: a saga's events for one order come within a second, and are written together.
+ * them were lost). The replace filters on `_id` alone: the only filter FerretDB hands its storage
+ * (where the lab indexes it, SERVICE.md "Known limits"); `{_id, rev}` made it read the whole
+ * collection. Each write is a round trip through FerretDB, hence the write behind: a saga's
+ * events for one order come within a second, and are written together.
  */
 export async function casUpdate<T extends { _id: string }>(
   collection: Collection<Document>,
