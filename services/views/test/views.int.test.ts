@@ -135,7 +135,7 @@ describe('views projects events into Mongo, against real RabbitMQ, Mongo and Red
   /** The collection, with every bulk write recorded as the operations it carried; `failNext` fails the next one. */
   const recorded = (name: string) => {
     const collection = mongo.db('order_views').collection<Document>(name);
-    const state = { calls: [] as string[][], failNext: false };
+    const state = { calls: [] as string[][], failNext: false as boolean | Error };
     const counted = new Proxy(collection, {
       get(target, property, receiver) {
         const value = Reflect.get(target, property, receiver);
@@ -143,8 +143,9 @@ describe('views projects events into Mongo, against real RabbitMQ, Mongo and Red
         return (operations: Record<string, unknown>[], ...rest: unknown[]) => {
           state.calls.push(operations.map((op) => Object.keys(op)[0]!));
           if (state.failNext) {
+            const error = state.failNext instanceof Error ? state.failNext : new Error('connection closed');
             state.failNext = false;
-            return Promise.reject(new Error('connection closed'));
+            return Promise.reject(error);
           }
           return (value as (...a: unknown[]) => unknown).apply(target, [operations, ...rest]);
         };
@@ -200,6 +201,14 @@ describe('views projects events into Mongo, against real RabbitMQ, Mongo and Red
     expect(state.calls).toEqual([['replaceOne', 'insertOne', 'insertOne']]);
     expect(await collection.findOne({ _id: 'doc-a' } as Document)).toMatchObject({ items: ['1', '2', '3'], rev: 3 });
     expect(await collection.findOne({ _id: 'doc-c' } as Document)).toMatchObject({ items: ['1'], rev: 1 });
+    // A connection lost after the update command and before the insert command: the driver
+    // reports what ran and no write error for the rest. Nothing of the batch counts as written.
+    state.failNext = Object.assign(new Error('connection reset'), { writeErrors: [], result: { insertedCount: 0, matchedCount: 1 } });
+    const cut = await Promise.allSettled([adder(counted, 'doc-a', 300)('4'), adder(counted, 'doc-d', 300)('1')]);
+    expect(cut.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    await Promise.all([adder(counted, 'doc-a', 300)('4'), adder(counted, 'doc-d', 300)('1')]);
+    expect(await collection.findOne({ _id: 'doc-a' } as Document)).toMatchObject({ items: ['1', '2', '3', '4'], rev: 4 });
+    expect(await collection.findOne({ _id: 'doc-d' } as Document)).toMatchObject({ items: ['1'], rev: 1 });
     // Redelivered, the refused change applies to what Mongo has.
     await taken('y');
     expect(await collection.findOne({ _id: 'taken' } as Document)).toMatchObject({ items: ['x', 'y'], rev: 1 });

@@ -215,7 +215,13 @@ async function flush(collection: Collection<Document>, keys: string[]): Promise<
   }
 }
 
-/** Writes each document as remembered; answers the ones that were not written, with why. */
+/**
+ * Writes each document as remembered; answers the ones that were not written, with why. A
+ * document counts as written only when the server's counts account for every operation: a
+ * connection lost between the insert and the update command of one bulk write reports the
+ * commands that ran and no write error for the others, so anything unaccounted for fails the
+ * whole batch (each of its documents is read again and its changes applied again: idempotent).
+ */
 async function bulkWrite(
   collection: Collection<Document>,
   batch: { key: string; pending: { id: string }; entry: Remembered }[],
@@ -226,27 +232,31 @@ async function bulkWrite(
     const doc = { ...entry.doc, rev: entry.rev };
     return entry.stored ? { replaceOne: { filter: { _id: entry.doc._id } as Document, replacement: doc } } : { insertOne: { document: doc } };
   });
-  const replaced = batch.filter(({ entry }) => entry.stored);
-  let matched: number;
+  let counts: { insertedCount: number; matchedCount: number } | undefined;
+  let writeErrors: { index: number; code?: number }[] = [];
+  let failure: unknown;
   try {
-    matched = (await collection.bulkWrite(operations, { ordered: false })).matchedCount;
+    counts = await collection.bulkWrite(operations, { ordered: false });
   } catch (error) {
-    const writeErrors = (error as { writeErrors?: { index: number; code?: number }[] }).writeErrors;
-    // Not a write error (the connection, the server): any of them may have been written or not.
-    if (!writeErrors) {
-      for (const { key } of batch) failed.set(key, error);
-      return failed;
-    }
-    for (const { index, code } of writeErrors) {
-      const { key, pending } = batch[index]!;
-      failed.set(key, code === 11000 ? new ContentionError(collection.collectionName, pending.id) : error);
-    }
-    matched = Number((error as { result?: { matchedCount?: number } }).result?.matchedCount ?? NaN);
+    failure = error;
+    writeErrors = (error as { writeErrors?: { index: number; code?: number }[] }).writeErrors ?? [];
+    counts = (error as { result?: { insertedCount: number; matchedCount: number } }).result;
   }
-  // A replace that matched nothing: its collection was swapped by a rebuild. The count is the
-  // batch's, not each document's, so every replace of the batch is applied again.
-  const replacedOk = replaced.filter(({ key }) => !failed.has(key));
-  if (matched !== replacedOk.length) for (const { key, pending } of replacedOk) failed.set(key, new ContentionError(collection.collectionName, pending.id));
+  const refused = new Set(writeErrors.map((e) => e.index));
+  const written = batch.filter((_, index) => !refused.has(index));
+  const accounted =
+    counts !== undefined &&
+    counts.insertedCount === written.filter(({ entry }) => !entry.stored).length &&
+    counts.matchedCount === written.filter(({ entry }) => entry.stored).length;
+  if (!accounted) {
+    // A replace that matched nothing (a rebuild swapped its collection), or a write cut short.
+    for (const { key, pending } of batch) failed.set(key, failure ?? new ContentionError(collection.collectionName, pending.id));
+    return failed;
+  }
+  for (const { index, code } of writeErrors) {
+    const { key, pending } = batch[index]!;
+    failed.set(key, code === 11000 ? new ContentionError(collection.collectionName, pending.id) : failure);
+  }
   return failed;
 }
 
