@@ -130,6 +130,7 @@ export interface LabTfvars {
   buses: string[];
   queues: string[];
   rules: Record<string, { bus: string; target: string; pattern: string }>;
+  schedules: Record<string, { target: string; schedule_expression: string }>;
 }
 
 export const TFVARS_EXAMPLE = path.join(ENV_DIR, 'terraform.tfvars.example');

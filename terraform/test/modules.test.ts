@@ -278,7 +278,31 @@ describe('events', () => {
       locals: { queue_targets: expression(modules.events.locals.queue_targets)! },
       expressions: { queue_targets: 'local.queue_targets' },
     });
-    expect(result.queue_targets).toEqual({ 'frank-payment-webhooks': ['payment-webhooks'], 'frank-internal-archive': ['order-outcomes'] });
+    expect(result.queue_targets).toEqual({
+      'frank-payment-webhooks': ['payment-webhooks'],
+      'frank-internal-archive': ['order-outcomes'],
+      'frank-aws-events': [],
+    });
+  });
+
+  it('runs the scheduled rule nightly on the default bus, to its queue, which the eventbridge-bridge Lambda also reads', async () => {
+    expect(tfvars.schedules).toEqual({ 'analytics-cube-refresh': { target: 'frank-aws-events', schedule_expression: 'cron(0 3 * * ? *)' } });
+    const rule = resource(modules.events, 'aws_cloudwatch_event_rule', 'schedule');
+    expect(rule).toMatchObject({ for_each: '${var.schedules}', schedule_expression: '${each.value.schedule_expression}' });
+    expect(rule).not.toHaveProperty('event_bus_name');
+    expect(resource(modules.events, 'aws_cloudwatch_event_target', 'schedule')).toMatchObject({ arn: '${aws_sqs_queue.this[each.value.target].arn}' });
+    const result = await evaluateLocals({
+      variables: { schedules: tfvars.schedules },
+      locals: { schedule_queues: expression(modules.events.locals.schedule_queues)! },
+      expressions: { schedule_queues: 'local.schedule_queues' },
+    });
+    expect(result.schedule_queues).toEqual(['frank-aws-events']);
+    expect(resource(modules.events, 'aws_lambda_event_source_mapping', 'eventbridge_bridge_schedules')).toMatchObject({
+      event_source_arn: '${aws_sqs_queue.this[each.key].arn}',
+      function_response_types: ['ReportBatchItemFailures'],
+    });
+    // The queue policy lets EventBridge send for the scheduled rules too.
+    expect(JSON.stringify(modules.events.locals.queue_rule_arns)).toContain('aws_cloudwatch_event_rule.schedule[name].arn');
   });
 
   it('runs the two bridges as Lambda functions from zip paths given as variables', () => {

@@ -27,6 +27,8 @@ resources:
     queues: [q]
     rules:
       r1: { bus: ext, target: q, pattern: { source: [a], detail-type: [b], detail: { z: [1], a: ["x"] } } }
+      nightly: { schedule: rate(1 minute), cloudSchedule: cron(0 3 * * ? *), target: q }
+      hourly: { schedule: rate(1 hour), target: q }
   toxiproxy: { kind: toxiproxy, port: 8474, proxyPorts: 8480 }
 services:
   order: { port: 3003, uses: [orders-db, rabbitmq] }
@@ -78,6 +80,8 @@ describe('tfvarsFromTopology', () => {
       buses: ['ext'],
       queues: ['q'],
       rules: { r1: { bus: 'ext', target: 'q', pattern: '{"detail":{"a":["x"],"z":[1]},"detail-type":["b"],"source":["a"]}' } },
+      // AWS gets cloudSchedule where frank.yaml gives one, else the lab's rate().
+      schedules: { hourly: { target: 'q', schedule_expression: 'rate(1 hour)' }, nightly: { target: 'q', schedule_expression: 'cron(0 3 * * ? *)' } },
     });
   });
 

@@ -17,6 +17,8 @@ export type CloudTfvars = {
   buses: string[];
   queues: string[];
   rules: Record<string, { bus: string; target: string; pattern: string }>;
+  /** Scheduled rules (on the default bus): frank.yaml's cloudSchedule, else its schedule. */
+  schedules: Record<string, { target: string; schedule_expression: string }>;
 };
 
 /**
@@ -64,7 +66,14 @@ export function tfvarsFromTopology(topology: Topology, contracts: ServiceContrac
     aws_resource: aws.name,
     buses: [...aws.buses],
     queues: [...aws.queues],
-    rules: sortedRecord(Object.entries(aws.rules).map(([name, rule]) => [name, { bus: rule.bus, target: rule.target, pattern: canonicalJson(rule.pattern) }])),
+    rules: sortedRecord(
+      Object.entries(aws.rules).flatMap(([name, rule]) =>
+        rule.pattern ? [[name, { bus: rule.bus, target: rule.target, pattern: canonicalJson(rule.pattern) }]] : [],
+      ),
+    ),
+    schedules: sortedRecord(
+      Object.entries(aws.rules).flatMap(([name, rule]) => (rule.schedule ? [[name, { target: rule.target, schedule_expression: rule.cloudSchedule }]] : [])),
+    ),
   };
 }
 

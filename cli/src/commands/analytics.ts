@@ -14,6 +14,13 @@ export function analyticsCommand(): Command {
     .action(async (options: { top: number }, command: Command) => {
       const report = await analyticsReport(await openLab(labOptionsOf(command)), { top: options.top });
       if (outputOf(command).json) return writeData(report);
+      const scheduled = report.summary.lastScheduledRefresh as
+        { rule: string; scheduledAt: string; refreshedAt: string; eventBridgeId: string } | null | undefined;
+      writeData(
+        scheduled
+          ? `Cubes refreshed by the scheduled rule ${scheduled.rule} at ${scheduled.refreshedAt} (due ${scheduled.scheduledAt}, EventBridge event ${scheduled.eventBridgeId})\n`
+          : 'Cubes not refreshed by a scheduled rule yet\n',
+      );
       writeData(
         `Sales per month\n${renderTable(
           ['month', 'orders', 'units', 'revenue'],

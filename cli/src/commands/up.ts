@@ -5,6 +5,7 @@ import { healExpiredFaults } from '../chaos/faults.js';
 import { errorMessage } from '../errors.js';
 import { ephemeralPortRange, firstFreeOffset, offsetsOutside, portsInRange } from '../lab/ephemeral-ports.js';
 import { openLab, type Lab } from '../lab/lab.js';
+import { startLabTools } from '../lab/tools.js';
 import { upLab, type PhaseEvent, type UpOptions, type UpResult } from '../lab/up.js';
 import { formatSeconds, paint, phaseColor, writeData, writeInfo } from '../ui/output.js';
 import { upSummary } from '../ui/up-summary.js';
@@ -15,13 +16,16 @@ export function upCommand(): Command {
     .description('Start the lab: every resource walks starting → booted → ready → migrated → seeded → healthy')
     .option('--no-services', 'start the servers only, not the services (run those yourself)')
     .option('--seed <n>', "the seed number of the services' demo data", wholeNumber('--seed'), 1)
+    .option('--tools', 'also start the tools profile: SonarQube on infrastructure-db (docker runtime only)')
     .addHelpText(
       'after',
-      '\nExamples:\n  npx frank up\n  npx frank up --port-offset 100     # beside servers already on the default ports\n  npx frank up --json > lab.json',
+      '\nExamples:\n  npx frank up\n  npx frank up --runtime docker --tools   # with SonarQube on http://127.0.0.1:9000\n  npx frank up --port-offset 100     # beside servers already on the default ports\n  npx frank up --json > lab.json',
     )
-    .action(async (options: { services: boolean; seed: number }, command: Command) => {
+    .action(async (options: { services: boolean; seed: number; tools?: boolean }, command: Command) => {
       const output = outputOf(command);
       const lab = await openLab(labOptionsOf(command));
+      // Said before anything starts: the native runtime runs no tools.
+      if (options.tools && !lab.runtime.startTools) await startLabTools(lab);
       writeInfo(
         `frank up: ${lab.topology.resources.length} resources and ${lab.topology.services.length} services, ${lab.selection.name} runtime (${lab.selection.reason}), port offset ${lab.topology.portOffset}`,
       );
@@ -35,6 +39,8 @@ export function upCommand(): Command {
       // On a terminal a live view; elsewhere (CI, a pipe) one plain line per unit and phase.
       const result = process.stderr.isTTY === true ? await upWithView(lab, upOptions, output.color) : await upWithLines(lab, upOptions, output.color);
       await settleKills(lab);
+      if (options.tools)
+        writeInfo(`Started the tools profile: ${(await startLabTools(lab)).join(', ') || '(none: no postgres resource declares a sonarqube database)'}.`);
       const seconds = (result.elapsedMs / 1000).toFixed(1);
       if (output.json) writeData({ alreadyUp: result.alreadyUp, started: result.started, seconds: Number(seconds) });
     });

@@ -91,7 +91,8 @@ describe('compose/docker-compose.yml', () => {
   it('has one service per resource and per lab service of frank.yaml and nothing else', async () => {
     const topology = await repositoryLab();
     const committed = parse(await readFile(COMMITTED, 'utf8')) as ComposeFile;
-    expect(Object.keys(committed.services)).toEqual([...topology.resources.map((r) => r.name), ...topology.services.map((s) => s.name)]);
+    // SonarQube: the tools profile, on infrastructure-db's sonarqube database.
+    expect(Object.keys(committed.services)).toEqual([...topology.resources.map((r) => r.name), 'sonarqube', ...topology.services.map((s) => s.name)]);
   });
 
   it("publishes frank.yaml's ports on 127.0.0.1, each to the port inside its container", async () => {
@@ -109,7 +110,8 @@ describe('compose/docker-compose.yml', () => {
     const published = Object.keys(committed.services).flatMap((name) => portsOf(committed, name).map((p) => `${name} ${p.published}`));
     const expected = labPorts(topology)
       .filter((p) => !p.owner.includes('Erlang'))
-      .map((p) => `${p.resource} ${p.port}`);
+      .map((p) => `${p.resource} ${p.port}`)
+      .concat('sonarqube 9000');
     expect(published.sort()).toEqual(expected.sort());
   });
 
@@ -122,7 +124,7 @@ describe('compose/docker-compose.yml', () => {
     const labServices = new Set(topology.services.map((s) => s.name));
     for (const [name, service] of Object.entries(committed.services)) {
       // Unleash migrates its database as it starts: it waits for it.
-      if (name === 'unleash') expect(service.depends_on, name).toEqual({ 'infrastructure-db': { condition: 'service_healthy' } });
+      if (name === 'unleash' || name === 'sonarqube') expect(service.depends_on, name).toEqual({ 'infrastructure-db': { condition: 'service_healthy' } });
       else if (name !== 'toxiproxy' && !labServices.has(name)) expect(service.depends_on, name).toBeUndefined();
       // A condition of service_healthy needs a health check to wait for.
       expect(service.healthcheck, name).toBeDefined();
@@ -144,7 +146,7 @@ describe('compose/docker-compose.yml', () => {
     const committed = parse(await readFile(COMMITTED, 'utf8')) as ComposeFile;
     expect(committed.services['order-db']!.volumes).toEqual(['order-db-data:/var/lib/postgresql']);
     expect(committed.volumes['order-db-data']).toEqual({ labels: { 'dev.frank.lab': 'compose', 'dev.frank.resource': 'order-db' } });
-    expect(Object.keys(committed.volumes)).toHaveLength(10);
+    expect(Object.keys(committed.volumes)).toHaveLength(11);
     expect(committed.services.aws!.volumes).toBeUndefined();
     expect(committed.networks.default).toEqual({ name: 'frank-compose', labels: { 'dev.frank.lab': 'compose' } });
   });
@@ -179,6 +181,7 @@ describe('compose/docker-compose.yml', () => {
           'FRANK_DB_PASSWORD',
           'FRANK_JWT_SECRET',
           'FRANK_AWS_SECRET_ACCESS_KEY',
+          'FRANK_SONARQUBE_DB_PASSWORD',
         ].map(secret),
       ]),
     );
@@ -280,6 +283,26 @@ describe("compose/docker-compose.yml's lab services", () => {
 });
 
 describe('composeFile', () => {
+  it("runs SonarQube in the profile tools only, on infrastructure-db's sonarqube database with its own role", async () => {
+    const file = composeFile(await repositoryLab(), contracts);
+    expect(file.services.sonarqube).toMatchObject({
+      image: IMAGES.sonarqube,
+      profiles: ['tools'],
+      environment: {
+        SONAR_JDBC_URL: 'jdbc:postgresql://infrastructure-db:5432/sonarqube',
+        SONAR_JDBC_USERNAME: 'sonarqube',
+        SONAR_JDBC_PASSWORD: '${FRANK_SONARQUBE_DB_PASSWORD:?run npx frank compose to generate compose/.env}',
+      },
+      ports: ['127.0.0.1:9000:9000'],
+      volumes: ['sonarqube-data:/opt/sonarqube/data'],
+      depends_on: { 'infrastructure-db': { condition: 'service_healthy' } },
+    });
+    expect(IMAGES.sonarqube).toMatch(/^sonarqube:\d+\.\d+\.\d+-community$/);
+    // Without a sonarqube database there is nothing for it to run on.
+    const bare = parseTopology('version: 1\nresources:\n  db: { kind: postgres, port: 5432, databases: { app: [] } }\n', 'frank.yaml');
+    expect(composeFile(bare, contracts).services).not.toHaveProperty('sonarqube');
+  });
+
   it('runs the same images, commands, environment, health checks and volumes as the docker runtime', async () => {
     const topology = await repositoryLab();
     // Credentials that read like compose's references make the two directly comparable.

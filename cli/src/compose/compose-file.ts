@@ -4,6 +4,7 @@ import { startsAfter, type Resource, type Service, type Topology } from '../lab/
 import { LAB_LABEL, RESOURCE_LABEL } from '../runtimes/docker/docker-names.js';
 import { blueprints, proxyRoute, type Blueprint, type ContainerSecrets, type HealthCheck } from '../runtimes/docker/resource-blueprint.js';
 import { containerAddresses, serviceBlueprints, type ServiceBlueprint } from '../runtimes/docker/service-blueprint.js';
+import { SONARQUBE_DATABASE, toolBlueprints, TOOLS_PROFILE, type ToolSecrets } from '../runtimes/docker/tool-blueprint.js';
 import { contractOf, type ServiceContracts } from '../lab/service-contracts.js';
 import { serviceEnvironment } from '../lab/service-env.js';
 
@@ -83,7 +84,13 @@ export const COMPOSE_SERVICE_SECRETS = {
   awsSecretAccessKey: { variable: 'FRANK_AWS_SECRET_ACCESS_KEY', secret: true },
 } as const satisfies Record<string, ComposeVariable>;
 
-export const COMPOSE_VARIABLES: Record<string, ComposeVariable> = { ...COMPOSE_CREDENTIALS, ...COMPOSE_SERVICE_SECRETS };
+/** The secrets only the `tools` profile takes. */
+export const COMPOSE_TOOL_SECRETS = {
+  /** The `sonarqube` database's role: `frank up` creates it (compose does not). */
+  sonarqubeDatabasePassword: { variable: 'FRANK_SONARQUBE_DB_PASSWORD', secret: true },
+} as const satisfies Record<keyof ToolSecrets, ComposeVariable>;
+
+export const COMPOSE_VARIABLES: Record<string, ComposeVariable> = { ...COMPOSE_CREDENTIALS, ...COMPOSE_SERVICE_SECRETS, ...COMPOSE_TOOL_SECRETS };
 
 /** Where compose/docker-compose.yml mounts the repository from: compose resolves it against the file's folder. */
 const REPOSITORY_FROM_COMPOSE = '..';
@@ -104,6 +111,8 @@ export const COMPOSE_HEADER = [
   '# Ports are those of frank.yaml, on 127.0.0.1. Credentials come from compose/.env, which `npx frank compose`',
   '# writes with generated passwords (mode 0600, never committed): FRANK_PG_PASSWORD, FRANK_RABBITMQ_PASSWORD,',
   '# FRANK_REDIS_PASSWORD, FRANK_UNLEASH_*; FRANK_PG_USER and FRANK_RABBITMQ_USER are "frank" when unset.',
+  '# SonarQube is in the profile "tools" (`--profile tools up -d`), on infrastructure-db\'s sonarqube database with',
+  '# its own role (FRANK_SONARQUBE_DB_PASSWORD); it needs about 2 GB of memory and vm.max_map_count >= 262144 on the host.',
   '# Toxiproxy starts with one proxy per service link. The databases, roles, schemas, exchanges, buses',
   '# and queues inside the servers are created by `frank up`, not by compose.',
   '# The lab\'s services are in the profile "services" (`--profile services up`), since their databases,',
@@ -144,6 +153,15 @@ export function composeFile(topology: Topology, contracts: ServiceContracts): Co
     if (databases.length > 0)
       service.depends_on = Object.fromEntries(databases.map((name) => [name, { condition: healthChecked.has(name) ? 'service_healthy' : 'service_started' }]));
     services[plan.resource] = reorder(service);
+  }
+  for (const plan of toolBlueprints(lab, { sonarqubeDatabasePassword: '\u0000sonarqubeDatabasePassword\u0000' })) {
+    const server = lab.resources.find((r) => r.kind === 'postgres' && SONARQUBE_DATABASE in r.databases)!;
+    services[plan.resource] = reorder({
+      ...composeService(plan, lab),
+      profiles: [TOOLS_PROFILE],
+      depends_on: { [server.name]: { condition: healthChecked.has(server.name) ? 'service_healthy' : 'service_started' } },
+    });
+    volumes[volumeOf(plan)] = { labels: labels(plan.resource) };
   }
   const credentials = placeholderCredentials(lab, placeholders);
   const environmentOf = (service: Service) =>

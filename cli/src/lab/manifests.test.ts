@@ -61,6 +61,7 @@ describe('service manifests', () => {
       payments: 'payment',
       deliveries: 'notification',
       sales: 'analytics',
+      cube_refreshes: 'analytics',
       customers: 'user',
     });
   });

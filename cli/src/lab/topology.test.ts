@@ -142,6 +142,35 @@ describe('frank.yaml', () => {
     );
   });
 
+  it('reads a scheduled rule: rate() for the lab, on the default bus, cloudSchedule for AWS', () => {
+    const aws = parse(repositoryYaml).resources.find((r) => r.kind === 'aws')!;
+    expect(aws.kind === 'aws' && aws.rules['analytics-cube-refresh']).toEqual({
+      bus: 'default',
+      target: 'frank-aws-events',
+      schedule: { kind: 'rate', everyMs: 60_000, text: 'rate(1 minute)' },
+      cloudSchedule: 'cron(0 3 * * ? *)',
+    });
+    expect(aws.kind === 'aws' && aws.rules['payment-webhooks']).toMatchObject({ bus: 'frank-external', pattern: { source: ['frank.payment-provider'] } });
+  });
+
+  it('refuses a broken scheduled rule, naming the rule and what to write', () => {
+    const rule = (body: string) => minimal(`  aws:\n    kind: aws\n    port: 4566\n    queues: [q]\n    rules:\n      nightly:\n${body}`);
+    const cron = usageErrorOf(rule('        schedule: cron(0 3 * * ? *)\n        target: q'));
+    expect(cron.message).toMatch(/resources\.aws\.rules\.nightly\.schedule: is a cron\(\) expression .*use rate\(1 minute\).*cloudSchedule/);
+    expect(usageErrorOf(rule('        schedule: rate(10 seconds)\n        target: q')).message).toMatch(/rules\.nightly\.schedule: takes rate\(1 minute\)/);
+    expect(usageErrorOf(rule('        schedule: rate(2 minute)\n        target: q')).message).toMatch(/must say rate\(2 minutes\)/);
+    const bus = usageErrorOf(rule('        bus: frank-external\n        schedule: rate(1 day)\n        target: q'));
+    expect(bus.message).toMatch(/rules\.nightly\.bus: must be "default" for a scheduled rule/);
+    expect(bus.hint).toBe('Remove bus: from the rule.');
+    const both = usageErrorOf(rule('        bus: b\n        pattern: { source: [x] }\n        schedule: rate(1 day)\n        target: q'));
+    expect(both.message).toMatch(/rules\.nightly: has both a pattern and a schedule/);
+    expect(usageErrorOf(rule('        bus: b\n        target: q')).message).toMatch(/rules\.nightly: needs a pattern or a schedule/);
+    expect(usageErrorOf(rule('        schedule: rate(1 day)\n        cloudSchedule: cron(0 3 * * *)\n        target: q')).message).toMatch(
+      /rules\.nightly\.cloudSchedule: takes .*six-field cron/,
+    );
+    expect(usageErrorOf(rule('        pattern: { source: [x] }\n        target: q')).message).toMatch(/rules\.nightly\.bus: is required/);
+  });
+
   it('rejects links without a toxiproxy to carry them', () => {
     expect(usageErrorOf(minimal('  cache:\n    kind: redis\n    port: 6379', 'services:\n  bff: { port: 3000, uses: [cache] }')).message).toMatch(
       /no resource has kind: toxiproxy/,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { readYamlFile } from './yaml-file.js';
+import { readCloudSchedule, readRate, type RateSchedule } from '@frank/contracts/schedule';
 
 /** The topology of a lab as frank.yaml declares it, with the port offset applied. */
 export const TOPOLOGY_FILE = 'frank.yaml';
@@ -39,7 +40,20 @@ const aws = z.strictObject({
   region: z.string().default('us-east-1'),
   buses: z.array(name).default([]),
   queues: z.array(name).default([]),
-  rules: z.record(name, z.strictObject({ bus: name, pattern: z.record(z.string(), z.unknown()), target: name })).default({}),
+  rules: z
+    .record(
+      name,
+      z.strictObject({
+        bus: name.optional(),
+        pattern: z.record(z.string(), z.unknown()).optional(),
+        /** A scheduled rule instead of a pattern: rate() only, fired by eventbridge-bridge's lab process. */
+        schedule: z.string().optional(),
+        /** The schedule on AWS (e.g. a nightly cron), when it differs from the lab's. */
+        cloudSchedule: z.string().optional(),
+        target: name,
+      }),
+    )
+    .default({}),
 });
 const toxiproxy = z.strictObject({ kind: z.literal('toxiproxy'), port, proxyPorts: port });
 /** Unleash (feature flags) on a database of a postgres resource of the lab, with that database's own role. */
@@ -80,7 +94,11 @@ export type PostgresResource = Resolved<z.infer<typeof postgres>>;
 export type RabbitmqResource = Resolved<z.infer<typeof rabbitmq>> & { distPort: number; epmdPort: number };
 export type MongoResource = Resolved<z.infer<typeof mongo>>;
 export type RedisResource = Resolved<z.infer<typeof redis>>;
-export type AwsResource = Resolved<z.infer<typeof aws>>;
+/** A rule of the aws resource: on a bus with an event pattern, or on the default bus with a schedule. */
+export type AwsRule = { bus: string; target: string } & (
+  { pattern: Record<string, unknown>; schedule?: undefined } | { pattern?: undefined; schedule: RateSchedule; cloudSchedule: string }
+);
+export type AwsResource = Omit<Resolved<z.infer<typeof aws>>, 'rules'> & { rules: Record<string, AwsRule> };
 export type ToxiproxyResource = Resolved<z.infer<typeof toxiproxy>>;
 export type UnleashResource = Resolved<z.infer<typeof unleash>>;
 export type Resource = PostgresResource | RabbitmqResource | MongoResource | RedisResource | AwsResource | ToxiproxyResource | UnleashResource;
@@ -198,6 +216,7 @@ function resolve(raw: RawTopology, file: string, offset: number, lineAt: (keyPat
     if (spec.kind === 'toxiproxy') {
       return { ...spec, name: resourceName, port, proxyPorts: shift(['resources', resourceName, 'proxyPorts'], spec.proxyPorts) };
     }
+    if (spec.kind === 'aws') return { ...spec, name: resourceName, port, rules: awsRules(resourceName, spec.rules, fail) };
     return { ...spec, name: resourceName, port };
   });
   const byName = new Map(resources.map((r) => [r.name, r]));
@@ -293,6 +312,44 @@ function resolve(raw: RawTopology, file: string, offset: number, lineAt: (keyPat
   }
 
   return { file, root: path.dirname(path.resolve(file)), runtime: raw.lab.runtime, host: raw.lab.host, portOffset: offset, resources, services, links };
+}
+
+/** EventBridge takes a schedule on the default bus only (moto and AWS refuse it elsewhere). */
+const SCHEDULE_BUS = 'default';
+
+/** Each rule has a pattern or a schedule; a schedule is a rate() the lab can fire, on the default bus. */
+function awsRules(
+  resourceName: string,
+  rules: z.infer<typeof aws>['rules'],
+  fail: (keyPath: string[], message: string, hint?: string) => never,
+): Record<string, AwsRule> {
+  const at = (rule: string, key?: string) => ['resources', resourceName, 'rules', rule, ...(key ? [key] : [])];
+  return Object.fromEntries(
+    Object.entries(rules).map(([rule, spec]): [string, AwsRule] => {
+      if (spec.schedule === undefined) {
+        if (!spec.pattern)
+          fail(at(rule), 'needs a pattern or a schedule', 'Add pattern: { source: [...] } to match events, or schedule: rate(1 minute) to fire on a timer.');
+        if (spec.cloudSchedule !== undefined)
+          fail(at(rule, 'cloudSchedule'), 'is for scheduled rules only', 'Add schedule: rate(...) for the lab, or remove cloudSchedule.');
+        if (!spec.bus) fail(at(rule, 'bus'), 'is required (the event bus the pattern listens on)', "Name one of the resource's buses.");
+        return [rule, { bus: spec.bus!, target: spec.target, pattern: spec.pattern! }];
+      }
+      if (spec.pattern)
+        fail(at(rule), 'has both a pattern and a schedule', 'A rule either matches events (pattern) or fires on a timer (schedule): split it in two.');
+      if (spec.bus !== undefined && spec.bus !== SCHEDULE_BUS) {
+        fail(
+          at(rule, 'bus'),
+          `must be "${SCHEDULE_BUS}" for a scheduled rule, not "${spec.bus}" (EventBridge runs schedules on the default bus only)`,
+          'Remove bus: from the rule.',
+        );
+      }
+      const rate = readRate(spec.schedule);
+      if ('problem' in rate) fail(at(rule, 'schedule'), rate.problem);
+      const cloud = readCloudSchedule(spec.cloudSchedule ?? spec.schedule);
+      if ('problem' in cloud) fail(at(rule, 'cloudSchedule'), cloud.problem);
+      return [rule, { bus: SCHEDULE_BUS, target: spec.target, schedule: rate as RateSchedule, cloudSchedule: (cloud as { text: string }).text }];
+    }),
+  );
 }
 
 /** Every port the lab listens on, with who listens there. */

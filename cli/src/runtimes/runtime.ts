@@ -32,6 +32,8 @@ export interface Runtime {
    * lives under .frank/, which `down --purge` deletes itself).
    */
   sweep(context: RuntimeContext, options?: { purge?: boolean }): Promise<string[]>;
+  /** Starts the optional `tools` profile (SonarQube) beside a lab that is up; absent: this runtime runs no tools. */
+  startTools?(context: RuntimeContext): Promise<string[]>;
   logTail(unit: LabUnit, context: RuntimeContext, lines?: number): Promise<string>;
   /** Where the user reads a resource's whole log; absent: the log file under .frank/logs/. */
   logLocation?(unit: LabUnit, context: RuntimeContext): string;

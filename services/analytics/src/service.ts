@@ -14,7 +14,14 @@ export const definition: ServiceDefinition<typeof settings> = {
     const cubes = startCubeRefresher({ pool, log, minIntervalMs: config.ANALYTICS_REFRESH_INTERVAL_MS });
     onShutdown(() => cubes.stop());
     registerRoutes(app, { pool, cubes });
-    await consumeEvents({ amqp, pool, log, queue: QUEUE, ...analyticsHandlers(() => cubes.request()), bindings: [EVERY_EVENT] });
+    await consumeEvents({
+      amqp,
+      pool,
+      log,
+      queue: QUEUE,
+      ...analyticsHandlers(() => cubes.request(), { refreshRule: config.ANALYTICS_REFRESH_RULE }),
+      bindings: [EVERY_EVENT],
+    });
     // Whatever was loaded while no process was running (or before a crash) is in the cubes soon.
     cubes.request();
   },

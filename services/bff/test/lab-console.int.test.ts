@@ -32,7 +32,9 @@ else if (first === 'dashboard') {
 } else if (first === 'saga') {
   process.stderr.write('✖ No order or saga ' + words[2] + ': saga_report.orders has no such order or saga id.\n');
   process.exit(1);
-} else if (first === 'chaos' && second === 'heal') console.log(JSON.stringify({ healed: [] }));
+} else if (first === 'flags' && second === 'ls') console.log(JSON.stringify({ flags: [{ name: 'notification.sms', service: 'notification', environments: [] }] }));
+else if (first === 'flags' && second === 'set') console.log(JSON.stringify({ name: words[2], environment: 'development', before: words[3] !== 'on', after: words[3] === 'on', seenAfterMs: 5 }));
+else if (first === 'chaos' && second === 'heal') console.log(JSON.stringify({ healed: [] }));
 else if (first === 'chaos' && words[2] === 'nowhere-db') {
   process.stderr.write('✖ No resource "nowhere-db" in frank.yaml.\n  try: Use one of: order-db, rabbitmq.\n');
   process.exit(2);
@@ -279,6 +281,33 @@ describe('the lab console API of the BFF', () => {
       body: '{}',
     });
     expect(healed.status).toBe(200);
+  });
+
+  it('lists the flags with frank flags ls and sets one with frank flags set, with the token only, refusing a flag the lab does not have', async () => {
+    const listed = await fetch(`${base}/api/lab/flags`);
+    expect(listed.status).toBe(200);
+    expect(((await listed.json()) as { flags: { name: string }[] }).flags.map((f) => f.name)).toEqual(['notification.sms']);
+    const before = (await runs()).length;
+    const unguarded = await fetch(`${base}/api/lab/flags`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":"notification.sms","on":true}',
+    });
+    expect(unguarded.status).toBe(403);
+    for (const [body, field] of [
+      [{ name: 'payment.fast-lane', on: true }, 'name'],
+      [{ name: 'notification.sms', on: 'yes' }, 'on'],
+      [['notification.sms'], 'body'],
+    ] as const) {
+      const refused = await post('/api/lab/flags', body);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect((await refused.json()).error.field).toBe(field);
+    }
+    expect((await runs()).length).toBe(before);
+    const set = await post('/api/lab/flags', { name: 'notification.sms', on: true });
+    expect(set.status).toBe(200);
+    expect(await set.json()).toEqual({ name: 'notification.sms', environment: 'development', before: false, after: true, seenAfterMs: 5 });
+    expect((await runs()).slice(before)).toEqual(['run flags set notification.sms on --json']);
   });
 
   it('caps the frank processes a caller holds: past the cap a held fault is a 429 with Retry-After, and nothing starts', async () => {

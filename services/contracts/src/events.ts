@@ -40,6 +40,8 @@ export interface EventData {
   'customer.notified': { orderId: string; channel: string; template?: string; deliveryId: string; attempts: number };
   'notification.failed': { orderId: string; channel: string; template?: string; deliveryId: string; attempts: number; reason: string };
   'analytics.recorded': { orderId: string; totalCents: number };
+  /** A scheduled EventBridge rule fired (AWS's `Scheduled Event`, bridged by eventbridge-bridge). */
+  'schedule.fired': { rule: string; ruleArn: string; scheduledAt: string; eventBridgeId: string };
 }
 
 export type EventType = keyof EventData;

@@ -1,9 +1,12 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { EVENTS_EXCHANGE, type ServiceDefinition } from '@frank/kit';
 import { awsClientConfig } from '@frank/kit/aws';
-import { bridgeWebhookEvent } from './handler.js';
+import type { EventBridgeEvent } from './eventbridge-event.js';
+import { bridgeExternalEvent } from './external-event.js';
+import { startScheduleFirer } from './schedule-firer.js';
 import { settings } from './settings.js';
-import { queueUrlOf, startSqsWebhookPoller } from './sqs-webhook-poller.js';
+import { queueUrlOf, startSqsWebhookPoller, type SqsWebhookPoller } from './sqs-webhook-poller.js';
 
 export const WEBHOOK_QUEUE = 'frank-payment-webhooks';
 
@@ -13,21 +16,22 @@ export const definition: ServiceDefinition<typeof settings> = {
   async setup({ amqp, settings: values, log, onShutdown }) {
     if (!amqp) throw new Error('Bad service configuration: AMQP_URL is required');
     const sqs = new SQSClient(awsClientConfig(values));
+    const bridge = async (event: EventBridgeEvent) => {
+      await bridgeExternalEvent(event, {
+        publish: (routingKey, envelope) =>
+          amqp.publish(EVENTS_EXCHANGE, routingKey, Buffer.from(JSON.stringify(envelope)), { messageId: envelope.id, type: envelope.type }),
+      });
+    };
+    const queues = [WEBHOOK_QUEUE, ...(values.AWS_EVENTS_QUEUE ? [values.AWS_EVENTS_QUEUE] : [])];
+    const pollers: SqsWebhookPoller[] = [];
     // The kit's readiness covers the broker only; listening after SQS answered once covers SQS.
-    const queueUrl = await queueUrlOf(sqs, WEBHOOK_QUEUE, log);
-    const poller = startSqsWebhookPoller(queueUrl, {
-      sqs,
-      queueName: WEBHOOK_QUEUE,
-      log,
-      bridge: async (event) => {
-        await bridgeWebhookEvent(event, {
-          publish: (routingKey, envelope) =>
-            amqp.publish(EVENTS_EXCHANGE, routingKey, Buffer.from(JSON.stringify(envelope)), { messageId: envelope.id, type: envelope.type }),
-        });
-      },
-    });
+    for (const queueName of queues) pollers.push(startSqsWebhookPoller(await queueUrlOf(sqs, queueName, log), { sqs, queueName, log, bridge }));
+    const events = new EventBridgeClient(awsClientConfig(values));
+    const firer = startScheduleFirer({ events, sqs, log });
     onShutdown(async () => {
-      await poller.stop();
+      await firer.stop();
+      await Promise.all(pollers.map((poller) => poller.stop()));
+      events.destroy();
       sqs.destroy();
     });
   },

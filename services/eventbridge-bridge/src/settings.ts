@@ -5,6 +5,7 @@ import { z } from 'zod';
 export const settings = defineSettings({
   ...awsSettings,
   AMQP_URL: setting.broker('RabbitMQ, where payment.webhook goes'),
+  AWS_EVENTS_QUEUE: setting.tunable(z.string().min(1).optional(), "the SQS queue AWS's own events (scheduled rules) are sent to; unset: none polled"),
 });
 
 /**

@@ -1,5 +1,5 @@
 import type { OrderView } from './order-state';
-import type { LabFrame, SagaTimeline } from './console/lab-frame';
+import type { FlagChange, LabFlag, LabFrame, SagaTimeline } from './console/lab-frame';
 
 /** The BFF's answers that the storefront reads. */
 export interface Product {
@@ -129,4 +129,13 @@ export async function injectFault(body: Record<string, string>): Promise<{ fault
 
 export async function healFaults(): Promise<{ healed: { id: string; label: string }[] }> {
   return call('/api/lab/faults/heal', { method: 'POST', body: '{}', consoleToken: await labToken() });
+}
+
+export async function listFlags(): Promise<{ flags: LabFlag[] }> {
+  return call('/api/lab/flags');
+}
+
+/** The same path as `frank flags set`: answers once the flag's service reads the new state. */
+export async function setFlag(name: string, on: boolean): Promise<FlagChange> {
+  return call('/api/lab/flags', { method: 'POST', body: JSON.stringify({ name, on }), consoleToken: await labToken() });
 }

@@ -111,6 +111,32 @@ describe('the lab console, end to end', () => {
     expect(await frank(['chaos', 'status', '--json'])).toEqual({ faults: [] });
   });
 
+  it('lists the flags and flips one from the console through frank flags set, as `frank flags ls` then sees it, and back', async () => {
+    type Listed = { flags: { name: string; environments: { name: string; enabled: boolean }[]; seen?: { enabled?: boolean } }[] };
+    const sms = async () => ((await frank(['flags', 'ls', '--json'])) as Listed).flags.find((f) => f.name === 'notification.sms');
+    const row = page.getByTestId('flag-notification.sms');
+    const state = () => row.locator('td').nth(0).textContent();
+    await expect.poll(state, { timeout: 30_000 }).toBe('off');
+    await row.getByRole('button', { name: 'Turn on' }).click();
+    await expect
+      .poll(
+        () =>
+          page
+            .getByRole('status')
+            .filter({ hasText: /^notification\.sms is/ })
+            .textContent(),
+        { timeout: 60_000 },
+      )
+      .toMatch(/^notification\.sms is on; notification read it after \d+ ms\.$/);
+    expect(await sms()).toMatchObject({ environments: expect.arrayContaining([{ name: 'development', enabled: true }]), seen: { enabled: true } });
+    await expect.poll(state, { timeout: 15_000 }).toBe('on');
+    await shot('flag-on');
+
+    await row.getByRole('button', { name: 'Turn off' }).click();
+    await expect.poll(state, { timeout: 60_000 }).toBe('off');
+    expect(await sms()).toMatchObject({ environments: expect.arrayContaining([{ name: 'development', enabled: false }]), seen: { enabled: false } });
+  });
+
   it('injects a latency and kills a service from the console (by keyboard), sees both listed, then heals them', async () => {
     await page.getByLabel('Latency').fill('300ms');
     await page.getByLabel('Heal after (optional)').fill('');

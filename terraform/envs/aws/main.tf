@@ -169,6 +169,7 @@ module "events" {
   buses          = var.buses
   queues         = var.queues
   rules          = var.rules
+  schedules      = var.schedules
   kms_key_arn    = aws_kms_key.lab.arn
   vpc_id         = module.network.vpc_id
   vpc_cidr_block = module.network.vpc_cidr_block

@@ -88,6 +88,14 @@ variable "rules" {
   description = "EventBridge rules by name: bus, target queue and event pattern as a JSON string (frank.yaml: resources.aws.rules)."
 }
 
+variable "schedules" {
+  type = map(object({
+    target              = string
+    schedule_expression = string
+  }))
+  description = "Scheduled EventBridge rules by name: target queue and schedule expression (frank.yaml: resources.aws.rules with schedule; cloudSchedule when set)."
+}
+
 # --- deployment settings (not in frank.yaml) ---
 
 variable "name" {

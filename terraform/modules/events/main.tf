@@ -1,5 +1,7 @@
 locals {
   queue_targets = { for queue in var.queues : queue => [for rule_name, rule in var.rules : rule_name if rule.target == queue] }
+  # Queues a scheduled rule sends AWS's own events to: the eventbridge-bridge reads them too.
+  schedule_queues = distinct([for schedule in values(var.schedules) : schedule.target])
 
   # Both bridges are the lab's handlers, bundled by `frank cloud package`. Each gets only what its code reads.
   bridges = {
@@ -16,7 +18,7 @@ locals {
         },
         {
           actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
-          resources = [aws_sqs_queue.this[var.eventbridge_bridge_queue].arn]
+          resources = [for queue in distinct(concat([var.eventbridge_bridge_queue], local.schedule_queues)) : aws_sqs_queue.this[queue].arn]
         },
       ]
     }
@@ -127,10 +129,55 @@ resource "aws_cloudwatch_event_target" "this" {
   }
 }
 
+# Scheduled rules: AWS sends each target its `Scheduled Event` (source aws.events) at the schedule's times.
+resource "aws_cloudwatch_event_rule" "schedule" {
+  for_each = var.schedules
+
+  name                = each.key
+  description         = "frank.yaml scheduled rule ${each.key}: ${each.value.schedule_expression} to ${each.value.target}"
+  schedule_expression = each.value.schedule_expression
+
+  tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = contains(var.queues, each.value.target)
+      error_message = "Scheduled rule ${each.key} targets ${each.value.target}, which is not one of the queues."
+    }
+  }
+}
+
+resource "aws_cloudwatch_event_target" "schedule" {
+  for_each = var.schedules
+
+  rule      = aws_cloudwatch_event_rule.schedule[each.key].name
+  target_id = "sqs-${each.value.target}"
+  arn       = aws_sqs_queue.this[each.value.target].arn
+
+  retry_policy {
+    maximum_event_age_in_seconds = 3600
+    maximum_retry_attempts       = 20
+  }
+
+  dead_letter_config {
+    arn = aws_sqs_queue.dead_letter[each.value.target].arn
+  }
+}
+
 # EventBridge may send to a queue (and, for failed deliveries, to its dead-letter queue) only on behalf of
 # the rules that target that queue.
 locals {
-  targeted_queues = { for queue, rules in local.queue_targets : queue => rules if length(rules) > 0 }
+  # The ARNs of the rules (pattern and scheduled) that deliver to each queue.
+  queue_rule_arns = {
+    for queue in var.queues : queue => concat(
+      [for rule in local.queue_targets[queue] : aws_cloudwatch_event_rule.this[rule].arn],
+      [for name, schedule in var.schedules : aws_cloudwatch_event_rule.schedule[name].arn if schedule.target == queue],
+    )
+  }
+  targeted_queues = {
+    for queue in var.queues : queue => local.queue_rule_arns[queue]
+    if length(local.queue_targets[queue]) + length([for schedule in values(var.schedules) : schedule if schedule.target == queue]) > 0
+  }
 }
 
 resource "aws_sqs_queue_policy" "this" {
@@ -145,7 +192,7 @@ resource "aws_sqs_queue_policy" "this" {
       Principal = { Service = "events.amazonaws.com" }
       Action    = "sqs:SendMessage"
       Resource  = aws_sqs_queue.this[each.key].arn
-      Condition = { ArnEquals = { "aws:SourceArn" = [for rule in each.value : aws_cloudwatch_event_rule.this[rule].arn] } }
+      Condition = { ArnEquals = { "aws:SourceArn" = each.value } }
     }]
   })
 }
@@ -162,7 +209,7 @@ resource "aws_sqs_queue_policy" "dead_letter" {
       Principal = { Service = "events.amazonaws.com" }
       Action    = "sqs:SendMessage"
       Resource  = aws_sqs_queue.dead_letter[each.key].arn
-      Condition = { ArnEquals = { "aws:SourceArn" = [for rule in each.value : aws_cloudwatch_event_rule.this[rule].arn] } }
+      Condition = { ArnEquals = { "aws:SourceArn" = each.value } }
     }]
   })
 }
@@ -369,6 +416,16 @@ resource "aws_lambda_function" "this" {
 resource "aws_lambda_event_source_mapping" "eventbridge_bridge" {
   function_name           = aws_lambda_function.this["eventbridge-bridge"].arn
   event_source_arn        = aws_sqs_queue.this[var.eventbridge_bridge_queue].arn
+  batch_size              = 10
+  function_response_types = ["ReportBatchItemFailures"]
+}
+
+# eventbridge-bridge: scheduled rules -> SQS -> Lambda -> RabbitMQ (schedule.fired), for each queue the schedules target.
+resource "aws_lambda_event_source_mapping" "eventbridge_bridge_schedules" {
+  for_each = toset([for queue in local.schedule_queues : queue if queue != var.eventbridge_bridge_queue])
+
+  function_name           = aws_lambda_function.this["eventbridge-bridge"].arn
+  event_source_arn        = aws_sqs_queue.this[each.key].arn
   batch_size              = 10
   function_response_types = ["ReportBatchItemFailures"]
 }

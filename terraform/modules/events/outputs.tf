@@ -47,3 +47,8 @@ output "bridge_security_group_id" {
   description = "Security group of the bridge Lambdas."
   value       = aws_security_group.bridges.id
 }
+
+output "schedule_rule_arns" {
+  description = "ARN of each scheduled rule, by frank.yaml name."
+  value       = { for key, rule in aws_cloudwatch_event_rule.schedule : key => rule.arn }
+}

@@ -28,6 +28,20 @@ variable "rules" {
   }
 }
 
+variable "schedules" {
+  type = map(object({
+    target              = string
+    schedule_expression = string
+  }))
+  description = "Scheduled EventBridge rules by name, on the default bus (the only bus that runs schedules): the queue AWS's Scheduled Event goes to and a rate() or cron() expression (frank.yaml: resources.aws.rules with schedule, cloudSchedule)."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for schedule in values(var.schedules) : can(regex("^(rate|cron)\\(.+\\)$", schedule.schedule_expression))])
+    error_message = "Every schedule_expression must be rate(...) or cron(...)."
+  }
+}
+
 variable "archive_retention_days" {
   type        = number
   description = "Days each bus's archive keeps events for replay (0 keeps them forever)."

@@ -32,7 +32,10 @@ export const awsAdapter: KindAdapter<AwsResource> = {
       client.destroy();
     }
   },
-  /** Buses, queues, and rules that deliver to the queues; each call is idempotent. */
+  /**
+   * Buses, queues, and rules that deliver to the queues; each call is idempotent. The emulator keeps
+   * a scheduled rule but never fires it: eventbridge-bridge's lab process does (its schedule-firer).
+   */
   async provision(resource, access) {
     const { CreateEventBusCommand, EventBridgeClient, ListEventBusesCommand, PutRuleCommand, PutTargetsCommand } = await import('@aws-sdk/client-eventbridge');
     const { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } = await import('@aws-sdk/client-sqs');
@@ -50,7 +53,8 @@ export const awsAdapter: KindAdapter<AwsResource> = {
         queueArns.set(queue, attributes.Attributes?.QueueArn ?? '');
       }
       for (const [rule, spec] of Object.entries(resource.rules)) {
-        await events.send(new PutRuleCommand({ Name: rule, EventBusName: spec.bus, EventPattern: JSON.stringify(spec.pattern), State: 'ENABLED' }));
+        const match = spec.schedule ? { ScheduleExpression: spec.schedule.text } : { EventPattern: JSON.stringify(spec.pattern) };
+        await events.send(new PutRuleCommand({ Name: rule, EventBusName: spec.bus, ...match, State: 'ENABLED' }));
         await events.send(new PutTargetsCommand({ Rule: rule, EventBusName: spec.bus, Targets: [{ Id: spec.target, Arn: queueArns.get(spec.target) }] }));
       }
     } finally {

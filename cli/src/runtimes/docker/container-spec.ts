@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import type { Credentials, Service, Topology } from '../../lab/lab-types.js';
 import { containerName, labLabels, networkName, volumeName } from './docker-names.js';
 import { blueprints, type Blueprint, type HealthCheck } from './resource-blueprint.js';
+import { SONARQUBE_DATABASE, toolBlueprints } from './tool-blueprint.js';
 import { serviceBlueprints, type ServiceBlueprint } from './service-blueprint.js';
 
 /** What the docker runtime asks the engine for, for one resource. */
@@ -57,6 +58,12 @@ export function containerSpecs(topology: Topology, credentials: Credentials, lab
     unleashClientSecret: credentials.unleash.clientSecret,
   };
   return blueprints(topology, secrets).map((blueprint) => toContainerSpec(blueprint, topology, labId));
+}
+
+/** The `tools` profile's containers (SonarQube), which only `frank up --tools` starts. */
+export function toolContainerSpecs(topology: Topology, credentials: Credentials, labId: string): ContainerSpec[] {
+  const secrets = { sonarqubeDatabasePassword: credentials.databaseRoles[SONARQUBE_DATABASE] ?? '' };
+  return toolBlueprints(topology, secrets).map((blueprint) => toContainerSpec(blueprint, topology, labId));
 }
 
 /** The password of the database role a server connects as (Unleash, FerretDB: the lab's first of each kind). */

@@ -33,6 +33,27 @@ async function startAll(runtime: DockerRuntime, context: RuntimeContext) {
 
 const resource = (topology: Topology, name: string): Resource => topology.resources.find((r) => r.name === name)!;
 
+describe('DockerRuntime.startTools', () => {
+  it('starts SonarQube on the sonarqube database with its role, labelled with the lab, on 9000 plus the offset', async () => {
+    const engine = freshEngine();
+    const context = await labContext();
+    context.credentials.databaseRoles.sonarqube = 'sonar-role-secret';
+    expect(await new DockerRuntime({ client: engine }).startTools(context)).toEqual(['sonarqube']);
+    const container = engine.containers.get(`frank-${LAB}-sonarqube`)!;
+    expect(container.state).toBe('running');
+    expect(container.options.Image).toBe(IMAGES.sonarqube);
+    expect(container.options.Env).toEqual(
+      expect.arrayContaining([
+        'SONAR_JDBC_URL=jdbc:postgresql://infrastructure-db:5432/sonarqube',
+        'SONAR_JDBC_USERNAME=sonarqube',
+        'SONAR_JDBC_PASSWORD=sonar-role-secret',
+      ]),
+    );
+    expect(container.options.Labels).toMatchObject({ 'dev.frank.lab': LAB, 'dev.frank.resource': 'sonarqube' });
+    expect(container.options.HostConfig?.PortBindings).toEqual({ '9000/tcp': [{ HostIp: '127.0.0.1', HostPort: String(9000 + OFFSET) }] });
+  });
+});
+
 describe('DockerRuntime.start over the whole repository lab', () => {
   it('creates and starts exactly the containers containerSpecs describes, all running', async () => {
     const engine = freshEngine();

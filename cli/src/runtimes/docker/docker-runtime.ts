@@ -2,7 +2,7 @@ import type { LabUnit, Link, Topology } from '../../lab/lab-types.js';
 import { NativeRuntime } from '../native/native-runtime.js';
 import type { ProxyRoute, Requirement, Runtime, RuntimeContext, ServiceEnvironment, StartedResource } from '../runtime.js';
 import type { ContainerClient } from './container-client.js';
-import { containerSpecs, networkSpec, serviceContainerSpecs, STOP_TIMEOUT_SECONDS, type ContainerSpec } from './container-spec.js';
+import { containerSpecs, toolContainerSpecs, networkSpec, serviceContainerSpecs, STOP_TIMEOUT_SECONDS, type ContainerSpec } from './container-spec.js';
 import { containerName, LAB_LABEL, networkName } from './docker-names.js';
 import { DockerodeContainerClient, ENGINE_HINT } from './dockerode-container-client.js';
 import { IMAGES } from './images.js';
@@ -99,14 +99,28 @@ export class DockerRuntime implements Runtime {
   async start(resource: LabUnit, context: RuntimeContext, environment: ServiceEnvironment = () => ({})): Promise<StartedResource> {
     if (this.runsAsProcess(resource)) return this.processes.start(resource, context, environment);
     const spec = this.specFor(resource, context, environment);
+    await this.launch(spec, context.labId);
+    return { exited: this.watchExit(spec.create.name) };
+  }
+
+  /**
+   * Starts the `tools` profile (SonarQube) beside a lab that is up, its database provisioned; each
+   * carries the lab's label, so `frank down` removes it with the rest. Returns the tools' names.
+   */
+  async startTools(context: RuntimeContext): Promise<string[]> {
+    const specs = toolContainerSpecs(context.topology, context.credentials, context.labId);
+    for (const spec of specs) await this.launch(spec, context.labId);
+    return specs.map((spec) => spec.resource);
+  }
+
+  private async launch(spec: ContainerSpec, labId: string): Promise<void> {
     await this.ensureImage(spec.image);
-    await this.ensureNetwork(context.labId);
+    await this.ensureNetwork(labId);
     if (spec.volume) await this.client.createVolume(spec.volume);
     // A container of the same name is what a crash left: it goes, its volume stays.
     await this.client.removeContainer(spec.create.name, { anonymousVolumes: true });
     await this.client.createContainer(spec.create);
     await this.client.startContainer(spec.create.name);
-    return { exited: this.watchExit(spec.create.name) };
   }
 
   async isRunning(resource: LabUnit, context: RuntimeContext): Promise<boolean> {

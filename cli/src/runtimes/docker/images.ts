@@ -23,6 +23,11 @@ export const IMAGES = {
   toxiproxy: 'ghcr.io/shopify/toxiproxy:2.12.0',
   /** Unleash, the same release as the native runtime's unleash-server. */
   unleash: 'unleashorg/unleash-server:7.5.1',
+  /**
+   * SonarQube's last LTS with a Community Edition (`lts-community`), for the `tools` profile only:
+   * the native runtime does not run it (a JVM server with Elasticsearch inside).
+   */
+  sonarqube: 'sonarqube:9.9.8-community',
   /** Node 20's last release, for the services' containers. */
   node: 'node:20.20.2-bookworm-slim',
 } as const;

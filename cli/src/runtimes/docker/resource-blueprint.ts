@@ -17,7 +17,8 @@ export const REDIS_WITH_CONFIG_FILE =
 
 export interface Blueprint {
   resource: string;
-  kind: Resource['kind'];
+  /** A resource's kind, or a tool of the `tools` profile (tool-blueprint.ts). */
+  kind: Resource['kind'] | 'sonarqube';
   image: string;
   /** Arguments to the image's entrypoint; undefined keeps the image's own command. */
   command: string[] | undefined;
@@ -115,7 +116,7 @@ export function containerPort(resource: Resource): number {
 /** The same initdb options as the native runtime's template cluster. */
 const POSTGRES_INITDB_ARGS = '--auth-host=scram-sha-256 --auth-local=trust --encoding=UTF8 --locale=C --no-sync';
 
-const HEALTH = { intervalMs: 5_000, timeoutMs: 5_000, retries: 10, startPeriodMs: 60_000, startIntervalMs: 500 } as const;
+export const HEALTH = { intervalMs: 5_000, timeoutMs: 5_000, retries: 10, startPeriodMs: 60_000, startIntervalMs: 500 } as const;
 /** Checks that start a CLI of their own (Erlang's, mongosh's node) take longer and cost more. */
 export const SLOW_HEALTH = { ...HEALTH, timeoutMs: 10_000, startIntervalMs: 1_000 } as const;
 

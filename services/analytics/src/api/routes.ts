@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import { z } from 'zod';
 import type { CubeRefresher } from '../persistence/cube-refresher.js';
 import { customerLtv, salesByMonth, summary } from '../persistence/reports.js';
+import { lastScheduledRefresh } from '../persistence/scheduled-refreshes.js';
 
 const ltvQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(20) });
 
@@ -17,6 +18,6 @@ export function registerRoutes(app: Express, deps: { pool: Pool; cubes: CubeRefr
   });
 
   app.get('/reports/summary', async (_req, res) => {
-    res.json({ ...(await summary(deps.pool)), cubesRefreshedAt: deps.cubes.lastRefreshedAt() });
+    res.json({ ...(await summary(deps.pool)), cubesRefreshedAt: deps.cubes.lastRefreshedAt(), lastScheduledRefresh: await lastScheduledRefresh(deps.pool) });
   });
 }

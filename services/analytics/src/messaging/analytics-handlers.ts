@@ -9,8 +9,10 @@ import {
   orderConfirmedSchema,
   orderCreatedSchema,
   paymentCompletedSchema,
+  scheduleFiredSchema,
   userRegisteredSchema,
 } from './consumed-events.js';
+import { refreshOnSchedule } from '../persistence/scheduled-refreshes.js';
 import { settleOrder } from './settle-order.js';
 
 /** Binding every routing key: the types without a handler of their own are counted only (`otherTypes`). */
@@ -18,9 +20,13 @@ export const EVERY_EVENT = '#';
 
 /**
  * A handler for each type of the catalogue. Each notes the event, and the ones that move an order
- * settle it; `factsChanged` is called when sales_fact changed, for the cube refresh.
+ * settle it; `factsChanged` is called when sales_fact changed, for the cube refresh. `refreshRule`
+ * is the scheduled EventBridge rule whose `schedule.fired` refreshes the cubes.
  */
-export function analyticsHandlers(factsChanged: () => void): { handlers: Record<string, EventHandler>; otherTypes: EventHandler } {
+export function analyticsHandlers(
+  factsChanged: () => void,
+  options: { refreshRule: string },
+): { handlers: Record<string, EventHandler>; otherTypes: EventHandler } {
   const settled = async (client: DbClient, event: EventEnvelope, facts: Parameters<typeof settleOrder>[2]) => {
     if (await settleOrder(client, event, facts)) factsChanged();
   };
@@ -83,6 +89,10 @@ export function analyticsHandlers(factsChanged: () => void): { handlers: Record<
     'notification.failed': noted(async (client, event, at) => {
       const outcome = dataOf(notificationOutcomeSchema, event);
       await settled(client, event, { orderId: outcome.orderId, notifiedAt: at, sagaId: event.sagaId });
+    }),
+    'schedule.fired': noted(async (client, event) => {
+      const fired = dataOf(scheduleFiredSchema, event);
+      if (fired.rule === options.refreshRule) await refreshOnSchedule(client, { eventId: event.id, ...fired });
     }),
   };
   // Every other event (inventory's, a refund, a new service's) is counted in the event facts only.

@@ -18,3 +18,10 @@ export const orderConfirmedSchema = z.object({ orderId: z.string().min(1), userI
 export const orderCancelledSchema = z.object({ orderId: z.string().min(1), userId: z.string().nullish(), reason: z.unknown().optional() });
 export const paymentCompletedSchema = z.object({ orderId: z.string().min(1), amountCents: z.number().int().nullish() });
 export const notificationOutcomeSchema = z.object({ orderId: z.string().min(1) });
+
+/** A scheduled EventBridge rule fired; analytics refreshes its cubes for its own rule only. */
+export const scheduleFiredSchema = z.object({
+  rule: z.string().min(1),
+  scheduledAt: z.iso.datetime({ offset: true }),
+  eventBridgeId: z.string().min(1),
+});

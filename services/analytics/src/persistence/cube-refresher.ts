@@ -45,7 +45,7 @@ export function startCubeRefresher(options: CubeRefresherOptions): CubeRefresher
     lastStart = Date.now();
     running = (async () => {
       try {
-        for (const cube of CUBES) await pool.query(`REFRESH MATERIALIZED VIEW CONCURRENTLY ${cube}`);
+        await refreshCubes(pool);
         refreshedAt = new Date();
         if (!(await cubesAgreeWithFacts(pool))) dirty = true;
       } catch (error) {
@@ -70,6 +70,11 @@ export function startCubeRefresher(options: CubeRefresherOptions): CubeRefresher
       await running;
     },
   };
+}
+
+/** Every cube, CONCURRENTLY: readers are never blocked. */
+export async function refreshCubes(client: Pick<Pool, 'query'>): Promise<void> {
+  for (const cube of CUBES) await client.query(`REFRESH MATERIALIZED VIEW CONCURRENTLY ${cube}`);
 }
 
 /** The month rows over all products ('*') add up to what sales_fact holds. */

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { HttpError, type Logger } from '@frank/kit';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { parseFaultRequest, type FaultRequest, type KnownUnits } from './fault-request.js';
+import { parseFlagRequest } from './flag-request.js';
 import { cliMessage, type CliRun, type FrankCli } from './frank-cli.js';
 import { ConsoleQuota, sameOriginOnly, tokenRequired } from './console-guard.js';
 import type { LabFrames } from './lab-frames.js';
@@ -63,8 +64,10 @@ const callerOf = (req: Request) => req.socket.remoteAddress ?? 'unknown';
  *   GET  /api/lab/sagas/:id     one saga's timeline (frank saga show --json)
  *   POST /api/lab/faults        inject a fault of frank chaos {kind, target, resource?, value?, for?}
  *   POST /api/lab/faults/heal   heal every fault (frank chaos heal --json)
+ *   GET  /api/lab/flags         the lab's feature flags (frank flags ls --json)
+ *   POST /api/lab/flags         set one {name, on} (frank flags set <name> on|off --json)
  * Every route answers only to the lab's own address and page (Host, Origin: no DNS rebinding, no
- * other site); faults and heals come from this machine, as JSON, with the token. A caller holds
+ * other site); faults, heals and flag changes come from this machine, as JSON, with the token. A caller holds
  * at most a few frank processes at once (CONSOLE_LIMITS); past that, 429.
  */
 export function labRoutes(deps: LabConsoleDeps): Router & { endStreams(): void } {
@@ -177,6 +180,22 @@ export function labRoutes(deps: LabConsoleDeps): Router & { endStreams(): void }
       throw failed(run, `frank ${args.join(' ')}`, fieldOf(cliMessage(stderr), request, body));
     }
     res.status(202).json({ fault: { id: answer.id, label: answer.label }, for: request.for, holder: child.pid });
+  });
+
+  router.get('/api/lab/flags', async (req, res) => {
+    const run = await runCli(req, res, ['flags', 'ls', '--json'], 30_000);
+    if (run.exitCode !== 0) throw failed(run, 'frank flags ls');
+    res.type('json').send(run.stdout);
+  });
+
+  // The same path as `frank flags set`: it answers once the flag's service reads the new state.
+  router.post('/api/lab/flags', guardChange, async (req, res) => {
+    const flag = parseFlagRequest(req.body);
+    const args = ['flags', 'set', flag.name, flag.on ? 'on' : 'off', '--json'];
+    deps.log.info('lab console: setting a flag', { args: args.join(' ') });
+    const run = await runCli(req, res, args, 60_000);
+    if (run.exitCode !== 0) throw failed(run, `frank ${args.join(' ')}`, 'name');
+    res.type('json').send(run.stdout);
   });
 
   router.post('/api/lab/faults/heal', guardChange, async (req, res) => {

@@ -3,7 +3,8 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConsolePage } from '../pages/ConsolePage';
 import { FaultPanel, type FaultActions } from './FaultPanel';
-import type { LabFrame, LabResource, SagaTimeline } from './lab-frame';
+import { FlagPanel, type FlagActions } from './FlagPanel';
+import type { LabFlag, LabFrame, LabResource, SagaTimeline } from './lab-frame';
 import { ResourceTable } from './ResourceTable';
 import { SagaPanel } from './SagaPanel';
 
@@ -274,5 +275,73 @@ describe('the console page', () => {
     expect(screen.getByTestId('console-status').textContent).toBe('frank dashboard ended (exit code 1): The lab is not up.');
     unmount();
     expect(sources[0]!.closed).toBe(true);
+  });
+});
+
+describe('the flag panel', () => {
+  const flag = (name: string, service: string, on: boolean): LabFlag => ({
+    name,
+    service,
+    description: `what ${name} does`,
+    environments: [
+      { name: 'development', enabled: on },
+      { name: 'production', enabled: false },
+    ],
+    seen: { enabled: on, source: 'unleash' },
+  });
+
+  it("lists each flag with its state in the lab's environment and how its service reads it, and flips one through the actions, then reads them again", async () => {
+    let sms = false;
+    const a: FlagActions = {
+      list: vi.fn(async () => ({ flags: [flag('payment.kill-switch', 'payment', false), flag('notification.sms', 'notification', sms)] })),
+      set: vi.fn(async (name: string, on: boolean) => {
+        sms = on;
+        return { name, environment: 'development', before: !on, after: on, seenAfterMs: 840 };
+      }),
+    };
+    render(<FlagPanel actions={a} />);
+    const row = await screen.findByTestId('flag-notification.sms');
+    expect(
+      within(row)
+        .getAllByRole('cell')
+        .map((c) => c.textContent),
+    ).toEqual(['off', 'notification: off', 'Turn on']);
+
+    fireEvent.click(within(row).getByRole('button', { name: 'Turn on' }));
+    expect(await screen.findByRole('status')).toHaveProperty('textContent', 'notification.sms is on; notification read it after 840 ms.');
+    expect(a.set).toHaveBeenCalledWith('notification.sms', true);
+    await waitFor(() => expect(within(screen.getByTestId('flag-notification.sms')).getAllByRole('cell')[0]!.textContent).toBe('on'));
+    expect(a.list).toHaveBeenCalledTimes(2);
+    expect(within(screen.getByTestId('flag-payment.kill-switch')).getByRole('button').textContent).toBe('Turn on');
+  });
+
+  it('reads the flags once when shown, not again on every render (each read is a frank process)', async () => {
+    const fetch = vi.fn(async (_url: string) => new Response(JSON.stringify({ flags: [flag('notification.sms', 'notification', false)] }), { status: 200 }));
+    vi.stubGlobal('fetch', fetch);
+    try {
+      const { rerender } = render(<FlagPanel />);
+      await screen.findByTestId('flag-notification.sms');
+      for (let i = 0; i < 3; i++) rerender(<FlagPanel />);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(fetch.mock.calls.map(([url]) => url)).toEqual(['/api/lab/flags']);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('says so when the change was refused or the service has not read it, and when the flags cannot be read', async () => {
+    const a: FlagActions = {
+      list: vi.fn(async () => ({ flags: [{ ...flag('payment.kill-switch', 'payment', false), seen: undefined }] })),
+      set: vi.fn(async () => Promise.reject(new Error('frank flags set payment.kill-switch on --json failed: Unleash does not answer'))),
+    };
+    render(<FlagPanel actions={a} />);
+    const row = await screen.findByTestId('flag-payment.kill-switch');
+    expect(within(row).getAllByRole('cell')[1]!.textContent).toBe('payment: not answering');
+    fireEvent.click(within(row).getByRole('button', { name: 'Turn on' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Not changed: frank flags set payment.kill-switch on --json failed: Unleash does not answer');
+    cleanup();
+
+    render(<FlagPanel actions={{ list: async () => Promise.reject(new Error('The lab is not up.')), set: a.set }} />);
+    expect((await screen.findByRole('alert')).textContent).toBe('Flags not read: The lab is not up.');
   });
 });

@@ -85,3 +85,29 @@ export function faultRequest(form: FaultForm): Record<string, string> {
   if (form.for.trim()) body.for = form.for.trim();
   return body;
 }
+
+/** A flag as `frank flags ls --json` lists it (the fields the console shows). */
+export interface LabFlag {
+  name: string;
+  service: string;
+  description: string;
+  environments: { name: string; enabled: boolean }[];
+  /** What its service reads now; undefined when the service does not answer. */
+  seen?: { enabled?: boolean; source: string };
+}
+
+/** What `frank flags set --json` answers. */
+export interface FlagChange {
+  name: string;
+  environment: string;
+  before: boolean;
+  after: boolean;
+  seenAfterMs?: number;
+}
+
+/** The lab's own environment (`frank flags set` changes this one). */
+export const LAB_ENVIRONMENT = 'development';
+
+export function flagIsOn(flag: LabFlag): boolean {
+  return flag.environments.find((e) => e.name === LAB_ENVIRONMENT)?.enabled ?? false;
+}

@@ -1,4 +1,5 @@
 import { FaultPanel } from '../console/FaultPanel';
+import { FlagPanel } from '../console/FlagPanel';
 import { QueuePanel } from '../console/QueuePanel';
 import { ResourceTable } from '../console/ResourceTable';
 import { SagaPanel } from '../console/SagaPanel';
@@ -22,6 +23,7 @@ export function ConsolePage() {
       {frame && (
         <div className="panels">
           <FaultPanel faults={frame.faults} resources={frame.resources} />
+          <FlagPanel />
           <ResourceTable resources={frame.resources} />
           <QueuePanel queues={frame.queues} outbox={frame.outbox} />
           <SagaPanel orders={frame.orders} settledPerSecond={frame.settledPerSecond} sagas={frame.sagas} />
