@@ -1,9 +1,9 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { EVENTS_EXCHANGE, type ServiceDefinition } from '@frank/kit';
 import { awsClientConfig } from '@frank/kit/aws';
-import { bridgeWebhookEvent } from './handler.js';
+import { bridgeEvent } from './handler.js';
 import { settings } from './settings.js';
-import { queueUrlOf, startSqsWebhookPoller } from './sqs-webhook-poller.js';
+import { queueUrlOf, startSqsEventPoller } from '@frank/kit/sqs-poller';
 
 export const WEBHOOK_QUEUE = 'frank-payment-webhooks';
 
@@ -15,12 +15,12 @@ export const definition: ServiceDefinition<typeof settings> = {
     const sqs = new SQSClient(awsClientConfig(values));
     // The kit's readiness covers the broker only; listening after SQS answered once covers SQS.
     const queueUrl = await queueUrlOf(sqs, WEBHOOK_QUEUE, log);
-    const poller = startSqsWebhookPoller(queueUrl, {
+    const poller = startSqsEventPoller(queueUrl, {
       sqs,
       queueName: WEBHOOK_QUEUE,
       log,
       bridge: async (event) => {
-        await bridgeWebhookEvent(event, {
+        await bridgeEvent(event, {
           publish: (routingKey, envelope) =>
             amqp.publish(EVENTS_EXCHANGE, routingKey, Buffer.from(JSON.stringify(envelope)), { messageId: envelope.id, type: envelope.type }),
         });
