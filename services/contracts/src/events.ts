@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EventEnvelope } from './envelope.js';
+import type { ProductImageReady } from './images.js';
 
 /**
  * Every event of the lab and its data, as its publisher writes it (services/README.md, "Events").
@@ -40,6 +41,7 @@ export interface EventData {
   'customer.notified': { orderId: string; channel: string; template?: string; deliveryId: string; attempts: number };
   'notification.failed': { orderId: string; channel: string; template?: string; deliveryId: string; attempts: number; reason: string };
   'analytics.recorded': { orderId: string; totalCents: number };
+  'product.image-ready': ProductImageReady;
 }
 
 export type EventType = keyof EventData;
