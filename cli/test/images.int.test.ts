@@ -49,7 +49,11 @@ describe('product images on EventBridge', () => {
     return JSON.parse(run.stdout) as Uploaded;
   };
   const put = (sku: string, body: Uint8Array, contentType = 'application/octet-stream') =>
-    fetch(`${lab.url('inventory')}/admin/products/${sku}/image`, { method: 'PUT', headers: { 'content-type': contentType }, body });
+    fetch(`${lab.url('inventory')}/admin/products/${sku}/image`, {
+      method: 'PUT',
+      headers: { 'content-type': contentType },
+      body: new Blob([new Uint8Array(body)]),
+    });
 
   beforeAll(async () => {
     dir = await makeLabDir();

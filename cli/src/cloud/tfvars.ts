@@ -17,6 +17,7 @@ export type CloudTfvars = {
   buses: string[];
   queues: string[];
   rules: Record<string, { bus: string; target: string; pattern: string }>;
+  buckets: string[];
 };
 
 /**
@@ -61,6 +62,7 @@ export function tfvarsFromTopology(topology: Topology, contracts: ServiceContrac
     buses: [...aws.buses],
     queues: [...aws.queues],
     rules: sortedRecord(Object.entries(aws.rules).map(([name, rule]) => [name, { bus: rule.bus, target: rule.target, pattern: canonicalJson(rule.pattern) }])),
+    buckets: Object.keys(aws.buckets),
   };
 }
 
