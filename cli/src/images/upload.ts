@@ -68,7 +68,7 @@ export async function uploadProductImage(lab: Lab, options: UploadOptions): Prom
         elapsedMs: Date.now() - started,
       };
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new FrankError(`The image ${body.imageId} of ${options.sku} was uploaded but the storefront does not show it after ${options.waitMs} ms.`, {
     hint: 'See npx frank logs image-processing and npx frank logs eventbridge-bridge; a bad image ends in the SQS queue frank-image-uploads-dlq.',
