@@ -13,21 +13,5 @@ export type OrderCreatedData = z.infer<typeof orderCreatedData>;
 export const paymentOutcomeData = z.object({ orderId: z.string().min(1) });
 export type PaymentOutcomeData = z.infer<typeof paymentOutcomeData>;
 
-/** product.image-ready: the image and its thumbnails, as inventory records them. */
-export const productImageReadyData = z.object({
-  sku: z.string().min(1),
-  imageId: z.string().min(1),
-  bucket: z.string().min(1),
-  original: z.object({ key: z.string().min(1), contentType: z.string().min(1), width: z.number().int().positive(), height: z.number().int().positive() }),
-  thumbnails: z
-    .array(
-      z.object({
-        size: z.number().int().positive(),
-        width: z.number().int().positive(),
-        height: z.number().int().positive(),
-        key: z.string().min(1),
-        contentType: z.string().min(1),
-      }),
-    )
-    .min(1),
-});
+/** product.image-ready comes from EventBridge (image-processing, through eventbridge-bridge): a trust boundary, so it is checked whole, as the bridge checks it. */
+export { productImageReadySchema as productImageReadyData } from '@frank/contracts/images';
