@@ -72,6 +72,7 @@ describe('tfvarsFromTopology', () => {
       buses: ['ext'],
       queues: ['q'],
       rules: { r1: { bus: 'ext', target: 'q', pattern: '{"detail":{"a":["x"],"z":[1]},"detail-type":["b"],"source":["a"]}' } },
+      buckets: [],
     });
   });
 
