@@ -24,7 +24,7 @@ const percentile = (values: number[], p: number) => [...values].sort((a, b) => a
 
 /** A photo-sized JPEG of its own: noise over a colour, so no two uploads are one image. */
 async function photo(i: number): Promise<Buffer> {
-  const noise = await sharp({ create: { width: 400, height: 300, channels: 3, noise: { type: 'gaussian', mean: 40 + i * 7, sigma: 30 } } })
+  const noise = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 40 + i * 7, sigma: 30 } } })
     .png()
     .toBuffer();
   return sharp(noise).resize(1600, 1200).jpeg({ quality: 80 }).toBuffer();

@@ -19,7 +19,7 @@ export const definition: ServiceDefinition<typeof settings> = {
       sqs,
       queueName: WEBHOOK_QUEUE,
       log,
-      bridge: async (event) => {
+      handle: async (event) => {
         await bridgeEvent(event, {
           publish: (routingKey, envelope) =>
             amqp.publish(EVENTS_EXCHANGE, routingKey, Buffer.from(JSON.stringify(envelope)), { messageId: envelope.id, type: envelope.type }),

@@ -150,7 +150,7 @@ describe('eventbridge-bridge', () => {
       log: createLogger('bridge-test', {}, 'error'),
       waitTimeSeconds: 1,
       retryAfterSeconds: 3, // long enough for the depth check below to see the kept message before the retry deletes it
-      bridge: async (event) => {
+      handle: async (event) => {
         attempts.push((event.detail as { webhookId: string }).webhookId);
         if (attempts.length === 1) throw new Error('broker did not confirm');
       },

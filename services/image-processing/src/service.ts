@@ -28,7 +28,7 @@ export const definition: ServiceDefinition<typeof settings> = {
       // sharp keeps both cores busy with a few images at once.
       concurrency: 2,
       retryAfterSeconds: 2,
-      bridge: async (event) => {
+      handle: async (event) => {
         const ready = await processImageEvent(event, deps);
         log.info('thumbnails written, product.image-ready sent', { sku: ready.sku, imageId: ready.imageId, thumbnails: ready.thumbnails.length });
       },

@@ -27,7 +27,7 @@ export interface SqsEventPollerOptions {
   queueName: string;
   log: Logger;
   /** Handles one event; resolves once its effects are durable, throws PoisonMessageError for poison. */
-  bridge(event: EventBridgeEvent): Promise<void>;
+  handle(event: EventBridgeEvent): Promise<void>;
   /**
    * What becomes of poison: `delete` (logged and gone: the queue has no dead-letter queue), or
    * `redrive` (left for SQS to redeliver until its redrive policy moves it to the dead-letter queue,
@@ -45,7 +45,7 @@ export interface SqsEventPoller {
   stop(): Promise<void>;
 }
 
-/** Resolves the queue's URL, retrying until SQS answers: the bridge is not ready before. */
+/** Resolves the queue's URL, retrying until SQS answers: its service is not ready before. */
 export async function queueUrlOf(sqs: SQSClient, queueName: string, log: Logger, signal?: AbortSignal): Promise<string> {
   for (let delay = 200; ; delay = Math.min(delay * 2, 5000)) {
     try {
@@ -66,11 +66,11 @@ export async function queueUrlOf(sqs: SQSClient, queueName: string, log: Logger,
  * poison is deleted or left to the queue's redrive policy (`poison`).
  */
 export function startSqsEventPoller(queueUrl: string, options: SqsEventPollerOptions): SqsEventPoller {
-  const { sqs, log, bridge, waitTimeSeconds = 10, retryAfterSeconds = 1, concurrency = 4, poison = 'delete' } = options;
+  const { sqs, log, handle, waitTimeSeconds = 10, retryAfterSeconds = 1, concurrency = 4, poison = 'delete' } = options;
   const aborter = new AbortController();
   const signal = aborter.signal;
 
-  const handle = async (message: Message): Promise<boolean> => {
+  const consume = async (message: Message): Promise<boolean> => {
     const body = message.Body ?? '';
     try {
       let event: EventBridgeEvent;
@@ -79,7 +79,7 @@ export function startSqsEventPoller(queueUrl: string, options: SqsEventPollerOpt
       } catch (error) {
         throw new PoisonMessageError('SQS message body is not JSON', {}, { cause: error });
       }
-      await bridge(event);
+      await handle(event);
       return true;
     } catch (error) {
       if (error instanceof PoisonMessageError && poison === 'redrive') {
@@ -116,12 +116,12 @@ export function startSqsEventPoller(queueUrl: string, options: SqsEventPollerOpt
           new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitTimeSeconds, VisibilityTimeout: 60 }),
           { abortSignal: signal },
         );
-        const done = await Promise.all(Messages.map(async (message) => ((await handle(message)) ? message : undefined)));
+        const done = await Promise.all(Messages.map(async (message) => ((await consume(message)) ? message : undefined)));
         const entries = done.filter((m): m is Message => m !== undefined).map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle }));
         if (entries.length > 0) {
           const result = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
           // Not deleted means delivered again later: the envelope id makes that harmless downstream.
-          if (result.Failed?.length) log.warn('SQS did not delete some bridged messages', { failed: result.Failed.length });
+          if (result.Failed?.length) log.warn('SQS did not delete some handled messages', { failed: result.Failed.length });
         }
         backoff = 200;
       } catch (error) {

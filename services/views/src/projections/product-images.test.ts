@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reduceProductImages } from './product-images.js';
+import { reduceProductImages, type ProductWithImages } from './product-images.js';
 
 const image = (imageId: string) => ({
   data: {
@@ -10,7 +10,7 @@ const image = (imageId: string) => ({
     thumbnails: [{ size: 160, width: 160, height: 120, key: `thumbnails/SKU-0001/${imageId}/160.webp`, contentType: 'image/webp' }],
   },
 });
-const product = { _id: 'SKU-0001', sku: 'SKU-0001', name: 'Lamp', priceCents: 1200 };
+const product: ProductWithImages & { sku: string; name: string; priceCents: number } = { _id: 'SKU-0001', sku: 'SKU-0001', name: 'Lamp', priceCents: 1200 };
 
 describe('reduceProductImages', () => {
   it('puts the newest image first on the catalogue document, keeping what else it holds', () => {
