@@ -13,8 +13,8 @@ export const definition: ServiceDefinition<typeof settings> = {
   async setup({ pool, amqp, app, log, settings: values, onShutdown }) {
     if (!pool) throw new Error('inventory needs DATABASE_URL');
     if (!amqp) throw new Error('inventory needs AMQP_URL');
-    const bucket = imageBucket(awsClientConfig(values), values.IMAGES_BUCKET);
-    onShutdown(async () => bucket.close());
+    const bucket = values.AWS_REGION ? imageBucket(awsClientConfig(values), values.IMAGES_BUCKET) : undefined;
+    onShutdown(async () => bucket?.close());
     app.use(inventoryRoutes(pool));
     app.use(imageRoutes(pool, bucket, log));
     // Registers now; the queue is declared and consumed whenever the broker is (again) reachable.

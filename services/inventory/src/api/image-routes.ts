@@ -23,8 +23,12 @@ const CODE_OF = { empty: 'validation-failed', 'too-large': 'too-large', 'not-an-
  * is refused before anything is written; a good one becomes `originals/<sku>/<imageId>.<format>` in
  * the bucket (the id from its bytes), and S3's event starts the thumbnails. 202: not ready yet.
  */
-export function imageRoutes(pool: Pool, bucket: ImageBucket, log: Logger): Router {
+export function imageRoutes(pool: Pool, bucket: ImageBucket | undefined, log: Logger): Router {
   const router = Router();
+  const bucketOrRefuse = (): ImageBucket => {
+    if (!bucket) throw new HttpError(503, 'unavailable', "Product images need S3: add aws to inventory's uses in frank.yaml; nothing was uploaded.");
+    return bucket;
+  };
   // One byte over the limit is enough to know the file is too large.
   const raw = express.raw({ type: () => true, limit: MAX_IMAGE_BYTES + 1 });
 
@@ -39,8 +43,9 @@ export function imageRoutes(pool: Pool, bucket: ImageBucket, log: Logger): Route
     const imageId = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
     const key = originalKey(sku, imageId, format);
     if ((await imagesOf(pool, sku)).some((image) => image.imageId === imageId)) return void res.json({ sku, imageId, key, status: 'ready' });
+    const target = bucketOrRefuse();
     try {
-      await bucket.put(key, bytes, IMAGE_FORMATS[format]);
+      await target.put(key, bytes, IMAGE_FORMATS[format]);
     } catch (error) {
       log.warn('image not stored in S3', { sku, key, ...errorFields(error) });
       throw new HttpError(502, 'bad-gateway', `S3 did not take the image (${errorFields(error).error}); nothing was uploaded. Try again.`);
@@ -55,9 +60,10 @@ export function imageRoutes(pool: Pool, bucket: ImageBucket, log: Logger): Route
     if (!isSku(sku) || !/^[0-9a-f]{16}$/.test(imageId) || !(THUMBNAIL_WIDTHS as readonly number[]).includes(size)) {
       throw new HttpError(404, 'not-found', `No thumbnail ${req.path}: expected /products/<sku>/images/<image id>/<${THUMBNAIL_WIDTHS.join('|')}>.webp`);
     }
+    const source = bucketOrRefuse();
     let bytes: Uint8Array | undefined;
     try {
-      bytes = await bucket.get(thumbnailKey(sku, imageId, size));
+      bytes = await source.get(thumbnailKey(sku, imageId, size));
     } catch (error) {
       log.warn('thumbnail not read from S3', { path: req.path, ...errorFields(error) });
       throw new HttpError(502, 'bad-gateway', `S3 did not answer for ${req.path}; try again.`);
