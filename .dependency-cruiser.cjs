@@ -1,13 +1,13 @@
 // The CLI's layers, one direction (ARCHITECTURE.md):
 //   commands → ui → features → lab model → runtimes
 // commands wire flags to a feature and print through ui/; ui/ renders what features return;
-// features are saga, chaos, views, cloud, compose, deps, dashboard, reports, scaffold, completion;
+// features are saga, chaos, views, images, cloud, compose, deps, dashboard, reports, scaffold, completion;
 // the lab model is lab/; runtimes/ run units natively or in Docker. A layer may import any layer
 // below it, never one above. cli/src/errors.ts is shared by every layer.
 // Tests and their fixtures may reach across layers; they are left out of the layer rules (not of
 // the cycle rule).
 const SRC = '^cli/src/';
-const FEATURES = `${SRC}(saga|chaos|views|cloud|compose|deps|dashboard|reports|scaffold|completion)/`;
+const FEATURES = `${SRC}(saga|chaos|views|images|cloud|compose|deps|dashboard|reports|scaffold|completion)/`;
 const TESTS = '(\\.test\\.tsx?|/test-fixtures\\.ts)$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -26,7 +26,7 @@ module.exports = {
       comment: 'Runtimes sit below the lab: they import the types they need from lab/lab-types.ts and nothing else of the CLI above them.',
       from: { path: `${SRC}runtimes/`, pathNot: TESTS },
       to: {
-        path: `${SRC}(commands|ui|lab|saga|chaos|views|cloud|compose|deps|dashboard|reports|scaffold|completion)/|${SRC}(program|main)\\.ts$`,
+        path: `${SRC}(commands|ui|lab|saga|chaos|views|images|cloud|compose|deps|dashboard|reports|scaffold|completion)/|${SRC}(program|main)\\.ts$`,
         pathNot: `${SRC}lab/lab-types\\.ts$`,
       },
     },
@@ -49,7 +49,7 @@ module.exports = {
       severity: 'error',
       comment: 'The lab model knows no feature, command or renderer.',
       from: { path: `${SRC}lab/`, pathNot: TESTS },
-      to: { path: `${SRC}(commands|ui|saga|chaos|views|cloud|compose|deps|dashboard|reports|scaffold|completion)/|${SRC}(program|main)\\.ts$` },
+      to: { path: `${SRC}(commands|ui|saga|chaos|views|images|cloud|compose|deps|dashboard|reports|scaffold|completion)/|${SRC}(program|main)\\.ts$` },
     },
     {
       name: 'features-below-ui-and-commands',

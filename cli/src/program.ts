@@ -10,6 +10,7 @@ import { doctorCommand } from './commands/doctor.js';
 import { downCommand } from './commands/down.js';
 import { envCommand } from './commands/env.js';
 import { flagsCommand } from './commands/flags.js';
+import { imagesCommand } from './commands/images.js';
 import { logsCommand } from './commands/logs.js';
 import { migrateCommand } from './commands/migrate.js';
 import { newCommand } from './commands/new.js';
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
     chaosCommand(),
     flagsCommand(),
     viewsCommand(),
+    imagesCommand(),
     dashboardCommand(),
     openCommand(),
     analyticsCommand(),

@@ -46,7 +46,7 @@ describe('terraform.tfvars from frank.yaml', () => {
     expect(Object.keys(tfvars.databases).sort()).toEqual(postgres.sort());
     expect(postgres).toHaveLength(7);
     expect(Object.keys(tfvars.services).sort()).toEqual(topology.services.map((s) => s.name).sort());
-    expect(Object.keys(tfvars.services)).toHaveLength(11);
+    expect(Object.keys(tfvars.services)).toHaveLength(12);
   });
 
   it('is accepted by Terraform against the env root variable types', async () => {
@@ -59,7 +59,7 @@ describe('terraform.tfvars from frank.yaml', () => {
       databases: Object.keys(tfvars.databases),
       services: Object.keys(tfvars.services),
       buses: ['frank-external', 'frank-internal'],
-      rules: ['order-outcomes', 'payment-webhooks'],
+      rules: ['order-outcomes', 'payment-webhooks', 'product-image-ready', 'product-image-uploads'],
       user_db_port: 5432,
     });
   });

@@ -23,7 +23,7 @@ import {
 } from './hcl.js';
 import { evaluateLocals, terraform } from './terraform-cli.js';
 
-const MODULE_NAMES = ['broker', 'cache', 'databases', 'documents', 'events', 'network', 'provisioner', 'services'] as const;
+const MODULE_NAMES = ['broker', 'cache', 'databases', 'documents', 'events', 'images', 'network', 'provisioner', 'services'] as const;
 type ModuleName = (typeof MODULE_NAMES)[number];
 
 let modules: Record<ModuleName, Module>;
@@ -269,7 +269,7 @@ describe('events', () => {
     expect(target.for_each).toBe('${var.rules}');
     expect(target.arn).toBe('${aws_sqs_queue.this[each.value.target].arn}');
     expect(env.module.events?.rules).toBe('${var.rules}');
-    expect(Object.keys(tfvars.rules)).toEqual(['order-outcomes', 'payment-webhooks']);
+    expect(Object.keys(tfvars.rules)).toEqual(['order-outcomes', 'payment-webhooks', 'product-image-ready', 'product-image-uploads']);
   });
 
   it('lets EventBridge send to exactly the queues that rules target', async () => {
@@ -279,9 +279,10 @@ describe('events', () => {
       expressions: { queue_targets: 'local.queue_targets' },
     });
     expect(result.queue_targets).toEqual({
-      'frank-payment-webhooks': ['payment-webhooks'],
+      'frank-payment-webhooks': ['payment-webhooks', 'product-image-ready'],
       'frank-internal-archive': ['order-outcomes'],
       'frank-aws-events': [],
+      'frank-image-uploads': ['product-image-uploads'],
     });
   });
 
@@ -395,7 +396,7 @@ describe('services', () => {
     expect(expected).toEqual(['analytics', 'bff', 'inventory', 'notification', 'order', 'payment', 'payment-provider', 'user', 'views']);
     expect(env.module.services?.services).toBe('${local.ecs_services}');
     // The services that are not ECS services are exactly the Lambda bridges.
-    expect(bridges).toEqual(['eventbridge-bridge', 'rabbitmq-bridge']);
+    expect(bridges).toEqual(['eventbridge-bridge', 'rabbitmq-bridge', 'image-processing']);
   });
 
   it('lets each service reach only its own database and the dependencies it uses, with one URL per connection', async () => {

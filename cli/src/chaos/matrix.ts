@@ -30,10 +30,13 @@ export function matrixFaults(topology: Topology): Fault[] {
   for (const service of SAGA_STEP_SERVICES.filter((s) => topology.services.some((t) => t.name === s))) cells.push({ words: ['kill-service', service] });
   // In LINK_FAULTS' order: the read side's stores last, so a projector that does not recover spoils no other cell's steady state.
   const kinds = Object.keys(LINK_FAULTS).filter((kind) => topology.resources.some((r) => r.kind === kind && linked(r)));
-  // A saga step's link first, then a consumer's (it has a backlog to recover), then any.
+  // A saga step's only link first (the payment provider's AWS: a fault there is on the saga's path;
+  // inventory also reaches AWS, but only for product images), then a saga step's link, then a
+  // consumer's (it has a backlog to recover), then any.
   const rank = (l: Link) => {
     const step = (SAGA_STEP_SERVICES as readonly string[]).indexOf(l.service);
-    if (step >= 0) return step;
+    const only = topology.links.every((other) => other.service !== l.service || other.resource === l.resource);
+    if (step >= 0) return only ? step - SAGA_STEP_SERVICES.length : step;
     const consumes = topology.links.some(
       (other) => other.service === l.service && topology.resources.find((r) => r.name === other.resource)?.kind === 'rabbitmq',
     );

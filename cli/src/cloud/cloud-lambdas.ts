@@ -6,6 +6,7 @@ import { REPOSITORY_ROOT } from '../lab/paths.js';
 import { kitMigrationsDirectory, serviceDirectory } from '../runtimes/checkout.js';
 import type { Topology } from '../lab/topology.js';
 import type { LambdaSource } from './package-lambdas.js';
+import { FrankError } from '../errors.js';
 
 /** The bridges' Lambda handlers: the same functions the lab runs as processes. */
 export const BRIDGE_HANDLERS: Record<string, string> = {
@@ -17,11 +18,37 @@ export const PROVISIONER = 'cloud-provisioner';
 const PROVISIONER_ENTRY = path.join(REPOSITORY_ROOT, 'services', PROVISIONER, 'src', 'lambda.ts');
 
 /**
- * Every Lambda of terraform/envs/aws: the two bridges, and the provisioner with the seed of every
+ * The image handler (terraform/modules/images): its bundle loads sharp's native binary at run time
+ * (`@img/sharp-linux-x64/sharp.node`, with libvips beside it), so those packages go into the zip's
+ * node_modules; the function runs on x86_64 to match them.
+ */
+const IMAGE_HANDLER = 'services/image-processing/src/lambda.ts';
+const SHARP_NATIVE_PACKAGES = ['@img/sharp-linux-x64', '@img/sharp-libvips-linux-x64'];
+
+async function imageHandlerSource(): Promise<LambdaSource> {
+  const files: LambdaSource['files'] = [];
+  const addTree = async (dir: string, as: string) => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const from = path.join(dir, entry.name);
+      if (entry.isDirectory()) await addTree(from, `${as}/${entry.name}`);
+      else files.push({ name: `${as}/${entry.name}`, data: await readFile(from) });
+    }
+  };
+  for (const name of SHARP_NATIVE_PACKAGES) {
+    const dir = path.join(REPOSITORY_ROOT, 'node_modules', name);
+    if (!existsSync(dir))
+      throw new FrankError(`${name} is not installed, so the image Lambda cannot be packaged.`, { hint: 'Run npm install (sharp installs it on linux-x64).' });
+    await addTree(dir, `node_modules/${name}`);
+  }
+  return { entry: IMAGE_HANDLER, files };
+}
+
+/**
+ * Every Lambda of terraform/envs/aws: the two bridges, the image handler, and the provisioner with the seed of every
  * service that owns a database and has one, and the kit's and those services' migrations beside it.
  */
 export async function cloudLambdas(topology: Topology): Promise<Record<string, string | LambdaSource>> {
-  return { ...BRIDGE_HANDLERS, [PROVISIONER]: await provisionerSource(topology) };
+  return { ...BRIDGE_HANDLERS, 'image-processing': await imageHandlerSource(), [PROVISIONER]: await provisionerSource(topology) };
 }
 
 async function provisionerSource(topology: Topology): Promise<LambdaSource> {

@@ -82,6 +82,7 @@ describe('tfvarsFromTopology', () => {
       rules: { r1: { bus: 'ext', target: 'q', pattern: '{"detail":{"a":["x"],"z":[1]},"detail-type":["b"],"source":["a"]}' } },
       // AWS gets cloudSchedule where frank.yaml gives one, else the lab's rate().
       schedules: { hourly: { target: 'q', schedule_expression: 'rate(1 hour)' }, nightly: { target: 'q', schedule_expression: 'cron(0 3 * * ? *)' } },
+      buckets: [],
     });
   });
 

@@ -19,6 +19,7 @@ export type CloudTfvars = {
   rules: Record<string, { bus: string; target: string; pattern: string }>;
   /** Scheduled rules (on the default bus): frank.yaml's cloudSchedule, else its schedule. */
   schedules: Record<string, { target: string; schedule_expression: string }>;
+  buckets: string[];
 };
 
 /**
@@ -74,6 +75,7 @@ export function tfvarsFromTopology(topology: Topology, contracts: ServiceContrac
     schedules: sortedRecord(
       Object.entries(aws.rules).flatMap(([name, rule]) => (rule.schedule ? [[name, { target: rule.target, schedule_expression: rule.cloudSchedule }]] : [])),
     ),
+    buckets: Object.keys(aws.buckets),
   };
 }
 

@@ -134,7 +134,7 @@ describe('compose/docker-compose.yml', () => {
     expect(proxies.map((p) => p.name)).toEqual(topology.links.map((l) => l.name));
     expect(proxies.find((p) => p.name === 'order.order-db')).toEqual({
       name: 'order.order-db',
-      listen: '0.0.0.0:8486',
+      listen: '0.0.0.0:8487',
       upstream: 'order-db:5432',
       enabled: true,
     });
@@ -233,8 +233,8 @@ describe("compose/docker-compose.yml's lab services", () => {
       }
     }
     const env = (name: string) => committed.services[name]!.environment!;
-    expect(env('order').DATABASE_URL).toBe(`postgres://order_service:${secret('FRANK_DB_PASSWORD')}@toxiproxy:8486/order_service`);
-    expect(env('order').AMQP_URL).toBe(`amqp://\${FRANK_RABBITMQ_USER:-frank}:${secret('FRANK_RABBITMQ_PASSWORD')}@toxiproxy:8487`);
+    expect(env('order').DATABASE_URL).toBe(`postgres://order_service:${secret('FRANK_DB_PASSWORD')}@toxiproxy:8487/order_service`);
+    expect(env('order').AMQP_URL).toBe(`amqp://\${FRANK_RABBITMQ_USER:-frank}:${secret('FRANK_RABBITMQ_PASSWORD')}@toxiproxy:8488`);
     expect(env('order').INVENTORY_URL).toBe('http://inventory:3002');
     expect(env('bff')).toMatchObject({
       MONGO_URL: 'mongodb://toxiproxy:8480/?directConnection=true',
@@ -249,7 +249,7 @@ describe("compose/docker-compose.yml's lab services", () => {
     ).toEqual(['bff', 'order', 'user']);
     expect(env('user').JWT_SECRET).toBe(secret('FRANK_JWT_SECRET'));
     expect(env('payment-provider')).toMatchObject({
-      AWS_ENDPOINT_URL: 'http://toxiproxy:8496',
+      AWS_ENDPOINT_URL: 'http://toxiproxy:8497',
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'frank',
       AWS_SECRET_ACCESS_KEY: secret('FRANK_AWS_SECRET_ACCESS_KEY'),
@@ -258,7 +258,7 @@ describe("compose/docker-compose.yml's lab services", () => {
     expect(env('notification')).toMatchObject({ CHANNEL_FAILURE_RATE: '0', NOTIFICATION_MAX_ATTEMPTS: '3' });
     // The proxy a service is sent to listens there, and forwards to the resource the link names.
     const proxies = JSON.parse(committed.configs!['toxiproxy-proxies']!.content) as { name: string; listen: string; upstream: string }[];
-    expect(proxies.find((p) => p.listen === '0.0.0.0:8486')).toMatchObject({ name: 'order.order-db', upstream: 'order-db:5432' });
+    expect(proxies.find((p) => p.listen === '0.0.0.0:8487')).toMatchObject({ name: 'order.order-db', upstream: 'order-db:5432' });
   });
 
   it('start once Toxiproxy and every resource they use are healthy', async () => {
@@ -473,7 +473,7 @@ describe('frank compose', () => {
       await copyFile(FRANK_YAML, path.join(root, 'frank.yaml'));
       const first = await run('--config', path.join(root, 'frank.yaml'), 'compose');
       expect(first.stderr).toMatch(
-        /^Wrote .*compose\/docker-compose\.yml \(13 resources and 11 lab services\)\.\nGenerated FRANK_PG_PASSWORD, .* into .*compose\/\.env \(mode 0600, ignored by git\)\.\n$/,
+        /^Wrote .*compose\/docker-compose\.yml \(13 resources and 12 lab services\)\.\nGenerated FRANK_PG_PASSWORD, .* into .*compose\/\.env \(mode 0600, ignored by git\)\.\n$/,
       );
       expect(await readFile(path.join(root, 'compose', 'docker-compose.yml'), 'utf8')).toBe(await readFile(COMMITTED, 'utf8'));
       const again = await run('--config', path.join(root, 'frank.yaml'), '--json', 'compose');

@@ -22,6 +22,7 @@ describe('service manifests', () => {
     expect(saga.queues.sort()).toEqual(
       [
         'analytics.events',
+        'inventory.product-images',
         'inventory.saga',
         'notification.saga',
         'order.saga',
@@ -52,6 +53,8 @@ describe('service manifests', () => {
       'payment.failed': ['inventory.saga', 'order.saga'],
       'payment.refunded': ['order.saga'],
       'analytics.recorded': ['order.saga'],
+      // Not a saga event: no order carries it, so no order is ever held back by it.
+      'product.image-ready': ['inventory.product-images'],
     });
     expect(saga.reports).toEqual({
       orders: 'order',

@@ -59,7 +59,16 @@ describe("each service's settings (src/settings.ts)", () => {
         testCredentials(),
         contractOf(contracts, name).described,
       );
-    expect(Object.keys(env('inventory')).sort()).toEqual(['AMQP_URL', 'DATABASE_URL', 'HOST', 'PORT']);
+    expect(Object.keys(env('inventory')).sort()).toEqual([
+      'AMQP_URL',
+      'AWS_ACCESS_KEY_ID',
+      'AWS_ENDPOINT_URL',
+      'AWS_REGION',
+      'AWS_SECRET_ACCESS_KEY',
+      'DATABASE_URL',
+      'HOST',
+      'PORT',
+    ]);
     expect(env('payment')).toMatchObject({ PAYMENT_PROVIDER_URL: `http://127.0.0.1:${3010 + 100}`, PAYMENT_TIMEOUT_MS: '3000' });
     expect(env('payment')).not.toHaveProperty('JWT_SECRET');
   });

@@ -196,3 +196,27 @@ describe('frank.yaml', () => {
     expect(usageErrorOf('resources: {}').message).toMatch(/version/);
   });
 });
+
+describe("frank.yaml: the aws resource's buckets and dead-letter queues", () => {
+  const aws = (extra: string) => minimal(`  aws:\n    kind: aws\n    port: 4566\n    queues: [uploads]\n${extra}`);
+
+  it('reads buckets (EventBridge notifications off unless asked for) and dead-letter receive counts', () => {
+    const topology = parse(aws('    buckets: { images: { eventBridge: true }, logs: {} }\n    deadLetter: { uploads: 3 }'));
+    expect(topology.resources[0]).toMatchObject({ buckets: { images: { eventBridge: true }, logs: { eventBridge: false } }, deadLetter: { uploads: 3 } });
+    expect(parse(repositoryYaml).resources.find((r) => r.kind === 'aws')).toMatchObject({
+      buckets: { 'frank-product-images': { eventBridge: true } },
+      deadLetter: { 'frank-image-uploads': 3 },
+    });
+  });
+
+  it('refuses a dead-letter entry for a queue it does not declare, naming the key and what to do', () => {
+    const error = usageErrorOf(aws('    deadLetter: { upload: 3 }'));
+    expect(error.message).toMatch(/resources\.aws\.deadLetter\.upload/);
+    expect(error.message).toMatch(/"upload" is not one of the queues/);
+    expect(`${error.message} ${error.hint ?? ''}`).toMatch(/Add it to resources\.aws\.queues, or remove it here/);
+  });
+
+  it('refuses a receive count that is not a positive whole number', () => {
+    expect(usageErrorOf(aws('    deadLetter: { uploads: 0 }')).message).toMatch(/resources\.aws\.deadLetter\.uploads/);
+  });
+});

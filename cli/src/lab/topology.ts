@@ -54,6 +54,10 @@ const aws = z.strictObject({
       }),
     )
     .default({}),
+  /** S3 buckets; `eventBridge: true` has S3 announce its object events on EventBridge (PutBucketNotificationConfiguration). */
+  buckets: z.record(name, z.strictObject({ eventBridge: z.boolean().default(false) })).default({}),
+  /** Queues with a dead-letter queue `<queue>-dlq`: a message received this many times without being deleted moves there. */
+  deadLetter: z.record(name, z.number().int().min(1).max(1000)).default({}),
 });
 const toxiproxy = z.strictObject({ kind: z.literal('toxiproxy'), port, proxyPorts: port });
 /** Unleash (feature flags) on a database of a postgres resource of the lab, with that database's own role. */
@@ -298,6 +302,11 @@ function resolve(raw: RawTopology, file: string, offset: number, lineAt: (keyPat
       );
   };
   for (const r of resources) {
+    if (r.kind === 'aws') {
+      for (const queue of Object.keys(r.deadLetter))
+        if (!r.queues.includes(queue))
+          fail(['resources', r.name, 'deadLetter', queue], `"${queue}" is not one of the queues`, `Add it to resources.${r.name}.queues, or remove it here.`);
+    }
     claim(['resources', r.name, 'port'], r.port, r.name);
     if (r.kind === 'aws' || r.kind === 'toxiproxy' || r.kind === 'unleash') servesHttp(['resources', r.name, 'port'], r.port);
     if (r.kind === 'rabbitmq') claim(['resources', r.name, 'port'], r.distPort, `${r.name} (Erlang distribution, port + ${RABBITMQ_DIST_SHIFT})`);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EventEnvelope } from './envelope.js';
+import type { ProductImageReady } from './images.js';
 
 /**
  * Every event of the lab and its data, as its publisher writes it (services/README.md, "Events").
@@ -42,6 +43,7 @@ export interface EventData {
   'analytics.recorded': { orderId: string; totalCents: number };
   /** A scheduled EventBridge rule fired (AWS's `Scheduled Event`, bridged by eventbridge-bridge). */
   'schedule.fired': { rule: string; ruleArn: string; scheduledAt: string; eventBridgeId: string };
+  'product.image-ready': ProductImageReady;
 }
 
 export type EventType = keyof EventData;

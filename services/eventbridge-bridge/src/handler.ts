@@ -2,6 +2,8 @@ import { paymentWebhookSchema, type EventData } from '@frank/contracts/events';
 import type { EventBridgeEvent } from './eventbridge-event.js';
 import { newEnvelope, type EventEnvelope } from '@frank/kit/envelope';
 import { PoisonMessageError } from '@frank/kit/errors';
+import { imageReadyEnvelope, isImageReadyEvent } from './image-ready.js';
+import { bridgeScheduledEvent, SCHEDULED_SOURCE } from './scheduled-event.js';
 
 export const WEBHOOK_SOURCE = 'frank.payment-provider';
 export const WEBHOOK_DETAIL_TYPE = 'payment.webhook';
@@ -9,9 +11,9 @@ export const WEBHOOK_EVENT_TYPE = 'payment.webhook';
 
 export type PaymentWebhook = EventData['payment.webhook'];
 
-export interface BridgeDeps {
+export interface BridgeDeps<Data = PaymentWebhook> {
   /** Resolves only once the broker has the message (publisher confirm). */
-  publish(routingKey: string, envelope: EventEnvelope<PaymentWebhook>): Promise<void>;
+  publish(routingKey: string, envelope: EventEnvelope<Data>): Promise<void>;
 }
 
 /**
@@ -38,4 +40,18 @@ export async function bridgeWebhookEvent(event: EventBridgeEvent, deps: BridgeDe
   };
   await deps.publish(WEBHOOK_EVENT_TYPE, envelope);
   return envelope;
+}
+
+/**
+ * Every event the bridge carries from EventBridge to RabbitMQ, by its source: AWS's own scheduled
+ * events, image-processing's image-ready, else the PSP's webhooks.
+ */
+export async function bridgeEvent(event: EventBridgeEvent, deps: BridgeDeps<unknown>): Promise<EventEnvelope<unknown>> {
+  if (event?.source === SCHEDULED_SOURCE) return bridgeScheduledEvent(event, deps);
+  if (event && isImageReadyEvent(event)) {
+    const envelope = imageReadyEnvelope(event);
+    await deps.publish(envelope.type, envelope);
+    return envelope;
+  }
+  return bridgeWebhookEvent(event, deps);
 }

@@ -1,6 +1,6 @@
 import amqp from 'amqplib';
 import type { EventBridgeEvent } from './eventbridge-event.js';
-import { bridgeExternalEvent } from './external-event.js';
+import { bridgeEvent } from './handler.js';
 import { createLogger, errorFields } from '@frank/kit/log';
 import { secretReader } from '@frank/kit/aws-secrets';
 import { readSettings } from '@frank/kit/settings';
@@ -41,7 +41,7 @@ export async function handler(event: SqsEvent): Promise<SqsBatchResponse> {
     const batchItemFailures: SqsBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
       try {
-        await bridgeExternalEvent(JSON.parse(record.body) as EventBridgeEvent, { publish });
+        await bridgeEvent(JSON.parse(record.body) as EventBridgeEvent, { publish });
       } catch (error) {
         log.error('record not bridged', { messageId: record.messageId, body: record.body.slice(0, 200), ...errorFields(error) });
         batchItemFailures.push({ itemIdentifier: record.messageId });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '@frank/kit/envelope';
 import type { EventBridgeEvent } from './eventbridge-event.js';
-import { bridgeExternalEvent } from './external-event.js';
+import { bridgeEvent } from './handler.js';
 import { scheduledEvent } from './schedule-firer.js';
 import { bridgeScheduledEvent } from './scheduled-event.js';
 
@@ -72,12 +72,12 @@ describe('bridgeScheduledEvent', () => {
   });
 });
 
-describe('bridgeExternalEvent', () => {
+describe('bridgeEvent', () => {
   it("sends AWS's own events to the scheduled mapping and the rest to the webhook's", async () => {
     const deps = recorder();
-    await bridgeExternalEvent(scheduledEvent(RULE_ARN, new Date('2026-12-06T07:01:00Z')), deps);
+    await bridgeEvent(scheduledEvent(RULE_ARN, new Date('2026-12-06T07:01:00Z')), deps);
     const webhook = { webhookId: 'w-1', paymentId: 'p-1', providerRef: 'psp_1', outcome: 'succeeded', amountCents: 1 };
-    await bridgeExternalEvent({ source: 'frank.payment-provider', 'detail-type': 'payment.webhook', detail: webhook } as EventBridgeEvent, deps);
+    await bridgeEvent({ source: 'frank.payment-provider', 'detail-type': 'payment.webhook', detail: webhook } as EventBridgeEvent, deps);
     expect(deps.published.map((p) => p.routingKey)).toEqual(['schedule.fired', 'payment.webhook']);
   });
 });

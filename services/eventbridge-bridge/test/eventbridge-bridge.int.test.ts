@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeOffset, makeLabDir, removeLabDir, runFrank } from '../../../cli/test/lab-fixture.js';
 import { handler } from '../src/lambda.js';
 import { definition } from '../src/service.js';
-import { startSqsWebhookPoller } from '../src/sqs-webhook-poller.js';
+import { startSqsEventPoller } from '@frank/kit/sqs-poller';
 import { BRIDGE_LAB, freePort, until } from './helpers.js';
 
 /** The bridge on moto and RabbitMQ: EventBridge → rule → SQS → bridge → frank.events. */
@@ -144,13 +144,13 @@ describe('eventbridge-bridge', () => {
       new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify({ source: 'frank.payment-provider', 'detail-type': 'payment.webhook', detail }) }),
     );
     const attempts: string[] = [];
-    const poller = startSqsWebhookPoller(QueueUrl!, {
+    const poller = startSqsEventPoller(QueueUrl!, {
       sqs,
       queueName: 'bridge-retry',
       log: createLogger('bridge-test', {}, 'error'),
       waitTimeSeconds: 1,
       retryAfterSeconds: 3, // long enough for the depth check below to see the kept message before the retry deletes it
-      bridge: async (event) => {
+      handle: async (event) => {
         attempts.push((event.detail as { webhookId: string }).webhookId);
         if (attempts.length === 1) throw new Error('broker did not confirm');
       },

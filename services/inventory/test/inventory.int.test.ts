@@ -65,6 +65,7 @@ describe('migrations and the seed, as `frank up` applies them', () => {
       'kit/0002_inbox_per_handler.sql',
       'inventory/0001_inventory_domain.sql',
       'inventory/0002_saga_report.sql',
+      'inventory/0003_product_images.sql',
     ]);
     const again = await runFrank(lab.dir, ['migrate', '--service', 'inventory', '--json']);
     expect(again.exitCode, again.stderr).toBe(0);
@@ -117,6 +118,7 @@ describe('the catalogue over HTTP', () => {
       onHand: 2,
       reserved: 0,
       category: expect.any(String),
+      images: [],
     });
     const tree = await (await fetch(`${lab.baseUrl}/categories`)).json();
     expect(tree.map((c: { slug: string }) => c.slug)).toEqual(['electronics', 'home-kitchen', 'outdoor']);
@@ -358,6 +360,48 @@ describe('the saga', () => {
     const orderId = `order-${randomUUID()}`;
     await orderCreated(orderId, [{ sku: 'SKU-0001', qty: 1 }]);
     expect((await lab.outcomeOf(orderId)).type).toBe('inventory.reserved');
+  });
+
+  it('records product.image-ready once per image, and leaves one for an unknown sku', async () => {
+    const imageId = 'feedfacecafebeef';
+    const ready = (sku: string) => ({
+      sku,
+      imageId,
+      bucket: 'frank-product-images',
+      original: { key: `originals/${sku}/${imageId}.png`, contentType: 'image/png', bytes: 1234, width: 640, height: 480 },
+      thumbnails: [{ size: 160, width: 160, height: 120, key: `thumbnails/${sku}/${imageId}/160.webp`, contentType: 'image/webp' }],
+    });
+    const id = `image-ready-SKU-0010-${imageId}`;
+    await lab.publish('product.image-ready', ready('SKU-0010'), { id, aggregateId: 'SKU-0010' });
+    // The same image again under the same id (the bridge's deterministic one), and under another id.
+    await lab.publish('product.image-ready', ready('SKU-0010'), { id, aggregateId: 'SKU-0010' });
+    const other = await lab.publish('product.image-ready', ready('SKU-0010'), { aggregateId: 'SKU-0010' });
+    const unknown = await lab.publish('product.image-ready', ready('SKU-9999'), { aggregateId: 'SKU-9999' });
+    await until(async () => (await inboxHas(other.id)) && (await inboxHas(unknown.id)), 15_000, 'the image events');
+    const product = await (await fetch(`${lab.baseUrl}/products/SKU-0010`)).json();
+    expect(product.images).toEqual([
+      {
+        imageId,
+        contentType: 'image/png',
+        width: 640,
+        height: 480,
+        thumbnails: ready('SKU-0010').thumbnails,
+        readyAt: expect.any(String),
+      },
+    ]);
+    expect((await lab.db.query('SELECT sku FROM inventory_domain.product_images WHERE image_id = $1', [imageId])).rows).toEqual([{ sku: 'SKU-0010' }]);
+  });
+
+  it('answers an image upload 503 with what to do when the lab gives it no S3, and its saga step runs as ever', async () => {
+    const jpeg = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
+    const answer = await fetch(`${lab.baseUrl}/admin/products/SKU-0010/image`, { method: 'PUT', body: new Blob([jpeg]) });
+    expect(answer.status).toBe(503);
+    expect(await answer.json()).toMatchObject({
+      error: { code: 'unavailable', message: expect.stringMatching(/add aws to inventory's uses in frank\.yaml; nothing was uploaded/) },
+    });
+    // Bad files are refused before S3 is asked: the same answers with S3 or without.
+    const empty = await fetch(`${lab.baseUrl}/admin/products/SKU-0010/image`, { method: 'PUT', body: new Blob([]) });
+    expect(empty.status).toBe(400);
   });
 
   it('leaves every sku conserved', async () => {

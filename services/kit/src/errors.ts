@@ -11,6 +11,8 @@ export type KitErrorCode =
   | 'unavailable'
   | 'bad-gateway'
   | 'too-many'
+  | 'too-large'
+  | 'unsupported-media-type'
   | 'overloaded';
 
 export class KitError extends Error {

@@ -8,6 +8,8 @@ export interface Product {
   priceCents: number;
   category: string | null;
   available: number | null;
+  /** The newest image's thumbnails (URLs on the BFF); null: none yet. Absent from an older BFF. */
+  image?: { imageId: string; width: number; height: number; thumbnails: { size: number; width: number; height: number; url: string }[] } | null;
 }
 
 export interface ProductDetail extends Product {

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import sharp from 'sharp';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -205,5 +207,23 @@ describe('the storefront, end to end', () => {
       .toEqual([expect.any(String), 'CONFIRMED', expect.stringMatching(/€/), 'Paid', expect.stringMatching(/^(Sent by|failed by|Not yet)/)]);
     await expect.poll(() => page.locator('tr[data-order-id]').count(), { timeout: 15_000 }).toBe(outcome.startsWith('placed') ? 3 : 2);
     await shot('history');
+  });
+
+  it("shows a product's image once `frank images upload` made its thumbnails, loaded by the browser", async () => {
+    const file = path.join(dir, 'lamp.jpg');
+    const svg = '<svg width="800" height="600"><rect width="100%" height="100%" fill="#246"/><circle cx="400" cy="300" r="200" fill="#fc3"/></svg>';
+    await writeFile(file, await sharp(Buffer.from(svg)).jpeg().toBuffer());
+    const upload = await runFrank(dir, ['images', 'upload', 'SKU-0002', file, '--json']);
+    expect(upload.exitCode, upload.stderr).toBe(0);
+    const { imageId } = JSON.parse(upload.stdout) as { imageId: string };
+    await goTo(/^Products/);
+    const img = card('SKU-0002').locator('img.product-image');
+    // The list re-reads itself every few seconds.
+    await img.waitFor({ timeout: 15_000 });
+    expect(await img.getAttribute('src')).toBe(`/api/images/SKU-0002/${imageId}/160.webp`);
+    expect(await img.getAttribute('alt')).toBe(await card('SKU-0002').locator('h2').textContent());
+    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
+    await card('SKU-0002').scrollIntoViewIfNeeded();
+    await shot('product-image');
   });
 });

@@ -193,6 +193,41 @@ module "events" {
   tags               = local.tags
 }
 
+# Product images: the bucket, S3's events forwarded from the default bus, and the image Lambda.
+module "images" {
+  source = "../../modules/images"
+
+  name              = var.name
+  bucket_name       = var.images_bucket
+  event_bus_name    = "frank-external"
+  event_bus_arn     = module.events.bus_arns["frank-external"]
+  queue_arn         = module.events.queue_arns["frank-image-uploads"]
+  zip               = "${var.lambda_dir}/image-processing.zip"
+  kms_key_arn       = aws_kms_key.lab.arn
+  vpc_id            = module.network.vpc_id
+  vpc_cidr_block    = module.network.vpc_cidr_block
+  s3_prefix_list_id = module.network.s3_prefix_list_id
+  subnet_ids        = module.network.private_subnet_ids
+
+  log_retention_days = var.log_retention_days
+  tags               = local.tags
+}
+
+resource "aws_iam_role_policy" "image_uploaders" {
+  for_each = toset(var.image_uploaders)
+
+  name   = "product-images"
+  role   = module.services.task_role_names[each.key]
+  policy = module.images.uploader_policy_json
+}
+
+check "images_bucket_is_a_bucket" {
+  assert {
+    condition     = contains(var.buckets, var.images_bucket)
+    error_message = "var.images_bucket is not one of var.buckets (frank.yaml: resources.aws.buckets)."
+  }
+}
+
 module "provisioner" {
   source = "../../modules/provisioner"
 

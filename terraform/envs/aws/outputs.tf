@@ -112,3 +112,13 @@ output "region" {
   description = "AWS region of the lab."
   value       = data.aws_region.current.name
 }
+
+output "images_bucket" {
+  description = "The product images bucket."
+  value       = module.images.bucket_name
+}
+
+output "image_lambda_function_name" {
+  description = "The image-processing Lambda."
+  value       = module.images.lambda_function_name
+}

@@ -124,8 +124,8 @@ variable "image_tag" {
 
 variable "bridges" {
   type        = list(string)
-  description = "Services that run as Lambda functions rather than ECS services."
-  default     = ["eventbridge-bridge", "rabbitmq-bridge"]
+  description = "Services that run as Lambda functions rather than ECS services: the two bridges and the image handler."
+  default     = ["eventbridge-bridge", "rabbitmq-bridge", "image-processing"]
 }
 
 variable "lambda_dir" {
@@ -192,4 +192,21 @@ variable "jwt_secret_version" {
   type        = number
   description = "Version of the generated JWT signing secret; change it to generate a new one (running tasks keep the old value until started again)."
   default     = 1
+}
+
+variable "buckets" {
+  type        = list(string)
+  description = "S3 buckets (frank.yaml: resources.aws.buckets)."
+}
+
+variable "images_bucket" {
+  type        = string
+  description = "The bucket of product images, one of var.buckets: the images module makes it, its rule and the image Lambda."
+  default     = "frank-product-images"
+}
+
+variable "image_uploaders" {
+  type        = list(string)
+  description = "ECS services that put product images into the bucket and read their thumbnails (inventory's upload and thumbnail endpoints)."
+  default     = ["inventory"]
 }

@@ -67,3 +67,8 @@ output "container_settings" {
     }
   }
 }
+
+output "task_role_names" {
+  description = "Task role of each service, by lab service name (the env attaches what a service needs beyond its dependencies, e.g. the images bucket)."
+  value       = { for name, role in aws_iam_role.task : name => role.name }
+}

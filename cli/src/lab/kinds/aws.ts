@@ -52,6 +52,8 @@ export const awsAdapter: KindAdapter<AwsResource> = {
         const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
         queueArns.set(queue, attributes.Attributes?.QueueArn ?? '');
       }
+      await provisionDeadLetterQueues(resource, sqs);
+      await provisionBuckets(resource, access);
       for (const [rule, spec] of Object.entries(resource.rules)) {
         const match = spec.schedule ? { ScheduleExpression: spec.schedule.text } : { EventPattern: JSON.stringify(spec.pattern) };
         await events.send(new PutRuleCommand({ Name: rule, EventBusName: spec.bus, ...match, State: 'ENABLED' }));
@@ -63,3 +65,37 @@ export const awsAdapter: KindAdapter<AwsResource> = {
     }
   },
 };
+
+/** Each queue of `deadLetter` gets `<queue>-dlq` and a redrive policy to it (as terraform/modules/events gives every queue on AWS). */
+async function provisionDeadLetterQueues(resource: AwsResource, sqs: import('@aws-sdk/client-sqs').SQSClient): Promise<void> {
+  const { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
+  for (const [queue, maxReceiveCount] of Object.entries(resource.deadLetter)) {
+    const dlq = await sqs.send(new CreateQueueCommand({ QueueName: deadLetterQueueName(queue), Attributes: { MessageRetentionPeriod: '1209600' } }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }));
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: queue }));
+    const RedrivePolicy = JSON.stringify({ deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount });
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { RedrivePolicy } }));
+  }
+}
+
+export const deadLetterQueueName = (queue: string) => `${queue}-dlq`;
+
+/** Buckets, and S3's EventBridge notification where asked for (it announces Object Created and the rest on EventBridge). */
+async function provisionBuckets(resource: AwsResource, access: Access): Promise<void> {
+  if (Object.keys(resource.buckets).length === 0) return;
+  const { CreateBucketCommand, HeadBucketCommand, PutBucketNotificationConfigurationCommand, S3Client } = await import('@aws-sdk/client-s3');
+  const s3 = new S3Client({ ...awsClientConfig(resource, access), forcePathStyle: true });
+  try {
+    for (const [bucket, spec] of Object.entries(resource.buckets)) {
+      const exists = await s3.send(new HeadBucketCommand({ Bucket: bucket })).then(
+        () => true,
+        () => false,
+      );
+      if (!exists) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      if (spec.eventBridge)
+        await s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: bucket, NotificationConfiguration: { EventBridgeConfiguration: {} } }));
+    }
+  } finally {
+    s3.destroy();
+  }
+}

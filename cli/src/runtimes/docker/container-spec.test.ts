@@ -265,7 +265,7 @@ describe('proxyRoute', () => {
     const routes = topology.links.map((link) => ({ link: link.name, ...proxyRoute(link, topology) }));
     expect(routes).toContainEqual({ link: 'user.user-db', listen: `0.0.0.0:${8482 + OFFSET}`, upstream: 'user-db:5432' });
     expect(routes).toContainEqual({ link: 'bff.mongo', listen: `0.0.0.0:${8480 + OFFSET}`, upstream: 'mongo:27017' });
-    expect(routes).toContainEqual({ link: 'payment-provider.aws', listen: `0.0.0.0:${8496 + OFFSET}`, upstream: 'aws:5000' });
+    expect(routes).toContainEqual({ link: 'payment-provider.aws', listen: `0.0.0.0:${8497 + OFFSET}`, upstream: 'aws:5000' });
     for (const link of topology.links) {
       const upstream = topology.resources.find((r) => r.name === link.resource)!;
       expect(proxyRoute(link, topology)).toEqual({ listen: `0.0.0.0:${link.listenPort}`, upstream: `${link.resource}:${containerPort(upstream)}` });

@@ -336,7 +336,7 @@ describe('DockerRuntime.requirements', () => {
       [IMAGES.postgres, IMAGES.rabbitmq, IMAGES.mongo, IMAGES.redis, IMAGES.moto, IMAGES.toxiproxy, IMAGES.unleash, IMAGES.node].sort(),
     );
     expect(byImage[IMAGES.node]).toMatchObject({
-      resource: 'bff, user, inventory, order, payment, notification, analytics, payment-provider, eventbridge-bridge, rabbitmq-bridge, views',
+      resource: 'bff, user, inventory, order, payment, notification, analytics, payment-provider, eventbridge-bridge, rabbitmq-bridge, views, image-processing',
       path: expect.stringMatching(/its registry has it/),
     });
     expect(byImage[IMAGES.postgres]).toEqual({

@@ -117,7 +117,7 @@ describe('serviceContainerSpecs over the repository frank.yaml', () => {
     expect(env.JWT_SECRET).toBe('jwt-secret-5');
     expect(envOf(specsOf(topology).find((s) => s.resource === 'payment')!).PAYMENT_PROVIDER_URL).toBe(`http://payment-provider:${3010 + OFFSET}`);
     const provider = envOf(specsOf(topology).find((s) => s.resource === 'payment-provider')!);
-    expect(provider).toMatchObject({ AWS_ENDPOINT_URL: `http://toxiproxy:${8496 + OFFSET}`, AWS_SECRET_ACCESS_KEY: 'aws-secret-4', PROVIDER_LATENCY_MS: '20' });
+    expect(provider).toMatchObject({ AWS_ENDPOINT_URL: `http://toxiproxy:${8497 + OFFSET}`, AWS_SECRET_ACCESS_KEY: 'aws-secret-4', PROVIDER_LATENCY_MS: '20' });
   });
 
   it('is labelled, on the lab network under its name, never restarted, and health-checked at /health/ready with node', async () => {

@@ -40,5 +40,7 @@ export async function forward(req: Request, res: Response, to: Downstream, path:
   }
   const contentType = answer.headers.get('content-type');
   if (contentType) res.setHeader('content-type', contentType);
+  const cacheControl = answer.headers.get('cache-control');
+  if (cacheControl) res.setHeader('cache-control', cacheControl);
   res.status(answer.status).send(Buffer.from(await answer.arrayBuffer()));
 }

@@ -16,5 +16,15 @@ export function bffRoutes(to: BffDownstreams, log: Logger): Router {
   router.post('/api/auth/register', (req, res) => forward(req, res, to.user, '/auth/register', options));
   router.post('/api/orders', (req, res) => forward(req, res, to.order, '/orders', options));
   router.get('/api/orders', (req, res) => forward(req, res, to.order, '/orders', options));
+  // Product thumbnails: inventory-service reads them from the private bucket (see productImageUrl).
+  router.get('/api/images/:sku/:imageId/:file', (req, res) =>
+    forward(
+      req,
+      res,
+      to.inventory,
+      `/products/${encodeURIComponent(req.params.sku)}/images/${encodeURIComponent(req.params.imageId)}/${encodeURIComponent(req.params.file)}`,
+      options,
+    ),
+  );
   return router;
 }

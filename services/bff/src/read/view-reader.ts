@@ -1,4 +1,5 @@
 import type { Document, MongoClient } from 'mongodb';
+import { productImageUrl } from '../api/image-routes.js';
 
 export interface ProductItem {
   sku: string;
@@ -6,6 +7,29 @@ export interface ProductItem {
   priceCents: number;
   category: string | null;
   available: number | null;
+  /** The newest image's thumbnails, served by the BFF (/api/images/...); null: none yet. */
+  image: ProductImageLinks | null;
+}
+
+export interface ProductImageLinks {
+  imageId: string;
+  width: number;
+  height: number;
+  thumbnails: { size: number; width: number; height: number; url: string }[];
+}
+
+/** The newest image of a catalogue document, its thumbnails as the BFF's URLs. */
+export function imageLinksOf(sku: string, images: unknown): ProductImageLinks | null {
+  const newest = Array.isArray(images)
+    ? (images[0] as { imageId: string; width: number; height: number; thumbnails: { size: number; width: number; height: number }[] } | undefined)
+    : undefined;
+  if (!newest) return null;
+  return {
+    imageId: newest.imageId,
+    width: newest.width,
+    height: newest.height,
+    thumbnails: newest.thumbnails.map(({ size, width, height }) => ({ size, width, height, url: productImageUrl(sku, newest.imageId, size) })),
+  };
 }
 
 export interface ProductDetailView extends ProductItem {
@@ -37,6 +61,7 @@ export class ViewReader {
       priceCents: p.priceCents,
       category: p.category ?? null,
       available: stock.get(p.sku)?.available ?? null,
+      image: imageLinksOf(p.sku, p.images),
     }));
   }
 
@@ -51,6 +76,7 @@ export class ViewReader {
       priceCents: product.priceCents,
       category: product.category ?? null,
       available: stock?.available ?? null,
+      image: imageLinksOf(sku, product.images),
       onHand: stock?.onHand ?? null,
       reserved: stock?.reserved ?? null,
     };

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { buildCategoryTree } from '../domain/category-tree.js';
 import { categoryExists, findProduct, listCategories, listProducts } from '../persistence/catalogue-queries.js';
 import { setOnHand } from '../persistence/set-on-hand.js';
+import { imagesOf } from '../persistence/product-images.js';
 
 const listQuery = z.object({
   category: z.string().min(1).optional(),
@@ -28,7 +29,7 @@ export function inventoryRoutes(pool: Pool): Router {
   router.get('/products/:sku', async (req, res) => {
     const product = await findProduct(pool, req.params.sku);
     if (!product) throw new HttpError(404, 'not-found', `No product with sku "${req.params.sku}".`, { field: 'sku' });
-    res.json(product);
+    res.json({ ...product, images: await imagesOf(pool, product.sku) });
   });
 
   router.get('/categories', async (_req, res) => {

@@ -12,3 +12,6 @@ export type OrderCreatedData = z.infer<typeof orderCreatedData>;
 /** payment.failed and payment.completed: inventory needs only the order. */
 export const paymentOutcomeData = z.object({ orderId: z.string().min(1) });
 export type PaymentOutcomeData = z.infer<typeof paymentOutcomeData>;
+
+/** product.image-ready comes from EventBridge (image-processing, through eventbridge-bridge): a trust boundary, so it is checked whole, as the bridge checks it. */
+export { productImageReadySchema as productImageReadyData } from '@frank/contracts/images';

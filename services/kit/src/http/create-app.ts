@@ -114,6 +114,13 @@ export function finishApp(app: Express, log: Logger, options: FinishOptions = {}
       });
       return;
     }
+    if ((error as { type?: string }).type === 'entity.too.large') {
+      const limit = (error as { limit?: number }).limit;
+      res.status(413).json({
+        error: { code: 'too-large', message: `The request body is larger than this endpoint takes${limit ? ` (${limit} bytes)` : ''}; nothing was written.` },
+      });
+      return;
+    }
     if ((error as { type?: string }).type === 'entity.parse.failed') {
       res.status(400).json({ error: { code: 'malformed-json', message: 'The request body is not valid JSON.' } });
       return;

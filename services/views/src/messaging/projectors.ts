@@ -32,6 +32,7 @@ import {
   type UserProfile,
 } from '../projections/user-views.js';
 import { Coalesced } from './coalesced.js';
+import { PRODUCT_IMAGE_EVENTS, reduceProductImages, type ProductWithImages } from '../projections/product-images.js';
 import { casUpdate, readDocument } from '../persistence/cas-update.js';
 import type { ViewDatabase, ViewStore } from '../persistence/view-databases.js';
 
@@ -117,12 +118,18 @@ export function orderViewsProjector({ store, derivedDelayMs = DERIVED_DELAY_MS, 
 export function inventoryViewsProjector({ store, cache, seeded, writeBehindMs = WRITE_BEHIND_MS }: ProjectorDeps): Projector {
   const stock = store.collection('inventory_views', 'stock_levels');
   const reservations = store.collection('inventory_views', 'reservations');
+  const products = store.collection('inventory_views', 'product_list');
   return {
     view: 'inventory_views',
     queue: 'views.inventory-views',
-    events: INVENTORY_VIEW_EVENTS,
+    events: [...INVENTORY_VIEW_EVENTS, ...PRODUCT_IMAGE_EVENTS],
     async apply(event) {
       await seeded;
+      if (event.type === 'product.image-ready') {
+        await casUpdate<ProductWithImages>(products, event.aggregateId, (current) => reduceProductImages(current, event), { writeBehindMs });
+        await cache.invalidate([productsGeneration], 'product_list');
+        return;
+      }
       const orderId = String((event.data as { orderId?: unknown }).orderId ?? event.aggregateId);
       let lines: { sku: string; qty: number }[];
       if (event.type === 'inventory.stock-adjusted') {

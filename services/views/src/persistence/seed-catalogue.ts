@@ -1,6 +1,7 @@
 import { errorFields, type Logger } from '@frank/kit';
 import { seedStockLevel, type StockLevel } from '../projections/inventory-views.js';
 import { casUpdate } from './cas-update.js';
+import { catalogueImageOf, type CatalogueImage } from '../projections/product-images.js';
 import type { ViewStore } from './view-databases.js';
 
 interface CategoryNode {
@@ -18,6 +19,8 @@ interface ProductDetail {
   category: string | null;
   onHand: number;
   reserved: number;
+  /** Absent from an inventory-service that predates product images. */
+  images?: CatalogueImage[];
 }
 
 async function getJson<T>(url: URL): Promise<T> {
@@ -62,7 +65,15 @@ export async function seedCatalogue(store: ViewStore, inventoryUrl: string): Pro
     const categoryPath = product.category ? [...(ancestorsOf.get(product.category) ?? []), product.category] : [];
     await products.replaceOne(
       { _id: sku } as never,
-      { sku, name: product.name, description: product.description, priceCents: product.priceCents, category: product.category, categories: categoryPath },
+      {
+        sku,
+        name: product.name,
+        description: product.description,
+        priceCents: product.priceCents,
+        category: product.category,
+        categories: categoryPath,
+        images: (product.images ?? []).map(catalogueImageOf),
+      },
       { upsert: true },
     );
     await casUpdate<StockLevel>(stock, sku, (current) => seedStockLevel(current, product, takenAt));

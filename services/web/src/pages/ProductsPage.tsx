@@ -94,6 +94,7 @@ function ProductCard({ product, inCart, onAdd }: { product: Product; inCart: num
   return (
     <li>
       <article aria-labelledby={`${id}-name`} data-sku={product.sku}>
+        {product.image && <ProductImage name={product.name} image={product.image} />}
         <h2 id={`${id}-name`}>{product.name}</h2>
         <p className="muted">
           {product.sku} · {product.category ? categoryName(product.category) : 'Uncategorised'}
@@ -125,5 +126,22 @@ function ProductCard({ product, inCart, onAdd }: { product: Product; inCart: num
         </form>
       </article>
     </li>
+  );
+}
+
+/** The smallest thumbnail that fills the card; the larger one for dense screens. */
+function ProductImage({ name, image }: { name: string; image: NonNullable<Product['image']> }) {
+  const [small, ...larger] = [...image.thumbnails].sort((a, b) => a.size - b.size);
+  if (!small) return null;
+  return (
+    <img
+      className="product-image"
+      src={small.url}
+      srcSet={[small, ...larger].map((t) => `${t.url} ${t.width}w`).join(', ')}
+      sizes="15rem"
+      width={small.width}
+      height={small.height}
+      alt={name}
+    />
   );
 }

@@ -6,17 +6,34 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Logger } from '@frank/kit';
-import type { EventBridgeEvent } from './eventbridge-event.js';
-import { PoisonMessageError } from '@frank/kit/errors';
-import { errorFields } from '@frank/kit/log';
+import { PoisonMessageError } from '../errors.js';
+import { errorFields, type Logger } from '../log.js';
 
-export interface SqsWebhookPollerOptions {
+/** An EventBridge event as a rule's target receives it (an SQS message body, or a Lambda's input). */
+export interface EventBridgeEvent<Detail = unknown> {
+  id?: string;
+  version?: string;
+  account?: string;
+  time?: string | number;
+  region?: string;
+  resources?: string[];
+  source: string;
+  'detail-type': string;
+  detail: Detail;
+}
+
+export interface SqsEventPollerOptions {
   sqs: SQSClient;
   queueName: string;
   log: Logger;
-  /** Bridges one event; resolves once the broker confirmed it, throws PoisonMessageError for poison. */
-  bridge(event: EventBridgeEvent): Promise<void>;
+  /** Handles one event; resolves once its effects are durable, throws PoisonMessageError for poison. */
+  handle(event: EventBridgeEvent): Promise<void>;
+  /**
+   * What becomes of poison: `delete` (logged and gone: the queue has no dead-letter queue), or
+   * `redrive` (left for SQS to redeliver until its redrive policy moves it to the dead-letter queue,
+   * as with a Lambda's SQS event source reporting the record as failed).
+   */
+  poison?: 'delete' | 'redrive';
   waitTimeSeconds?: number;
   /** A message whose publish failed comes back after this long. */
   retryAfterSeconds?: number;
@@ -24,11 +41,11 @@ export interface SqsWebhookPollerOptions {
   concurrency?: number;
 }
 
-export interface SqsWebhookPoller {
+export interface SqsEventPoller {
   stop(): Promise<void>;
 }
 
-/** Resolves the queue's URL, retrying until SQS answers: the bridge is not ready before. */
+/** Resolves the queue's URL, retrying until SQS answers: its service is not ready before. */
 export async function queueUrlOf(sqs: SQSClient, queueName: string, log: Logger, signal?: AbortSignal): Promise<string> {
   for (let delay = 200; ; delay = Math.min(delay * 2, 5000)) {
     try {
@@ -44,17 +61,16 @@ export async function queueUrlOf(sqs: SQSClient, queueName: string, log: Logger,
 }
 
 /**
- * The lab's stand-in for Lambda's SQS event source: long-polls the queue, bridges each message and
- * deletes it only after the broker confirmed. A failed publish leaves the message to come back; a
- * malformed one is logged and deleted (moto has no redrive policy, so there is no SQS DLQ to move
- * it to, and keeping it would redeliver it forever).
+ * The lab's stand-in for Lambda's SQS event source: long-polls the queue, handles each message and
+ * deletes it only after its effects are durable. A failed attempt leaves the message to come back;
+ * poison is deleted or left to the queue's redrive policy (`poison`).
  */
-export function startSqsWebhookPoller(queueUrl: string, options: SqsWebhookPollerOptions): SqsWebhookPoller {
-  const { sqs, log, bridge, waitTimeSeconds = 10, retryAfterSeconds = 1, concurrency = 4 } = options;
+export function startSqsEventPoller(queueUrl: string, options: SqsEventPollerOptions): SqsEventPoller {
+  const { sqs, log, handle, waitTimeSeconds = 10, retryAfterSeconds = 1, concurrency = 4, poison = 'delete' } = options;
   const aborter = new AbortController();
   const signal = aborter.signal;
 
-  const handle = async (message: Message): Promise<boolean> => {
+  const consume = async (message: Message): Promise<boolean> => {
     const body = message.Body ?? '';
     try {
       let event: EventBridgeEvent;
@@ -63,11 +79,19 @@ export function startSqsWebhookPoller(queueUrl: string, options: SqsWebhookPolle
       } catch (error) {
         throw new PoisonMessageError('SQS message body is not JSON', {}, { cause: error });
       }
-      await bridge(event);
+      await handle(event);
       return true;
     } catch (error) {
+      if (error instanceof PoisonMessageError && poison === 'redrive') {
+        log.error('poison message left to the dead-letter queue', { queue: options.queueName, messageId: message.MessageId, ...errorFields(error) });
+        // Visible again at once: each receive counts towards the redrive policy's maxReceiveCount.
+        await sqs
+          .send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 }))
+          .catch(() => undefined);
+        return false;
+      }
       if (error instanceof PoisonMessageError) {
-        log.error('poison webhook message removed from SQS', {
+        log.error('poison message removed from SQS', {
           queue: options.queueName,
           messageId: message.MessageId,
           body: body.slice(0, 500),
@@ -75,7 +99,7 @@ export function startSqsWebhookPoller(queueUrl: string, options: SqsWebhookPolle
         });
         return true;
       }
-      log.warn('webhook not bridged; SQS will redeliver it', { messageId: message.MessageId, retryInSeconds: retryAfterSeconds, ...errorFields(error) });
+      log.warn('message not handled; SQS will redeliver it', { messageId: message.MessageId, retryInSeconds: retryAfterSeconds, ...errorFields(error) });
       await sqs
         .send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: retryAfterSeconds }))
         .catch(() => undefined);
@@ -92,12 +116,12 @@ export function startSqsWebhookPoller(queueUrl: string, options: SqsWebhookPolle
           new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitTimeSeconds, VisibilityTimeout: 60 }),
           { abortSignal: signal },
         );
-        const done = await Promise.all(Messages.map(async (message) => ((await handle(message)) ? message : undefined)));
+        const done = await Promise.all(Messages.map(async (message) => ((await consume(message)) ? message : undefined)));
         const entries = done.filter((m): m is Message => m !== undefined).map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle }));
         if (entries.length > 0) {
           const result = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
           // Not deleted means delivered again later: the envelope id makes that harmless downstream.
-          if (result.Failed?.length) log.warn('SQS did not delete some bridged messages', { failed: result.Failed.length });
+          if (result.Failed?.length) log.warn('SQS did not delete some handled messages', { failed: result.Failed.length });
         }
         backoff = 200;
       } catch (error) {

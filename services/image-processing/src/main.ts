@@ -1,0 +1,4 @@
+import { main } from '@frank/kit';
+import { definition } from './service.js';
+
+await main(definition);
