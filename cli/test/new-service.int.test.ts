@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPOSITORY_ROOT } from '../src/lab/paths.js';
 import { loadSagaMap } from '../src/lab/manifests.js';
-import { loadTopology } from '../src/lab/topology.js';
+import { loadTopology, parseTopology } from '../src/lab/topology.js';
 import amqplib from 'amqplib';
 import { openLab } from '../src/lab/lab.js';
 import { checkInvariants } from '../src/saga/invariants.js';
@@ -43,9 +43,11 @@ describe('frank new service: a working service from the template', () => {
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).toContain('npm install');
     const result = JSON.parse(run.stdout) as { service: string; port: number; resource: { name: string; port: number } };
+    // The port after the highest of the lab's services.
+    const nextPort = Math.max(...parseTopology(original, 'frank.yaml').services.map((s) => s.port)) + 1;
     expect(result).toMatchObject({
       service: 'shipping',
-      port: 3013,
+      port: nextPort,
       resource: { name: 'shipping-db', port: 5440, database: 'shipping_service', schema: 'shipping_domain' },
       saga: { after: 'payment.completed', emits: 'shipping.scheduled', queue: 'shipping.saga' },
     });
@@ -56,7 +58,7 @@ describe('frank new service: a working service from the template', () => {
       port: 5440,
       databases: { shipping_service: ['shipping_domain', 'saga_coord', 'event_store'] },
     });
-    expect(topology.services.find((s) => s.name === 'shipping')).toMatchObject({ port: 3013, uses: ['shipping-db', 'rabbitmq'] });
+    expect(topology.services.find((s) => s.name === 'shipping')).toMatchObject({ port: nextPort, uses: ['shipping-db', 'rabbitmq'] });
 
     // Comments, alignment and flow lists untouched: the old file's lines are all there, in order.
     const lines = (await readFile(path.join(dir, 'frank.yaml'), 'utf8')).split('\n');
