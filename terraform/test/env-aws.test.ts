@@ -2,11 +2,13 @@ import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cloudLambdas } from '../../cli/src/cloud/cloud-lambdas.js';
 import { LAMBDA_OUT_DIR } from '../../cli/src/cloud/package-lambdas.js';
 import { renderTfvars, tfvarsFromTopology, type CloudTfvars } from '../../cli/src/cloud/tfvars.js';
 import { loadServiceContracts } from '../../cli/src/lab/service-contracts.js';
 import { loadTopology, type Topology } from '../../cli/src/lab/topology.js';
 import { ENV_DIR, REPO_ROOT, loadModule, type Module } from './hcl.js';
+import { lambdaZipNames } from './plan.js';
 import { terraform } from './terraform-cli.js';
 
 const EXAMPLE = path.join(ENV_DIR, 'terraform.tfvars.example');
@@ -93,5 +95,9 @@ describe('Lambda bundles', () => {
   it('are read by the env root from where `frank cloud package` writes them', () => {
     const lambdaDir = env.variable.lambda_dir?.default as string;
     expect(path.resolve(ENV_DIR, lambdaDir)).toBe(path.resolve(REPO_ROOT, LAMBDA_OUT_DIR));
+  });
+
+  it('are the ones `frank cloud package` makes, each read by the env root (and planned with a stand-in each)', async () => {
+    expect(lambdaZipNames()).toEqual(Object.keys(await cloudLambdas(topology)).sort());
   });
 });

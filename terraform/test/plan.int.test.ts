@@ -5,11 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkEnvironment, describeSettings, type SettingDescription } from '@frank/kit/settings';
 import { contractOf, loadServiceContracts } from '../../cli/src/lab/service-contracts.js';
 import { loadTopology } from '../../cli/src/lab/topology.js';
-import { REPO_ROOT, TERRAFORM_DIR, loadTfvarsExample, type LabTfvars } from './hcl.js';
+import { ENV_DIR, REPO_ROOT, TERRAFORM_DIR, loadModule, loadTfvarsExample, type LabTfvars } from './hcl.js';
 import {
   PROVIDER_MIRROR,
   addressWithoutKeys,
   hasProviderMirror,
+  lambdaZipNames,
   planEnv,
   plannedResources,
   preparePlanRoot,
@@ -32,12 +33,15 @@ let moto: Moto | undefined;
 let root: PlanRoot | undefined;
 let rehearsalRoot: PlanRoot | undefined;
 let tfvars: LabTfvars;
+/** Lab services that envs/aws runs as Lambda functions (its var.bridges), not as ECS services. */
+let lambdaServices: string[];
 let plain: PlanRun;
 let plan: TerraformPlan;
 
 beforeAll(async () => {
   if (!canPlan) return;
   tfvars = await loadTfvarsExample();
+  lambdaServices = (await loadModule(ENV_DIR)).variable.bridges?.default as string[];
   moto = await startMoto();
   root = await preparePlanRoot();
   plain = await planEnv(root, moto.endpoint, { allow_plain_http: true });
@@ -61,11 +65,11 @@ describe.skipIf(!canPlan)(`terraform plan of envs/aws against moto (AWS provider
     expect(changes.every((change) => change.change.actions.join() === 'create')).toBe(true);
     const count = (type: string) => changes.filter((change) => change.type === type).length;
     const databaseNames = Object.values(tfvars.databases).flatMap((db) => db.database_names);
-    const ecsServices = Object.keys(tfvars.services).filter((name) => !name.endsWith('-bridge'));
+    const ecsServices = Object.keys(tfvars.services).filter((name) => !lambdaServices.includes(name));
     expect(count('aws_db_instance')).toBe(Object.keys(tfvars.databases).length);
     expect(count('aws_ecs_service')).toBe(ecsServices.length);
     expect(count('aws_ecs_task_definition')).toBe(ecsServices.length);
-    expect(count('aws_lambda_function')).toBe(3);
+    expect(count('aws_lambda_function')).toBe(lambdaZipNames().length);
     expect(count('aws_lambda_invocation')).toBe(1);
     expect(changes.filter((change) => change.address.startsWith('module.databases.aws_secretsmanager_secret.role[')).length).toBe(databaseNames.length);
     expect(changes.length).toBeGreaterThan(300);
@@ -73,7 +77,7 @@ describe.skipIf(!canPlan)(`terraform plan of envs/aws against moto (AWS provider
 
   it('gives each ECS service exactly the settings of the contract', () => {
     const settings = serviceSettings(plan);
-    const ecsServices = Object.entries(tfvars.services).filter(([name]) => !name.endsWith('-bridge'));
+    const ecsServices = Object.entries(tfvars.services).filter(([name]) => !lambdaServices.includes(name));
     expect(Object.keys(settings).sort()).toEqual(ecsServices.map(([name]) => name).sort());
     for (const [name, spec] of ecsServices) {
       const environment: Record<string, string> = { HOST: '0.0.0.0', PORT: String(spec.port), NODE_ENV: 'production', ...spec.environment };
@@ -129,12 +133,13 @@ describe.skipIf(!canPlan)(`terraform plan of envs/aws against moto (AWS provider
     const declared: Record<string, SettingDescription[]> = {
       'frank-eventbridge-bridge': contractOf(contracts, 'eventbridge-bridge').lambda!,
       'frank-rabbitmq-bridge': contractOf(contracts, 'rabbitmq-bridge').lambda!,
+      'frank-image-processing': contractOf(contracts, 'image-processing').lambda!,
       'frank-cloud-provisioner': describeSettings(provisioner),
     };
     // Lambda sets these itself; the connection reuse flag is the SDK's.
     const runtime = ['AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_NODEJS_CONNECTION_REUSE_ENABLED'];
     const functions = plan.resource_changes.filter((c) => c.type === 'aws_lambda_function');
-    expect(functions.length).toBe(3);
+    expect(functions.length).toBe(Object.keys(declared).length);
     for (const fn of functions as unknown as {
       change: {
         after: { function_name: string; environment?: { variables?: Record<string, unknown> }[] };

@@ -1,19 +1,22 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { zipArchive } from '../../cli/src/cloud/zip-archive.js';
 import { freeOffset, makeLabDir, removeLabDir, runFrank } from '../../cli/test/lab-fixture.js';
-import { TERRAFORM_DIR, TFVARS_EXAMPLE } from './hcl.js';
+import { ENV_DIR, TERRAFORM_DIR, TFVARS_EXAMPLE } from './hcl.js';
 import { TERRAFORM } from './terraform-cli.js';
 
 // Plans run offline against moto: the AWS provider comes from a filesystem mirror, as in validate.test.ts.
 export const PROVIDER_MIRROR = process.env.FRANK_TF_PROVIDER_MIRROR ?? '/opt/tf-plugins';
 export const hasProviderMirror = existsSync(path.join(PROVIDER_MIRROR, 'registry.terraform.io/hashicorp/aws'));
 
-/** The Lambda bundles envs/aws reads from var.lambda_dir. */
-export const LAMBDA_ZIPS = ['eventbridge-bridge', 'rabbitmq-bridge', 'cloud-provisioner'] as const;
+/** The Lambda bundles envs/aws reads from var.lambda_dir, as its main.tf names them. */
+export function lambdaZipNames(): string[] {
+  const main = readFileSync(path.join(ENV_DIR, 'main.tf'), 'utf8');
+  return [...new Set([...main.matchAll(/\$\{var\.lambda_dir\}\/([a-z0-9-]+)\.zip/g)].map((m) => m[1]!))].sort();
+}
 
 /** What `terraform show -json` prints for a saved plan (the parts the tests read). */
 export interface TerraformPlan {
@@ -102,7 +105,7 @@ export async function preparePlanRoot(options: { rehearsal?: boolean } = {}): Pr
   // Plans only hash the bundles: a tiny stand-in per Lambda keeps this independent of `frank cloud package`.
   const lambdas = path.join(dir, 'build', 'lambdas');
   await mkdir(lambdas, { recursive: true });
-  for (const name of LAMBDA_ZIPS) {
+  for (const name of lambdaZipNames()) {
     const code = `export const handler = async () => ({ standIn: ${JSON.stringify(name)} });\n`;
     await writeFile(path.join(lambdas, `${name}.zip`), zipArchive([{ name: 'index.mjs', data: Buffer.from(code) }]));
   }
