@@ -90,10 +90,18 @@ describe.skipIf(!canRun)('frank cloud', () => {
       'order',
       'payment',
       'payment-provider',
+      'unleash',
       'user',
       'views',
     ]);
     for (const service of report.services) expect(service.error, service.service).toBeUndefined();
+    // Unleash's ECS service runs the official image: the rehearsal lab's own Unleash stands in, and the flag
+    // readers are pointed at it with its client token.
+    expect(report.services.find((s) => s.service === 'unleash')).toMatchObject({ bootMs: null, mapped: [expect.stringContaining('stands in')] });
+    for (const reader of ['payment', 'notification'])
+      expect(report.services.find((s) => s.service === reader)?.mapped).toEqual(
+        expect.arrayContaining(['UNLEASH_URL', expect.stringMatching(/^UNLEASH_TOKEN/)]),
+      );
     // The bridges ran as Lambdas from their packages and moved the saga's messages.
     for (const lambda of report.lambdas) expect(lambda.records, lambda.name).toBeGreaterThan(0);
     expect(report.entry.flatMap((e) => e.listeners).find((l) => l.service)?.service).toBe('bff');

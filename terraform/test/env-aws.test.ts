@@ -75,7 +75,14 @@ describe('terraform.tfvars from frank.yaml', () => {
   });
 
   it('names only dependencies the env root knows how to provide', () => {
-    const provided = new Set([...Object.keys(tfvars.databases), tfvars.broker.name, tfvars.documents.name, tfvars.cache.name, tfvars.aws_resource]);
+    const provided = new Set([
+      ...Object.keys(tfvars.databases),
+      tfvars.broker.name,
+      tfvars.documents.name,
+      tfvars.cache.name,
+      tfvars.aws_resource,
+      ...(tfvars.unleash ? [tfvars.unleash.name] : []),
+    ]);
     for (const [service, spec] of Object.entries(tfvars.services)) {
       for (const used of spec.uses) expect(provided.has(used), `${service} uses ${used}`).toBe(true);
     }

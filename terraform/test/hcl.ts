@@ -131,6 +131,15 @@ export interface LabTfvars {
   queues: string[];
   rules: Record<string, { bus: string; target: string; pattern: string }>;
   schedules: Record<string, { target: string; schedule_expression: string }>;
+  unleash: {
+    name: string;
+    port: number;
+    postgres: string;
+    database: string;
+    image: string;
+    admin_token_prefix: string;
+    client_token_prefix: string;
+  } | null;
 }
 
 export const TFVARS_EXAMPLE = path.join(ENV_DIR, 'terraform.tfvars.example');

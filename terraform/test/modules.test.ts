@@ -21,9 +21,11 @@ import {
   type LabTfvars,
   type Module,
 } from './hcl.js';
+import { IMAGES } from '../../cli/src/runtimes/docker/images.js';
+import { unleashApiTokens } from '../../cli/src/runtimes/unleash-tokens.js';
 import { evaluateLocals, terraform } from './terraform-cli.js';
 
-const MODULE_NAMES = ['broker', 'cache', 'databases', 'documents', 'events', 'images', 'network', 'provisioner', 'services'] as const;
+const MODULE_NAMES = ['broker', 'cache', 'databases', 'documents', 'events', 'flags', 'images', 'network', 'provisioner', 'services'] as const;
 type ModuleName = (typeof MODULE_NAMES)[number];
 
 let modules: Record<ModuleName, Module>;
@@ -412,6 +414,14 @@ describe('services', () => {
       },
       [tfvars.cache.name]: { ...none, port: tfvars.cache.port, security_group_id: 'sg-cache', secrets: { REDIS_URL: { arn: 'arn:cache-url', key: 'url' } } },
       [tfvars.aws_resource]: { ...none, environment: { AWS_REGION: tfvars.region } },
+      // As envs/aws passes the flags module's outputs.
+      [tfvars.unleash!.name]: {
+        ...none,
+        port: tfvars.unleash!.port,
+        security_group_id: 'sg-unleash',
+        environment: { UNLEASH_URL: 'http://unleash.frank.local:4242/api' },
+        secrets: { UNLEASH_TOKEN: { arn: 'arn:unleash-client-token', key: 'token' } },
+      },
     };
     for (const [name, db] of Object.entries(tfvars.databases)) {
       const owner = name.replace(/-db$/, '');
@@ -477,6 +487,18 @@ describe('services', () => {
     expect(Object.keys(secrets.views!).sort()).toEqual(['AMQP_URL', 'MONGO_URL', 'REDIS_URL']);
     expect(secrets['payment-provider']).toEqual({});
     expect(secrets.payment?.DATABASE_URL?.arn).toBe('arn:role:payment_service');
+    // The services that use Unleash, and only they, read flags from it.
+    const flagReaders = Object.keys(ecs).filter((service) => 'UNLEASH_TOKEN' in secrets[service]!);
+    expect(flagReaders).toEqual(['notification', 'payment']);
+    for (const service of flagReaders) {
+      expect(secrets[service]?.UNLEASH_TOKEN).toEqual({ arn: 'arn:unleash-client-token', key: 'token' });
+      expect(environment[service]?.UNLEASH_URL).toBe('http://unleash.frank.local:4242/api');
+    }
+    expect(
+      Object.values(links)
+        .filter((link) => link.dependency === 'unleash')
+        .map((link) => link.service),
+    ).toEqual(['notification', 'payment']);
   });
 
   it('looks dependencies up directly, never through try(), which hides unknown values at plan time', async () => {
@@ -531,6 +553,81 @@ describe('services', () => {
     expect(service.depends_on).toContain('${terraform_data.start_after}');
     expect(resource(modules.services, 'terraform_data', 'start_after').input).toBe('${var.start_after}');
     expect(env.module.services?.start_after).toEqual(['${module.provisioner.invocation_id}']);
+  });
+});
+
+describe('flags', () => {
+  it('runs the pinned official Unleash image, copied into its own ECR repository, at unleash.frank.local:4242/api', async () => {
+    expect(tfvars.unleash?.image).toBe(IMAGES.unleash);
+    const task = resource(modules.flags, 'aws_ecs_task_definition', 'this');
+    const container = String(task.container_definitions);
+    expect(container).toContain('image                  = "${aws_ecr_repository.this.repository_url}:${local.image_tag}"');
+    expect(container).toContain('readonlyRootFilesystem = true');
+    expect(container).toMatch(/healthCheck = \{\s*command\s*= \["CMD", "node", "-e", "fetch\('http:\/\/127\.0\.0\.1:\$\{var\.unleash\.port\}\/health'\)/);
+    expect(resource(modules.flags, 'aws_ecr_repository', 'this').image_tag_mutability).toBe('IMMUTABLE');
+    const service = resource(modules.flags, 'aws_ecs_service', 'this');
+    expect(service).toMatchObject({ cluster: '${var.cluster_arn}', launch_type: 'FARGATE' });
+    expect(nested(service, 'network_configuration')[0]).toMatchObject({ assign_public_ip: false, security_groups: ['${aws_security_group.this.id}'] });
+    expect(service.depends_on).toContain('${terraform_data.start_after}');
+
+    const result = await evaluateLocals({
+      variables: { unleash: tfvars.unleash, service_discovery_namespace: 'frank.local' },
+      locals: { image_tag: expression(modules.flags.locals.image_tag)!, url: await localSource(modules.flags, 'url') },
+      expressions: { image_tag: 'local.image_tag', url: 'local.url' },
+    });
+    expect(result.image_tag).toBe(IMAGES.unleash.split(':')[1]);
+    // What the kit's UNLEASH_URL is: Unleash's client API.
+    expect(result.url).toBe('http://unleash.frank.local:4242/api');
+  });
+
+  it("gives Unleash its database role's URL and per-deployment tokens in the lab's format, as secrets only", async () => {
+    const secrets = await localSource(modules.flags, 'secrets');
+    expect(secrets).toContain('DATABASE_URL');
+    expect(secrets).toContain('var.database.url_secret_arn');
+    expect(secrets).toContain('INIT_ADMIN_API_TOKENS');
+    expect(secrets).toContain('INIT_BACKEND_API_TOKENS');
+    const environment = await localSource(modules.flags, 'environment');
+    expect(environment).not.toMatch(/TOKEN|DATABASE_URL/);
+    expect(environment).toContain('DATABASE_SSL');
+    const password = modules.flags.ephemeral.aws_secretsmanager_random_password?.token as Block;
+    expect(password).toMatchObject({ for_each: '${local.token_prefixes}', exclude_punctuation: true });
+    expect(Number(password.password_length)).toBeGreaterThanOrEqual(32);
+    const version = resource(modules.flags, 'aws_secretsmanager_secret_version', 'token');
+    expect(version.secret_string).toBeUndefined();
+    expect(String(version.secret_string_wo)).toContain('${each.value}${ephemeral.aws_secretsmanager_random_password.token[each.key].random_password}');
+    expect(resource(modules.flags, 'aws_secretsmanager_secret', 'token').kms_key_id).toBe('${var.kms_key_arn}');
+    // The prefixes are the lab's own token format.
+    expect(`${tfvars.unleash?.admin_token_prefix}s`).toBe(unleashApiTokens({ adminSecret: 's', clientSecret: 'c' }).admin);
+    expect(`${tfvars.unleash?.client_token_prefix}c`).toBe(unleashApiTokens({ adminSecret: 's', clientSecret: 'c' }).client);
+  });
+
+  it('lets nothing in but the services that use it (the services module adds those rules), and reaches only its database', () => {
+    expect(modules.flags.resource.aws_vpc_security_group_ingress_rule?.database).toMatchObject({
+      security_group_id: '${var.database.security_group_id}',
+      referenced_security_group_id: '${aws_security_group.this.id}',
+    });
+    // Its one ingress rule is the database's, from Unleash; none on Unleash's own group.
+    expect(Object.keys(modules.flags.resource.aws_vpc_security_group_ingress_rule ?? {})).toEqual(['database']);
+    expect(Object.keys(modules.flags.resource.aws_vpc_security_group_egress_rule ?? {}).sort()).toEqual(['database', 's3', 'endpoints'].sort());
+  });
+
+  it('is wired in envs/aws on the unleash role of its database, after the provisioner, and gives the services UNLEASH_URL and UNLEASH_TOKEN', async () => {
+    expect(tfvars.unleash).toMatchObject({ name: 'unleash', postgres: 'infrastructure-db', database: 'unleash', port: 4242 });
+    expect(tfvars.databases[tfvars.unleash!.postgres]?.database_names).toContain(tfvars.unleash!.database);
+    const flags = env.module.flags!;
+    expect(flags.start_after).toEqual(['${module.provisioner.invocation_id}']);
+    expect(flags.database).toMatchObject({ url_secret_arn: '${module.databases.role_secret_arns[var.unleash.database]}' });
+    expect(flags.cluster_arn).toBe('${module.services.cluster_arn}');
+    const dependencies = String(env.locals.dependencies);
+    expect(dependencies).toContain('UNLEASH_URL = module.flags[0].url');
+    expect(dependencies).toContain('UNLEASH_TOKEN = { arn = module.flags[0].client_token_secret_arn, key = "token" }');
+    // The provisioner makes a role for every database name of each instance: unleash's too.
+    const result = await evaluateLocals({
+      variables: { databases: tfvars.databases },
+      locals: { roles: expression(modules.databases.locals.roles)! },
+      expressions: { roles: 'local.roles' },
+    });
+    expect((result.roles as Record<string, unknown>).unleash).toEqual({ instance: 'infrastructure-db', database: 'unleash', schemas: [] });
   });
 });
 

@@ -67,8 +67,12 @@ describe.skipIf(!canPlan)(`terraform plan of envs/aws against moto (AWS provider
     const databaseNames = Object.values(tfvars.databases).flatMap((db) => db.database_names);
     const ecsServices = Object.keys(tfvars.services).filter((name) => !lambdaServices.includes(name));
     expect(count('aws_db_instance')).toBe(Object.keys(tfvars.databases).length);
-    expect(count('aws_ecs_service')).toBe(ecsServices.length);
-    expect(count('aws_ecs_task_definition')).toBe(ecsServices.length);
+    // The lab's services, and Unleash from its official image.
+    expect(count('aws_ecs_service')).toBe(ecsServices.length + 1);
+    expect(count('aws_ecs_task_definition')).toBe(ecsServices.length + 1);
+    expect(changes.filter((change) => change.type === 'aws_ecs_service' && change.address.startsWith('module.flags[0].')).map((c) => c.address)).toEqual([
+      'module.flags[0].aws_ecs_service.this',
+    ]);
     expect(count('aws_lambda_function')).toBe(lambdaZipNames().length);
     expect(count('aws_lambda_invocation')).toBe(1);
     expect(changes.filter((change) => change.address.startsWith('module.databases.aws_secretsmanager_secret.role[')).length).toBe(databaseNames.length);
@@ -89,11 +93,40 @@ describe.skipIf(!canPlan)(`terraform plan of envs/aws against moto (AWS provider
         if (used === tfvars.broker.name) secrets.AMQP_URL = 'url';
         if (used === tfvars.documents.name) secrets.MONGO_URL = 'url';
         if (used === tfvars.cache.name) secrets.REDIS_URL = 'url';
+        if (used === tfvars.unleash?.name) {
+          environment.UNLEASH_URL = `http://unleash.frank.local:${tfvars.unleash.port}/api`;
+          secrets.UNLEASH_TOKEN = 'token';
+        }
       }
       if (spec.secrets.includes('jwt')) secrets.JWT_SECRET = 'value';
       expect(settings[name], name).toEqual({ environment, secrets });
     }
     expect(Object.keys(settings.order!.secrets).sort()).toEqual(['AMQP_URL', 'DATABASE_URL', 'JWT_SECRET']);
+    expect(settings.payment?.secrets.UNLEASH_TOKEN).toBe('token');
+  });
+
+  it('gives Unleash its own role, its generated tokens and nothing else', () => {
+    expect(plan.planned_values.outputs?.unleash_settings?.value).toEqual({
+      environment: {
+        HTTP_PORT: String(tfvars.unleash!.port),
+        DATABASE_SSL: JSON.stringify({ rejectUnauthorized: false }),
+        CHECK_VERSION: 'false',
+        SEND_TELEMETRY: 'false',
+        LOG_LEVEL: 'warn',
+      },
+      secrets: { DATABASE_URL: 'url', INIT_ADMIN_API_TOKENS: 'token', INIT_BACKEND_API_TOKENS: 'token' },
+    });
+    const changes = plan.resource_changes.filter((change) => change.mode === 'managed');
+    const rules = changes.filter((c) => c.address.startsWith('module.services.aws_vpc_security_group_ingress_rule.dependency_from_service['));
+    expect(
+      rules
+        .filter((c) => c.address.endsWith('.unleash"]'))
+        .map((c) => c.address)
+        .sort(),
+    ).toEqual([
+      'module.services.aws_vpc_security_group_ingress_rule.dependency_from_service["notification.unleash"]',
+      'module.services.aws_vpc_security_group_ingress_rule.dependency_from_service["payment.unleash"]',
+    ]);
   });
 
   it('gives each ECS container every setting its service declares as required, and nothing it does not read (its src/settings.ts)', async () => {

@@ -13,6 +13,7 @@ const lab: LabStandIns = {
     ['order', 23003],
   ]),
   serviceNamespace: 'frank.local',
+  unleash: { name: 'unleash', port: 25242, clientToken: 'default:development.lab' },
   aws: { endpoint: 'http://127.0.0.1:24566', accessKeyId: 'frank', secretAccessKey: 'local' },
 };
 
@@ -31,6 +32,7 @@ describe('mapToLab', () => {
 
   it('maps service discovery names to the local services and leaves every other value alone', () => {
     expect(mapToLab('http://inventory.frank.local:3002', lab)).toBe('http://127.0.0.1:23002');
+    expect(mapToLab('http://unleash.frank.local:4242/api', lab)).toBe('http://127.0.0.1:25242/api');
     expect(mapToLab('https://example.com/x', lab)).toBe('https://example.com/x');
     expect(mapToLab('3000', lab)).toBe('3000');
     expect(mapToLab('us-east-1', lab)).toBe('us-east-1');
@@ -44,6 +46,16 @@ describe('mapToLab', () => {
 });
 
 describe('taskEnvironmentForLab', () => {
+  it("points a flags reader at the rehearsal lab's Unleash with that Unleash's own client token", () => {
+    const { env, notes } = taskEnvironmentForLab(
+      'payment',
+      { UNLEASH_URL: 'http://unleash.frank.local:4242/api', UNLEASH_TOKEN: 'default:development.generated-by-secrets-manager' },
+      lab,
+    );
+    expect(env).toEqual({ UNLEASH_URL: 'http://127.0.0.1:25242/api', UNLEASH_TOKEN: 'default:development.lab' });
+    expect(notes).toEqual(['UNLEASH_URL', "UNLEASH_TOKEN (the rehearsal lab's Unleash knows its own client token, not the generated one)"]);
+  });
+
   it('listens on the lab address at the local port, and gives the emulator in place of the task role', () => {
     const { env, notes } = taskEnvironmentForLab(
       'order',

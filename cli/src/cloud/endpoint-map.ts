@@ -18,6 +18,11 @@ export interface LabStandIns {
   servicePorts: Map<string, number>;
   /** The private DNS namespace of service discovery (`frank.local`). */
   serviceNamespace: string;
+  /**
+   * The rehearsal lab's own Unleash (unleash-server natively) standing in for the Unleash ECS service:
+   * its port, and its client token in place of the one the deployment generated (which it does not know).
+   */
+  unleash?: { name: string; port: number; clientToken: string };
   /** The emulator, and credentials standing in for the task role's. */
   aws: { endpoint: string; accessKeyId: string; secretAccessKey: string };
 }
@@ -59,7 +64,7 @@ export function mapToLab(value: string, lab: LabStandIns): string {
       const suffix = `.${lab.serviceNamespace}`;
       if (!url.hostname.endsWith(suffix)) return value;
       const service = url.hostname.slice(0, -suffix.length);
-      const port = lab.servicePorts.get(service);
+      const port = lab.servicePorts.get(service) ?? (service === lab.unleash?.name ? lab.unleash.port : undefined);
       if (port === undefined) throw new FrankError(`No local service stands in for ${url.hostname}.`);
       return `http://${lab.host}:${port}${url.pathname === '/' ? '' : url.pathname}`;
     }
@@ -80,6 +85,10 @@ export function taskEnvironmentForLab(service: string, given: Record<string, str
     const mapped = name === 'HOST' ? lab.host : name === 'PORT' ? String(lab.servicePorts.get(service) ?? value) : mapToLab(value, lab);
     env[name] = mapped;
     if (mapped !== value) notes.push(name);
+  }
+  if ('UNLEASH_TOKEN' in env && lab.unleash) {
+    env.UNLEASH_TOKEN = lab.unleash.clientToken;
+    notes.push("UNLEASH_TOKEN (the rehearsal lab's Unleash knows its own client token, not the generated one)");
   }
   if ('AWS_REGION' in env) {
     Object.assign(env, { AWS_ENDPOINT_URL: lab.aws.endpoint, AWS_ACCESS_KEY_ID: lab.aws.accessKeyId, AWS_SECRET_ACCESS_KEY: lab.aws.secretAccessKey });

@@ -13,7 +13,9 @@ import { runtimeContext } from '../lab/lab.js';
 import { REPOSITORY_ROOT } from '../lab/paths.js';
 import { assertContracts, type ServiceContracts } from '../lab/service-contracts.js';
 import { labEnvironment } from '../lab/status.js';
-import type { AwsResource, MongoResource, PostgresResource, RabbitmqResource, RedisResource, Service, Topology } from '../lab/topology.js';
+import type { AwsResource, MongoResource, PostgresResource, RabbitmqResource, RedisResource, Service, Topology, UnleashResource } from '../lab/topology.js';
+import { PINNED } from '../runtimes/native/programs.js';
+import { unleashApiTokens, type UnleashSecrets } from '../runtimes/unleash-tokens.js';
 import type { ProgressListener } from '../lab/up.js';
 import { waitUntil } from '../lab/wait.js';
 import { labAccessFromEnv } from '../saga/lab-access.js';
@@ -29,6 +31,7 @@ import {
   type AccountConfig,
   type FunctionConfig,
   type PublicEntry,
+  type TaskContainer,
 } from './emulated-account.js';
 import { mapToLab, taskEnvironmentForLab, type LabStandIns } from './endpoint-map.js';
 import { consumeRabbitmq, pollSqs, type EventSourcePoller } from './event-sources.js';
@@ -216,8 +219,11 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
       AWS_ACCESS_KEY_ID: account.credentials!.accessKeyId,
       AWS_SECRET_ACCESS_KEY: account.credentials!.secretAccessKey,
     });
+    // Unleash's ECS service runs its official image, not a lab service: the rehearsal lab's own Unleash stands in.
+    const unleash = lab.topology.resources.find((r): r is UnleashResource => r.kind === 'unleash');
+    const isUnleash = (container: TaskContainer) => container.service === unleash?.name;
     try {
-      for (const container of containers) {
+      for (const container of containers.filter((c) => !isUnleash(c))) {
         const contract = options.contracts.get(container.service);
         const given = [...Object.keys(container.environment), ...Object.keys(container.secrets)].sort();
         report.contract.push({
@@ -273,6 +279,12 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
           const service = lab!.topology.services.find((s) => s.name === container.service);
           const entry: RehearsalReport['services'][number] = { service: container.service, bootMs: null, mapped: [] };
           report.services.push(entry);
+          if (isUnleash(container)) {
+            entry.mapped = [`not booted: the rehearsal lab's Unleash (unleash-server ${PINNED.unleash} natively) stands in for the image`];
+            const problems = await unleashTaskProblems(container, reader.read);
+            if (problems.length > 0) entry.error = problems.join('; ');
+            return;
+          }
           try {
             if (!service) throw new Error('not a service of frank.yaml');
             const given = { ...container.environment };
@@ -405,6 +417,29 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
   return report;
 }
 
+/**
+ * What Unleash's task definition must give the image: its role's database URL and the generated
+ * tokens, each in the lab's token format (unleashApiTokens) with a secret of its own.
+ */
+async function unleashTaskProblems(container: TaskContainer, read: (reference: string) => Promise<string>): Promise<string[]> {
+  const problems: string[] = [];
+  if (!container.secrets.DATABASE_URL) problems.push('DATABASE_URL is not given');
+  const prefixes = unleashApiTokens({ adminSecret: '', clientSecret: '' });
+  for (const [name, prefix] of [
+    ['INIT_ADMIN_API_TOKENS', prefixes.admin],
+    ['INIT_BACKEND_API_TOKENS', prefixes.client],
+  ] as const) {
+    const reference = container.secrets[name];
+    if (!reference) {
+      problems.push(`${name} is not given`);
+      continue;
+    }
+    const token = await read(reference);
+    if (!token.startsWith(prefix) || token.length < prefix.length + 32) problems.push(`${name} is not ${prefix}<a generated secret>`);
+  }
+  return problems;
+}
+
 /** services/ of frank.yaml's folder beside the rehearsal's frank.yaml, so `frank new service` services run too. */
 async function linkServices(topology: Topology, work: string): Promise<void> {
   const own = path.join(topology.root, 'services');
@@ -493,9 +528,15 @@ function single<T>(topology: Topology, kind: string): T {
 /** The rehearsal lab's servers and services as stand-ins for Terraform's endpoints. */
 function labStandIns(
   topology: Topology,
-  credentials: { rabbitmq: { user: string; password: string }; redis: { password: string }; aws: { accessKeyId: string; secretAccessKey: string } },
+  credentials: {
+    rabbitmq: { user: string; password: string };
+    redis: { password: string };
+    aws: { accessKeyId: string; secretAccessKey: string };
+    unleash: UnleashSecrets;
+  },
   outputs: Outputs,
 ): LabStandIns {
+  const unleash = topology.resources.find((r): r is UnleashResource => r.kind === 'unleash');
   const host = topology.host;
   const postgres = new Map<string, number>();
   for (const [name, endpoint] of Object.entries((outputs.database_endpoints ?? {}) as Record<string, string>)) {
@@ -514,6 +555,7 @@ function labStandIns(
     redisUrl: `redis://:${encodeURIComponent(credentials.redis.password)}@${host}:${redis.port}`,
     servicePorts: new Map(topology.services.map((s: Service) => [s.name, s.port])),
     serviceNamespace: String(outputs.service_discovery_namespace ?? 'frank.local'),
+    ...(unleash ? { unleash: { name: unleash.name, port: unleash.port, clientToken: unleashApiTokens(credentials.unleash).client } } : {}),
     aws: { endpoint: `http://${host}:${aws.port}`, accessKeyId: credentials.aws.accessKeyId, secretAccessKey: credentials.aws.secretAccessKey },
   };
 }

@@ -8,6 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
 import { loadServiceContracts, type ServiceContracts } from '../lab/service-contracts.js';
 import { loadTopology, parseTopology } from '../lab/topology.js';
+import { IMAGES } from '../runtimes/docker/images.js';
+import { unleashApiTokens } from '../runtimes/unleash-tokens.js';
 import { renderTfvars, tfvarsFromTopology } from './tfvars.js';
 
 const FRANK_YAML = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../frank.yaml');
@@ -47,14 +49,30 @@ async function fmtCheck(text: string) {
 }
 
 describe('tfvarsFromTopology', () => {
-  it("leaves Unleash out of a service's uses: the AWS topology has none, and flags read their defaults there", () => {
+  it("keeps Unleash in a service's uses and describes it for terraform/modules/flags: the pinned image, the lab's token format", () => {
     const lab = SMALL_LAB.replace(
       '  toxiproxy:',
       '  flags-db: { kind: postgres, port: 5439, databases: { unleash: [] } }\n  unleash: { kind: unleash, port: 4242, postgres: flags-db, database: unleash }\n  toxiproxy:',
     ).replace('uses: [orders-db, rabbitmq]', 'uses: [orders-db, rabbitmq, unleash]');
-    const topology = parseTopology(lab, 'frank.yaml');
-    expect(topology.services.find((s) => s.name === 'order')?.uses).toContain('unleash');
-    expect(tfvarsFromTopology(topology, contracts).services.order?.uses).toEqual(['orders-db', 'rabbitmq']);
+    const vars = tfvarsFromTopology(parseTopology(lab, 'frank.yaml', { portOffset: 100 }), contracts);
+    expect(vars.services.order?.uses).toEqual(['orders-db', 'rabbitmq', 'unleash']);
+    expect(vars.unleash).toEqual({
+      name: 'unleash',
+      port: 4242,
+      postgres: 'flags-db',
+      database: 'unleash',
+      image: IMAGES.unleash,
+      admin_token_prefix: '*:*.',
+      client_token_prefix: 'default:development.',
+    });
+    // The same format as the lab's own tokens.
+    const labTokens = unleashApiTokens({ adminSecret: 'a', clientSecret: 'c' });
+    expect([`${vars.unleash?.admin_token_prefix}a`, `${vars.unleash?.client_token_prefix}c`]).toEqual([labTokens.admin, labTokens.client]);
+  });
+
+  it('writes unleash = null for a lab without Unleash: envs/aws then runs none', () => {
+    expect(tfvarsFromTopology(parseTopology(SMALL_LAB, 'frank.yaml'), contracts).unleash).toBeNull();
+    expect(renderTfvars(tfvarsFromTopology(parseTopology(SMALL_LAB, 'frank.yaml'), contracts))).toContain('\nunleash = null\n');
   });
 
   it("leaves FerretDB's PostgreSQL database out: on AWS, DocumentDB holds the documents", async () => {
@@ -83,6 +101,7 @@ describe('tfvarsFromTopology', () => {
       // AWS gets cloudSchedule where frank.yaml gives one, else the lab's rate().
       schedules: { hourly: { target: 'q', schedule_expression: 'rate(1 hour)' }, nightly: { target: 'q', schedule_expression: 'cron(0 3 * * ? *)' } },
       buckets: [],
+      unleash: null,
     });
   });
 

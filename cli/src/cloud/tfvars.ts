@@ -1,6 +1,18 @@
 import { UsageError } from '../errors.js';
 import { contractOf, type ServiceContracts } from '../lab/service-contracts.js';
-import type { AwsResource, MongoResource, PostgresResource, RabbitmqResource, Resource, ResourceKind, Service, Topology } from '../lab/topology.js';
+import type {
+  AwsResource,
+  MongoResource,
+  PostgresResource,
+  RabbitmqResource,
+  Resource,
+  ResourceKind,
+  Service,
+  Topology,
+  UnleashResource,
+} from '../lab/topology.js';
+import { IMAGES } from '../runtimes/docker/images.js';
+import { unleashApiTokens } from '../runtimes/unleash-tokens.js';
 
 /**
  * The variables of terraform/envs/aws, derived from frank.yaml and each service's declared settings.
@@ -20,7 +32,20 @@ export type CloudTfvars = {
   /** Scheduled rules (on the default bus): frank.yaml's cloudSchedule, else its schedule. */
   schedules: Record<string, { target: string; schedule_expression: string }>;
   buckets: string[];
+  /** Unleash as an ECS service on its database (terraform/modules/flags); null without an unleash resource. */
+  unleash: CloudUnleash | null;
 };
+
+/** The unleash resource on AWS: the image the docker runtime pins, and its tokens' `<project>:<environment>.` prefixes. */
+export interface CloudUnleash {
+  name: string;
+  port: number;
+  postgres: string;
+  database: string;
+  image: string;
+  admin_token_prefix: string;
+  client_token_prefix: string;
+}
 
 /**
  * What a task definition gives a service beyond its `uses`: the services it calls (`<NAME>_URL`),
@@ -76,6 +101,23 @@ export function tfvarsFromTopology(topology: Topology, contracts: ServiceContrac
       Object.entries(aws.rules).flatMap(([name, rule]) => (rule.schedule ? [[name, { target: rule.target, schedule_expression: rule.cloudSchedule }]] : [])),
     ),
     buckets: Object.keys(aws.buckets),
+    unleash: cloudUnleash(topology),
+  };
+}
+
+function cloudUnleash(topology: Topology): CloudUnleash | null {
+  if (!topology.resources.some((r) => r.kind === 'unleash')) return null;
+  const unleash = single<UnleashResource>(topology, 'unleash', 'an ECS service running Unleash');
+  // The token format lives in one place: the prefixes are the lab's tokens without their secrets.
+  const prefixes = unleashApiTokens({ adminSecret: '', clientSecret: '' });
+  return {
+    name: unleash.name,
+    port: unleash.port - topology.portOffset,
+    postgres: unleash.postgres,
+    database: unleash.database,
+    image: IMAGES.unleash,
+    admin_token_prefix: prefixes.admin,
+    client_token_prefix: prefixes.client,
   };
 }
 
@@ -87,8 +129,8 @@ function cloudService(service: Service, topology: Topology, contracts: ServiceCo
   const secrets = declared.flatMap((d) => (d.source.from === 'secret' ? [d.source.secret] : []));
   return {
     port: service.port - topology.portOffset,
-    // Unleash is not in the AWS topology yet: there the flags read their declared defaults.
-    uses: service.uses.filter((used) => topology.resources.find((r) => r.name === used)?.kind !== 'unleash'),
+    // Unleash is in it too (terraform/modules/flags): a service that uses it gets UNLEASH_URL and UNLEASH_TOKEN.
+    uses: [...service.uses],
     calls: [...new Set(calls)].sort(),
     secrets: [...new Set(secrets)].sort(),
     environment: sortedRecord(Object.entries(service.env).map(([key, value]) => [key, String(value)])),

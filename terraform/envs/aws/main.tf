@@ -57,6 +57,15 @@ locals {
         }]
       }
     },
+    # Unleash's client API and the client token (the kit's UNLEASH_URL and UNLEASH_TOKEN).
+    {
+      for unleash in var.unleash == null ? [] : [var.unleash] : unleash.name => {
+        port              = unleash.port
+        security_group_id = module.flags[0].security_group_id
+        environment       = { UNLEASH_URL = module.flags[0].url }
+        secrets           = { UNLEASH_TOKEN = { arn = module.flags[0].client_token_secret_arn, key = "token" } }
+      }
+    },
   )
 }
 
@@ -288,6 +297,39 @@ module "services" {
   start_after        = [module.provisioner.invocation_id]
   log_retention_days = var.log_retention_days
   tags               = local.tags
+}
+
+# Unleash on the services' cluster and namespace, on its own role of its database; started once the provisioner
+# has made that role.
+module "flags" {
+  source = "../../modules/flags"
+  count  = var.unleash == null ? 0 : 1
+
+  name = var.name
+  unleash = {
+    name                = var.unleash.name
+    port                = var.unleash.port
+    image               = var.unleash.image
+    admin_token_prefix  = var.unleash.admin_token_prefix
+    client_token_prefix = var.unleash.client_token_prefix
+  }
+  database = {
+    port              = var.databases[var.unleash.postgres].port
+    security_group_id = module.databases.security_group_ids[var.unleash.postgres]
+    url_secret_arn    = module.databases.role_secret_arns[var.unleash.database]
+  }
+  cluster_arn                    = module.services.cluster_arn
+  service_discovery_namespace_id = module.services.service_discovery_namespace_id
+  service_discovery_namespace    = module.services.service_discovery_namespace
+  vpc_id                         = module.network.vpc_id
+  vpc_cidr_block                 = module.network.vpc_cidr_block
+  s3_prefix_list_id              = module.network.s3_prefix_list_id
+  subnet_ids                     = module.network.private_subnet_ids
+  kms_key_arn                    = aws_kms_key.lab.arn
+  token_version                  = var.unleash_token_version
+  start_after                    = [module.provisioner.invocation_id]
+  log_retention_days             = var.log_retention_days
+  tags                           = local.tags
 }
 
 # Every bridge named here must be a lab service, so frank.yaml and the Lambdas cannot drift apart.

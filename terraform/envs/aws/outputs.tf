@@ -122,3 +122,23 @@ output "image_lambda_function_name" {
   description = "The image-processing Lambda."
   value       = module.images.lambda_function_name
 }
+
+output "unleash_ecr_repository_url" {
+  description = "ECR repository for Unleash's official image (null without Unleash): copy the pinned image there under its own tag before `apply` starts Unleash."
+  value       = one(module.flags[*].ecr_repository_url)
+}
+
+output "unleash_image" {
+  description = "The image Unleash's task runs (null without Unleash)."
+  value       = one(module.flags[*].image)
+}
+
+output "unleash_admin_token_secret_arn" {
+  description = "Secrets Manager ARN of Unleash's admin token (JSON key token; null without Unleash)."
+  value       = one(module.flags[*].admin_token_secret_arn)
+}
+
+output "unleash_settings" {
+  description = "Unleash's container environment and secrets (name => JSON key), known at plan time (null without Unleash)."
+  value       = one(module.flags[*].container_settings)
+}

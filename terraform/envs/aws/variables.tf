@@ -96,6 +96,24 @@ variable "schedules" {
   description = "Scheduled EventBridge rules by name: target queue and schedule expression (frank.yaml: resources.aws.rules with schedule; cloudSchedule when set)."
 }
 
+variable "unleash" {
+  type = object({
+    name                = string
+    port                = number
+    postgres            = string
+    database            = string
+    image               = string
+    admin_token_prefix  = string
+    client_token_prefix = string
+  })
+  description = "The unleash resource of frank.yaml: an ECS service from the pinned official image on its database's own role (postgres: the resource, database: its name), with generated tokens of these <project>:<environment>. prefixes. null: no Unleash, and flags read their declared defaults."
+
+  validation {
+    condition     = var.unleash == null || try(contains(var.databases[var.unleash.postgres].database_names, var.unleash.database), false)
+    error_message = "unleash.postgres must be one of var.databases, holding unleash.database."
+  }
+}
+
 # --- deployment settings (not in frank.yaml) ---
 
 variable "name" {
@@ -185,6 +203,12 @@ variable "log_retention_days" {
 variable "role_password_version" {
   type        = number
   description = "Version of the generated database role passwords; change it to generate new ones (the provisioner sets them on the roles during the same apply)."
+  default     = 1
+}
+
+variable "unleash_token_version" {
+  type        = number
+  description = "Version of Unleash's generated API tokens; change it to generate new ones (Unleash and the services take them when started again)."
   default     = 1
 }
 

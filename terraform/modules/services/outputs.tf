@@ -58,6 +58,11 @@ output "service_discovery_namespace" {
   value       = aws_service_discovery_private_dns_namespace.this.name
 }
 
+output "service_discovery_namespace_id" {
+  description = "ID of that namespace, for what else registers in it (Unleash)."
+  value       = aws_service_discovery_private_dns_namespace.this.id
+}
+
 output "container_settings" {
   description = "Per service: its container's environment (names and values) and the names of its secrets, each with the JSON key it reads. The same values the task definitions are built from, but known at plan time (a task definition is not: it holds secret ARNs)."
   value = {
