@@ -307,7 +307,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
           hint: `The services' logs: ${path.dirname(lab.paths.log('x'))}`,
         });
 
-      say('Running the bridge Lambdas from their packages, fed as their event sources would feed them …');
+      say('Running the bridge and image Lambdas from their packages, fed as their event sources would feed them …');
       const sqs = new SQSClient(account);
       for (const [key, fn] of Object.entries(functions)) {
         if (key === PROVISIONER) continue;
@@ -503,8 +503,8 @@ async function terraformOutputs(options: { cwd: string; env: Record<string, stri
 
 function lambdaNames(outputs: Outputs): [string, string][] {
   const bridges = Object.entries((outputs.lambda_function_names ?? {}) as Record<string, string>);
-  const provisioner = outputs.provisioner_function_name;
-  return [...bridges, ...(typeof provisioner === 'string' ? [[PROVISIONER, provisioner] as [string, string]] : [])];
+  const named = (key: string, name: unknown): [string, string][] => (typeof name === 'string' ? [[key, name]] : []);
+  return [...bridges, ...named('image-processing', outputs.image_lambda_function_name), ...named(PROVISIONER, outputs.provisioner_function_name)];
 }
 
 /** RDS keeps each instance's master credentials in its secret; the local cluster's admin stands in. */
