@@ -93,7 +93,12 @@ export async function preparePlanRoot(options: { rehearsal?: boolean } = {}): Pr
   const remove = () => rm(dir, { recursive: true, force: true });
   await cp(TERRAFORM_DIR, dir, {
     recursive: true,
-    filter: (source) => !/(^|\/)(\.terraform|build|test|terraform\.tfstate.*|terraform\.tfvars)$/.test(path.relative(TERRAFORM_DIR, source)),
+    // Nothing of a checkout's own runs: its variables (`frank cloud plan` writes frank.auto.tfvars.json,
+    // which Terraform would read), state and plans.
+    filter: (source) =>
+      !/(^|\/)(\.terraform|build|test|terraform\.tfstate.*|terraform\.tfvars|[^/]*\.auto\.tfvars(\.json)?|[^/]*\.tfplan)$/.test(
+        path.relative(TERRAFORM_DIR, source),
+      ),
   });
   if (options.rehearsal) {
     const overrides = path.join(dir, 'rehearsal', 'modules');

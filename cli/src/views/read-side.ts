@@ -25,7 +25,7 @@ export const CHECKED_COLLECTIONS = [
 
 /** Every view collection's documents, bookkeeping fields left out, sorted by _id: two reads compare with deep equality. */
 export async function readViews(mongoUrl: string): Promise<ViewDocuments> {
-  const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 3000 });
+  const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 3000, socketTimeoutMS: 15_000 });
   try {
     const views: ViewDocuments = {};
     for (const name of CHECKED_COLLECTIONS) {

@@ -20,7 +20,7 @@ export const definition: ServiceDefinition<typeof declared> = {
   settings: declared,
   async setup({ settings, app, log, onShutdown, onStopping }) {
     const mongo = settings.MONGO_URL
-      ? new MongoClient(settings.MONGO_URL, { serverSelectionTimeoutMS: 1500, connectTimeoutMS: 1500, socketTimeoutMS: 5000 })
+      ? new MongoClient(settings.MONGO_URL, { serverSelectionTimeoutMS: 1500, connectTimeoutMS: 1500, socketTimeoutMS: 5000, maxPoolSize: 10 })
       : undefined;
     const cache = settings.REDIS_URL ? redisReadCache(settings.REDIS_URL, settings.BFF_CACHE_TTL_S, log) : noReadCache;
     onShutdown(async () => {

@@ -6,6 +6,7 @@ import { LagWindow } from './messaging/lag-window.js';
 import { ProjectorGate } from './messaging/projector-gate.js';
 import { allProjectors } from './messaging/projectors.js';
 import { runProjector } from './messaging/run-projector.js';
+import { VIEWS_MONGO_OPTIONS } from './persistence/client-options.js';
 import { watchClient } from './persistence/client-watchdog.js';
 import { seedUntilDone } from './persistence/seed-catalogue.js';
 import { PROJECTION_VERSIONS, PROJECTOR_STATUS, ViewStore, type ViewDatabase } from './persistence/view-databases.js';
@@ -37,14 +38,13 @@ export const definition: ServiceDefinition<typeof declared> = {
   async setup({ settings, app, log, amqp, onShutdown, addReadyCheck }) {
     if (!amqp) throw new Error('views needs AMQP_URL: it projects the events of frank.events');
     const sources = eventSources(settings.VIEWS_EVENT_SOURCES, settings);
-    const clientOptions = { serverSelectionTimeoutMS: 3000, connectTimeoutMS: 3000 };
-    const client = new MongoClient(settings.MONGO_URL, clientOptions);
+    const client = new MongoClient(settings.MONGO_URL, VIEWS_MONGO_OPTIONS);
     const store = new ViewStore(client);
     const cache = settings.REDIS_URL ? redisInvalidator(settings.REDIS_URL, log) : noCache;
     let stopped = false;
     let seededNow = !settings.INVENTORY_URL;
     const stops: (() => void)[] = [];
-    const watchdog = watchClient({ client, url: settings.MONGO_URL, clientOptions, log });
+    const watchdog = watchClient({ client, url: settings.MONGO_URL, clientOptions: VIEWS_MONGO_OPTIONS, log });
     onShutdown(async () => {
       stopped = true;
       watchdog.stop();

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeLabDir } from '../../../cli/test/lab-fixture.js';
 import { envelope, freePort, startLab, tapEvents, until, type Envelope, type EventTap } from '../../../cli/test/service-lab.js';
 import { casUpdate } from '../src/persistence/cas-update.js';
+import { VIEWS_MONGO_OPTIONS } from '../src/persistence/client-options.js';
 import { definition } from '../src/service.js';
 
 const LAB = `version: 1
@@ -133,8 +134,8 @@ describe('views projects events into Mongo, against real RabbitMQ, Mongo and Red
   };
 
   /** The collection, with every bulk write recorded as the operations it carried; `failNext` fails the next one. */
-  const recorded = (name: string) => {
-    const collection = mongo.db('order_views').collection<Document>(name);
+  const recorded = (name: string, client = mongo) => {
+    const collection = client.db('order_views').collection<Document>(name);
     const state = { calls: [] as string[][], failNext: false as boolean | Error };
     const counted = new Proxy(collection, {
       get(target, property, receiver) {
@@ -212,6 +213,25 @@ describe('views projects events into Mongo, against real RabbitMQ, Mongo and Red
     // Redelivered, the refused change applies to what Mongo has.
     await taken('y');
     expect(await collection.findOne({ _id: 'taken' } as Document)).toMatchObject({ items: ['x', 'y'], rev: 1 });
+  });
+
+  it("writes a window of many documents in bulk writes of a few replaces each: FerretDB's connection pool is never taken whole", async () => {
+    // One bulk write of 120 replaces would hold 120 of FerretDB's 50 PostgreSQL connections at once:
+    // it waits forever. The socket timeout turns such a hang into a failure.
+    const client = new MongoClient(mongoUrl, { ...VIEWS_MONGO_OPTIONS, socketTimeoutMS: 30_000 });
+    try {
+      const { collection, counted, state } = recorded('large_window_test', client);
+      const ids = Array.from({ length: 120 }, (_, i) => `large-${i}`);
+      await Promise.all(ids.map((id) => adder(counted, id)('1')));
+      state.calls.length = 0;
+      const results = await Promise.allSettled(ids.map((id) => adder(counted, id)('2')));
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      expect(state.calls.flat()).toEqual(ids.map(() => 'replaceOne'));
+      expect(Math.max(...state.calls.map((ops) => ops.length))).toBe(3);
+      expect(await collection.countDocuments({ items: ['1', '2'] })).toBe(ids.length);
+    } finally {
+      await client.close();
+    }
   });
 
   it("finds a document by _id through an index on FerretDB's PostgreSQL storage, in every table it made, a rebuild's too", async () => {

@@ -41,7 +41,7 @@ export const mongoAdapter: KindAdapter<MongoResource> = {
   env: (resource, access) => ({ [`${envName(resource.name)}_URL`]: mongoUrl(resource, access) }),
   async probe(resource, access) {
     const { MongoClient } = await import('mongodb');
-    const client = new MongoClient(mongoUrl(resource, access), { serverSelectionTimeoutMS: 1500, connectTimeoutMS: 1500 });
+    const client = new MongoClient(mongoUrl(resource, access), { serverSelectionTimeoutMS: 1500, connectTimeoutMS: 1500, socketTimeoutMS: 3000 });
     try {
       await client.db('admin').command({ ping: 1 });
     } finally {

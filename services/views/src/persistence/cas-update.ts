@@ -179,8 +179,8 @@ function scheduleWrite(key: string, collection: Collection<Document>, id: string
 }
 
 /**
- * Writes a window's documents in one bulk write (an insert command and an update command at
- * most), once every one of them has its turn, so no change is made while they are written. A
+ * Writes a window's documents in bulk writes (an insert command and an update command of a few
+ * replaces each), once every one of them has its turn, so no change is made while they are written. A
  * document whose write failed is forgotten: every change it carried is refused (its messages are
  * requeued) and applied again to what Mongo has; the others of the window stand.
  */
@@ -216,13 +216,40 @@ async function flush(collection: Collection<Document>, keys: string[]): Promise<
 }
 
 /**
- * Writes each document as remembered; answers the ones that were not written, with why. A
- * document counts as written only when the server's counts account for every operation: a
- * connection lost between the insert and the update command of one bulk write reports the
- * commands that ran and no write error for the others, so anything unaccounted for fails the
- * whole batch (each of its documents is read again and its changes applied again: idempotent).
+ * Replaces per bulk write. FerretDB on PostgreSQL keeps a connection for each replace of a command
+ * (its read by _id) until the whole command is done, and takes one more to write: a command of 50
+ * replaces, or a few large ones at once, takes its pool of 50 and waits forever (the lab hung on a
+ * broker outage's backlog). Commands of 3, one after another per window, on a client of at most 10
+ * connections (client-options.ts), hold at most 10 x (3 + 1).
  */
+const REPLACES_PER_WRITE = 3;
+
+/** Writes each document as remembered, in bulk writes of at most REPLACES_PER_WRITE replaces; answers those not written, with why. */
 async function bulkWrite(
+  collection: Collection<Document>,
+  batch: { key: string; pending: { id: string }; entry: Remembered }[],
+): Promise<Map<string, unknown>> {
+  const chunks: (typeof batch)[] = [[]];
+  let replaces = 0;
+  for (const item of batch) {
+    if (item.entry.stored && ++replaces > REPLACES_PER_WRITE) {
+      chunks.push([]);
+      replaces = 1;
+    }
+    chunks.at(-1)!.push(item);
+  }
+  const failed = new Map<string, unknown>();
+  for (const chunk of chunks) for (const [key, error] of await bulkWriteOnce(collection, chunk)) failed.set(key, error);
+  return failed;
+}
+
+/**
+ * One bulk write: answers the documents that were not written, with why. A document counts as
+ * written only when the server's counts account for every operation: a connection lost between
+ * the insert and the update command of one bulk write reports the commands that ran and no write
+ * error for the others, so anything unaccounted for fails the whole batch (each of its documents is read again and its changes applied again: idempotent).
+ */
+async function bulkWriteOnce(
   collection: Collection<Document>,
   batch: { key: string; pending: { id: string }; entry: Remembered }[],
 ): Promise<Map<string, unknown>> {
