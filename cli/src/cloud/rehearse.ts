@@ -502,9 +502,8 @@ async function terraformOutputs(options: { cwd: string; env: Record<string, stri
 }
 
 function lambdaNames(outputs: Outputs): [string, string][] {
-  const bridges = Object.entries((outputs.lambda_function_names ?? {}) as Record<string, string>);
-  const named = (key: string, name: unknown): [string, string][] => (typeof name === 'string' ? [[key, name]] : []);
-  return [...bridges, ...named('image-processing', outputs.image_lambda_function_name), ...named(PROVISIONER, outputs.provisioner_function_name)];
+  const services = Object.entries((outputs.lambda_function_names ?? {}) as Record<string, string>);
+  return typeof outputs.provisioner_function_name === 'string' ? [...services, [PROVISIONER, outputs.provisioner_function_name]] : services;
 }
 
 /** RDS keeps each instance's master credentials in its secret; the local cluster's admin stands in. */

@@ -79,8 +79,8 @@ output "queue_urls" {
 }
 
 output "lambda_function_names" {
-  description = "Lambda function of each bridge."
-  value       = module.events.lambda_function_names
+  description = "Lambda function of each lab service that runs as one (the bridges and image-processing), by lab service name."
+  value       = merge(module.events.lambda_function_names, { "image-processing" = module.images.lambda_function_name })
 }
 
 output "ecs_service_names" {
@@ -116,11 +116,6 @@ output "region" {
 output "images_bucket" {
   description = "The product images bucket."
   value       = module.images.bucket_name
-}
-
-output "image_lambda_function_name" {
-  description = "The image-processing Lambda."
-  value       = module.images.lambda_function_name
 }
 
 output "unleash_ecr_repository_url" {
