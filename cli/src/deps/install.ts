@@ -143,12 +143,21 @@ function unleashStep(): InstallStep {
   };
 }
 
+/**
+ * Runs the steps side by side: none needs another (apt, pip, go and npm each write their own
+ * places; go locks its module cache), and a fresh machine waits for the slowest, not the sum.
+ * Each is reported as it finishes; the first failure is thrown once all have ended.
+ */
 export async function runInstallSteps(steps: InstallStep[], onStep: (step: InstallStep, seconds: number) => void): Promise<void> {
-  for (const step of steps) {
-    const began = Date.now();
-    await step.run();
-    onStep(step, (Date.now() - began) / 1000);
-  }
+  const began = Date.now();
+  const results = await Promise.allSettled(
+    steps.map(async (step) => {
+      await step.run();
+      onStep(step, (Date.now() - began) / 1000);
+    }),
+  );
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /**
