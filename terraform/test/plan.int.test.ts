@@ -3,6 +3,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkEnvironment, describeSettings, type SettingDescription } from '@frank/kit/settings';
+import { imageRepositoryTargets } from '../../cli/src/cloud/apply.js';
 import { contractOf, loadServiceContracts } from '../../cli/src/lab/service-contracts.js';
 import { loadTopology } from '../../cli/src/lab/topology.js';
 import { ENV_DIR, REPO_ROOT, TERRAFORM_DIR, loadModule, loadTfvarsExample, type LabTfvars } from './hcl.js';
@@ -211,6 +212,16 @@ describe.skipIf(!canPlan)(`terraform plan of envs/aws against moto (AWS provider
     expect(run.exitCode).not.toBe(0);
     const message = run.stderr.replace(/\s+/g, ' ');
     expect(message).toContain('set certificate_arn to an ACM certificate, or set allow_plain_http = true');
+  });
+
+  it("plans exactly the image repositories, Unleash's too, for what `frank cloud apply` creates before it pushes the images", async () => {
+    const run = await planEnv(root!, moto!.endpoint, { allow_plain_http: true }, { targets: imageRepositoryTargets(true) });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const created = run.plan!.resource_changes.filter((c) => c.mode === 'managed' && c.change.actions.includes('create'));
+    expect(new Set(created.map((c) => c.type))).toEqual(new Set(['aws_ecr_repository', 'aws_kms_key']));
+    expect(created.filter((c) => c.type === 'aws_ecr_repository').map((c) => addressWithoutKeys(c.address))).toEqual(
+      expect.arrayContaining(['module.services.aws_ecr_repository.this', 'module.flags.aws_ecr_repository.this']),
+    );
   });
 
   it('serves HTTPS with a certificate and redirects port 80 to it', async () => {

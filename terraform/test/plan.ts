@@ -148,7 +148,12 @@ export interface PlanRun {
 }
 
 /** `terraform plan` of envs/aws against an AWS endpoint (moto), from whatever state the root has (none after preparePlanRoot). */
-export async function planEnv(root: PlanRoot, endpoint: string, variables: Record<string, string | number | boolean> = {}): Promise<PlanRun> {
+export async function planEnv(
+  root: PlanRoot,
+  endpoint: string,
+  variables: Record<string, string | number | boolean> = {},
+  options: { targets?: string[] } = {},
+): Promise<PlanRun> {
   const env = terraformEnv(root.dir, endpoint);
   const out = path.join(root.dir, `plan-${Date.now()}-${Math.random().toString(36).slice(2)}.bin`);
   const args = [
@@ -158,6 +163,7 @@ export async function planEnv(root: PlanRoot, endpoint: string, variables: Recor
     '-lock=false',
     `-out=${out}`,
     ...Object.entries(variables).map(([name, value]) => `-var=${name}=${String(value)}`),
+    ...(options.targets ?? []).map((target) => `-target=${target}`),
   ];
   const result = await execa(TERRAFORM, args, { cwd: root.envDir, env, reject: false });
   const run: PlanRun = { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };

@@ -7,6 +7,7 @@ import { planCloud, prepareRoot, type CloudPlan, type DeploymentSettings } from 
 import { buildAndPushImages } from './service-images.js';
 import { smokeSaga, type SmokeResult } from './smoke-saga.js';
 import { terraform } from './terraform.js';
+import { tfvarsFromTopology } from './tfvars.js';
 
 export interface ApplyOptions {
   settings: DeploymentSettings;
@@ -27,6 +28,11 @@ export interface ApplyReport {
   smoke: SmokeResult;
 }
 
+/** What is applied before the images are pushed: the services' repositories, and Unleash's. */
+export function imageRepositoryTargets(withUnleash: boolean): string[] {
+  return ['module.services.aws_ecr_repository.this', ...(withUnleash ? ['module.flags[0].aws_ecr_repository.this'] : [])];
+}
+
 /**
  * The real deployment: the ECR repositories first and the images pushed to them, then the plan of
  * everything, applied (Terraform's apply invokes the provisioner before the services start: roles,
@@ -43,9 +49,12 @@ export async function applyCloud(topology: Topology, contracts: ServiceContracts
   let images: ApplyReport['images'] = [];
   if (!options.skipImages) {
     say('Creating the image repositories (ECR) …');
-    await terraform(['apply', '-auto-approve', '-input=false', '-no-color', '-target=module.services.aws_ecr_repository.this'], root);
+    const { unleash } = tfvarsFromTopology(topology, contracts);
+    await terraform(['apply', '-auto-approve', '-input=false', '-no-color', ...imageRepositoryTargets(unleash !== null).map((t) => `-target=${t}`)], root);
     const outputs = JSON.parse((await terraform(['output', '-json'], root)).stdout) as Record<string, { value: unknown }>;
     const repositories = outputs.ecr_repository_urls?.value as Record<string, string>;
+    // Unleash runs its official image: copied into its own repository (the tasks have no way to Docker Hub).
+    const mirrors = unleash ? [{ name: unleash.name, source: unleash.image, target: String(outputs.unleash_image?.value) }] : [];
     const aws = topology.resources.find((r): r is AwsResource => r.kind === 'aws');
     const region = String(outputs.region?.value ?? aws?.region ?? 'us-east-1');
     images = await buildAndPushImages({
@@ -55,6 +64,7 @@ export async function applyCloud(topology: Topology, contracts: ServiceContracts
       account: { region },
       workDir: path.join(root.configDir, 'apply'),
       webService: options.webService,
+      mirrors,
       onLine: say,
     });
   }

@@ -7,7 +7,7 @@ import { FrankError } from '../errors.js';
 import { loadTopology, type Topology } from '../lab/topology.js';
 import { IMAGES } from '../runtimes/docker/images.js';
 import { FRANK_YAML } from '../runtimes/docker/test-fixtures.js';
-import { buildAndPushImages, RDS_CA_BUNDLE_URL, serviceDockerfile, serviceImageContext } from './service-images.js';
+import { buildAndPushImages, mirrorImages, RDS_CA_BUNDLE_URL, serviceDockerfile, serviceImageContext } from './service-images.js';
 
 let topology: Topology;
 let dir: string;
@@ -51,5 +51,33 @@ describe("a service's image", () => {
     });
     await expect(run).rejects.toThrow(FrankError);
     await expect(run).rejects.toMatchObject({ hint: expect.stringContaining('--skip-images') });
+  });
+});
+
+describe("Unleash's official image", () => {
+  const unleash = { name: 'unleash', source: IMAGES.unleash, target: '123456789012.dkr.ecr.us-east-1.amazonaws.com/frank/unleash:7.5.1' };
+
+  it('is pulled for the x86_64 tasks and pushed to its repository under its own tag', async () => {
+    const commands: string[][] = [];
+    const copied = await mirrorImages([unleash], { docker: async (args) => (commands.push(args), ''), tagExists: async () => false });
+    expect(commands).toEqual([
+      ['pull', '--platform', 'linux/amd64', IMAGES.unleash],
+      ['tag', IMAGES.unleash, unleash.target],
+      ['push', unleash.target],
+    ]);
+    expect(copied).toEqual([{ service: 'unleash', image: unleash.target }]);
+  });
+
+  it('is left alone when its repository has the tag already (tags are immutable: a second push is refused)', async () => {
+    const commands: string[][] = [];
+    const lines: string[] = [];
+    const copied = await mirrorImages([unleash], {
+      docker: async (args) => (commands.push(args), ''),
+      tagExists: async (target) => target === unleash.target,
+      onLine: (line) => lines.push(line),
+    });
+    expect(commands).toEqual([]);
+    expect(lines).toEqual([`${unleash.target} is in its repository already`]);
+    expect(copied).toEqual([{ service: 'unleash', image: unleash.target }]);
   });
 });

@@ -1,6 +1,6 @@
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import { DescribeImagesCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { execa } from 'execa';
 import { ExternalCommandError, FrankError } from '../errors.js';
 import { REPOSITORY_ROOT } from '../lab/paths.js';
@@ -61,6 +61,8 @@ export async function buildAndPushImages(options: {
   account: AccountConfig;
   workDir: string;
   webService: string;
+  /** Images used as they are (Unleash's official one), copied into their own repositories. */
+  mirrors?: MirroredImage[];
   onLine?: (line: string) => void;
 }): Promise<{ service: string; image: string }[]> {
   const docker = async (args: string[], input?: string) => {
@@ -93,17 +95,60 @@ export async function buildAndPushImages(options: {
     if (!token?.authorizationToken || !token.proxyEndpoint) throw new FrankError('ECR gave no authorization token.');
     const [user, password] = Buffer.from(token.authorizationToken, 'base64').toString('utf8').split(':');
     await docker(['login', '--username', user!, '--password-stdin', token.proxyEndpoint], password);
+    const pushed: { service: string; image: string }[] = [];
+    for (const [service, repository] of Object.entries(options.repositories).sort(([a], [b]) => a.localeCompare(b))) {
+      const context = await serviceImageContext(options.topology, service, path.join(options.workDir, 'images', service), { webService: options.webService });
+      const image = `${repository}:${options.tag}`;
+      options.onLine?.(`building and pushing ${image}`);
+      await docker(['build', '--platform', 'linux/amd64', '--tag', image, context]);
+      await docker(['push', image]);
+      pushed.push({ service, image });
+    }
+    const copied = await mirrorImages(options.mirrors ?? [], { docker, tagExists: (target) => ecrTagExists(ecr, target), onLine: options.onLine });
+    return [...pushed, ...copied];
   } finally {
     ecr.destroy();
   }
-  const pushed: { service: string; image: string }[] = [];
-  for (const [service, repository] of Object.entries(options.repositories).sort(([a], [b]) => a.localeCompare(b))) {
-    const context = await serviceImageContext(options.topology, service, path.join(options.workDir, 'images', service), { webService: options.webService });
-    const image = `${repository}:${options.tag}`;
-    options.onLine?.(`building and pushing ${image}`);
-    await docker(['build', '--platform', 'linux/amd64', '--tag', image, context]);
-    await docker(['push', image]);
-    pushed.push({ service, image });
+}
+
+/** An image the deployment runs as it is published: pulled, and pushed to its ECR repository under its own tag. */
+export interface MirroredImage {
+  name: string;
+  source: string;
+  /** <repository URL>:<tag> */
+  target: string;
+}
+
+/**
+ * Copies each image to its repository, for the x86_64 tasks. A tag the repository has already is
+ * left alone: the repositories' tags are immutable, so a second `frank cloud apply` would be refused.
+ */
+export async function mirrorImages(
+  mirrors: MirroredImage[],
+  tools: { docker: (args: string[]) => Promise<string>; tagExists: (target: string) => Promise<boolean>; onLine?: (line: string) => void },
+): Promise<{ service: string; image: string }[]> {
+  const copied: { service: string; image: string }[] = [];
+  for (const mirror of mirrors) {
+    if (await tools.tagExists(mirror.target)) {
+      tools.onLine?.(`${mirror.target} is in its repository already`);
+    } else {
+      tools.onLine?.(`copying ${mirror.source} to ${mirror.target}`);
+      await tools.docker(['pull', '--platform', 'linux/amd64', mirror.source]);
+      await tools.docker(['tag', mirror.source, mirror.target]);
+      await tools.docker(['push', mirror.target]);
+    }
+    copied.push({ service: mirror.name, image: mirror.target });
   }
-  return pushed;
+  return copied;
+}
+
+async function ecrTagExists(ecr: ECRClient, target: string): Promise<boolean> {
+  const [repository, tag] = [target.slice(target.indexOf('/') + 1, target.lastIndexOf(':')), target.slice(target.lastIndexOf(':') + 1)];
+  try {
+    await ecr.send(new DescribeImagesCommand({ repositoryName: repository, imageIds: [{ imageTag: tag }] }));
+    return true;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ImageNotFoundException') return false;
+    throw error;
+  }
 }
