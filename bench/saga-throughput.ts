@@ -86,7 +86,7 @@ try {
   };
 
   const latencies: number[] = [];
-  const outcomes = { confirmed: 0, cancelled: 0, errors: 0 };
+  const outcomes = { confirmed: 0, cancelled: 0, errors: 0, shed: 0 };
   const timeline: number[] = [];
   const stateDir = path.join(dir, '.frank');
   const cpuBefore = await labCpuMs(stateDir);
@@ -100,11 +100,20 @@ try {
         const sku = products[n++ % products.length]!.sku;
         const start = performance.now();
         try {
-          const { orderId } = await json(`${url('order')}/orders`, {
+          const response = await fetch(`${url('order')}/orders`, {
             method: 'POST',
-            headers: { authorization: `Bearer ${token}` },
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
             body: JSON.stringify({ items: [{ sku, qty: 1 }] }),
           });
+          const body = (await response.json()) as { orderId?: string; error?: { code?: string } };
+          // Shed: a client comes back after Retry-After, as frank saga run does; not a saga, not an error.
+          if (response.status === 503 && body.error?.code === 'overloaded') {
+            outcomes.shed++;
+            await new Promise((resolve) => setTimeout(resolve, Number(response.headers.get('retry-after') ?? 1) * 1000));
+            continue;
+          }
+          if (response.status !== 202 || !body.orderId) throw new Error(`POST /orders: ${response.status} ${JSON.stringify(body)}`);
+          const orderId = body.orderId;
           const type = await outcomeOf(orderId);
           if (!type) throw new Error(`order ${orderId} did not settle`);
           const end = performance.now();
@@ -289,7 +298,7 @@ try {
   await writeFile(path.join(REPOSITORY_ROOT, 'bench', 'results', 'saga-throughput.json'), JSON.stringify(result, null, 2) + '\n');
   const f = (x: number) => x.toFixed(1);
   console.log(`sagas through every service (${result.machine}, ${f(elapsedS)} s, concurrency ${concurrency})
-  sagas settled           ${sagas} (${outcomes.confirmed} confirmed, ${outcomes.cancelled} cancelled, ${outcomes.errors} errors)
+  sagas settled           ${sagas} (${outcomes.confirmed} confirmed, ${outcomes.cancelled} cancelled, ${outcomes.errors} errors; ${outcomes.shed} orders shed and sent again after Retry-After)
   throughput              ${f(perSecond)} sagas/s          target ≥ 50
   latency p50/p95/p99     ${f(result.latencyMs.p50)} / ${f(result.latencyMs.p95)} / ${f(result.latencyMs.p99)} ms   target p99 < 1000
   per saga                ${commitsPerSaga} commits, ${publishesPerSaga} confirmed publishes

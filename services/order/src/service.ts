@@ -1,4 +1,5 @@
 import type { ServiceDefinition } from '@frank/kit';
+import { admission } from './api/admission.js';
 import { orderRoutes } from './api/order-routes.js';
 import { consumeSagaEvents } from './messaging/saga-consumer.js';
 import { settings } from './settings.js';
@@ -7,9 +8,10 @@ import { settings } from './settings.js';
 export const definition: ServiceDefinition<typeof settings> = {
   name: 'order',
   settings,
-  async setup({ settings: { JWT_SECRET, INVENTORY_URL, ORDER_MAX_IN_FLIGHT }, pool, amqp, app, log }) {
+  async setup({ settings: { JWT_SECRET, INVENTORY_URL, ORDER_MAX_IN_FLIGHT, ORDER_SETTLE_TARGET_MS }, pool, amqp, app, log }) {
     if (!pool || !amqp) throw new Error('Bad service configuration: DATABASE_URL and AMQP_URL are required');
-    app.use(orderRoutes({ pool, jwtSecret: JWT_SECRET, inventoryUrl: INVENTORY_URL, maxInFlight: ORDER_MAX_IN_FLIGHT, brokerConnected: () => amqp.connected }));
-    await consumeSagaEvents({ amqp, pool, log });
+    const shedding = admission(pool, { maxInFlight: ORDER_MAX_IN_FLIGHT, settleTargetMs: ORDER_SETTLE_TARGET_MS, brokerConnected: () => amqp.connected });
+    app.use(orderRoutes({ pool, jwtSecret: JWT_SECRET, inventoryUrl: INVENTORY_URL, admission: shedding }));
+    await consumeSagaEvents({ amqp, pool, log, settled: shedding.settled });
   },
 };

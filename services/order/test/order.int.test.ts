@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import amqplib from 'amqplib';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runService } from '@frank/kit';
+import { createLogger, runService, type DbClient, type EventEnvelope } from '@frank/kit';
+import { applySagaEvent } from '../src/messaging/saga-consumer.js';
 import { definition } from '../src/service.js';
 import { startFakeInventory } from './fake-inventory.js';
 import { freePort, migrate, startLab, until, type TestLab } from '../../../cli/test/service-lab.js';
@@ -392,6 +393,44 @@ describe('order-service against real PostgreSQL and RabbitMQ', () => {
     } finally {
       await bounded.stop();
     }
+  });
+
+  it('tells admission how long each order took to settle, once, when it reaches CONFIRMED or CANCELLED', async () => {
+    const { orderId, sagaId } = await placeOrder();
+    await new Promise((r) => setTimeout(r, 50));
+    const heard: number[] = [];
+    const apply = async (type: string, data: Record<string, unknown> = {}) => {
+      const envelope = {
+        id: randomUUID(),
+        type,
+        source: 'test',
+        time: new Date().toISOString(),
+        sagaId,
+        correlationId: sagaId,
+        causationId: null,
+        aggregateId: orderId,
+        version: 1,
+        data: { orderId, ...data },
+      };
+      await db.query('BEGIN');
+      try {
+        await applySagaEvent(db as unknown as DbClient, envelope as EventEnvelope, createLogger('order-test', {}, 'warn'), (ms) => heard.push(ms));
+        await db.query('COMMIT');
+      } catch (error) {
+        await db.query('ROLLBACK');
+        throw error;
+      }
+    };
+    await apply('inventory.reserved');
+    expect(heard).toEqual([]);
+    await apply('payment.completed');
+    expect(await state(orderId)).toMatchObject({ status: 'CONFIRMED' });
+    expect(heard).toHaveLength(1);
+    expect(heard[0]).toBeGreaterThanOrEqual(50);
+    expect(heard[0]).toBeLessThan(30_000);
+    await apply('analytics.recorded');
+    expect(await state(orderId)).toMatchObject({ status: 'CONFIRMED', saga_status: 'COMPLETED' });
+    expect(heard).toHaveLength(1);
   });
 
   async function dlqDepth(): Promise<number> {

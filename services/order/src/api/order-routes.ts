@@ -5,7 +5,7 @@ import { appendEvent, authenticate, HttpError, inTransaction, isAdmin, validate,
 import type { OrderCreated } from '../domain/events.js';
 import { findOrder, insertOrder, listOrders } from '../persistence/order-repository.js';
 import { startSaga } from '../persistence/saga-repository.js';
-import { admission } from './admission.js';
+import type { Admission } from './admission.js';
 import { fetchProduct } from './inventory-client.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -23,14 +23,12 @@ export interface OrderRoutesOptions {
   pool: Pool;
   jwtSecret: string;
   inventoryUrl: string;
-  /** ORDER_MAX_IN_FLIGHT: see admission.ts. */
-  maxInFlight: number;
-  brokerConnected: () => boolean;
+  /** Load shedding: see admission.ts. */
+  admission: Admission;
 }
 
-export function orderRoutes({ pool, jwtSecret, inventoryUrl, maxInFlight, brokerConnected }: OrderRoutesOptions): Router {
+export function orderRoutes({ pool, jwtSecret, inventoryUrl, admission }: OrderRoutesOptions): Router {
   const router = Router();
-  const admit = admission(pool, maxInFlight, brokerConnected);
 
   /** Saga step 1: the order PENDING, the saga STARTED and order.created, in one transaction. */
   router.post('/orders', async (req, res) => {
@@ -45,7 +43,7 @@ export function orderRoutes({ pool, jwtSecret, inventoryUrl, maxInFlight, broker
         });
       seen.add(item.sku);
     }
-    await admit.admit();
+    await admission.admit();
     const products = await Promise.all(items.map((item) => fetchProduct(inventoryUrl, item.sku)));
     const lines = items.map((item, index) => {
       const product = products[index];
