@@ -14,9 +14,11 @@ import {
   findProgram,
   findRabbitmqServer,
   findUnleashServer,
+  findWaitress,
   PINNED,
   postgresLibrariesHydrated,
   unleashDirectory,
+  waitressDirectory,
 } from '../runtimes/native/programs.js';
 import { findSystemUser, LAB_USER } from '../runtimes/native/unprivileged-user.js';
 
@@ -73,6 +75,7 @@ export async function plannedInstallSteps(topology: Topology, options: { testToo
   if (topology.resources.some((r) => r.kind === 'aws' && r.emulator === 'moto') && !findMotoServer()) {
     steps.push(pythonTool('moto', `moto[server]==${PINNED.moto}`, 'the AWS emulator'));
   }
+  if (topology.resources.some((r) => r.kind === 'aws' && r.emulator === 'moto') && !findWaitress()) steps.push(waitressStep());
   if (options.testTools && !findCheckov()) {
     steps.push(pythonTool('checkov', `checkov==${PINNED.checkov}`, "the Terraform tests' security scanner"));
   }
@@ -121,6 +124,26 @@ function pythonTool(name: string, spec: string, purpose: string): InstallStep {
     run: async () => {
       await run(findProgram('python3') ?? 'python3', ['-m', 'venv', venv]);
       await run(path.join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', spec]);
+    },
+  };
+}
+
+/**
+ * waitress, the WSGI server moto's runs on (cli/src/runtimes/native/aws.ts), as a folder to put on
+ * PYTHONPATH: whichever Python runs moto (a venv of ours, or one found on PATH) imports it. The pip
+ * of a throwaway venv installs it, so a Python without pip of its own does too.
+ */
+function waitressStep(): InstallStep {
+  const dir = waitressDirectory();
+  const pipVenv = `${dir}.pip`;
+  const spec = `waitress==${PINNED.waitress}`;
+  return {
+    what: `${spec} (the AWS emulator's HTTP server) in ${dir}`,
+    command: `python3 -m venv ${pipVenv} && ${pipVenv}/bin/pip install --target ${dir} '${spec}'`,
+    run: async () => {
+      await run(findProgram('python3') ?? 'python3', ['-m', 'venv', pipVenv]);
+      await run(path.join(pipVenv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '--target', dir, spec]);
+      await rm(pipVenv, { recursive: true, force: true });
     },
   };
 }

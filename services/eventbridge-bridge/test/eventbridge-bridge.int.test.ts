@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createLogger, runService, type EventEnvelope } from '@frank/kit';
@@ -15,6 +16,7 @@ describe('eventbridge-bridge', () => {
   let dir: string;
   let url: string;
   let amqpUrl: string;
+  let awsEndpoint: string;
   let events: EventBridgeClient;
   let sqs: SQSClient;
   let queueUrl: string;
@@ -28,6 +30,7 @@ describe('eventbridge-bridge', () => {
     expect(up.exitCode, up.stderr).toBe(0);
     const env = JSON.parse((await runFrank(dir, ['env', '--json'])).stdout) as Record<string, string>;
     amqpUrl = env.RABBITMQ_URL!;
+    awsEndpoint = env.AWS_ENDPOINT_URL!;
     const clientConfig = {
       endpoint: env.AWS_ENDPOINT_URL!,
       region: env.AWS_REGION!,
@@ -77,6 +80,39 @@ describe('eventbridge-bridge', () => {
     );
     return Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
   };
+
+  it("keeps the SDKs' connections to the AWS emulator open (a new one per call was a new link in Toxiproxy each time)", async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const call = () =>
+      new Promise<{ reused: boolean; connection: string | undefined; status: number | undefined }>((resolve, reject) => {
+        const request = http.request(
+          `${awsEndpoint}/`,
+          {
+            method: 'POST',
+            agent,
+            headers: {
+              'content-type': 'application/x-www-form-urlencoded',
+              authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0',
+            },
+          },
+          (response) => {
+            response.resume();
+            response.on('end', () => resolve({ reused: request.reusedSocket, connection: response.headers.connection, status: response.statusCode }));
+          },
+        );
+        request.on('error', reject);
+        request.end('Action=ListQueues&Version=2012-11-05');
+      });
+    try {
+      const first = await call();
+      const second = await call();
+      expect(first).toMatchObject({ reused: false, status: 200 });
+      expect(first.connection).not.toBe('close');
+      expect(second).toMatchObject({ reused: true, status: 200 });
+    } finally {
+      agent.destroy();
+    }
+  });
 
   it('becomes ready once the broker is connected (it listens only after SQS answered)', async () => {
     await until(async () => (await fetch(`${url}/health/ready`)).ok, 'ready');

@@ -8,6 +8,8 @@ export const PINNED = {
   ferretdb: 'v1.24.2',
   toxiproxy: 'v2.12.0',
   moto: '5.2.5',
+  /** moto's server runs on it: werkzeug's, moto's own, closes the connection after every response. */
+  waitress: '3.0.2',
   checkov: '3.3.30',
   /** The last 7.x that runs on Node 20 (7.6 wants Node 22). */
   unleash: '7.5.1',
@@ -64,6 +66,16 @@ export function unleashDirectory(): string {
 export function findUnleashServer(): string | undefined {
   const script = path.join(unleashDirectory(), 'node_modules', 'unleash-server', 'dist', 'server.js');
   return existsSync(script) ? script : undefined;
+}
+
+/** Where `frank deps install` puts waitress (pip --target), for moto's server to import. */
+export function waitressDirectory(): string {
+  return path.join(toolsDirectory(), 'waitress');
+}
+
+export function findWaitress(): string | undefined {
+  const dir = waitressDirectory();
+  return existsSync(path.join(dir, 'waitress', '__init__.py')) ? dir : undefined;
 }
 
 export function findMotoServer(): string | undefined {
