@@ -1,3 +1,4 @@
+export { afterTransactionOn, type AfterTransaction } from './db/after-transaction.js';
 export { createPool, inTransaction, isTransient, withRetry, type DbClient, type Pool } from './db/pool.js';
 export { HttpError, KitError, PoisonMessageError, type KitErrorCode } from './errors.js';
 export { bearerToken, createServiceApp, finishApp, listen, validate, type NotReady, type ReadyCheck } from './http/create-app.js';

@@ -1,4 +1,4 @@
-import { consumeEvents, type ServiceDefinition } from '@frank/kit';
+import { afterTransactionOn, consumeEvents, type ServiceDefinition } from '@frank/kit';
 import { registerRoutes } from './api/routes.js';
 import { createChannelSettingsStore } from './domain/channel-settings.js';
 import { startDeliveryWorker } from './messaging/delivery-worker.js';
@@ -15,7 +15,6 @@ export const definition: ServiceDefinition<typeof settings> = {
     if (!pool || !amqp) throw new Error('notification needs DATABASE_URL and AMQP_URL');
     const channels = createChannelSettingsStore({ failureRate: config.CHANNEL_FAILURE_RATE, latencyMs: config.CHANNEL_LATENCY_MS });
     registerRoutes(app, { pool, channels });
-    await consumeEvents({ amqp, pool, log, queue: QUEUE, handlers: { 'order.created': onOrderCreated, 'payment.completed': onPaymentCompleted(flags) } });
     const worker = startDeliveryWorker({
       pool,
       log,
@@ -26,5 +25,20 @@ export const definition: ServiceDefinition<typeof settings> = {
       concurrency: config.NOTIFICATION_WORKERS,
     });
     onShutdown(() => worker.stop());
+    const afterTransaction = afterTransactionOn(pool);
+    const onPayment = onPaymentCompleted(flags);
+    await consumeEvents({
+      amqp,
+      pool,
+      log,
+      queue: QUEUE,
+      handlers: {
+        'order.created': onOrderCreated,
+        'payment.completed': async (client, event) => {
+          await onPayment(client, event);
+          afterTransaction(client, worker.kick);
+        },
+      },
+    });
   },
 };

@@ -11,8 +11,8 @@ export const settings = defineSettings({
   NOTIFICATION_BACKOFF_MS: setting.tunable(z.coerce.number().int().min(1).default(200), 'the first pause between attempts'),
   NOTIFICATION_BACKOFF_MAX_MS: setting.tunable(z.coerce.number().int().min(1).default(5000), 'the longest pause between attempts'),
   NOTIFICATION_POLL_MS: setting.tunable(
-    z.coerce.number().int().min(10).default(200),
-    'how often the delivery worker looks for due deliveries when it found none',
+    z.coerce.number().int().min(10).default(1000),
+    'how often the idle delivery worker looks for due deliveries nothing told it of (its own are announced: new ones on commit, retries when due)',
   ),
   NOTIFICATION_WORKERS: setting.tunable(z.coerce.number().int().min(1).max(32).default(4), 'deliveries in flight at once'),
 });

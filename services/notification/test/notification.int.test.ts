@@ -46,7 +46,9 @@ describe('notification against real PostgreSQL and RabbitMQ', () => {
       NOTIFICATION_MAX_ATTEMPTS: '3',
       // Long enough that the test can change the channel between two attempts.
       NOTIFICATION_BACKOFF_MS: '1000',
-      NOTIFICATION_POLL_MS: '50',
+      // No poll within a test: a delivery is sent because its commit woke the worker, a retry
+      // because it fell due.
+      NOTIFICATION_POLL_MS: '600000',
     });
     await until(async () => (await fetch(`${base}/health/ready`)).ok);
   });

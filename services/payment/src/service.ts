@@ -1,10 +1,9 @@
-import { consumeEvents, type ServiceDefinition } from '@frank/kit';
+import { afterTransactionOn, consumeEvents, type ServiceDefinition } from '@frank/kit';
 import { addPaymentRoutes } from './api/payment-routes.js';
 import { paymentConfig } from './config.js';
 import { onInventoryReserved } from './messaging/on-inventory-reserved.js';
 import { onOrderCreated } from './messaging/on-order-created.js';
 import { onPaymentWebhook } from './messaging/on-payment-webhook.js';
-import { afterTransactionOn } from './persistence/after-transaction.js';
 import { httpProviderClient } from './provider/provider-client.js';
 import { startDeadlineSweeper } from './workers/deadline-sweeper.js';
 import { startProviderRequester } from './workers/provider-requester.js';

@@ -11,7 +11,7 @@ export interface DeliveryWorkerOptions {
   channelSettings: () => ChannelSettings;
   maxAttempts: number;
   backoff: BackoffPolicy;
-  /** How long an idle loop waits before looking again. */
+  /** How long the idle worker waits before looking again when nothing woke it (kick). */
   pollMs: number;
   /** Loops claiming deliveries side by side (each holds one database connection while it sends). */
   concurrency: number;
@@ -19,6 +19,8 @@ export interface DeliveryWorkerOptions {
 }
 
 export interface DeliveryWorker {
+  /** Deliveries were recorded (committed): look now instead of at the next poll. */
+  kick(): void;
   stop(): Promise<void>;
 }
 
@@ -27,6 +29,10 @@ export interface DeliveryWorker {
  * delivery's row lock while it sends and then records the outcome, with customer.notified or
  * notification.failed appended in that same transaction. A crash mid-send rolls the claim back
  * and the delivery is tried again: a send is at least once, its event exactly once.
+ *
+ * Idle, one loop polls (every pollMs) and the others wait to be woken, one at a time: by `kick`
+ * once the consumer committed new deliveries, by a retry falling due, or by a loop that found
+ * work. (Every loop polling every 200 ms was 20 transactions a second on an idle lab.)
  */
 export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
   const { pool, log, pollMs, concurrency } = options;
@@ -43,13 +49,28 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
       sleepers.add(wake);
     });
 
-  const loop = async () => {
+  /** Wakes one idle loop; one that finds work wakes the next, so a backlog gets every loop. */
+  const kick = () => {
+    const [wake] = sleepers;
+    wake?.();
+  };
+  const retryTimers = new Set<NodeJS.Timeout>();
+  const wakeIn = (ms: number) => {
+    const timer = setTimeout(() => (retryTimers.delete(timer), kick()), ms);
+    retryTimers.add(timer);
+  };
+
+  const loop = async (poller: boolean) => {
     let failures = 0;
     while (!stopped) {
       try {
-        const worked = await inTransaction(pool, (client) => attemptOne(client, options), { attempts: 1 });
+        const outcome = await inTransaction(pool, (client) => attemptOne(client, options), { attempts: 1 });
         failures = 0;
-        if (!worked) await sleep(pollMs);
+        if (outcome === 'none') await sleep(poller ? pollMs : 2 ** 31 - 1);
+        else {
+          if (typeof outcome === 'number') wakeIn(outcome);
+          kick();
+        }
       } catch (error) {
         failures++;
         const retryInMs = Math.min(5000, 200 * 2 ** Math.min(failures, 5));
@@ -59,20 +80,22 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     }
   };
 
-  const loops = Array.from({ length: concurrency }, () => loop());
+  const loops = Array.from({ length: concurrency }, (_, i) => loop(i === 0));
   return {
+    kick,
     async stop() {
       stopped = true;
+      for (const timer of retryTimers) clearTimeout(timer);
       for (const wake of [...sleepers]) wake();
       await Promise.allSettled(loops);
     },
   };
 }
 
-/** Claims one due delivery and tries it once; false when none was due. */
-async function attemptOne(client: DbClient, options: DeliveryWorkerOptions): Promise<boolean> {
+/** Claims one due delivery and tries it once: 'none' when none was due, the ms until its retry is due, or 'done'. */
+async function attemptOne(client: DbClient, options: DeliveryWorkerOptions): Promise<'none' | 'done' | number> {
   const delivery = await claimDueDelivery(client);
-  if (!delivery) return false;
+  if (!delivery) return 'none';
   const attempts = delivery.attempts + 1;
   try {
     await sendThroughChannel(
@@ -92,16 +115,16 @@ async function attemptOne(client: DbClient, options: DeliveryWorkerOptions): Pro
         retryInMs: delayMs,
         reason: error.message,
       });
-      return true;
+      return delayMs;
     }
     await markFailed(client, delivery.id, attempts, error.message);
     await appendOutcome<NotificationFailed>(client, delivery, 'notification.failed', { ...outcomeOf(delivery, attempts), reason: error.message });
     options.log.warn('delivery failed for good', { deliveryId: delivery.id, orderId: delivery.orderId, attempts, reason: error.message });
-    return true;
+    return 'done';
   }
   await markSent(client, delivery.id, attempts);
   await appendOutcome<CustomerNotified>(client, delivery, 'customer.notified', outcomeOf(delivery, attempts));
-  return true;
+  return 'done';
 }
 
 function outcomeOf(delivery: Delivery, attempts: number): CustomerNotified {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { dataOf, type EventHandler, type Logger } from '@frank/kit';
+import { dataOf, type AfterTransaction, type EventHandler, type Logger } from '@frank/kit';
 import type { Flags } from '@frank/kit/flags';
-import type { AfterTransaction } from '../persistence/after-transaction.js';
 import { findOrderTotal } from '../persistence/order-totals.js';
 import { insertPayment } from '../persistence/payments.js';
 import { inventoryReservedSchema } from './consumed-events.js';

@@ -1,4 +1,4 @@
-import type { DbClient, Pool } from '@frank/kit';
+import type { DbClient, Pool } from './pool.js';
 
 export interface AfterTransaction {
   /** Runs `work` once `client` goes back to the pool, i.e. after its transaction committed or rolled back. */
@@ -8,7 +8,8 @@ export interface AfterTransaction {
 /**
  * The kit's consumer owns the transaction and gives no commit hook; the pool's `release` event
  * fires after COMMIT (or ROLLBACK) returned. `work` must therefore only look at committed state
- * (the provider requester claims what it finds), never assume the commit happened.
+ * (a worker claims what it finds), never assume the commit happened. payment kicks its provider
+ * requester with it, notification its delivery worker.
  */
 export function afterTransactionOn(pool: Pool): AfterTransaction {
   const pending = new WeakMap<DbClient, (() => void)[]>();
