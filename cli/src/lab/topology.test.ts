@@ -233,6 +233,9 @@ describe("frank.yaml: the aws resource's archives", () => {
       archives: { kept: { bus: 'outcomes', pattern: { 'detail-type': ['a', 'b'] }, retentionDays: 14 }, all: { bus: 'external', retentionDays: 1 } },
     });
     expect(topology.resources[0]?.kind === 'aws' && topology.resources[0].archives.all).not.toHaveProperty('pattern');
+    expect(parse(repositoryYaml).resources.find((r) => r.kind === 'aws')).toMatchObject({
+      archives: { 'order-outcomes': { bus: 'frank-internal', pattern: { 'detail-type': ['order.confirmed', 'order.cancelled'] }, retentionDays: 14 } },
+    });
   });
 
   it('refuses an archive of a bus the resource does not declare, naming the key and the buses', () => {
