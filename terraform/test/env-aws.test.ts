@@ -54,14 +54,15 @@ describe('terraform.tfvars from frank.yaml', () => {
   it('is accepted by Terraform against the env root variable types', async () => {
     const result = await consoleWithVarFile(
       await readFile(EXAMPLE, 'utf8'),
-      'jsonencode({ databases = keys(var.databases), services = keys(var.services), buses = var.buses, rules = keys(var.rules), user_db_port = var.databases["user-db"].port })',
+      'jsonencode({ databases = keys(var.databases), services = keys(var.services), buses = var.buses, rules = keys(var.rules), archives = var.archives, user_db_port = var.databases["user-db"].port })',
     );
     expect(result.stderr).toBe('');
     expect(JSON.parse(JSON.parse(result.stdout.trim()) as string)).toEqual({
       databases: Object.keys(tfvars.databases),
       services: Object.keys(tfvars.services),
       buses: ['frank-external', 'frank-internal'],
-      rules: ['order-outcomes', 'payment-webhooks', 'product-image-ready', 'product-image-uploads'],
+      rules: ['payment-webhooks', 'product-image-ready', 'product-image-uploads'],
+      archives: tfvars.archives,
       user_db_port: 5432,
     });
   });
@@ -88,11 +89,12 @@ describe('terraform.tfvars from frank.yaml', () => {
     }
   });
 
-  it('gives every rule a bus and a target queue that exist', () => {
+  it('gives every rule a bus and a target queue that exist, and every archive a bus', () => {
     for (const [name, rule] of Object.entries(tfvars.rules)) {
       expect(tfvars.buses, `rule ${name}`).toContain(rule.bus);
       expect(tfvars.queues, `rule ${name}`).toContain(rule.target);
     }
+    for (const [name, archive] of Object.entries(tfvars.archives)) expect(tfvars.buses, `archive ${name}`).toContain(archive.bus);
     expect(tfvars.queues).toContain(env.variable.eventbridge_bridge_queue?.default);
     expect(tfvars.buses).toContain(env.variable.rabbitmq_bridge_bus?.default);
   });

@@ -131,6 +131,7 @@ export interface LabTfvars {
   queues: string[];
   rules: Record<string, { bus: string; target: string; pattern: string }>;
   schedules: Record<string, { target: string; schedule_expression: string }>;
+  archives: Record<string, { bus: string; pattern: string | null; retention_days: number }>;
   unleash: {
     name: string;
     port: number;

@@ -254,14 +254,25 @@ describe('broker, documents and cache', () => {
 });
 
 describe('events', () => {
-  it('declares both buses, an archive per bus, and the rules with SQS targets', () => {
+  it("declares both buses, frank.yaml's archives on them, and the rules with SQS targets", () => {
     const bus = resource(modules.events, 'aws_cloudwatch_event_bus', 'this');
     expect(bus.for_each).toBe('${toset(var.buses)}');
     expect(bus.name).toBe('${each.key}');
     expect(tfvars.buses).toEqual(['frank-external', 'frank-internal']);
     expect(env.module.events?.buses).toBe('${var.buses}');
 
-    expect(resource(modules.events, 'aws_cloudwatch_event_archive', 'this').for_each).toBe('${aws_cloudwatch_event_bus.this}');
+    expect(resource(modules.events, 'aws_cloudwatch_event_archive', 'this')).toMatchObject({
+      for_each: '${var.archives}',
+      name: '${each.key}',
+      event_source_arn: '${aws_cloudwatch_event_bus.this[each.value.bus].arn}',
+      event_pattern: '${each.value.pattern}',
+      retention_days: '${each.value.retention_days}',
+    });
+    expect(env.module.events?.archives).toBe('${var.archives}');
+    expect(tfvars.archives).toEqual({
+      'frank-external-archive': { bus: 'frank-external', pattern: null, retention_days: 30 },
+      'order-outcomes': { bus: 'frank-internal', pattern: '{"detail-type":["order.confirmed","order.cancelled"]}', retention_days: 14 },
+    });
 
     const rule = resource(modules.events, 'aws_cloudwatch_event_rule', 'this');
     expect(rule.for_each).toBe('${var.rules}');
@@ -271,7 +282,7 @@ describe('events', () => {
     expect(target.for_each).toBe('${var.rules}');
     expect(target.arn).toBe('${aws_sqs_queue.this[each.value.target].arn}');
     expect(env.module.events?.rules).toBe('${var.rules}');
-    expect(Object.keys(tfvars.rules)).toEqual(['order-outcomes', 'payment-webhooks', 'product-image-ready', 'product-image-uploads']);
+    expect(Object.keys(tfvars.rules)).toEqual(['payment-webhooks', 'product-image-ready', 'product-image-uploads']);
   });
 
   it('lets EventBridge send to exactly the queues that rules target', async () => {
@@ -282,7 +293,6 @@ describe('events', () => {
     });
     expect(result.queue_targets).toEqual({
       'frank-payment-webhooks': ['payment-webhooks', 'product-image-ready'],
-      'frank-internal-archive': ['order-outcomes'],
       'frank-aws-events': [],
       'frank-image-uploads': ['product-image-uploads'],
     });

@@ -80,6 +80,15 @@ describe.skipIf(!canPlan)(`terraform plan of envs/aws against moto (AWS provider
     expect(changes.length).toBeGreaterThan(300);
   });
 
+  it("plans frank.yaml's archives on their buses, with their patterns and retention, and no queue for order outcomes", () => {
+    const archives = plan.resource_changes.filter((change) => change.mode === 'managed' && change.type === 'aws_cloudwatch_event_archive');
+    expect(
+      Object.fromEntries(archives.map((a) => [a.change.after?.name, { pattern: a.change.after?.event_pattern ?? null, days: a.change.after?.retention_days }])),
+    ).toEqual(Object.fromEntries(Object.entries(tfvars.archives).map(([name, archive]) => [name, { pattern: archive.pattern, days: archive.retention_days }])));
+    expect(Object.keys(tfvars.archives)).toContain('order-outcomes');
+    expect(plan.resource_changes.filter((change) => change.type === 'aws_sqs_queue').map((c) => c.change.after?.name)).not.toContain('frank-internal-archive');
+  });
+
   it('gives each ECS service exactly the settings of the contract', () => {
     const settings = serviceSettings(plan);
     const ecsServices = Object.entries(tfvars.services).filter(([name]) => !lambdaServices.includes(name));

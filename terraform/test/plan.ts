@@ -25,7 +25,14 @@ export interface TerraformPlan {
     outputs?: Record<string, { sensitive: boolean; value?: unknown }>;
     root_module: PlannedModule;
   };
-  resource_changes: { address: string; module_address?: string; mode: string; type: string; name: string; change: { actions: string[] } }[];
+  resource_changes: {
+    address: string;
+    module_address?: string;
+    mode: string;
+    type: string;
+    name: string;
+    change: { actions: string[]; after?: Record<string, unknown> | null };
+  }[];
   output_changes?: Record<string, { after?: unknown; after_unknown?: unknown }>;
 }
 

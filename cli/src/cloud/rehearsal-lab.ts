@@ -15,7 +15,7 @@ export function rehearsalDirectory(topology: Topology): string {
 
 /**
  * The servers of frank.yaml as a lab of their own, standing in for what AWS would run: the same
- * resources, but the AWS emulator starts empty (Terraform creates the buses, queues, rules and buckets) and
+ * resources, but the AWS emulator starts empty (Terraform creates the buses, queues, rules, archives and buckets) and
  * no service is started by `up` (the rehearsal starts each from its task definition).
  */
 export async function rehearsalTopologyText(topology: Topology): Promise<string> {
@@ -28,6 +28,7 @@ export async function rehearsalTopologyText(topology: Topology): Promise<string>
         resource.set('buses', []);
         resource.set('queues', []);
         resource.set('rules', {});
+        resource.set('archives', {});
         resource.set('buckets', {});
         resource.set('deadLetter', {});
       }

@@ -31,6 +31,9 @@ resources:
       r1: { bus: ext, target: q, pattern: { source: [a], detail-type: [b], detail: { z: [1], a: ["x"] } } }
       nightly: { schedule: rate(1 minute), cloudSchedule: cron(0 3 * * ? *), target: q }
       hourly: { schedule: rate(1 hour), target: q }
+    archives:
+      kept: { bus: ext, pattern: { source: [a], detail-type: [b, c] }, retentionDays: 14 }
+      all: { bus: ext, retentionDays: 30 }
   toxiproxy: { kind: toxiproxy, port: 8474, proxyPorts: 8480 }
 services:
   order: { port: 3003, uses: [orders-db, rabbitmq] }
@@ -81,7 +84,7 @@ describe('tfvarsFromTopology', () => {
     expect(tfvarsFromTopology(topology, contracts).databases['infrastructure-db']?.database_names).toEqual(['sonarqube', 'unleash']);
   });
 
-  it('maps databases, services, buses, queues and rules by their frank.yaml names', () => {
+  it('maps databases, services, buses, queues, rules and archives by their frank.yaml names', () => {
     const vars = tfvarsFromTopology(parseTopology(SMALL_LAB, 'frank.yaml'), contracts);
     expect(vars).toEqual({
       region: 'eu-west-1',
@@ -100,6 +103,11 @@ describe('tfvarsFromTopology', () => {
       rules: { r1: { bus: 'ext', target: 'q', pattern: '{"detail":{"a":["x"],"z":[1]},"detail-type":["b"],"source":["a"]}' } },
       // AWS gets cloudSchedule where frank.yaml gives one, else the lab's rate().
       schedules: { hourly: { target: 'q', schedule_expression: 'rate(1 hour)' }, nightly: { target: 'q', schedule_expression: 'cron(0 3 * * ? *)' } },
+      // An archive without a pattern keeps every event of its bus: pattern null, which Terraform leaves unset.
+      archives: {
+        all: { bus: 'ext', pattern: null, retention_days: 30 },
+        kept: { bus: 'ext', pattern: '{"detail-type":["b","c"],"source":["a"]}', retention_days: 14 },
+      },
       buckets: [],
       unleash: null,
     });

@@ -31,6 +31,8 @@ export type CloudTfvars = {
   rules: Record<string, { bus: string; target: string; pattern: string }>;
   /** Scheduled rules (on the default bus): frank.yaml's cloudSchedule, else its schedule. */
   schedules: Record<string, { target: string; schedule_expression: string }>;
+  /** EventBridge archives: the bus, the pattern as canonical JSON (null: every event of the bus) and the days kept. */
+  archives: Record<string, { bus: string; pattern: string | null; retention_days: number }>;
   buckets: string[];
   /** Unleash as an ECS service on its database (terraform/modules/flags); null without an unleash resource. */
   unleash: CloudUnleash | null;
@@ -99,6 +101,12 @@ export function tfvarsFromTopology(topology: Topology, contracts: ServiceContrac
     ),
     schedules: sortedRecord(
       Object.entries(aws.rules).flatMap(([name, rule]) => (rule.schedule ? [[name, { target: rule.target, schedule_expression: rule.cloudSchedule }]] : [])),
+    ),
+    archives: sortedRecord(
+      Object.entries(aws.archives).map(([name, archive]) => [
+        name,
+        { bus: archive.bus, pattern: archive.pattern === undefined ? null : canonicalJson(archive.pattern), retention_days: archive.retentionDays },
+      ]),
     ),
     buckets: Object.keys(aws.buckets),
     unleash: cloudUnleash(topology),

@@ -220,3 +220,65 @@ describe("frank.yaml: the aws resource's buckets and dead-letter queues", () => 
     expect(usageErrorOf(aws('    deadLetter: { uploads: 0 }')).message).toMatch(/resources\.aws\.deadLetter\.uploads/);
   });
 });
+
+describe("frank.yaml: the aws resource's archives", () => {
+  const aws = (archives: string) => minimal(`  aws:\n    kind: aws\n    port: 4566\n    buses: [outcomes, external]\n    archives:\n${archives}`);
+  const archive = (body: string) => aws(`      kept:\n${body}`);
+
+  it('reads an archive with a pattern, and one without (every event of its bus)', () => {
+    const topology = parse(
+      aws('      kept: { bus: outcomes, pattern: { detail-type: [a, b] }, retentionDays: 14 }\n      all: { bus: external, retentionDays: 1 }'),
+    );
+    expect(topology.resources[0]).toMatchObject({
+      archives: { kept: { bus: 'outcomes', pattern: { 'detail-type': ['a', 'b'] }, retentionDays: 14 }, all: { bus: 'external', retentionDays: 1 } },
+    });
+    expect(topology.resources[0]?.kind === 'aws' && topology.resources[0].archives.all).not.toHaveProperty('pattern');
+    expect(parse(repositoryYaml).resources.find((r) => r.kind === 'aws')).toMatchObject({
+      archives: { 'order-outcomes': { bus: 'frank-internal', pattern: { 'detail-type': ['order.confirmed', 'order.cancelled'] }, retentionDays: 14 } },
+    });
+  });
+
+  it('refuses an archive of a bus the resource does not declare, naming the key and the buses', () => {
+    const error = usageErrorOf(archive('        bus: internal\n        retentionDays: 14'));
+    expect(error.message).toMatch(/^frank\.yaml:9: resources\.aws\.archives\.kept\.bus: "internal" is not one of the buses$/);
+    expect(error.hint).toBe('Use one of: outcomes, external, or add it to resources.aws.buses.');
+    expect(usageErrorOf(archive('        retentionDays: 14')).message).toMatch(/archives\.kept\.bus: is required/);
+  });
+
+  it('refuses a pattern EventBridge would refuse, naming the field and what to write', () => {
+    const leaf = usageErrorOf(archive('        bus: outcomes\n        pattern: { detail-type: order.confirmed }\n        retentionDays: 14'));
+    expect(leaf.message).toMatch(/archives\.kept\.pattern\.detail-type: must be a list of the values to match, not "order\.confirmed"/);
+    expect(leaf.hint).toBe('Write detail-type: [order.confirmed] (a list, even of one value).');
+    const nested = usageErrorOf(archive('        bus: outcomes\n        pattern: { detail: { status: [] } }\n        retentionDays: 14'));
+    expect(nested.message).toMatch(/archives\.kept\.pattern\.detail\.status: is an empty list/);
+    const empty = usageErrorOf(archive('        bus: outcomes\n        pattern: {}\n        retentionDays: 14'));
+    expect(empty.message).toMatch(/archives\.kept\.pattern: is empty/);
+    expect(empty.hint).toMatch(/remove pattern: to keep every event of the bus/);
+    expect(usageErrorOf(archive('        bus: outcomes\n        pattern: [order.confirmed]\n        retentionDays: 14')).message).toMatch(
+      /archives\.kept\.pattern: must be a map of event fields to the values they match, not a list/,
+    );
+  });
+
+  it('refuses a retention that is not a positive whole number of days, or none', () => {
+    for (const bad of ['0', '-3', '1.5', '14d', '"14"']) {
+      const error = usageErrorOf(archive(`        bus: outcomes\n        retentionDays: ${bad}`));
+      expect(error.message, bad).toMatch(/^frank\.yaml:10: resources\.aws\.archives\.kept\.retentionDays: must be a whole number of days, at least 1, not /);
+      expect(error.hint, bad).toMatch(/retentionDays: 14/);
+    }
+    expect(usageErrorOf(archive('        bus: outcomes')).message).toMatch(/archives\.kept\.retentionDays: is required/);
+  });
+
+  it('refuses a name EventBridge would refuse', () => {
+    expect(usageErrorOf(aws(`      ${'a'.repeat(49)}: { bus: outcomes, retentionDays: 1 }`)).message).toMatch(/longer than the 48 characters/);
+    expect(usageErrorOf(aws('      Kept: { bus: outcomes, retentionDays: 1 }')).message).toMatch(
+      /archives\.Kept: must be a lowercase name of letters, digits and dashes/,
+    );
+  });
+
+  it("checks a rule's pattern the same way", () => {
+    const rule = minimal(
+      '  aws:\n    kind: aws\n    port: 4566\n    queues: [q]\n    rules:\n      r: { bus: b, pattern: { source: frank.order }, target: q }',
+    );
+    expect(usageErrorOf(rule).message).toMatch(/rules\.r\.pattern\.source: must be a list of the values to match, not "frank\.order"/);
+  });
+});

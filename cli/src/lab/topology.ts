@@ -54,6 +54,11 @@ const aws = z.strictObject({
       }),
     )
     .default({}),
+  /**
+   * EventBridge archives: what a bus carries (the events matching pattern, or all of them) kept
+   * retentionDays for replay. Checked after the schema (awsArchives), to say what to write.
+   */
+  archives: z.record(name, z.strictObject({ bus: z.string().optional(), pattern: z.unknown().optional(), retentionDays: z.unknown().optional() })).default({}),
   /** S3 buckets; `eventBridge: true` has S3 announce its object events on EventBridge (PutBucketNotificationConfiguration). */
   buckets: z.record(name, z.strictObject({ eventBridge: z.boolean().default(false) })).default({}),
   /** Queues with a dead-letter queue `<queue>-dlq`: a message received this many times without being deleted moves there. */
@@ -102,7 +107,13 @@ export type RedisResource = Resolved<z.infer<typeof redis>>;
 export type AwsRule = { bus: string; target: string } & (
   { pattern: Record<string, unknown>; schedule?: undefined } | { pattern?: undefined; schedule: RateSchedule; cloudSchedule: string }
 );
-export type AwsResource = Omit<Resolved<z.infer<typeof aws>>, 'rules'> & { rules: Record<string, AwsRule> };
+/** An EventBridge archive of the aws resource: a bus's events (those matching pattern, or all), kept retentionDays. */
+export interface AwsArchive {
+  bus: string;
+  pattern?: Record<string, unknown>;
+  retentionDays: number;
+}
+export type AwsResource = Omit<Resolved<z.infer<typeof aws>>, 'rules' | 'archives'> & { rules: Record<string, AwsRule>; archives: Record<string, AwsArchive> };
 export type ToxiproxyResource = Resolved<z.infer<typeof toxiproxy>>;
 export type UnleashResource = Resolved<z.infer<typeof unleash>>;
 export type Resource = PostgresResource | RabbitmqResource | MongoResource | RedisResource | AwsResource | ToxiproxyResource | UnleashResource;
@@ -220,7 +231,9 @@ function resolve(raw: RawTopology, file: string, offset: number, lineAt: (keyPat
     if (spec.kind === 'toxiproxy') {
       return { ...spec, name: resourceName, port, proxyPorts: shift(['resources', resourceName, 'proxyPorts'], spec.proxyPorts) };
     }
-    if (spec.kind === 'aws') return { ...spec, name: resourceName, port, rules: awsRules(resourceName, spec.rules, fail) };
+    if (spec.kind === 'aws') {
+      return { ...spec, name: resourceName, port, rules: awsRules(resourceName, spec.rules, fail), archives: awsArchives(resourceName, spec, fail) };
+    }
     return { ...spec, name: resourceName, port };
   });
   const byName = new Map(resources.map((r) => [r.name, r]));
@@ -341,6 +354,7 @@ function awsRules(
         if (spec.cloudSchedule !== undefined)
           fail(at(rule, 'cloudSchedule'), 'is for scheduled rules only', 'Add schedule: rate(...) for the lab, or remove cloudSchedule.');
         if (!spec.bus) fail(at(rule, 'bus'), 'is required (the event bus the pattern listens on)', "Name one of the resource's buses.");
+        checkPattern(spec.pattern, at(rule, 'pattern'), fail);
         return [rule, { bus: spec.bus!, target: spec.target, pattern: spec.pattern! }];
       }
       if (spec.pattern)
@@ -359,6 +373,86 @@ function awsRules(
       return [rule, { bus: SCHEDULE_BUS, target: spec.target, schedule: rate as RateSchedule, cloudSchedule: (cloud as { text: string }).text }];
     }),
   );
+}
+
+/** EventBridge's limit on an archive's name (its rule for the archive is `Events-Archive-<name>`). */
+const ARCHIVE_NAME_MAX = 48;
+
+/** Each archive keeps events of one of the resource's buses, those its pattern matches (all without one), for whole days. */
+function awsArchives(
+  resourceName: string,
+  spec: z.infer<typeof aws>,
+  fail: (keyPath: string[], message: string, hint?: string) => never,
+): Record<string, AwsArchive> {
+  const at = (archive: string, key?: string) => ['resources', resourceName, 'archives', archive, ...(key ? [key] : [])];
+  return Object.fromEntries(
+    Object.entries(spec.archives).map(([archive, { bus, pattern, retentionDays }]): [string, AwsArchive] => {
+      if (archive.length > ARCHIVE_NAME_MAX)
+        fail(at(archive), `"${archive}" is longer than the ${ARCHIVE_NAME_MAX} characters EventBridge allows an archive's name`, 'Give it a shorter name.');
+      if (bus === undefined)
+        fail(at(archive, 'bus'), 'is required (the event bus whose events the archive keeps)', `Name one of resources.${resourceName}.buses.`);
+      if (!spec.buses.includes(bus!)) {
+        fail(
+          at(archive, 'bus'),
+          `"${bus}" is not one of the buses`,
+          `Use one of: ${spec.buses.join(', ') || '(none)'}, or add it to resources.${resourceName}.buses.`,
+        );
+      }
+      if (pattern !== undefined) checkPattern(pattern, at(archive, 'pattern'), fail, 'or remove pattern: to keep every event of the bus');
+      if (retentionDays === undefined)
+        fail(at(archive, 'retentionDays'), 'is required (how many days EventBridge keeps each event)', 'Add e.g. retentionDays: 14.');
+      if (typeof retentionDays !== 'number' || !Number.isInteger(retentionDays) || retentionDays < 1) {
+        fail(
+          at(archive, 'retentionDays'),
+          `must be a whole number of days, at least 1, not ${JSON.stringify(retentionDays)}`,
+          'Write e.g. retentionDays: 14 (EventBridge keeps each event that long, then drops it).',
+        );
+      }
+      return [
+        archive,
+        { bus: bus!, ...(pattern === undefined ? {} : { pattern: pattern as Record<string, unknown> }), retentionDays: retentionDays as number },
+      ];
+    }),
+  );
+}
+
+/**
+ * What EventBridge refuses in an event pattern, said before it does: a pattern is a map of event
+ * fields whose every leaf is a non-empty list of values to match (a value may be a filter such as
+ * { prefix: x }); a field of a map nests the same way.
+ */
+function checkPattern(pattern: unknown, keyPath: string[], fail: (keyPath: string[], message: string, hint?: string) => never, alternative?: string): void {
+  const example = 'e.g. pattern: { detail-type: [order.confirmed] }';
+  const walk = (value: unknown, at: string[]): void => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      fail(
+        at,
+        `must be a map of event fields to the values they match, not ${describeValue(value)}`,
+        `Write ${example}${alternative ? `, ${alternative}` : ''}.`,
+      );
+    }
+    const fields = Object.entries(value as Record<string, unknown>);
+    if (fields.length === 0)
+      fail(at, 'is empty: EventBridge refuses a pattern that names no field', `Write ${example}${alternative ? `, ${alternative}` : ''}.`);
+    for (const [field, inner] of fields) {
+      if (Array.isArray(inner)) {
+        if (inner.length === 0) fail([...at, field], 'is an empty list: EventBridge refuses it', `List the values ${field} may have, e.g. ${field}: [a, b].`);
+      } else if (inner !== null && typeof inner === 'object') {
+        walk(inner, [...at, field]);
+      } else {
+        fail(
+          [...at, field],
+          `must be a list of the values to match, not ${describeValue(inner)}`,
+          `Write ${field}: [${String(inner)}] (a list, even of one value).`,
+        );
+      }
+    }
+  };
+  walk(pattern, keyPath);
+}
+
+function describeValue(value: unknown): string {
+  return Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value === 'object' ? 'a map' : JSON.stringify(value);
 }
 
 /** Every port the lab listens on, with who listens there. */
@@ -382,6 +476,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'unrecognized_keys':
       return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    case 'invalid_key':
+      // A map key the schema's name refuses (a rule or archive named Kept): say what a name looks like.
+      return `must be ${issue.issues[0]?.message ?? 'a valid name'}`;
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'invalid_union':

@@ -20,16 +20,12 @@ resources:
     emulator: moto
     region: us-east-1
     buses: [frank-external, frank-internal]
-    queues: [frank-payment-webhooks, frank-internal-archive]
+    queues: [frank-payment-webhooks]
     rules:
       payment-webhooks:
         bus: frank-external
         pattern: { source: [frank.payment-provider], detail-type: [payment.webhook] }
         target: frank-payment-webhooks
-      order-outcomes:
-        bus: frank-internal
-        pattern: { detail-type: [order.confirmed, order.cancelled] }
-        target: frank-internal-archive
 `;
 
 export const migratePayment = (databaseUrl: string): Promise<void> => migrate(databaseUrl, 'payment');

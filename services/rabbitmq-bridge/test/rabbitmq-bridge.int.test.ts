@@ -1,4 +1,5 @@
-import { DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DescribeArchiveCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { deadLetterQueueOf, runService } from '@frank/kit';
 import amqplib from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { QUEUE } from '../src/outcome-queue.js';
 import { definition } from '../src/service.js';
 import { envelope, freePort, startLab, tapEvents, until, type EventTap } from '../../../cli/test/service-lab.js';
 
-// The aws block of the repository's frank.yaml: the bus, the archive queue and the real rule.
+// The aws block of the repository's frank.yaml: the buses and the archive of order outcomes.
 const LAB = `version: 1
 resources:
   rabbitmq:
@@ -22,19 +23,23 @@ resources:
     emulator: moto
     region: us-east-1
     buses: [frank-external, frank-internal]
-    queues: [frank-payment-webhooks, frank-internal-archive]
+    queues: [frank-payment-webhooks]
     rules:
       payment-webhooks:
         bus: frank-external
         pattern: { source: [frank.payment-provider], detail-type: [payment.webhook] }
         target: frank-payment-webhooks
+    archives:
       order-outcomes:
         bus: frank-internal
         pattern: { detail-type: [order.confirmed, order.cancelled] }
-        target: frank-internal-archive
+        retentionDays: 14
 `;
 
-interface ArchivedEvent {
+/** The test's own window on frank-internal: a rule sending every event there to a queue (an archive cannot be read back, only replayed). */
+const WINDOW = 'rabbitmq-bridge-test-window';
+
+interface ForwardedEvent {
   source: string;
   'detail-type': string;
   detail: Record<string, unknown>;
@@ -45,11 +50,12 @@ describe('rabbitmq-bridge against real RabbitMQ and the AWS emulator', () => {
   let amqpUrl: string;
   let tap: EventTap;
   let sqs: SQSClient;
-  let archiveUrl: string;
+  let events: EventBridgeClient;
+  let windowUrl: string;
   let service: { stop(): Promise<void> } | undefined;
   let base: string;
   let aws: Record<'AWS_ENDPOINT_URL' | 'AWS_REGION' | 'AWS_ACCESS_KEY_ID' | 'AWS_SECRET_ACCESS_KEY', string>;
-  const archived: ArchivedEvent[] = [];
+  const forwarded: ForwardedEvent[] = [];
 
   beforeAll(async () => {
     const lab = await startLab(LAB);
@@ -66,7 +72,15 @@ describe('rabbitmq-bridge against real RabbitMQ and the AWS emulator', () => {
       region: aws.AWS_REGION,
       credentials: { accessKeyId: aws.AWS_ACCESS_KEY_ID, secretAccessKey: aws.AWS_SECRET_ACCESS_KEY },
     });
-    archiveUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: 'frank-internal-archive' }))).QueueUrl!;
+    events = new EventBridgeClient({
+      endpoint: aws.AWS_ENDPOINT_URL,
+      region: aws.AWS_REGION,
+      credentials: { accessKeyId: aws.AWS_ACCESS_KEY_ID, secretAccessKey: aws.AWS_SECRET_ACCESS_KEY },
+    });
+    windowUrl = (await sqs.send(new CreateQueueCommand({ QueueName: WINDOW }))).QueueUrl!;
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: windowUrl, AttributeNames: ['QueueArn'] }));
+    await events.send(new PutRuleCommand({ Name: WINDOW, EventBusName: 'frank-internal', EventPattern: JSON.stringify({ source: ['frank.order'] }) }));
+    await events.send(new PutTargetsCommand({ Rule: WINDOW, EventBusName: 'frank-internal', Targets: [{ Id: WINDOW, Arn: Attributes!.QueueArn! }] }));
     tap = await tapEvents(amqpUrl, 'rabbitmq-bridge-test.tap');
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
@@ -78,37 +92,42 @@ describe('rabbitmq-bridge against real RabbitMQ and the AWS emulator', () => {
     await service?.stop();
     await tap?.close();
     sqs?.destroy();
+    events?.destroy();
     if (dir) await removeLabDir(dir);
   });
 
-  /** Drains the archive queue into `archived` until `probe` is satisfied. */
-  const archiveUntil = async (probe: (events: ArchivedEvent[]) => boolean) =>
+  /** Drains the test's window queue into `forwarded` until `probe` is satisfied. */
+  const forwardedUntil = async (probe: (events: ForwardedEvent[]) => boolean) =>
     until(async () => {
-      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: archiveUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: windowUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
       for (const m of Messages) {
-        archived.push(JSON.parse(m.Body!) as ArchivedEvent);
-        await sqs.send(new DeleteMessageCommand({ QueueUrl: archiveUrl, ReceiptHandle: m.ReceiptHandle! }));
+        forwarded.push(JSON.parse(m.Body!) as ForwardedEvent);
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: windowUrl, ReceiptHandle: m.ReceiptHandle! }));
       }
-      return probe(archived);
+      return probe(forwarded);
     }, 30_000);
-  const withEventId = (id: string) => (events: ArchivedEvent[]) => events.filter((e) => e.detail.eventId === id);
+  const archivedCount = async () => (await events.send(new DescribeArchiveCommand({ ArchiveName: 'order-outcomes' }))).EventCount ?? 0;
+  const withEventId = (id: string) => (events: ForwardedEvent[]) => events.filter((e) => e.detail.eventId === id);
 
   it('is ready once the broker is connected', async () => {
     expect(await (await fetch(`${base}/health/ready`)).json()).toMatchObject({ status: 'ready', service: 'rabbitmq-bridge' });
   });
 
-  it('forwards order.confirmed and order.cancelled through the real rule into frank-internal-archive', async () => {
+  it('forwards order.confirmed and order.cancelled to frank-internal, where the archive order-outcomes keeps them', async () => {
+    const archivedBefore = await archivedCount();
     const confirmed = envelope('order.confirmed', 'o-1', { orderId: 'o-1', userId: 'u-1', totalCents: 2999 });
     const cancelled = envelope('order.cancelled', 'o-2', { orderId: 'o-2', userId: 'u-1', reason: 'declined' });
     await tap.publish(confirmed);
     await tap.publish(cancelled);
-    await archiveUntil((events) => withEventId(confirmed.id)(events).length > 0 && withEventId(cancelled.id)(events).length > 0);
-    expect(withEventId(confirmed.id)(archived)[0]).toMatchObject({
+    await forwardedUntil((events) => withEventId(confirmed.id)(events).length > 0 && withEventId(cancelled.id)(events).length > 0);
+    expect(withEventId(confirmed.id)(forwarded)[0]).toMatchObject({
       source: 'frank.order',
       'detail-type': 'order.confirmed',
       detail: { orderId: 'o-1', userId: 'u-1', totalCents: 2999, sagaId: 'saga-o-1', eventId: confirmed.id },
     });
-    expect(withEventId(cancelled.id)(archived)[0]).toMatchObject({ 'detail-type': 'order.cancelled', detail: { orderId: 'o-2', reason: 'declined' } });
+    expect(withEventId(cancelled.id)(forwarded)[0]).toMatchObject({ 'detail-type': 'order.cancelled', detail: { orderId: 'o-2', reason: 'declined' } });
+    // moto archives as it puts: by the time the window has both, the archive holds both.
+    expect(await archivedCount()).toBe(archivedBefore + 2);
   });
 
   it('dead-letters a message that is not an envelope and goes on forwarding', async () => {
@@ -123,7 +142,7 @@ describe('rabbitmq-bridge against real RabbitMQ and the AWS emulator', () => {
     }
     const after = envelope('order.confirmed', 'o-3', { orderId: 'o-3', userId: 'u-1', totalCents: 1 });
     await tap.publish(after);
-    await archiveUntil((events) => withEventId(after.id)(events).length > 0);
+    await forwardedUntil((events) => withEventId(after.id)(events).length > 0);
   });
 
   it('does the same as a Lambda fed by an Amazon MQ event source', async () => {
@@ -136,12 +155,14 @@ describe('rabbitmq-bridge against real RabbitMQ and the AWS emulator', () => {
     try {
       const handler = createLambdaHandler(() => ({ putEvents: putEventsWith(client) }));
       const confirmed = envelope('order.confirmed', 'o-4', { orderId: 'o-4', userId: 'u-2', totalCents: 500 });
+      const archivedBefore = await archivedCount();
       const result = await handler({
         eventSource: 'aws:rmq',
         rmqMessagesByQueue: { 'rabbitmq-bridge.outcomes::/': [{ data: Buffer.from(JSON.stringify(confirmed)).toString('base64') }] },
       });
       expect(result).toEqual({ forwarded: 1, skipped: 0 });
-      await archiveUntil((events) => withEventId(confirmed.id)(events).length > 0);
+      await forwardedUntil((events) => withEventId(confirmed.id)(events).length > 0);
+      expect(await archivedCount()).toBe(archivedBefore + 1);
     } finally {
       client.destroy();
     }

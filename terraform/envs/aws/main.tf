@@ -179,6 +179,7 @@ module "events" {
   queues         = var.queues
   rules          = var.rules
   schedules      = var.schedules
+  archives       = var.archives
   kms_key_arn    = aws_kms_key.lab.arn
   vpc_id         = module.network.vpc_id
   vpc_cidr_block = module.network.vpc_cidr_block

@@ -96,6 +96,15 @@ variable "schedules" {
   description = "Scheduled EventBridge rules by name: target queue and schedule expression (frank.yaml: resources.aws.rules with schedule; cloudSchedule when set)."
 }
 
+variable "archives" {
+  type = map(object({
+    bus            = string
+    pattern        = string
+    retention_days = number
+  }))
+  description = "EventBridge archives by name: the bus, its event pattern as a JSON string (null: every event of the bus) and the days kept (frank.yaml: resources.aws.archives)."
+}
+
 variable "unleash" {
   type = object({
     name                = string

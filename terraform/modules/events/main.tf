@@ -57,14 +57,15 @@ resource "aws_cloudwatch_event_bus" "this" {
   tags = var.tags
 }
 
-# Every event can be replayed from the archive of its bus.
+# The archives of frank.yaml: what a bus carried (matching the pattern, or all of it), kept for replay.
 resource "aws_cloudwatch_event_archive" "this" {
-  for_each = aws_cloudwatch_event_bus.this
+  for_each = var.archives
 
-  name             = "${each.key}-archive"
-  description      = "Every event on ${each.key}"
-  event_source_arn = each.value.arn
-  retention_days   = var.archive_retention_days
+  name             = each.key
+  description      = "frank.yaml archive ${each.key}: ${each.value.pattern == null ? "every event" : "the events matching its pattern"} on ${each.value.bus}"
+  event_source_arn = aws_cloudwatch_event_bus.this[each.value.bus].arn
+  event_pattern    = each.value.pattern
+  retention_days   = each.value.retention_days
 }
 
 resource "aws_sqs_queue" "dead_letter" {

@@ -9,7 +9,7 @@ output "bus_arns" {
 }
 
 output "archive_arns" {
-  description = "ARN of each bus's archive, by bus name."
+  description = "ARN of each archive, by frank.yaml name."
   value       = { for key, archive in aws_cloudwatch_event_archive.this : key => archive.arn }
 }
 

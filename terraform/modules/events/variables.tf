@@ -42,10 +42,29 @@ variable "schedules" {
   }
 }
 
-variable "archive_retention_days" {
-  type        = number
-  description = "Days each bus's archive keeps events for replay (0 keeps them forever)."
-  default     = 30
+variable "archives" {
+  type = map(object({
+    bus            = string
+    pattern        = optional(string)
+    retention_days = number
+  }))
+  description = "EventBridge archives by name: the bus whose events it keeps, its event pattern as a JSON string (null: every event of the bus) and the days it keeps each event (frank.yaml: resources.aws.archives)."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for name in keys(var.archives) : can(regex("^[.\\-_A-Za-z0-9]{1,48}$", name))])
+    error_message = "Every archive's name must be 1 to 48 letters, digits, dots, dashes or underscores."
+  }
+
+  validation {
+    condition     = alltrue([for archive in values(var.archives) : archive.pattern == null || can(jsondecode(archive.pattern))])
+    error_message = "Every archive's pattern must be null or a JSON document."
+  }
+
+  validation {
+    condition     = alltrue([for archive in values(var.archives) : archive.retention_days >= 1 && floor(archive.retention_days) == archive.retention_days])
+    error_message = "Every archive's retention_days must be a whole number of days, at least 1."
+  }
 }
 
 variable "kms_key_arn" {

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { AwsResource } from '../topology.js';
 import type { Access, KindAdapter } from './adapter.js';
 
@@ -33,7 +34,7 @@ export const awsAdapter: KindAdapter<AwsResource> = {
     }
   },
   /**
-   * Buses, queues, and rules that deliver to the queues; each call is idempotent. The emulator keeps
+   * Buses, queues, rules that deliver to the queues, and archives of the buses; each call is idempotent. The emulator keeps
    * a scheduled rule but never fires it: eventbridge-bridge's lab process does (its schedule-firer).
    */
   async provision(resource, access) {
@@ -46,6 +47,7 @@ export const awsAdapter: KindAdapter<AwsResource> = {
       for (const bus of resource.buses) {
         if (!existing.has(bus)) await events.send(new CreateEventBusCommand({ Name: bus }));
       }
+      await provisionArchives(resource, events);
       const queueArns = new Map<string, string>();
       for (const queue of resource.queues) {
         const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: queue }));
@@ -65,6 +67,40 @@ export const awsAdapter: KindAdapter<AwsResource> = {
     }
   },
 };
+
+/**
+ * Each archive of frank.yaml on its bus: created when missing, its retention updated in place (what it
+ * holds stays), and made again when its bus or pattern changed (UpdateArchive cannot move it or drop its pattern).
+ */
+async function provisionArchives(resource: AwsResource, events: import('@aws-sdk/client-eventbridge').EventBridgeClient): Promise<void> {
+  if (Object.keys(resource.archives).length === 0) return;
+  const { CreateArchiveCommand, DeleteArchiveCommand, DescribeArchiveCommand, ListEventBusesCommand, ResourceNotFoundException, UpdateArchiveCommand } =
+    await import('@aws-sdk/client-eventbridge');
+  const busArns = new Map((await events.send(new ListEventBusesCommand({}))).EventBuses?.map((bus) => [bus.Name, bus.Arn]));
+  for (const [archive, spec] of Object.entries(resource.archives)) {
+    const wanted = {
+      ArchiveName: archive,
+      EventSourceArn: busArns.get(spec.bus),
+      EventPattern: spec.pattern === undefined ? undefined : JSON.stringify(spec.pattern),
+      RetentionDays: spec.retentionDays,
+      Description: `frank.yaml archive ${archive}: ${spec.pattern === undefined ? 'every event' : 'the events matching its pattern'} on ${spec.bus}`,
+    };
+    const found = await events.send(new DescribeArchiveCommand({ ArchiveName: archive })).catch((error: unknown) => {
+      if (error instanceof ResourceNotFoundException) return undefined;
+      throw error;
+    });
+    if (found) {
+      const samePattern = isDeepStrictEqual(found.EventPattern ? JSON.parse(found.EventPattern) : undefined, spec.pattern);
+      if (found.EventSourceArn === wanted.EventSourceArn && samePattern) {
+        if (found.RetentionDays !== spec.retentionDays)
+          await events.send(new UpdateArchiveCommand({ ArchiveName: archive, RetentionDays: spec.retentionDays }));
+        continue;
+      }
+      await events.send(new DeleteArchiveCommand({ ArchiveName: archive }));
+    }
+    await events.send(new CreateArchiveCommand(wanted));
+  }
+}
 
 /** Each queue of `deadLetter` gets `<queue>-dlq` and a redrive policy to it (as terraform/modules/events gives every queue on AWS). */
 async function provisionDeadLetterQueues(resource: AwsResource, sqs: import('@aws-sdk/client-sqs').SQSClient): Promise<void> {
