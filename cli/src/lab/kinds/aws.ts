@@ -34,8 +34,9 @@ export const awsAdapter: KindAdapter<AwsResource> = {
     }
   },
   /**
-   * Buses, queues, rules that deliver to the queues, and archives of the buses; each call is idempotent. The emulator keeps
-   * a scheduled rule but never fires it: eventbridge-bridge's lab process does (its schedule-firer).
+   * Buses, queues, rules that deliver to the queues, and archives of the buses; each call is
+   * idempotent. The emulator keeps a scheduled rule but never fires it: eventbridge-bridge's lab
+   * process does (its schedule-firer).
    */
   async provision(resource, access) {
     const { CreateEventBusCommand, EventBridgeClient, ListEventBusesCommand, PutRuleCommand, PutTargetsCommand } = await import('@aws-sdk/client-eventbridge');
@@ -69,8 +70,9 @@ export const awsAdapter: KindAdapter<AwsResource> = {
 };
 
 /**
- * Each archive of frank.yaml on its bus: created when missing, its retention updated in place (what it
- * holds stays), and made again when its bus or pattern changed (UpdateArchive cannot move it or drop its pattern).
+ * Each archive of frank.yaml on its bus: created when missing, its retention updated in place
+ * (what it holds stays), and made again when its bus or pattern changed (UpdateArchive cannot
+ * move it or drop its pattern).
  */
 async function provisionArchives(resource: AwsResource, events: import('@aws-sdk/client-eventbridge').EventBridgeClient): Promise<void> {
   if (Object.keys(resource.archives).length === 0) return;
