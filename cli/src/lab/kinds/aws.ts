@@ -48,7 +48,6 @@ export const awsAdapter: KindAdapter<AwsResource> = {
       for (const bus of resource.buses) {
         if (!existing.has(bus)) await events.send(new CreateEventBusCommand({ Name: bus }));
       }
-      await provisionArchives(resource, events);
       const queueArns = new Map<string, string>();
       for (const queue of resource.queues) {
         const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: queue }));
@@ -62,6 +61,10 @@ export const awsAdapter: KindAdapter<AwsResource> = {
         await events.send(new PutRuleCommand({ Name: rule, EventBusName: spec.bus, ...match, State: 'ENABLED' }));
         await events.send(new PutTargetsCommand({ Rule: rule, EventBusName: spec.bus, Targets: [{ Id: spec.target, Arn: queueArns.get(spec.target) }] }));
       }
+      // After the rules: moto hands S3's notifications to every rule of every bus in the order they
+      // were made, and stops at an archive's rule (its event has no archive-arn); made first, an
+      // archive of all of frank-external kept the uploads from product-image-uploads.
+      await provisionArchives(resource, events);
     } finally {
       events.destroy();
       sqs.destroy();
