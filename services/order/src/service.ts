@@ -8,10 +8,10 @@ import { settings } from './settings.js';
 export const definition: ServiceDefinition<typeof settings> = {
   name: 'order',
   settings,
-  async setup({ settings: { JWT_SECRET, INVENTORY_URL, ORDER_MAX_IN_FLIGHT, ORDER_SETTLE_TARGET_MS }, pool, amqp, app, log }) {
+  async setup({ settings: { JWT_SECRET, INVENTORY_URL, ORDER_MAX_IN_FLIGHT, ORDER_PAYMENT_TARGET_MS }, pool, amqp, app, log }) {
     if (!pool || !amqp) throw new Error('Bad service configuration: DATABASE_URL and AMQP_URL are required');
-    const shedding = admission(pool, { maxInFlight: ORDER_MAX_IN_FLIGHT, settleTargetMs: ORDER_SETTLE_TARGET_MS, brokerConnected: () => amqp.connected });
+    const shedding = admission(pool, { maxInFlight: ORDER_MAX_IN_FLIGHT, paymentTargetMs: ORDER_PAYMENT_TARGET_MS, brokerConnected: () => amqp.connected });
     app.use(orderRoutes({ pool, jwtSecret: JWT_SECRET, inventoryUrl: INVENTORY_URL, admission: shedding }));
-    await consumeSagaEvents({ amqp, pool, log, settled: shedding.settled });
+    await consumeSagaEvents({ amqp, pool, log, paymentAnswered: shedding.paymentAnswered });
   },
 };

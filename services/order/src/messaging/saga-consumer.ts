@@ -26,9 +26,10 @@ export class EventArrivedEarlyError extends Error {
 
 /**
  * One saga step: lock the order, ask the transition table, apply what it says, all in the inbox's
- * transaction. `settled` hears how long an order took to reach CONFIRMED or CANCELLED (admission.ts).
+ * transaction. `paymentAnswered` hears how long a reserved order waited for payment's answer
+ * (admission.ts).
  */
-export async function applySagaEvent(client: DbClient, envelope: EventEnvelope, log: Logger, settled?: (latencyMs: number) => void): Promise<void> {
+export async function applySagaEvent(client: DbClient, envelope: EventEnvelope, log: Logger, paymentAnswered?: (latencyMs: number) => void): Promise<void> {
   const type = envelope.type as SagaEventType;
   const parsed = consumedEvents[type]?.safeParse(envelope.data);
   if (!parsed) throw new PoisonMessageError(`order does not handle ${envelope.type}`);
@@ -52,7 +53,8 @@ export async function applySagaEvent(client: DbClient, envelope: EventEnvelope, 
   if (transition.kind === 'too-early') throw new EventArrivedEarlyError(envelope, transition.why);
 
   await updateOrderStatus(client, order.id, transition.status, transition.cancelReason);
-  if (transition.status !== order.status && (transition.status === 'CONFIRMED' || transition.status === 'CANCELLED')) settled?.(order.ageMs);
+  // RESERVED since payment opened its payment (both consume inventory.reserved): the time its deadline counts.
+  if (order.status === 'RESERVED' && transition.status !== 'RESERVED') paymentAnswered?.(order.inStatusMs);
   await advanceSaga(client, order.sagaId, type, transition.sagaStatus);
   const common = { source: 'order', aggregateType: 'order', aggregateId: order.id, sagaId: order.sagaId, causedBy: envelope };
   if (transition.publish === 'order.confirmed') {
@@ -72,8 +74,13 @@ export async function applySagaEvent(client: DbClient, envelope: EventEnvelope, 
 }
 
 /** Saga step 6: order-service's queue, bound to every event that moves an order. */
-export async function consumeSagaEvents(options: { amqp: AmqpConnection; pool: Pool; log: Logger; settled?: (latencyMs: number) => void }): Promise<void> {
-  const handler: EventHandler = (client, envelope) => applySagaEvent(client, envelope, options.log, options.settled);
+export async function consumeSagaEvents(options: {
+  amqp: AmqpConnection;
+  pool: Pool;
+  log: Logger;
+  paymentAnswered?: (latencyMs: number) => void;
+}): Promise<void> {
+  const handler: EventHandler = (client, envelope) => applySagaEvent(client, envelope, options.log, options.paymentAnswered);
   const handlers = Object.fromEntries(Object.keys(consumedEvents).map((type) => [type, handler]));
   await consumeEvents({ ...options, queue: SAGA_QUEUE, handlers });
 }

@@ -35,8 +35,8 @@ export interface LockedOrder {
   sagaStatus: SagaStatus;
   totalCents: number;
   cancelReason: string | null;
-  /** How long ago the order was accepted, by the database's clock. */
-  ageMs: number;
+  /** How long the order has been in its status, by the database's clock. */
+  inStatusMs: number;
 }
 
 export async function insertOrder(db: Queryable, order: NewOrder): Promise<void> {
@@ -105,10 +105,10 @@ export async function lockOrder(db: Queryable, id: string): Promise<LockedOrder 
     saga_status: SagaStatus;
     total_cents: number;
     cancel_reason: string | null;
-    age_ms: number;
+    in_status_ms: number;
   }>(
     `SELECT o.id, o.saga_id, o.user_id, o.status, s.status AS saga_status, o.total_cents::float8 AS total_cents, o.cancel_reason,
-            (extract(epoch FROM clock_timestamp() - o.created_at) * 1000)::float8 AS age_ms
+            (extract(epoch FROM clock_timestamp() - o.updated_at) * 1000)::float8 AS in_status_ms
        FROM order_domain.orders o JOIN saga_coord.saga_state s ON s.saga_id = o.saga_id
       WHERE o.id = $1 FOR UPDATE OF o`,
     [id],
@@ -123,7 +123,7 @@ export async function lockOrder(db: Queryable, id: string): Promise<LockedOrder 
       sagaStatus: row.saga_status,
       totalCents: row.total_cents,
       cancelReason: row.cancel_reason,
-      ageMs: row.age_ms,
+      inStatusMs: row.in_status_ms,
     }
   );
 }
