@@ -38,14 +38,15 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   const { pool, log, pollMs, concurrency } = options;
   let stopped = false;
   const sleepers = new Set<() => void>();
-  const sleep = (ms: number) =>
+  /** Until woken (kick, stop), or `ms` at most. */
+  const sleep = (ms?: number) =>
     new Promise<void>((resolve) => {
       const wake = () => {
         clearTimeout(timer);
         sleepers.delete(wake);
         resolve();
       };
-      const timer = setTimeout(wake, ms);
+      const timer = ms === undefined ? undefined : setTimeout(wake, ms);
       sleepers.add(wake);
     });
 
@@ -66,7 +67,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
       try {
         const outcome = await inTransaction(pool, (client) => attemptOne(client, options), { attempts: 1 });
         failures = 0;
-        if (outcome === 'none') await sleep(poller ? pollMs : 2 ** 31 - 1);
+        if (outcome === 'none') await sleep(poller ? pollMs : undefined);
         else {
           if (typeof outcome === 'number') wakeIn(outcome);
           kick();
