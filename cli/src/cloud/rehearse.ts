@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, symlink, writeFile } from 'node:fs/promises';
+import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -101,6 +101,19 @@ const LAMBDA_RUNTIME_VARIABLES = ['AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET
  * ElastiCache), the Lambdas run from their packages as Lambda runs them, saga scenarios through
  * the service behind the load balancer, and everything destroyed again.
  */
+/**
+ * moto answers Lambda invocations without Docker (the provisioner is run here instead, below);
+ * `empty` first drops everything it holds.
+ */
+async function prepareEmulator(account: AccountConfig, { empty = false } = {}): Promise<void> {
+  const calls: [string, string | undefined][] = [['config', JSON.stringify({ lambda: { use_docker: false } })]];
+  if (empty) calls.unshift(['reset', undefined]);
+  for (const [call, body] of calls) {
+    const response = await fetch(`${account.endpoint}/moto-api/${call}`, { method: 'POST', ...(body ? { body } : {}) });
+    if (!response.ok) throw new FrankError(`moto's /moto-api/${call} answered ${response.status}: ${await response.text()}`);
+  }
+}
+
 export async function rehearse(options: RehearseOptions): Promise<RehearsalReport> {
   const began = Date.now();
   const say = options.onProgress ?? (() => undefined);
@@ -144,8 +157,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
     const context = await runtimeContext(lab, lab.state!.id);
     const aws = single<AwsResource>(lab.topology, 'aws');
     const account: AccountConfig = { region: aws.region, endpoint: `http://${lab.topology.host}:${aws.port}`, credentials: context.credentials.aws };
-    // moto answers Lambda invocations without Docker this way: the provisioner is run here instead (below).
-    await fetch(`${account.endpoint}/moto-api/config`, { method: 'POST', body: JSON.stringify({ lambda: { use_docker: false } }) });
+    await prepareEmulator(account);
     const tfEnv = {
       AWS_ENDPOINT_URL: account.endpoint!,
       AWS_ACCESS_KEY_ID: account.credentials!.accessKeyId,
@@ -195,11 +207,15 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
     try {
       await terraform(['apply', '-auto-approve', '-input=false', '-no-color', 'rehearsal.tfplan'], applied);
     } catch (error) {
-      // moto checks a security group's rules for duplicates without a lock: two rules written at once can
-      // be refused as each other's duplicate. Terraform created the rest; a second apply adds what is missing.
-      if (!/InvalidPermission\.Duplicate/.test(errorMessage(error))) throw error;
-      say('  moto refused a security group rule as a duplicate of one written at the same moment; applying again …');
+      // moto refused a security group or a rule as a duplicate: its duplicate checks take no lock, and
+      // a call carried out twice (an SDK retry) leaves a copy the state does not know, which a second
+      // apply over it would meet again. The apply starts again from nothing: an emptied emulator and
+      // no state.
+      if (!/Invalid(Permission|Group)\.Duplicate/.test(errorMessage(error))) throw error;
+      say('  moto refused a security group or a rule as a duplicate of one it had just made; emptying the emulator and applying again …');
       report.apply.retried = true;
+      await prepareEmulator(account, { empty: true });
+      for (const file of ['terraform.tfstate', 'terraform.tfstate.backup']) await rm(path.join(rehearsed, file), { force: true });
       await terraform(['apply', '-auto-approve', '-input=false', '-no-color'], applied);
     }
     report.apply.ms = Date.now() - applyBegan;

@@ -114,6 +114,33 @@ describe('eventbridge-bridge', () => {
     }
   });
 
+  it('answers an SDK’s retry of a call (same amz-sdk-invocation-id) with the first answer instead of doing it twice', async () => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `retried-${randomUUID()}` }));
+    const send = async (invocation: string, attempt: number) => {
+      const response = await fetch(`${awsEndpoint}/`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0',
+          'amz-sdk-invocation-id': invocation,
+          'amz-sdk-request': `attempt=${attempt}; max=3`,
+        },
+        body: new URLSearchParams({ Action: 'SendMessage', QueueUrl: QueueUrl!, MessageBody: 'once', Version: '2012-11-05' }).toString(),
+      });
+      expect(response.status).toBe(200);
+      return /<MessageId>([^<]+)</.exec(await response.text())?.[1];
+    };
+    const invocation = randomUUID();
+    const first = await send(invocation, 1);
+    expect(first).toBeTruthy();
+    // The answer was lost on the way (as when a connection drops): the SDK sends the call again.
+    expect(await send(invocation, 2)).toBe(first);
+    expect(await queueDepth(QueueUrl)).toBe(1);
+    // Another call, even with the same body, is carried out.
+    expect(await send(randomUUID(), 1)).not.toBe(first);
+    expect(await queueDepth(QueueUrl)).toBe(2);
+  });
+
   it('becomes ready once the broker is connected (it listens only after SQS answered)', async () => {
     await until(async () => (await fetch(`${url}/health/ready`)).ok, 'ready');
   });
