@@ -3,7 +3,7 @@ import path from 'node:path';
 import { FrankError } from '../../errors.js';
 import type { MongoResource } from '../../lab/lab-types.js';
 import type { RuntimeContext } from '../runtime.js';
-import type { LaunchSpec } from './launch-spec.js';
+import { GO_FEWER_COLLECTIONS, type LaunchSpec } from './launch-spec.js';
 import { findMongo, INSTALL_HINT } from './programs.js';
 
 /**
@@ -29,7 +29,10 @@ export async function prepareMongo(resource: MongoResource, context: RuntimeCont
     return {
       command: mongo.path,
       args: ['--handler=postgresql', ...common],
-      env: { FERRETDB_POSTGRESQL_URL: `postgres://${role}:${encodeURIComponent(password)}@${host}:${server.port}/${resource.database}` },
+      env: {
+        ...GO_FEWER_COLLECTIONS,
+        FERRETDB_POSTGRESQL_URL: `postgres://${role}:${encodeURIComponent(password)}@${host}:${server.port}/${resource.database}`,
+      },
       cwd: dir,
     };
   }
@@ -39,6 +42,7 @@ export async function prepareMongo(resource: MongoResource, context: RuntimeCont
   return {
     command: mongo.path,
     args: ['--handler=sqlite', `--sqlite-url=file:${path.join(dir, 'sqlite')}/?_pragma=synchronous(normal)`, ...common],
+    env: GO_FEWER_COLLECTIONS,
     cwd: dir,
   };
 }
