@@ -112,13 +112,29 @@ export async function stopProcessGroup(pid: number, signal: NodeJS.Signals, grac
   for (let i = 0; i < 40 && ((await startTimeOf(pid)) !== undefined || (await groupAlive(pid))); i++) await sleep(50);
 }
 
+/**
+ * Whether a process of the group still runs. kill(2) reaches zombies too, and some inits reap them
+ * only every few seconds (this machine's, every ~2 s): an exited group counted as alive until then
+ * made every stop, and so `frank down`, wait ~2 s per phase.
+ */
 async function groupAlive(pgid: number): Promise<boolean> {
   try {
     process.kill(-pgid, 0);
-    return true;
   } catch {
     return false;
   }
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      // After the command name's ')': state, ppid, pgrp.
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z') return true;
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return false;
 }
 
 /** Every live process labelled with this lab's id, found through /proc (root sees all; others see their own). */
