@@ -89,6 +89,7 @@ await copyFile(path.join(REPOSITORY_ROOT, 'frank.yaml'), path.join(dir, 'frank.y
 const offset = await freeOffset(path.join(dir, 'frank.yaml'));
 const cold: number[] = [];
 const warm: number[] = [];
+const down: number[] = [];
 const aloneCold: number[] = [];
 const aloneWarm: number[] = [];
 let peakMiB = 0;
@@ -101,7 +102,9 @@ try {
     peakMiB = Math.max(peakMiB, c.peak);
     const labId = (await readLabState(path.join(dir, '.frank', 'lab.json')))!.id;
     restingMiB = await labMemoryMiB(labId);
+    const downBegan = performance.now();
     await $({ cwd: dir })`node ${frank} down`;
+    down.push((performance.now() - downBegan) / 1000);
     const w = await timedUp(dir, offset);
     warm.push(w.seconds);
     peakMiB = Math.max(peakMiB, w.peak);
@@ -120,6 +123,7 @@ const result = {
   runs,
   coldUpSeconds: median(cold),
   warmUpSeconds: median(warm),
+  downSeconds: median(down),
   rabbitmqAloneColdSeconds: median(aloneCold),
   rabbitmqAloneWarmSeconds: median(aloneWarm),
   warmRatio: median(warm) / median(aloneWarm),
@@ -127,7 +131,7 @@ const result = {
   peakPssMiB: peakMiB,
   restingPssMiB: restingMiB.pss,
   restingRssSumMiB: restingMiB.rss,
-  samples: { cold, warm, aloneCold, aloneWarm },
+  samples: { cold, warm, down, aloneCold, aloneWarm },
 };
 await mkdir(path.join(REPOSITORY_ROOT, 'bench', 'results'), { recursive: true });
 await writeFile(path.join(REPOSITORY_ROOT, 'bench', 'results', 'lab-up.json'), JSON.stringify(result, null, 2) + '\n');
@@ -135,6 +139,7 @@ const f = (n: number) => n.toFixed(2);
 console.log(`frank up, whole lab (${result.machine}, median of ${runs})
   cold (no .frank/)           ${f(result.coldUpSeconds)} s    target ≤ 15 s
   warm (data present)         ${f(result.warmUpSeconds)} s
+  down (the lab running)      ${f(result.downSeconds)} s
   RabbitMQ alone, cold        ${f(result.rabbitmqAloneColdSeconds)} s
   RabbitMQ alone, warm        ${f(result.rabbitmqAloneWarmSeconds)} s
   warm ratio up / RabbitMQ    ${f(result.warmRatio)}×     target ≤ 1.5×

@@ -114,6 +114,9 @@ export async function main<S extends SettingsShape>(definition: ServiceDefinitio
     const service = await runService(definition);
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {
+        // amqplib reads an Error's stack as it closes; with source maps on, the first stack parses
+        // the bundle's map (~0.6 s of CPU per service, at every `frank down` and restart).
+        process.setSourceMapsEnabled(false);
         service.stop().then(
           () => process.exit(0),
           () => process.exit(1),
