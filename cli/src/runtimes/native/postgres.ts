@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { chown, cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { chown, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExternalCommandError, FrankError } from '../../errors.js';
 import type { PostgresResource } from '../../lab/lab-types.js';
 import type { RuntimeContext } from '../runtime.js';
 import type { LaunchSpec } from './launch-spec.js';
+import { hasExited } from './processes.js';
 import { findPostgresBin, INSTALL_HINT } from './programs.js';
 import { assertReachable, unprivilegedUser, type SystemUser } from './unprivileged-user.js';
 
@@ -48,6 +49,7 @@ export class PostgresLauncher {
       await cp(template, dataDir, { recursive: true });
       if (user) await chownTree(dataDir, user);
     }
+    await removeLockOfExitedPostmaster(dataDir);
     const settings = { ...POSTGRES_LAB_SETTINGS, unix_socket_directories: '', listen_addresses: context.topology.host, ...stringify(resource.settings) };
     return {
       command: path.join(bin, 'postgres'),
@@ -102,4 +104,15 @@ async function chownTree(dir: string, user: SystemUser): Promise<void> {
 
 function stringify(settings: PostgresResource['settings']): Record<string, string> {
   return Object.fromEntries(Object.entries(settings ?? {}).map(([key, value]) => [key, typeof value === 'boolean' ? (value ? 'on' : 'off') : String(value)]));
+}
+
+/**
+ * A postmaster.pid whose postmaster has exited but was not reaped yet: postgres sees its pid in use
+ * and refuses to start ("lock file already exists"). A killed or stopped cluster counts as gone
+ * once only zombies are left (stopProcessGroup), and some inits reap them only every few seconds.
+ */
+async function removeLockOfExitedPostmaster(dataDir: string): Promise<void> {
+  const lock = path.join(dataDir, 'postmaster.pid');
+  const pid = Number((await readFile(lock, 'utf8').catch(() => '')).split('\n')[0]);
+  if (Number.isInteger(pid) && pid > 0 && (await hasExited(pid))) await rm(lock, { force: true });
 }

@@ -77,6 +77,11 @@ export async function isAlive(record: PidRecord): Promise<boolean> {
   return startTime !== undefined && (record.startTime === '' || startTime === record.startTime);
 }
 
+/** True when no process has this pid, or its process has exited and awaits its reaping (a zombie). */
+export async function hasExited(pid: number): Promise<boolean> {
+  return (await startTimeOf(pid)) === undefined;
+}
+
 async function startTimeOf(pid: number): Promise<string | undefined> {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
