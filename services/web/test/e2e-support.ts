@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { REPOSITORY_ROOT } from '../../../cli/src/lab/paths.js';
@@ -28,8 +28,31 @@ export async function until<T>(read: () => Promise<T | undefined>, timeoutMs: nu
   }
 }
 
-/** Builds the web app as `npm run build:web` does (under a second): a clean clone has no dist, an old one may be stale. */
+/**
+ * Builds the web app as `npm run build:web` does (under a second): a clean clone has no dist, an
+ * old one may be stale. Test files run side by side and vite empties dist before it writes, so
+ * one file builds while another waits on the lock, and a dist built during this run is kept.
+ */
 export async function buildWeb(): Promise<void> {
   await mkdir(ARTIFACTS, { recursive: true });
-  await execa(process.execPath, [path.join(REPOSITORY_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'services/web'], { cwd: REPOSITORY_ROOT });
+  const lock = path.join(REPOSITORY_ROOT, '.frank', 'web-build.lock');
+  const runStarted = Number(process.env.FRANK_TEST_RUN_STARTED ?? Date.now());
+  for (const deadline = Date.now() + 120_000; ;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // A lock older than any build is one a killed run left behind.
+      if (Date.now() > deadline || (await stat(lock)).mtimeMs < Date.now() - 120_000) await rm(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  try {
+    const built = await stat(DIST_INDEX).catch(() => undefined);
+    if (built && built.mtimeMs >= runStarted) return;
+    await execa(process.execPath, [path.join(REPOSITORY_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'services/web'], { cwd: REPOSITORY_ROOT });
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
 }
