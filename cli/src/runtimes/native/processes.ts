@@ -128,7 +128,10 @@ async function groupAlive(pgid: number): Promise<boolean> {
   } catch {
     return false;
   }
-  for (const entry of await readdir('/proc')) {
+  // Without /proc there is no telling a zombie from a process: alive, as kill(2) says.
+  const entries = await readdir('/proc').catch(() => undefined);
+  if (!entries) return true;
+  for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
