@@ -37,14 +37,15 @@ export async function buildWeb(): Promise<void> {
   await mkdir(ARTIFACTS, { recursive: true });
   const lock = path.join(REPOSITORY_ROOT, '.frank', 'web-build.lock');
   const runStarted = Number(process.env.FRANK_TEST_RUN_STARTED ?? Date.now());
-  for (const deadline = Date.now() + 120_000; ;) {
+  for (;;) {
     try {
       await mkdir(lock);
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       // A lock older than any build is one a killed run left behind.
-      if (Date.now() > deadline || (await stat(lock)).mtimeMs < Date.now() - 120_000) await rm(lock, { recursive: true, force: true });
+      const held = await stat(lock).catch(() => undefined);
+      if (held && held.mtimeMs < Date.now() - 120_000) await rm(lock, { recursive: true, force: true });
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }

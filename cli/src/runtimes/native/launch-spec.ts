@@ -12,10 +12,3 @@ export interface LaunchSpec {
 }
 
 export type Launcher<R extends Resource = Resource> = (resource: R, context: RuntimeContext) => Promise<LaunchSpec>;
-
-/**
- * Go collects garbage each time its heap doubles; Toxiproxy and FerretDB (Go) keep a few MiB live
- * and allocate per chunk or document: at the default they collect many times a second under load
- * (bench:saga: FerretDB's CPU per saga 12.7 → 10.8 ms at 400).
- */
-export const GO_FEWER_COLLECTIONS = { GOGC: '400' };

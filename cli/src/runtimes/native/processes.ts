@@ -83,12 +83,17 @@ export async function hasExited(pid: number): Promise<boolean> {
 }
 
 async function startTimeOf(pid: number): Promise<string | undefined> {
+  const stat = await statOf(pid);
+  return stat && stat.state !== 'Z' ? stat.startTime : undefined;
+}
+
+/** A process's state, process group and start time from /proc/<pid>/stat; undefined when it is gone. */
+async function statOf(pid: number | string): Promise<{ state: string; pgrp: number; startTime: string } | undefined> {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // Field 22 (starttime); the command name in field 2 may hold spaces, so count from its ')'.
+    // Fields from 3 (state) on; the command name in field 2 may hold spaces, so count from its ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields[0] === 'Z') return undefined;
-    return fields[19];
+    return { state: fields[0]!, pgrp: Number(fields[2]), startTime: fields[19]! };
   } catch {
     return undefined;
   }
@@ -133,14 +138,8 @@ async function groupAlive(pgid: number): Promise<boolean> {
   if (!entries) return true;
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-      // After the command name's ')': state, ppid, pgrp.
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(pgrp) === pgid && state !== 'Z') return true;
-    } catch {
-      /* gone meanwhile */
-    }
+    const stat = await statOf(entry);
+    if (stat && stat.pgrp === pgid && stat.state !== 'Z') return true;
   }
   return false;
 }

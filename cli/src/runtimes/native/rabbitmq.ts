@@ -52,17 +52,11 @@ export async function prepareRabbitmq(resource: RabbitmqResource, context: Runti
       RABBITMQ_PID_FILE: path.join(dir, 'rabbitmq.pid'),
       RABBITMQ_CONFIG_FILE: config,
       RABBITMQ_ENABLED_PLUGINS_FILE: path.join(dir, 'enabled_plugins'),
-      RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: [NO_BUSY_WAIT, distInterfaceArgs(context.topology.host)].join(' ').trim(),
+      RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: distInterfaceArgs(context.topology.host),
       ...(scripts ? { RABBITMQ_SCRIPTS_DIR: scripts } : {}),
     },
   };
 }
-
-/**
- * Erlang's schedulers spin before they sleep when they run out of work; on a machine the lab
- * shares with a dozen other processes that spinning is CPU taken from them.
- */
-const NO_BUSY_WAIT = '+sbwt none +sbwtdcpu none +sbwtdio none';
 
 export function rabbitmqNodeName(resource: RabbitmqResource, labId: string): string {
   return `frank-${labId}-${resource.name}@localhost`;
